@@ -1,0 +1,127 @@
+package io.keyrotator.aws;
+
+import io.keyrotator.config.Settings;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * Builds every AWS client once per container (or CLI run), sharing one small HTTP client.
+ *
+ * <p>Endpoints come from the SDK's standard configuration ({@code AWS_ENDPOINT_URL} and friends),
+ * so the unchanged jar runs against a local emulator; tests may pass an endpoint explicitly.
+ */
+public final class AwsClients implements AutoCloseable {
+  private final SdkHttpClient http;
+  private final IamClient iam;
+  private final SecretsManagerClient secretsManager;
+  private final SdkKeyProbe keyProbe;
+
+  private AwsClients(Settings settings, Options options) {
+    this.http = UrlConnectionHttpClient.builder().build();
+    Region region = Region.of(settings.region());
+    ClientOverrideConfiguration overrides = overrides(settings, options.interceptors());
+    this.iam =
+        IamClient.builder()
+            .region(iamRegion(region))
+            .httpClient(http)
+            .credentialsProvider(options.credentials())
+            .overrideConfiguration(overrides)
+            .applyMutation(b -> options.endpoint().ifPresent(b::endpointOverride))
+            .build();
+    this.secretsManager =
+        SecretsManagerClient.builder()
+            .region(region)
+            .httpClient(http)
+            .credentialsProvider(options.credentials())
+            .overrideConfiguration(overrides)
+            .applyMutation(b -> options.endpoint().ifPresent(b::endpointOverride))
+            .build();
+    this.keyProbe = new SdkKeyProbe(http, region, options.endpoint(), options.interceptors());
+  }
+
+  /**
+   * How to reach AWS beyond the settings.
+   *
+   * @param credentials who calls AWS
+   * @param endpoint an explicit endpoint for every service (tests); empty uses the SDK's
+   *     configuration chain
+   * @param interceptors extra SDK interceptors, e.g. to count or fail calls in tests
+   */
+  public record Options(
+      AwsCredentialsProvider credentials,
+      Optional<URI> endpoint,
+      List<ExecutionInterceptor> interceptors) {
+
+    /** In Lambda the credentials are in the environment; elsewhere the SDK's default chain. */
+    public static Options standard() {
+      AwsCredentialsProvider credentials =
+          System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null
+              ? EnvironmentVariableCredentialsProvider.create()
+              : DefaultCredentialsProvider.builder().build();
+      return new Options(credentials, Optional.empty(), List.of());
+    }
+  }
+
+  public static AwsClients create(Settings settings, Options options) {
+    return new AwsClients(settings, options);
+  }
+
+  public SdkIamKeys iamKeys() {
+    return new SdkIamKeys(iam);
+  }
+
+  public SdkSecretVersions secretVersions() {
+    return new SdkSecretVersions(secretsManager);
+  }
+
+  public SdkKeyProbe keyProbe() {
+    return keyProbe;
+  }
+
+  private static ClientOverrideConfiguration overrides(
+      Settings settings, List<ExecutionInterceptor> interceptors) {
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(
+            settings.retryMode().equals("adaptive") ? RetryMode.ADAPTIVE_V2 : RetryMode.STANDARD)
+        .apiCallTimeout(settings.apiCallTimeout())
+        .executionInterceptors(interceptors)
+        .build();
+  }
+
+  /** IAM is global: its endpoint lives in the partition's global region. */
+  static Region iamRegion(Region region) {
+    String id = region.id();
+    if (id.startsWith("cn-")) {
+      return Region.AWS_CN_GLOBAL;
+    }
+    if (id.startsWith("us-gov-")) {
+      return Region.AWS_US_GOV_GLOBAL;
+    }
+    if (id.startsWith("us-iso-")) {
+      return Region.AWS_ISO_GLOBAL;
+    }
+    if (id.startsWith("us-isob-")) {
+      return Region.AWS_ISO_B_GLOBAL;
+    }
+    return Region.AWS_GLOBAL;
+  }
+
+  @Override
+  public void close() {
+    iam.close();
+    secretsManager.close();
+    http.close();
+  }
+}

@@ -1,0 +1,216 @@
+package io.keyrotator.config;
+
+import io.keyrotator.rotation.KeyLimitPolicy;
+import io.keyrotator.rotation.PreviousKeyPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Everything the rotation function can be configured with, read once from environment variables.
+ *
+ * <p>This is the one place that reads configuration. Each variable, its default and its range is
+ * listed in {@code docs/rotation.md}; a bad value fails at start with a message naming the variable.
+ *
+ * @param region the Region of the Secrets Manager and STS endpoints ({@code AWS_REGION})
+ * @param managedPathPrefix IAM path prefix of users this function may rotate; empty disables the rule
+ * @param managedTag user tag ({@code key=value}) that opts a user in; empty disables the rule
+ * @param previousKeyPolicy what finishSecret does with the key that was current before
+ * @param keyLimitPolicy when createSecret may delete the previous key to stay within 2 keys
+ * @param idleBeforeRemoval how long an active previous key must be unused before the limit policy
+ *     {@code idle} may delete it
+ * @param deleteUnprovenKeys whether an inactive key that this function cannot prove it created may
+ *     be deleted to make room
+ * @param propagationSuccesses consecutive successful STS calls that prove a new key works
+ * @param propagationTimeout how long testSecret waits for a new key to work
+ * @param propagationInterval pause between two checks of a new key (the first pause after a
+ *     failure; it grows up to 5 times this value)
+ * @param apiCallTimeout upper bound for one AWS API call, retries included
+ * @param retryMode SDK retry mode for AWS API calls: {@code standard} or {@code adaptive}
+ */
+public record Settings(
+    String region,
+    String managedPathPrefix,
+    Optional<ManagedTag> managedTag,
+    PreviousKeyPolicy previousKeyPolicy,
+    KeyLimitPolicy keyLimitPolicy,
+    Duration idleBeforeRemoval,
+    boolean deleteUnprovenKeys,
+    int propagationSuccesses,
+    Duration propagationTimeout,
+    Duration propagationInterval,
+    Duration apiCallTimeout,
+    String retryMode) {
+
+  /** A user tag that opts a user into rotation. */
+  public record ManagedTag(String key, String value) {
+    @Override
+    public String toString() {
+      return key + "=" + value;
+    }
+  }
+
+  public static final String REGION = "AWS_REGION";
+  public static final String MANAGED_PATH_PREFIX = "KEYROTATOR_MANAGED_PATH_PREFIX";
+  public static final String MANAGED_TAG = "KEYROTATOR_MANAGED_TAG";
+  public static final String PREVIOUS_KEY_POLICY = "KEYROTATOR_PREVIOUS_KEY_POLICY";
+  public static final String KEY_LIMIT_POLICY = "KEYROTATOR_KEY_LIMIT_POLICY";
+  public static final String IDLE_DAYS = "KEYROTATOR_IDLE_DAYS";
+  public static final String DELETE_UNPROVEN_KEYS = "KEYROTATOR_DELETE_UNPROVEN_KEYS";
+  public static final String PROPAGATION_SUCCESSES = "KEYROTATOR_PROPAGATION_SUCCESSES";
+  public static final String PROPAGATION_TIMEOUT_SECONDS = "KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS";
+  public static final String PROPAGATION_INTERVAL_MILLIS = "KEYROTATOR_PROPAGATION_INTERVAL_MILLIS";
+  public static final String API_CALL_TIMEOUT_SECONDS = "KEYROTATOR_API_CALL_TIMEOUT_SECONDS";
+  public static final String RETRY_MODE = "KEYROTATOR_RETRY_MODE";
+
+  /** Reads the settings from the process environment. */
+  public static Settings fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  /**
+   * Reads the settings from the given variables, applying the documented defaults.
+   *
+   * @throws InvalidSettingsException naming every variable that has a bad value
+   */
+  public static Settings from(Map<String, String> env) {
+    Reader reader = new Reader(env);
+    Settings settings =
+        new Settings(
+            reader.text(REGION, "us-east-1"),
+            reader.pathPrefix(MANAGED_PATH_PREFIX, "/keyrotator/"),
+            reader.tag(MANAGED_TAG, "keyrotator:managed=true"),
+            reader.choice(PREVIOUS_KEY_POLICY, PreviousKeyPolicy.KEEP, PreviousKeyPolicy::parse),
+            reader.choice(KEY_LIMIT_POLICY, KeyLimitPolicy.IDLE, KeyLimitPolicy::parse),
+            Duration.ofDays(reader.number(IDLE_DAYS, 7, 0, 3650)),
+            reader.bool(DELETE_UNPROVEN_KEYS, false),
+            reader.number(PROPAGATION_SUCCESSES, 3, 1, 20),
+            Duration.ofSeconds(reader.number(PROPAGATION_TIMEOUT_SECONDS, 60, 1, 840)),
+            Duration.ofMillis(reader.number(PROPAGATION_INTERVAL_MILLIS, 1000, 10, 60_000)),
+            Duration.ofSeconds(reader.number(API_CALL_TIMEOUT_SECONDS, 30, 1, 300)),
+            reader.choice(RETRY_MODE, "adaptive", Settings::retryMode));
+    if (settings.managedPathPrefix.equals("/") && settings.managedTag.isEmpty()) {
+      // "/" alone matches every user; with no tag rule that is no scope at all.
+      reader.problems.add(
+          MANAGED_PATH_PREFIX
+              + " is \"/\" and "
+              + MANAGED_TAG
+              + " is empty: that would let the function rotate every user in the account."
+              + " Set a narrower path prefix or a tag.");
+    }
+    if (settings.managedPathPrefix.isEmpty() && settings.managedTag.isEmpty()) {
+      reader.problems.add(
+          MANAGED_PATH_PREFIX
+              + " and "
+              + MANAGED_TAG
+              + " are both empty: set at least one so the function knows which users it manages.");
+    }
+    reader.failOnProblems();
+    return settings;
+  }
+
+  private static String retryMode(String value) {
+    String mode = value.toLowerCase(Locale.ROOT);
+    if (!mode.equals("standard") && !mode.equals("adaptive")) {
+      throw new IllegalArgumentException("expected standard or adaptive");
+    }
+    return mode;
+  }
+
+  /** Collects every problem before failing, so one deploy shows all bad variables at once. */
+  private static final class Reader {
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(Map<String, String> env) {
+      this.env = env;
+    }
+
+    private Optional<String> raw(String name) {
+      return Optional.ofNullable(env.get(name)).map(String::trim);
+    }
+
+    String text(String name, String fallback) {
+      return raw(name).filter(v -> !v.isEmpty()).orElse(fallback);
+    }
+
+    String pathPrefix(String name, String fallback) {
+      String value = raw(name).orElse(fallback);
+      if (!value.isEmpty() && !(value.startsWith("/") && value.endsWith("/"))) {
+        problems.add(
+            name + "=\"" + value + "\": an IAM path prefix starts and ends with \"/\", e.g. /keyrotator/");
+      }
+      return value;
+    }
+
+    Optional<ManagedTag> tag(String name, String fallback) {
+      String value = raw(name).orElse(fallback);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      int eq = value.indexOf('=');
+      if (eq <= 0 || eq == value.length() - 1) {
+        problems.add(name + "=\"" + value + "\": expected key=value, e.g. keyrotator:managed=true");
+        return Optional.empty();
+      }
+      return Optional.of(new ManagedTag(value.substring(0, eq), value.substring(eq + 1)));
+    }
+
+    <T> T choice(String name, T fallback, Function<String, T> parser) {
+      Optional<String> value = raw(name).filter(v -> !v.isEmpty());
+      if (value.isEmpty()) {
+        return fallback;
+      }
+      try {
+        return parser.apply(value.get());
+      } catch (IllegalArgumentException e) {
+        problems.add(name + "=\"" + value.get() + "\": " + e.getMessage());
+        return fallback;
+      }
+    }
+
+    int number(String name, int fallback, int min, int max) {
+      Optional<String> value = raw(name).filter(v -> !v.isEmpty());
+      if (value.isEmpty()) {
+        return fallback;
+      }
+      try {
+        int parsed = Integer.parseInt(value.get());
+        if (parsed < min || parsed > max) {
+          problems.add(name + "=" + parsed + ": expected a whole number from " + min + " to " + max);
+        }
+        return parsed;
+      } catch (NumberFormatException e) {
+        problems.add(
+            name + "=\"" + value.get() + "\": expected a whole number from " + min + " to " + max);
+        return fallback;
+      }
+    }
+
+    boolean bool(String name, boolean fallback) {
+      Optional<String> value = raw(name).filter(v -> !v.isEmpty());
+      if (value.isEmpty()) {
+        return fallback;
+      }
+      switch (value.get().toLowerCase(Locale.ROOT)) {
+        case "true":
+          return true;
+        case "false":
+          return false;
+        default:
+          problems.add(name + "=\"" + value.get() + "\": expected true or false");
+          return fallback;
+      }
+    }
+
+    void failOnProblems() {
+      if (!problems.isEmpty()) {
+        throw new InvalidSettingsException(problems);
+      }
+    }
+  }
+}

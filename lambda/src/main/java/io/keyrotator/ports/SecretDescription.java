@@ -1,0 +1,34 @@
+package io.keyrotator.ports;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What DescribeSecret tells about a secret's rotation and versions.
+ *
+ * @param arn the secret's ARN
+ * @param name the secret's name
+ * @param rotationEnabled whether rotation is turned on
+ * @param versionStages every version id with its staging labels
+ */
+public record SecretDescription(
+    String arn, String name, boolean rotationEnabled, Map<String, List<String>> versionStages) {
+
+  public static final String CURRENT = "AWSCURRENT";
+  public static final String PENDING = "AWSPENDING";
+  public static final String PREVIOUS = "AWSPREVIOUS";
+
+  /** Whether the version carries the label. */
+  public boolean hasStage(String versionId, String stage) {
+    return versionStages.getOrDefault(versionId, List.of()).contains(stage);
+  }
+
+  /** The version that carries the label, if any. */
+  public Optional<String> versionWith(String stage) {
+    return versionStages.entrySet().stream()
+        .filter(e -> e.getValue().contains(stage))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+}

@@ -1,0 +1,128 @@
+package io.keyrotator.rotation;
+
+import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ports.KeyProbe;
+import io.keyrotator.ports.KeyProbe.KeyRejectedException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Waits until a new access key works. IAM is eventually consistent: a new key is often refused
+ * ({@code InvalidClientTokenId}) for some seconds, and one success does not prove that the next
+ * call, perhaps served elsewhere, succeeds too. So the key must succeed several times in a row,
+ * with pauses that grow after each failure, within a bounded time.
+ */
+public final class KeyPropagation {
+
+  /** Pauses the calling thread; replaced in unit tests so they need not wait. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private static final int MAX_BACKOFF_FACTOR = 5;
+
+  private final KeyProbe probe;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final int requiredSuccesses;
+  private final Duration timeout;
+  private final Duration interval;
+
+  public KeyPropagation(
+      KeyProbe probe,
+      Clock clock,
+      Sleeper sleeper,
+      int requiredSuccesses,
+      Duration timeout,
+      Duration interval) {
+    this.probe = probe;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.requiredSuccesses = requiredSuccesses;
+    this.timeout = timeout;
+    this.interval = interval;
+  }
+
+  /**
+   * Probes the key until it works {@code requiredSuccesses} times in a row.
+   *
+   * @param expectedArn the ARN the key must belong to
+   * @param budget the time the caller can still give (the Lambda's remaining time)
+   * @return how long it took
+   * @throws RotationFailure when the key authenticates as someone else, or does not work in time
+   */
+  public Duration awaitWorking(
+      String accessKeyId, String secretAccessKey, String expectedArn, Duration budget) {
+    Instant start = clock.instant();
+    Duration limit = budget.compareTo(timeout) < 0 ? budget : timeout;
+    Instant deadline = start.plus(limit);
+    int successes = 0;
+    int attempts = 0;
+    String lastError = "none";
+    Duration pause = interval;
+    while (true) {
+      attempts++;
+      String arn = null;
+      try {
+        arn = probe.callerArn(accessKeyId, secretAccessKey);
+      } catch (KeyRejectedException e) {
+        lastError = e.getMessage();
+      } catch (RuntimeException e) {
+        // Throttling or a network fault says nothing about the key: count it as a failed try.
+        lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+      }
+      if (arn != null) {
+        if (!arn.equals(expectedArn)) {
+          throw new RotationFailure(
+              "the new key "
+                  + KeyIds.shorten(accessKeyId)
+                  + " authenticates as "
+                  + arn
+                  + ", not as "
+                  + expectedArn
+                  + ". The secret names the wrong user or the key was swapped; the rotation stops"
+                  + " and the current key stays in place. Check the secret's UserName.");
+        }
+        successes++;
+        if (successes >= requiredSuccesses) {
+          return Duration.between(start, clock.instant());
+        }
+        pause = interval;
+      } else {
+        successes = 0;
+      }
+      Instant now = clock.instant();
+      if (now.plus(pause).isAfter(deadline)) {
+        throw new RotationFailure(
+            "the new key "
+                + KeyIds.shorten(accessKeyId)
+                + " did not work "
+                + requiredSuccesses
+                + " times in a row within "
+                + limit.toSeconds()
+                + " s (waited "
+                + Duration.between(start, now).toMillis()
+                + " ms, "
+                + attempts
+                + " calls to STS; last error: "
+                + lastError
+                + "). IAM may still be propagating it: Secrets Manager retries the rotation and"
+                + " the current key stays in place. If this repeats, raise"
+                + " KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS (and the function timeout).");
+      }
+      try {
+        sleeper.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RotationFailure("interrupted while waiting for the new key to work", e);
+      }
+      if (arn == null) {
+        Duration longer = pause.multipliedBy(2);
+        Duration cap = interval.multipliedBy(MAX_BACKOFF_FACTOR);
+        pause = longer.compareTo(cap) > 0 ? cap : longer;
+      }
+    }
+  }
+}

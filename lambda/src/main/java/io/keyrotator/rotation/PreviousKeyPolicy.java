@@ -1,0 +1,27 @@
+package io.keyrotator.rotation;
+
+import java.util.Locale;
+
+/** What finishSecret does with the key that was current until this rotation. */
+public enum PreviousKeyPolicy {
+  /** Leave it active so consumers that still hold it keep working; the hygiene job retires it. */
+  KEEP,
+  /** Deactivate it at once; consumers must re-read the secret before the rotation finishes. */
+  DEACTIVATE,
+  /** Delete it at once (only if keyrotator created it, or unproven keys may be deleted). */
+  DELETE;
+
+  /** Parses {@code keep}, {@code deactivate} or {@code delete}, in any case. */
+  public static PreviousKeyPolicy parse(String value) {
+    try {
+      return valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected keep, deactivate or delete");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,50 @@
+package io.keyrotator.rotation;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The four steps of the Secrets Manager rotation protocol, in the order they run. */
+public enum RotationStep {
+  CREATE_SECRET("createSecret", "create_secret"),
+  SET_SECRET("setSecret", "set_secret"),
+  TEST_SECRET("testSecret", "test_secret"),
+  FINISH_SECRET("finishSecret", "finish_secret");
+
+  private final String wireName;
+  private final String snakeName;
+
+  RotationStep(String wireName, String snakeName) {
+    this.wireName = wireName;
+    this.snakeName = snakeName;
+  }
+
+  /** The name Secrets Manager sends, e.g. {@code createSecret}. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /**
+   * Accepts the names Secrets Manager sends ({@code createSecret}) and the spelling some AWS pages
+   * use ({@code create_secret}).
+   *
+   * @throws InvalidRequestException for anything else
+   */
+  public static RotationStep parse(String name) {
+    for (RotationStep step : values()) {
+      if (step.wireName.equals(name) || step.snakeName.equals(name)) {
+        return step;
+      }
+    }
+    throw new InvalidRequestException(
+        "unknown rotation step \""
+            + name
+            + "\"; expected one of "
+            + Arrays.stream(values()).map(RotationStep::wireName).collect(Collectors.joining(", "))
+            + ". This function only serves Secrets Manager rotation events.");
+  }
+
+  @Override
+  public String toString() {
+    return wireName;
+  }
+}

@@ -1,0 +1,207 @@
+package io.keyrotator.testing;
+
+import io.keyrotator.aws.AwsClients;
+import io.keyrotator.config.Settings;
+import io.keyrotator.lambda.RotationHandler;
+import io.keyrotator.observability.StructuredLog;
+import io.keyrotator.rotation.RotationRequest;
+import io.keyrotator.rotation.RotationStep;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.Tag;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * A freshly reset moto server with plain SDK clients for arranging and inspecting state, and the
+ * real rotation handler wired to it. Rotations are started the way Secrets Manager starts them:
+ * RotateSecret registers the AWSPENDING version, then the handler runs each step with its token.
+ */
+public final class LocalAws implements AutoCloseable {
+  public static final String REGION = "us-east-1";
+  public static final String ACCOUNT = "123456789012";
+  public static final String ROTATION_FUNCTION =
+      "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:keyrotator-rotation";
+
+  private static final StaticCredentialsProvider CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+
+  public final MotoServer moto;
+  public final IamClient iam;
+  public final SecretsManagerClient secretsManager;
+  /** Every line the handlers built here logged. */
+  public final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
+
+  private LocalAws(MotoServer moto) {
+    this.moto = moto;
+    this.iam =
+        IamClient.builder()
+            .region(Region.AWS_GLOBAL)
+            .endpointOverride(moto.endpoint())
+            .credentialsProvider(CREDENTIALS)
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .build();
+    this.secretsManager =
+        SecretsManagerClient.builder()
+            .region(Region.of(REGION))
+            .endpointOverride(moto.endpoint())
+            .credentialsProvider(CREDENTIALS)
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .build();
+  }
+
+  /** The shared moto server, reset to an empty account with the rotation function registered. */
+  public static LocalAws fresh() {
+    MotoServer moto = MotoServer.shared();
+    moto.reset();
+    LocalAws aws = new LocalAws(moto);
+    aws.registerRotationFunction();
+    return aws;
+  }
+
+  /** Settings for tests: defaults, with short propagation pauses (moto needs none). */
+  public static Map<String, String> testEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    env.put(Settings.REGION, REGION);
+    env.put(Settings.PROPAGATION_INTERVAL_MILLIS, "20");
+    env.put(Settings.PROPAGATION_TIMEOUT_SECONDS, "5");
+    return env;
+  }
+
+  public Settings settings(Map<String, String> overrides) {
+    Map<String, String> env = testEnvironment();
+    env.putAll(overrides);
+    return Settings.from(env);
+  }
+
+  /** The real handler, talking to moto over HTTP, with extra SDK interceptors if given. */
+  public RotationHandler handler(Settings settings, ExecutionInterceptor... interceptors) {
+    AwsClients.Options options =
+        new AwsClients.Options(CREDENTIALS, Optional.of(moto.endpoint()), List.of(interceptors));
+    return new RotationHandler(settings, options, StructuredLog.to(logLines::add, Clock.systemUTC()));
+  }
+
+  public RotationHandler handler() {
+    return handler(settings(Map.of()));
+  }
+
+  /** Creates a user under /keyrotator/ (managed by default settings). */
+  public void createManagedUser(String name) {
+    iam.createUser(r -> r.userName(name).path("/keyrotator/"));
+  }
+
+  public void createUser(String name, String path, Tag... tags) {
+    iam.createUser(r -> r.userName(name).path(path).tags(tags));
+  }
+
+  /** Creates a secret holding the given JSON (no rotation configured yet). */
+  public String createSecret(String name, String json) {
+    return secretsManager.createSecret(r -> r.name(name).secretString(json)).arn();
+  }
+
+  /** A bootstrap secret {"UserName": user} for the user. */
+  public String createBootstrapSecret(String name, String user) {
+    return createSecret(name, "{\"UserName\":\"" + user + "\"}");
+  }
+
+  /**
+   * What Secrets Manager does when a rotation starts: turns rotation on and registers a new
+   * version with the AWSPENDING label and no value. Returns its id, the token of every step.
+   */
+  public String startRotation(String secretId) {
+    return secretsManager
+        .rotateSecret(
+            r ->
+                r.secretId(secretId)
+                    .rotationLambdaARN(ROTATION_FUNCTION)
+                    .rotationRules(rules -> rules.automaticallyAfterDays(30L)))
+        .versionId();
+  }
+
+  /** Starts a rotation and runs the four steps with the handler, as Secrets Manager would. */
+  public String rotate(RotationHandler handler, String secretId) {
+    String token = startRotation(secretId);
+    runSteps(handler, secretId, token);
+    return token;
+  }
+
+  public static void runSteps(RotationHandler handler, String secretId, String token) {
+    for (RotationStep step : RotationStep.values()) {
+      runStep(handler, step, secretId, token);
+    }
+  }
+
+  public static void runStep(
+      RotationHandler handler, RotationStep step, String secretId, String token) {
+    handler.handle(
+        new RotationRequest(step, secretId, token, Optional.empty()), Duration.ofMinutes(1));
+  }
+
+  public List<AccessKeyMetadata> keys(String user) {
+    return iam.listAccessKeys(r -> r.userName(user)).accessKeyMetadata();
+  }
+
+  public String value(String secretId, String stage) {
+    return secretsManager.getSecretValue(r -> r.secretId(secretId).versionStage(stage)).secretString();
+  }
+
+  public Map<String, List<String>> stages(String secretId) {
+    return secretsManager.describeSecret(r -> r.secretId(secretId)).versionIdsToStages();
+  }
+
+  /** Registers a placeholder for the rotation function so that RotateSecret accepts its ARN. */
+  private void registerRotationFunction() {
+    iam.createRole(
+        r -> r.roleName("keyrotator-rotation").assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
+    String body =
+        "{\"FunctionName\":\"keyrotator-rotation\",\"Runtime\":\"java21\","
+            + "\"Role\":\"arn:aws:iam::" + ACCOUNT + ":role/keyrotator-rotation\","
+            + "\"Handler\":\"io.keyrotator.lambda.RotationHandler::handleRequest\","
+            + "\"Code\":{\"ZipFile\":\"" + PLACEHOLDER_ZIP + "\"}}";
+    try {
+      HttpURLConnection c =
+          (HttpURLConnection)
+              moto.endpoint().resolve("/2015-03-31/functions").toURL().openConnection();
+      c.setRequestMethod("POST");
+      c.setDoOutput(true);
+      c.setRequestProperty("Content-Type", "application/json");
+      c.setRequestProperty(
+          "Authorization",
+          "AWS4-HMAC-SHA256 Credential=testing/20260101/" + REGION + "/lambda/aws4_request,"
+              + " SignedHeaders=host, Signature=0");
+      c.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+      int status = c.getResponseCode();
+      if (status >= 300) {
+        throw new IllegalStateException(
+            "moto refused the placeholder function: HTTP " + status + " "
+                + new String(c.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An empty zip archive, base64: moto stores the code but never runs it here. */
+  private static final String PLACEHOLDER_ZIP = "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==";
+
+  @Override
+  public void close() {
+    iam.close();
+    secretsManager.close();
+  }
+}
