@@ -1,0 +1,649 @@
+package io.keyrotator.rotation;
+
+import static io.keyrotator.ports.SecretDescription.CURRENT;
+import static io.keyrotator.ports.SecretDescription.PENDING;
+import static io.keyrotator.ports.SecretDescription.PREVIOUS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keyrotator.config.Settings;
+import io.keyrotator.observability.StructuredLog;
+import io.keyrotator.ports.AccessKey;
+import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.testing.FakeIam;
+import io.keyrotator.testing.FakeProbe;
+import io.keyrotator.testing.FakeSecrets;
+import io.keyrotator.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Every state each step can find, on in-memory IAM and Secrets Manager. */
+class AccessKeyRotationTest {
+  private static final String USER = "app-ci";
+  private static final Instant T0 = Instant.parse("2026-06-01T10:00:00Z");
+
+  private MutableClock clock;
+  private FakeIam iam;
+  private FakeSecrets secrets;
+  private FakeProbe probe;
+  private final Map<String, String> env = new HashMap<>();
+  private final List<String> logLines = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    clock = new MutableClock(T0);
+    iam = new FakeIam(clock);
+    secrets = new FakeSecrets();
+    probe = new FakeProbe(iam);
+    iam.addUser(USER, "/keyrotator/", Map.of());
+    env.put(Settings.PROPAGATION_INTERVAL_MILLIS, "100");
+  }
+
+  private AccessKeyRotation rotation() {
+    return rotation(secrets);
+  }
+
+  private AccessKeyRotation rotation(SecretVersions secretVersions) {
+    Settings settings = Settings.from(env);
+    KeyPropagation propagation =
+        new KeyPropagation(
+            probe,
+            clock,
+            clock::advance,
+            settings.propagationSuccesses(),
+            settings.propagationTimeout(),
+            settings.propagationInterval());
+    return new AccessKeyRotation(
+        secretVersions, iam, propagation, settings, clock, StructuredLog.to(logLines::add, clock));
+  }
+
+  private StepReport run(RotationStep step, String token) {
+    StepReport report = new StepReport();
+    rotation().run(new RotationRequest(step, FakeSecrets.ARN, token, Optional.empty()), report, Duration.ofMinutes(5));
+    return report;
+  }
+
+  private String rotateFully() {
+    String token = secrets.startRotation();
+    for (RotationStep step : RotationStep.values()) {
+      run(step, token);
+    }
+    clock.advance(Duration.ofMinutes(1));
+    return token;
+  }
+
+  private String bootstrap() {
+    return secrets.putCurrent("{\"UserName\":\"" + USER + "\"}");
+  }
+
+  private ManagedKeySecret stored(String version) {
+    return ManagedKeySecret.parse(secrets.rawValue(version).orElseThrow(), "test");
+  }
+
+  private String currentKeyId() {
+    String version =
+        secrets.stages().entrySet().stream()
+            .filter(e -> e.getValue().contains(CURRENT))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
+    return stored(version).accessKeyId().orElseThrow();
+  }
+
+  /** Arranges a user with a managed current key and a managed previous key, both active. */
+  private void twoManagedKeys() {
+    bootstrap();
+    rotateFully();
+    rotateFully();
+    assertThat(iam.keysOf(USER)).hasSize(2);
+  }
+
+  @Nested
+  class ChecksEveryStepStartsWith {
+    @Test
+    void refusesWhenRotationIsDisabled() {
+      bootstrap();
+      String token = secrets.startRotation();
+      secrets.rotationEnabled = false;
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+          .isInstanceOf(RotationFailure.class)
+          .hasMessageContaining("rotation is not enabled");
+      assertThat(iam.calls).isEmpty();
+    }
+
+    @Test
+    void refusesATokenThatIsNotAVersion() {
+      bootstrap();
+      secrets.startRotation();
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, "not-a-version"))
+          .hasMessageContaining("is not a version of secret");
+      assertThat(iam.calls).isEmpty();
+    }
+
+    @Test
+    void refusesAVersionThatIsNotPending() {
+      bootstrap();
+      String token = secrets.startRotation();
+      secrets.removeStage(FakeSecrets.ARN, PENDING, token);
+      secrets.putCurrent("{\"UserName\":\"" + USER + "\"}");
+      String old = secrets.stages().keySet().stream().filter(v -> secrets.stages().get(v).contains(PREVIOUS)).findFirst().orElseThrow();
+      assertThatThrownBy(() -> run(RotationStep.SET_SECRET, old))
+          .hasMessageContaining("is not AWSPENDING");
+    }
+
+    @Test
+    void doesNothingForAVersionThatIsAlreadyCurrent() {
+      bootstrap();
+      String token = rotateFully();
+      iam.calls.clear();
+      for (RotationStep step : RotationStep.values()) {
+        run(step, token);
+      }
+      assertThat(iam.calls).isEmpty();
+    }
+  }
+
+  @Nested
+  class CreateSecret {
+    @Test
+    void bootstrapCreatesTheFirstKeyAndRecordsThatKeyrotatorMadeIt() {
+      bootstrap();
+      String token = secrets.startRotation();
+      StepReport report = run(RotationStep.CREATE_SECRET, token);
+      ManagedKeySecret pending = stored(token);
+      assertThat(pending.userName()).isEqualTo(USER);
+      AccessKey key = iam.keysOf(USER).get(0);
+      assertThat(pending.holds(key.id())).isTrue();
+      assertThat(pending.provesCreationOf(key)).isTrue();
+      assertThat(pending.secretAccessKey()).contains(iam.secrets.get(key.id()));
+      assertThat(report.keysCreated()).isEqualTo(1);
+      assertThat(iam.user(USER).tags()).containsKey(AccessKeyRotation.INTENT_TAG);
+    }
+
+    @Test
+    void keepsAValueAlreadyStoredForTheToken() {
+      bootstrap();
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      String first = secrets.rawValue(token).orElseThrow();
+      iam.calls.clear();
+      run(RotationStep.CREATE_SECRET, token);
+      assertThat(secrets.rawValue(token)).contains(first);
+      assertThat(iam.calls).doesNotContain("CreateAccessKey", "DeleteAccessKey");
+    }
+
+    @Test
+    void failsWhenTheSecretHasNoCurrentValue() {
+      String token = secrets.startRotation();
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+          .hasMessageContaining("has no AWSCURRENT value")
+          .hasMessageContaining("put-secret-value");
+      assertThat(iam.keysOf(USER)).isEmpty();
+    }
+
+    @Test
+    void failsOnMalformedJsonWithoutRepeatingTheValue() {
+      secrets.putCurrent("{\"UserName\":\"app-ci\",\"SecretAccessKey\":\"wJalrXUtnFEMI/K7MDENG\"");
+      String token = secrets.startRotation();
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+          .hasMessageContaining("not valid JSON")
+          .hasMessageNotContaining("wJalrXUtnFEMI");
+      assertThat(iam.calls).isEmpty();
+    }
+
+    @Test
+    void failsWhenTheUserDoesNotExist() {
+      secrets.putCurrent("{\"UserName\":\"ghost\"}");
+      String token = secrets.startRotation();
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+          .hasMessageContaining("IAM user ghost named in secret app-ci does not exist");
+      assertThat(iam.calls).containsOnly("GetUser");
+    }
+
+    @Test
+    void refusesAUserOutsideTheManagedScopeBeforeAnyChange() {
+      iam.addUser("admin", "/", Map.of());
+      iam.addKey("admin", true, T0);
+      secrets.putCurrent("{\"UserName\":\"admin\"}");
+      String token = secrets.startRotation();
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+          .hasMessageContaining("outside the users keyrotator manages")
+          .hasMessageContaining("keyrotator:managed=true");
+      assertThat(iam.calls).containsOnly("GetUser");
+      assertThat(iam.keysOf("admin")).hasSize(1);
+    }
+
+    @Test
+    void acceptsAUserOptedInByTag() {
+      iam.addUser("legacy", "/", Map.of("keyrotator:managed", "true"));
+      secrets.putCurrent("{\"UserName\":\"legacy\"}");
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      assertThat(iam.keysOf("legacy")).hasSize(1);
+    }
+
+    @Test
+    void replacesACurrentKeyThatWasDeletedByHand() {
+      bootstrap();
+      rotateFully();
+      String lost = currentKeyId();
+      iam.deleteKey(USER, lost);
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      assertThat(iam.keysOf(USER)).hasSize(1);
+      assertThat(stored(token).holds(lost)).isFalse();
+    }
+
+    @Test
+    void removesAKeyLeftByAnInterruptedAttemptAndNeverPilesUpKeys() {
+      bootstrap();
+      rotateFully();
+      String current = currentKeyId();
+      String token = secrets.startRotation();
+      // An earlier attempt tagged the user and created a key, then crashed before storing it.
+      iam.tagUser(USER, AccessKeyRotation.INTENT_TAG, token + " " + clock.instant().getEpochSecond());
+      String orphan = iam.createKey(USER).id();
+      clock.advance(Duration.ofSeconds(30));
+      StepReport report = run(RotationStep.CREATE_SECRET, token);
+      assertThat(iam.key(USER, orphan)).isEmpty();
+      assertThat(iam.keysOf(USER)).extracting(AccessKey::id).contains(current).hasSize(2);
+      assertThat(report.keysDeleted()).isEqualTo(1);
+    }
+
+    @Test
+    void leavesAKeyThatLooksOrphanedButHasBeenUsed() {
+      bootstrap();
+      rotateFully();
+      String token = secrets.startRotation();
+      iam.tagUser(USER, AccessKeyRotation.INTENT_TAG, token + " " + clock.instant().getEpochSecond());
+      String someoneElses = iam.addKey(USER, true, clock.instant());
+      iam.use(someoneElses, clock.instant());
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+          .hasMessageContaining("already has 2 access keys")
+          .hasMessageContaining("held by no version of this secret");
+      assertThat(iam.key(USER, someoneElses)).isPresent();
+    }
+
+    @Test
+    void leavesAKeyCreatedBeforeTheIntentTag() {
+      bootstrap();
+      rotateFully();
+      String older = iam.addKey(USER, false, clock.instant().minus(Duration.ofHours(1)));
+      String token = secrets.startRotation();
+      iam.tagUser(USER, AccessKeyRotation.INTENT_TAG, token + " " + clock.instant().getEpochSecond());
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+          .hasMessageContaining("held by no version of this secret");
+      assertThat(iam.key(USER, older)).isPresent();
+    }
+
+    @Test
+    void deletesAnInactivePreviousKeyToMakeRoom() {
+      twoManagedKeys();
+      String current = currentKeyId();
+      String previous = iam.keysOf(USER).stream().filter(k -> !k.id().equals(current)).findFirst().orElseThrow().id();
+      iam.deactivateKey(USER, previous);
+      String token = secrets.startRotation();
+      StepReport report = run(RotationStep.CREATE_SECRET, token);
+      assertThat(iam.key(USER, previous)).isEmpty();
+      assertThat(iam.key(USER, current)).isPresent();
+      assertThat(report.keysDeleted()).isEqualTo(1);
+    }
+
+    @Test
+    void deletesAnActivePreviousKeyIdleLongerThanTheIdlePeriod() {
+      twoManagedKeys();
+      String current = currentKeyId();
+      String previous = otherKey(current);
+      iam.use(previous, clock.instant());
+      clock.advance(Duration.ofDays(8));
+      run(RotationStep.CREATE_SECRET, secrets.startRotation());
+      assertThat(iam.key(USER, previous)).isEmpty();
+      assertThat(iam.key(USER, current)).isPresent();
+    }
+
+    @Test
+    void refusesWhenThePreviousKeyIsStillInUseAndChangesNothing() {
+      twoManagedKeys();
+      String current = currentKeyId();
+      String previous = otherKey(current);
+      clock.advance(Duration.ofDays(2));
+      iam.use(previous, clock.instant());
+      List<AccessKey> before = iam.keysOf(USER);
+      iam.calls.clear();
+      String token = secrets.startRotation();
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+          .isInstanceOf(RotationFailure.class)
+          .hasMessageContaining("user app-ci already has 2 access keys")
+          .hasMessageContaining(io.keyrotator.observability.KeyIds.shorten(previous))
+          .hasMessageContaining("is AWSCURRENT and is never deleted")
+          .hasMessageContaining("within the last 7 days")
+          .hasMessageContaining("Nothing was changed");
+      assertThat(iam.keysOf(USER)).isEqualTo(before);
+      assertThat(iam.calls).doesNotContain("CreateAccessKey", "DeleteAccessKey", "UpdateAccessKey", "TagUser");
+      assertThat(secrets.rawValue(token)).isEmpty();
+    }
+
+    @Test
+    void limitPolicyInactiveRefusesAnActivePreviousKeyEvenIfIdle() {
+      env.put(Settings.KEY_LIMIT_POLICY, "inactive");
+      twoManagedKeys();
+      clock.advance(Duration.ofDays(30));
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
+          .hasMessageContaining("still active (key limit policy inactive)");
+      assertThat(iam.keysOf(USER)).hasSize(2);
+    }
+
+    @Test
+    void limitPolicyNeverRefusesEvenAnInactivePreviousKey() {
+      env.put(Settings.KEY_LIMIT_POLICY, "never");
+      twoManagedKeys();
+      iam.deactivateKey(USER, otherKey(currentKeyId()));
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
+          .hasMessageContaining("key limit policy is never");
+      assertThat(iam.keysOf(USER)).hasSize(2);
+    }
+
+    @Test
+    void refusesToDeleteAnImportedPreviousKeyUnlessAllowed() {
+      String imported = iam.addKey(USER, true, T0);
+      secrets.putCurrent(
+          "{\"UserName\":\"app-ci\",\"AccessKeyId\":\"" + imported + "\",\"SecretAccessKey\":\"" + iam.secrets.get(imported) + "\"}");
+      rotateFully();
+      iam.deactivateKey(USER, imported);
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
+          .hasMessageContaining("was not created by keyrotator")
+          .hasMessageContaining(Settings.DELETE_UNPROVEN_KEYS);
+      assertThat(iam.key(USER, imported)).isPresent();
+
+      env.put(Settings.DELETE_UNPROVEN_KEYS, "true");
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      assertThat(iam.key(USER, imported)).isEmpty();
+    }
+
+    @Test
+    void refusesAForeignKeyAndDeletesAForeignInactiveOneOnlyWhenAllowed() {
+      bootstrap();
+      rotateFully();
+      String foreign = iam.addKey(USER, false, T0.minus(Duration.ofDays(400)));
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
+          .hasMessageContaining("held by no version of this secret, so keyrotator does not own it");
+      assertThat(iam.key(USER, foreign)).isPresent();
+
+      env.put(Settings.DELETE_UNPROVEN_KEYS, "true");
+      run(RotationStep.CREATE_SECRET, secrets.startRotation());
+      assertThat(iam.key(USER, foreign)).isEmpty();
+    }
+
+    @Test
+    void neverDeletesAnActiveForeignKeyEvenWhenUnprovenKeysMayGo() {
+      env.put(Settings.DELETE_UNPROVEN_KEYS, "true");
+      bootstrap();
+      rotateFully();
+      String foreign = iam.addKey(USER, true, T0);
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
+          .hasMessageContaining("does not own it");
+      assertThat(iam.key(USER, foreign)).isPresent();
+    }
+
+    @Test
+    void deletesTheNewKeyWhenItsValueCannotBeStored() {
+      bootstrap();
+      String token = secrets.startRotation();
+      SecretVersions failingPut = new DelegatingSecrets(secrets) {
+        @Override
+        public void putPending(String secretId, String t, String value) {
+          throw new IllegalStateException("ResourceExistsException: a concurrent run stored another value");
+        }
+      };
+      assertThatThrownBy(() -> rotation(failingPut).run(new RotationRequest(RotationStep.CREATE_SECRET, FakeSecrets.ARN, token, Optional.empty()), new StepReport(), Duration.ofMinutes(1)))
+          .hasMessageContaining("the new key was deleted again");
+      assertThat(iam.keysOf(USER)).isEmpty();
+    }
+
+    @Test
+    void keepsTheNewKeyWhenTheValueLandedDespiteAnError() {
+      bootstrap();
+      String token = secrets.startRotation();
+      SecretVersions putThenFail = new DelegatingSecrets(secrets) {
+        @Override
+        public void putPending(String secretId, String t, String value) {
+          super.putPending(secretId, t, value);
+          throw new IllegalStateException("read timed out");
+        }
+      };
+      rotation(putThenFail).run(new RotationRequest(RotationStep.CREATE_SECRET, FakeSecrets.ARN, token, Optional.empty()), new StepReport(), Duration.ofMinutes(1));
+      assertThat(iam.keysOf(USER)).hasSize(1);
+      assertThat(stored(token).holds(iam.keysOf(USER).get(0).id())).isTrue();
+    }
+  }
+
+  private String otherKey(String current) {
+    return iam.keysOf(USER).stream().filter(k -> !k.id().equals(current)).findFirst().orElseThrow().id();
+  }
+
+  @Nested
+  class SetSecret {
+    @Test
+    void failsWhenCreateSecretHasNotRun() {
+      bootstrap();
+      String token = secrets.startRotation();
+      assertThatThrownBy(() -> run(RotationStep.SET_SECRET, token))
+          .hasMessageContaining("createSecret has not run");
+    }
+
+    @Test
+    void failsWithTheRepairWhenThePendingKeyWasDeletedByHand() {
+      bootstrap();
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      iam.deleteKey(USER, stored(token).accessKeyId().orElseThrow());
+      assertThatThrownBy(() -> run(RotationStep.SET_SECRET, token))
+          .hasMessageContaining("no longer exists on user app-ci")
+          .hasMessageContaining("--remove-from-version-id " + token);
+    }
+
+    @Test
+    void failsWhenThePendingKeyWasDeactivatedByHand() {
+      bootstrap();
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      iam.deactivateKey(USER, stored(token).accessKeyId().orElseThrow());
+      assertThatThrownBy(() -> run(RotationStep.SET_SECRET, token)).hasMessageContaining("is inactive");
+    }
+
+    @Test
+    void confirmsAnActivePendingKeyWithoutChangingAnything() {
+      bootstrap();
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      iam.calls.clear();
+      run(RotationStep.SET_SECRET, token);
+      run(RotationStep.SET_SECRET, token);
+      assertThat(iam.calls).containsOnly("GetUser", "ListAccessKeys");
+    }
+  }
+
+  @Nested
+  class TestSecret {
+    @Test
+    void waitsForANewKeyToPropagateAndNeedsConsecutiveSuccesses() {
+      bootstrap();
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      probe.rejectNext = 2;
+      StepReport report = run(RotationStep.TEST_SECRET, token);
+      assertThat(probe.probedKeys).hasSize(5);
+      // two failures (100 ms, then 200 ms pauses) and two pauses between the three successes
+      assertThat(report.propagationWait()).isEqualTo(Duration.ofMillis(100 + 200 + 100 + 100));
+    }
+
+    @Test
+    void failsAfterTheTimeoutWithElapsedTimeAndLastError() {
+      env.put(Settings.PROPAGATION_TIMEOUT_SECONDS, "3");
+      bootstrap();
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      probe.rejectNext = 1000;
+      assertThatThrownBy(() -> run(RotationStep.TEST_SECRET, token))
+          .hasMessageContaining("did not work 3 times in a row within 3 s")
+          .hasMessageContaining("last error: InvalidClientTokenId");
+      assertThat(clock.instant()).isBefore(T0.plusSeconds(4));
+    }
+
+    @Test
+    void failsAtOnceWhenTheKeyBelongsToSomeoneElse() {
+      bootstrap();
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      probe.forcedArn = "arn:aws:iam::123456789012:user/other";
+      assertThatThrownBy(() -> run(RotationStep.TEST_SECRET, token))
+          .hasMessageContaining("authenticates as arn:aws:iam::123456789012:user/other");
+      assertThat(probe.probedKeys).hasSize(1);
+    }
+
+    @Test
+    void testOnlyRunWithoutAPendingValueChecksTheCurrentKey() {
+      bootstrap();
+      rotateFully();
+      String token = secrets.startRotation();
+      probe.probedKeys.clear();
+      iam.calls.clear();
+      run(RotationStep.TEST_SECRET, token);
+      assertThat(probe.probedKeys).containsOnly(currentKeyId());
+      assertThat(iam.calls).doesNotContain("CreateAccessKey");
+    }
+
+    @Test
+    void testOnlyRunOnABootstrapSecretChecksTheUserOnly() {
+      bootstrap();
+      String token = secrets.startRotation();
+      run(RotationStep.TEST_SECRET, token);
+      assertThat(probe.probedKeys).isEmpty();
+    }
+  }
+
+  @Nested
+  class FinishSecret {
+    @Test
+    void promotesKeepsThePreviousKeyAndLeavesNoPendingLabel() {
+      twoManagedKeys();
+      String current = currentKeyId();
+      assertThat(iam.key(USER, otherKey(current)).orElseThrow().active()).isTrue();
+      assertThat(secrets.stages().values()).noneMatch(l -> l.contains(PENDING));
+      assertThat(iam.user(USER).tags()).doesNotContainKey(AccessKeyRotation.INTENT_TAG);
+    }
+
+    @Test
+    void deactivatesThePreviousKeyWhenConfigured() {
+      env.put(Settings.PREVIOUS_KEY_POLICY, "deactivate");
+      twoManagedKeys();
+      assertThat(iam.key(USER, otherKey(currentKeyId())).orElseThrow().active()).isFalse();
+    }
+
+    @Test
+    void deletesAPreviousKeyKeyrotatorCreatedWhenConfigured() {
+      env.put(Settings.PREVIOUS_KEY_POLICY, "delete");
+      bootstrap();
+      rotateFully();
+      rotateFully();
+      assertThat(iam.keysOf(USER)).extracting(AccessKey::id).containsOnly(currentKeyId());
+    }
+
+    @Test
+    void onlyDeactivatesAnImportedPreviousKeyUnderPolicyDelete() {
+      env.put(Settings.PREVIOUS_KEY_POLICY, "delete");
+      String imported = iam.addKey(USER, true, T0);
+      secrets.putCurrent("{\"UserName\":\"app-ci\",\"AccessKeyId\":\"" + imported + "\",\"SecretAccessKey\":\"x\"}");
+      rotateFully();
+      assertThat(iam.key(USER, imported)).hasValueSatisfying(k -> assertThat(k.active()).isFalse());
+      assertThat(logLines).anyMatch(l -> l.contains("imported by hand"));
+    }
+
+    @Test
+    void resumesAfterACrashThatFollowedThePromotion() {
+      env.put(Settings.PREVIOUS_KEY_POLICY, "deactivate");
+      bootstrap();
+      rotateFully();
+      String previous = currentKeyId();
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      String oldVersion = secrets.stages().entrySet().stream().filter(e -> e.getValue().contains(CURRENT)).findFirst().orElseThrow().getKey();
+      secrets.moveCurrent(FakeSecrets.ARN, token, oldVersion); // the crash came right after this call
+      assertThat(secrets.stages().get(token)).contains(CURRENT, PENDING);
+      run(RotationStep.FINISH_SECRET, token);
+      assertThat(secrets.stages().get(token)).containsOnly(CURRENT);
+      assertThat(iam.key(USER, previous).orElseThrow().active()).isFalse();
+    }
+
+    @Test
+    void neverPromotesAPendingKeyThatNoLongerExists() {
+      bootstrap();
+      rotateFully();
+      String current = currentKeyId();
+      String token = secrets.startRotation();
+      run(RotationStep.CREATE_SECRET, token);
+      iam.deleteKey(USER, stored(token).accessKeyId().orElseThrow());
+      assertThatThrownBy(() -> run(RotationStep.FINISH_SECRET, token)).hasMessageContaining("no longer exists");
+      assertThat(currentKeyId()).isEqualTo(current);
+    }
+
+    @Test
+    void runningItTwiceIsHarmless() {
+      env.put(Settings.PREVIOUS_KEY_POLICY, "delete");
+      bootstrap();
+      rotateFully();
+      String token = secrets.startRotation();
+      for (RotationStep step : RotationStep.values()) {
+        run(step, token);
+      }
+      Map<String, List<String>> stages = secrets.stages();
+      List<AccessKey> keys = iam.keysOf(USER);
+      run(RotationStep.FINISH_SECRET, token);
+      assertThat(secrets.stages()).isEqualTo(stages);
+      assertThat(iam.keysOf(USER)).isEqualTo(keys);
+    }
+  }
+
+  /** Passes every call to the real fake; tests override one method to inject a fault. */
+  private static class DelegatingSecrets implements SecretVersions {
+    private final FakeSecrets delegate;
+
+    DelegatingSecrets(FakeSecrets delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public io.keyrotator.ports.SecretDescription describe(String secretId) {
+      return delegate.describe(secretId);
+    }
+
+    @Override
+    public Optional<String> value(String secretId, Optional<String> versionId, String stage) {
+      return delegate.value(secretId, versionId, stage);
+    }
+
+    @Override
+    public void putPending(String secretId, String token, String value) {
+      delegate.putPending(secretId, token, value);
+    }
+
+    @Override
+    public void moveCurrent(String secretId, String toVersion, String fromVersion) {
+      delegate.moveCurrent(secretId, toVersion, fromVersion);
+    }
+
+    @Override
+    public void removeStage(String secretId, String stage, String fromVersion) {
+      delegate.removeStage(secretId, stage, fromVersion);
+    }
+  }
+}

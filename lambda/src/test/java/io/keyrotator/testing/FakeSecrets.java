@@ -1,0 +1,114 @@
+package io.keyrotator.testing;
+
+import io.keyrotator.ports.SecretDescription;
+import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.rotation.RotationFailure;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One secret in memory, with the Secrets Manager behaviour rotation relies on: stage labels,
+ * the automatic AWSPREVIOUS move, and a token that cannot be re-put with other content.
+ */
+public final class FakeSecrets implements SecretVersions {
+  public static final String ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-ci-AbCdEf";
+  public static final String NAME = "app-ci";
+
+  private final Map<String, String> values = new HashMap<>();
+  private final Map<String, List<String>> stages = new LinkedHashMap<>();
+  public boolean rotationEnabled = true;
+  public boolean exists = true;
+  public final List<String> calls = new ArrayList<>();
+
+  /** Stores a value as AWSCURRENT (as CreateSecret or a manual PutSecretValue would). */
+  public String putCurrent(String json) {
+    String version = UUID.randomUUID().toString();
+    values.put(version, json);
+    stages.values().forEach(l -> l.remove(SecretDescription.PREVIOUS));
+    stages.values().stream()
+        .filter(l -> l.remove(SecretDescription.CURRENT))
+        .forEach(l -> l.add(SecretDescription.PREVIOUS));
+    stages.put(version, new ArrayList<>(List.of(SecretDescription.CURRENT)));
+    stages.values().removeIf(List::isEmpty);
+    return version;
+  }
+
+  /** What RotateSecret does before the first step: an AWSPENDING version with no value. */
+  public String startRotation() {
+    String token = UUID.randomUUID().toString();
+    stages.put(token, new ArrayList<>(List.of(SecretDescription.PENDING)));
+    return token;
+  }
+
+  public Optional<String> rawValue(String versionId) {
+    return Optional.ofNullable(values.get(versionId));
+  }
+
+  public Map<String, List<String>> stages() {
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    stages.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    return copy;
+  }
+
+  @Override
+  public SecretDescription describe(String secretId) {
+    calls.add("DescribeSecret");
+    if (!exists) {
+      throw new RotationFailure("secret " + secretId + " does not exist");
+    }
+    return new SecretDescription(ARN, NAME, rotationEnabled, stages());
+  }
+
+  @Override
+  public Optional<String> value(String secretId, Optional<String> versionId, String stage) {
+    calls.add("GetSecretValue");
+    String version =
+        versionId.orElseGet(
+            () ->
+                stages.entrySet().stream()
+                    .filter(e -> e.getValue().contains(stage))
+                    .map(Map.Entry::getKey)
+                    .findFirst()
+                    .orElse(null));
+    if (version == null || !stages.getOrDefault(version, List.of()).contains(stage)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(values.get(version));
+  }
+
+  @Override
+  public void putPending(String secretId, String token, String value) {
+    calls.add("PutSecretValue");
+    String existing = values.get(token);
+    if (existing != null && !existing.equals(value)) {
+      throw new IllegalStateException("ResourceExistsException: version " + token + " already exists");
+    }
+    values.put(token, value);
+    stages.values().forEach(l -> l.remove(SecretDescription.PENDING));
+    stages.computeIfAbsent(token, t -> new ArrayList<>()).add(SecretDescription.PENDING);
+    stages.values().removeIf(List::isEmpty);
+  }
+
+  @Override
+  public void moveCurrent(String secretId, String toVersion, String fromVersion) {
+    calls.add("UpdateSecretVersionStage");
+    stages.values().forEach(l -> l.remove(SecretDescription.PREVIOUS));
+    if (fromVersion != null) {
+      List<String> from = stages.get(fromVersion);
+      from.remove(SecretDescription.CURRENT);
+      from.add(SecretDescription.PREVIOUS);
+    }
+    stages.computeIfAbsent(toVersion, t -> new ArrayList<>()).add(SecretDescription.CURRENT);
+  }
+
+  @Override
+  public void removeStage(String secretId, String stage, String fromVersion) {
+    calls.add("UpdateSecretVersionStage");
+    Optional.ofNullable(stages.get(fromVersion)).ifPresent(l -> l.remove(stage));
+  }
+}
