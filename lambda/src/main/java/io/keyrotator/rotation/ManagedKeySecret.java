@@ -75,19 +75,22 @@ public final class ManagedKeySecret {
    *     repeats the value, which may hold a secret access key
    */
   public static ManagedKeySecret parse(String json, String where) {
-    Map<String, Object> fields;
+    if (json == null || json.isBlank()) {
+      throw invalid(where, "it is empty");
+    }
+    Object parsed;
     try {
-      fields = JSON.std.mapFrom(json);
+      parsed = JSON.std.anyFrom(json);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String position =
           at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw invalid(where, "it is not valid JSON" + position);
-    } catch (IOException | RuntimeException e) {
-      throw invalid(where, "it is not a JSON object");
+    } catch (IOException e) {
+      throw invalid(where, "it is not valid JSON");
     }
-    if (fields == null) {
-      throw invalid(where, "it is empty");
+    if (!(parsed instanceof Map<?, ?> fields)) {
+      throw invalid(where, "it is not a JSON object");
     }
     String userName = text(fields, "UserName", where).orElse(null);
     if (userName == null) {
@@ -118,7 +121,7 @@ public final class ManagedKeySecret {
         userName, keyId, secret, createDate, text(fields, "CreatedBy", where));
   }
 
-  private static Optional<String> text(Map<String, Object> fields, String name, String where) {
+  private static Optional<String> text(Map<?, ?> fields, String name, String where) {
     Object value = fields.get(name);
     if (value == null) {
       return Optional.empty();

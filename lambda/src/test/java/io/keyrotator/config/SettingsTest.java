@@ -1,0 +1,86 @@
+package io.keyrotator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keyrotator.rotation.KeyLimitPolicy;
+import io.keyrotator.rotation.PreviousKeyPolicy;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    Settings s = Settings.from(Map.of());
+    assertThat(s.region()).isEqualTo("us-east-1");
+    assertThat(s.managedPathPrefix()).isEqualTo("/keyrotator/");
+    assertThat(s.managedTag()).hasValueSatisfying(t -> assertThat(t.toString()).isEqualTo("keyrotator:managed=true"));
+    assertThat(s.previousKeyPolicy()).isEqualTo(PreviousKeyPolicy.KEEP);
+    assertThat(s.keyLimitPolicy()).isEqualTo(KeyLimitPolicy.IDLE);
+    assertThat(s.idleBeforeRemoval()).isEqualTo(Duration.ofDays(7));
+    assertThat(s.deleteUnprovenKeys()).isFalse();
+    assertThat(s.propagationSuccesses()).isEqualTo(3);
+    assertThat(s.propagationTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(s.propagationInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.apiCallTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.retryMode()).isEqualTo("adaptive");
+  }
+
+  @Test
+  void readsEveryVariable() {
+    Settings s = Settings.from(Map.ofEntries(
+        Map.entry("AWS_REGION", "eu-west-1"),
+        Map.entry("KEYROTATOR_MANAGED_PATH_PREFIX", "/ci/"),
+        Map.entry("KEYROTATOR_MANAGED_TAG", ""),
+        Map.entry("KEYROTATOR_PREVIOUS_KEY_POLICY", "DELETE"),
+        Map.entry("KEYROTATOR_KEY_LIMIT_POLICY", "inactive"),
+        Map.entry("KEYROTATOR_IDLE_DAYS", "30"),
+        Map.entry("KEYROTATOR_DELETE_UNPROVEN_KEYS", "true"),
+        Map.entry("KEYROTATOR_PROPAGATION_SUCCESSES", "5"),
+        Map.entry("KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS", "120"),
+        Map.entry("KEYROTATOR_PROPAGATION_INTERVAL_MILLIS", "250"),
+        Map.entry("KEYROTATOR_API_CALL_TIMEOUT_SECONDS", "10"),
+        Map.entry("KEYROTATOR_RETRY_MODE", "standard")));
+    assertThat(s.region()).isEqualTo("eu-west-1");
+    assertThat(s.managedPathPrefix()).isEqualTo("/ci/");
+    assertThat(s.managedTag()).isEmpty();
+    assertThat(s.previousKeyPolicy()).isEqualTo(PreviousKeyPolicy.DELETE);
+    assertThat(s.keyLimitPolicy()).isEqualTo(KeyLimitPolicy.INACTIVE);
+    assertThat(s.idleBeforeRemoval()).isEqualTo(Duration.ofDays(30));
+    assertThat(s.deleteUnprovenKeys()).isTrue();
+    assertThat(s.propagationSuccesses()).isEqualTo(5);
+    assertThat(s.propagationTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(s.propagationInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(s.apiCallTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.retryMode()).isEqualTo("standard");
+  }
+
+  @Test
+  void namesEveryBadVariableAtOnce() {
+    assertThatThrownBy(() -> Settings.from(Map.of(
+            "KEYROTATOR_MANAGED_PATH_PREFIX", "keyrotator",
+            "KEYROTATOR_MANAGED_TAG", "managed",
+            "KEYROTATOR_KEY_LIMIT_POLICY", "sometimes",
+            "KEYROTATOR_DELETE_UNPROVEN_KEYS", "yes",
+            "KEYROTATOR_PROPAGATION_SUCCESSES", "0",
+            "KEYROTATOR_IDLE_DAYS", "seven",
+            "KEYROTATOR_RETRY_MODE", "legacy")))
+        .isInstanceOf(InvalidSettingsException.class)
+        .hasMessageContaining("KEYROTATOR_MANAGED_PATH_PREFIX=\"keyrotator\": an IAM path prefix starts and ends with \"/\"")
+        .hasMessageContaining("KEYROTATOR_MANAGED_TAG=\"managed\": expected key=value")
+        .hasMessageContaining("KEYROTATOR_KEY_LIMIT_POLICY=\"sometimes\": expected inactive, idle or never")
+        .hasMessageContaining("KEYROTATOR_DELETE_UNPROVEN_KEYS=\"yes\": expected true or false")
+        .hasMessageContaining("KEYROTATOR_PROPAGATION_SUCCESSES=0: expected a whole number from 1 to 20")
+        .hasMessageContaining("KEYROTATOR_IDLE_DAYS=\"seven\"")
+        .hasMessageContaining("KEYROTATOR_RETRY_MODE=\"legacy\": expected standard or adaptive");
+  }
+
+  @Test
+  void refusesAScopeThatWouldCoverEveryUser() {
+    assertThatThrownBy(() -> Settings.from(Map.of("KEYROTATOR_MANAGED_PATH_PREFIX", "/", "KEYROTATOR_MANAGED_TAG", "")))
+        .hasMessageContaining("would let the function rotate every user");
+    assertThatThrownBy(() -> Settings.from(Map.of("KEYROTATOR_MANAGED_PATH_PREFIX", "", "KEYROTATOR_MANAGED_TAG", "")))
+        .hasMessageContaining("set at least one");
+  }
+}
