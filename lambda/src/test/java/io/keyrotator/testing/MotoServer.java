@@ -138,8 +138,17 @@ public final class MotoServer {
 
   /** Clears every resource and restores the default configuration. */
   public void reset() {
+    enforceAuthentication(false);
     post("/moto-api/reset", "");
     post("/moto-api/config", "{\"lambda\":{\"use_docker\":false}}");
+  }
+
+  /**
+   * Turns request authentication on (unknown or deleted keys and wrong secrets are refused, as AWS
+   * does) or off (moto's default: any key is accepted).
+   */
+  public void enforceAuthentication(boolean on) {
+    post("/moto-api/reset-auth", on ? "0" : "inf");
   }
 
   /** Posts to moto's own API. */
@@ -162,6 +171,8 @@ public final class MotoServer {
     connection.setReadTimeout(10000);
     if (body != null) {
       connection.setDoOutput(true);
+      // Not form-encoded, or moto's web framework would consume the body as form fields.
+      connection.setRequestProperty("Content-Type", "application/json");
       connection.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
     }
     int status = connection.getResponseCode();
