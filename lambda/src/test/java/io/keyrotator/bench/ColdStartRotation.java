@@ -1,23 +1,16 @@
 package io.keyrotator.bench;
 
-import io.keyrotator.aws.AwsClients;
-import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.RotationStep;
-import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * Runs one rotation in a new JVM on the shaded jar, as a Lambda cold start would: builds the
- * handler, runs the four steps, and prints a line when the first step is done and when all are.
- * Arguments: endpoint, secret id, token. Settings come from the environment.
+ * Runs one rotation in a new JVM on the shaded jar, as a Lambda cold start would: the handler is
+ * built by its production constructor from environment variables alone ({@code AWS_ENDPOINT_URL},
+ * {@code AWS_REGION}, credentials, settings), runs the four steps, and a line is printed when the
+ * first step is done and when all are. Arguments: secret id, token.
  */
 public final class ColdStartRotation {
   public static final String FIRST_STEP_DONE = "first-step-done";
@@ -26,17 +19,9 @@ public final class ColdStartRotation {
   private ColdStartRotation() {}
 
   public static void main(String[] args) {
-    URI endpoint = URI.create(args[0]);
-    String secretId = args[1];
-    String token = args[2];
-    AwsClients.Options options =
-        new AwsClients.Options(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")),
-            Optional.of(endpoint),
-            List.of());
-    RotationHandler handler =
-        new RotationHandler(
-            Settings.fromEnvironment(), options, StructuredLog.to(line -> {}, Clock.systemUTC()));
+    String secretId = args[0];
+    String token = args[1];
+    RotationHandler handler = new RotationHandler();
     boolean first = true;
     for (RotationStep step : RotationStep.values()) {
       handler.handle(new RotationRequest(step, secretId, token, Optional.empty()), Duration.ofMinutes(1));
@@ -47,5 +32,15 @@ public final class ColdStartRotation {
       }
     }
     System.out.println(ROTATION_DONE);
+  }
+
+  /** The environment a Lambda would give the function, pointed at the emulator. */
+  public static java.util.Map<String, String> lambdaLikeEnvironment(java.net.URI endpoint) {
+    java.util.Map<String, String> env = new java.util.HashMap<>(io.keyrotator.testing.LocalAws.testEnvironment());
+    env.put("AWS_ENDPOINT_URL", endpoint.toString());
+    env.put("AWS_ACCESS_KEY_ID", "testing");
+    env.put("AWS_SECRET_ACCESS_KEY", "testing");
+    env.put("AWS_LAMBDA_FUNCTION_NAME", "keyrotator-rotation");
+    return env;
   }
 }

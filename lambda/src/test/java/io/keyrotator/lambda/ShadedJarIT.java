@@ -40,7 +40,7 @@ class ShadedJarIT {
   }
 
   @Test
-  void jarRotatesAKeyInAFreshJvm() throws Exception {
+  void unchangedJarRotatesInAFreshJvmPointedAtTheEmulatorByEnvironmentAlone() throws Exception {
     aws.createManagedUser("app-ci");
     String secret = aws.createBootstrapSecret("app-ci-key", "app-ci");
     String token = aws.startRotation(secret);
@@ -49,10 +49,10 @@ class ShadedJarIT {
     String classpath = JAR + File.pathSeparator + Path.of("target", "test-classes");
     ProcessBuilder builder =
         new ProcessBuilder(
-                java, "-cp", classpath, ColdStartRotation.class.getName(),
-                aws.moto.endpoint().toString(), secret, token)
+                java, "-cp", classpath, ColdStartRotation.class.getName(), secret, token)
             .redirectErrorStream(true);
-    builder.environment().putAll(LocalAws.testEnvironment());
+    builder.environment().clear();
+    builder.environment().putAll(ColdStartRotation.lambdaLikeEnvironment(aws.moto.endpoint()));
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
