@@ -23,32 +23,47 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * so the unchanged jar runs against a local emulator; tests may pass an endpoint explicitly.
  */
 public final class AwsClients implements AutoCloseable {
+  private final Settings settings;
+  private final Options options;
   private final SdkHttpClient http;
-  private final IamClient iam;
-  private final SecretsManagerClient secretsManager;
-  private final SdkKeyProbe keyProbe;
+  private IamClient iam;
+  private SecretsManagerClient secretsManager;
+  private SdkKeyProbe keyProbe;
 
   private AwsClients(Settings settings, Options options) {
+    this.settings = settings;
+    this.options = options;
     this.http = UrlConnectionHttpClient.builder().build();
-    Region region = Region.of(settings.region());
-    ClientOverrideConfiguration overrides = overrides(settings, options.interceptors());
-    this.iam =
-        IamClient.builder()
-            .region(iamRegion(region))
-            .httpClient(http)
-            .credentialsProvider(options.credentials())
-            .overrideConfiguration(overrides)
-            .applyMutation(b -> options.endpoint().ifPresent(b::endpointOverride))
-            .build();
-    this.secretsManager =
-        SecretsManagerClient.builder()
-            .region(region)
-            .httpClient(http)
-            .credentialsProvider(options.credentials())
-            .overrideConfiguration(overrides)
-            .applyMutation(b -> options.endpoint().ifPresent(b::endpointOverride))
-            .build();
-    this.keyProbe = new SdkKeyProbe(http, region, options.endpoint(), options.interceptors());
+  }
+
+  /** The IAM client, built on first use (the CLI's credentials command never needs it). */
+  public synchronized IamClient iam() {
+    if (iam == null) {
+      iam =
+          IamClient.builder()
+              .region(iamRegion(Region.of(settings.region())))
+              .httpClient(http)
+              .credentialsProvider(options.credentials())
+              .overrideConfiguration(overrides(settings, options.interceptors()))
+              .applyMutation(b -> options.endpoint().ifPresent(b::endpointOverride))
+              .build();
+    }
+    return iam;
+  }
+
+  /** The Secrets Manager client, built on first use. */
+  public synchronized SecretsManagerClient secretsManager() {
+    if (secretsManager == null) {
+      secretsManager =
+          SecretsManagerClient.builder()
+              .region(Region.of(settings.region()))
+              .httpClient(http)
+              .credentialsProvider(options.credentials())
+              .overrideConfiguration(overrides(settings, options.interceptors()))
+              .applyMutation(b -> options.endpoint().ifPresent(b::endpointOverride))
+              .build();
+    }
+    return secretsManager;
   }
 
   /**
@@ -79,14 +94,17 @@ public final class AwsClients implements AutoCloseable {
   }
 
   public SdkIamKeys iamKeys() {
-    return new SdkIamKeys(iam);
+    return new SdkIamKeys(iam());
   }
 
   public SdkSecretVersions secretVersions() {
-    return new SdkSecretVersions(secretsManager);
+    return new SdkSecretVersions(secretsManager());
   }
 
-  public SdkKeyProbe keyProbe() {
+  public synchronized SdkKeyProbe keyProbe() {
+    if (keyProbe == null) {
+      keyProbe = new SdkKeyProbe(http, Region.of(settings.region()), options.endpoint(), options.interceptors());
+    }
     return keyProbe;
   }
 
@@ -119,9 +137,13 @@ public final class AwsClients implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    iam.close();
-    secretsManager.close();
+  public synchronized void close() {
+    if (iam != null) {
+      iam.close();
+    }
+    if (secretsManager != null) {
+      secretsManager.close();
+    }
     http.close();
   }
 }

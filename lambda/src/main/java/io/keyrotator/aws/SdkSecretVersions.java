@@ -2,12 +2,16 @@ package io.keyrotator.aws;
 
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.RotationFailure;
+import io.keyrotator.rotation.SecretNotFoundException;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.RotationRulesType;
+import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
 
 /**
  * {@link SecretVersions} on the AWS SDK's Secrets Manager client. Values are always read by stage
@@ -26,7 +30,7 @@ public final class SdkSecretVersions implements SecretVersions {
     try {
       secret = secretsManager.describeSecret(r -> r.secretId(secretId));
     } catch (ResourceNotFoundException e) {
-      throw new RotationFailure(
+      throw new SecretNotFoundException(
           "secret "
               + secretId
               + " does not exist in this account and Region (or was deleted). Check the SecretId"
@@ -36,7 +40,39 @@ public final class SdkSecretVersions implements SecretVersions {
         secret.arn(),
         secret.name(),
         Boolean.TRUE.equals(secret.rotationEnabled()),
-        secret.versionIdsToStages());
+        secret.versionIdsToStages(),
+        Optional.ofNullable(secret.rotationRules()).flatMap(SdkSecretVersions::schedule),
+        Optional.ofNullable(secret.lastRotatedDate()),
+        Optional.ofNullable(secret.nextRotationDate()));
+  }
+
+  private static Optional<String> schedule(RotationRulesType rules) {
+    if (rules.scheduleExpression() != null) {
+      return Optional.of(rules.scheduleExpression() + (rules.duration() == null ? "" : " within " + rules.duration()));
+    }
+    if (rules.automaticallyAfterDays() != null) {
+      return Optional.of("every " + rules.automaticallyAfterDays() + " days");
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public List<String> listManagedSecrets() {
+    return secretsManager
+        .listSecretsPaginator(
+            r -> r.filters(f -> f.key(FilterNameStringType.TAG_KEY).values(USER_TAG)))
+        .stream()
+        .flatMap(page -> page.secretList().stream())
+        .map(SecretListEntry::arn)
+        .toList();
+  }
+
+  @Override
+  public List<Version> versions(String secretId) {
+    return secretsManager.listSecretVersionIdsPaginator(r -> r.secretId(secretId)).stream()
+        .flatMap(page -> page.versions().stream())
+        .map(v -> new Version(v.versionId(), v.versionStages(), Optional.ofNullable(v.createdDate())))
+        .toList();
   }
 
   @Override

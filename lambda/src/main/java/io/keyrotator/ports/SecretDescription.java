@@ -1,5 +1,6 @@
 package io.keyrotator.ports;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,9 +12,24 @@ import java.util.Optional;
  * @param name the secret's name
  * @param rotationEnabled whether rotation is turned on
  * @param versionStages every version id with its staging labels
+ * @param schedule the rotation schedule in words (e.g. "every 30 days", "cron(0 4 ? * MON *)")
+ * @param lastRotated when Secrets Manager last rotated the secret
+ * @param nextRotation when it will rotate it next
  */
 public record SecretDescription(
-    String arn, String name, boolean rotationEnabled, Map<String, List<String>> versionStages) {
+    String arn,
+    String name,
+    boolean rotationEnabled,
+    Map<String, List<String>> versionStages,
+    Optional<String> schedule,
+    Optional<Instant> lastRotated,
+    Optional<Instant> nextRotation) {
+
+  /** A description with no schedule facts, for rotation steps and tests. */
+  public SecretDescription(
+      String arn, String name, boolean rotationEnabled, Map<String, List<String>> versionStages) {
+    this(arn, name, rotationEnabled, versionStages, Optional.empty(), Optional.empty(), Optional.empty());
+  }
 
   public static final String CURRENT = "AWSCURRENT";
   public static final String PENDING = "AWSPENDING";

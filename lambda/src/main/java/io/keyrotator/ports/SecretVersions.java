@@ -1,9 +1,23 @@
 package io.keyrotator.ports;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
-/** The Secrets Manager operations rotation needs. */
+/** The Secrets Manager operations rotation, inspection and repair need. */
 public interface SecretVersions {
+  /** Tag on every secret keyrotator manages; its value is the IAM user name. */
+  String USER_TAG = "keyrotator:user";
+
+  /** A version with its labels and creation time. */
+  record Version(String id, List<String> stages, Optional<Instant> created) {}
+
+  /** The ARNs of every secret tagged {@value #USER_TAG} (following every page). */
+  List<String> listManagedSecrets();
+
+  /** The secret's labelled versions with their creation times. */
+  List<Version> versions(String secretId);
+
   /**
    * Describes the secret.
    *

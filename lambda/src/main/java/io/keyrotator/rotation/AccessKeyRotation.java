@@ -32,15 +32,8 @@ import java.util.stream.Collectors;
  * states it may find and what it does with each.
  */
 public final class AccessKeyRotation {
-  /**
-   * User tag written just before CreateAccessKey: "{token} {epoch seconds}". A key created in the
-   * minutes after it, never used, and held by no secret version was left by an interrupted attempt
-   * (its secret was never stored, so nobody can use it) and is removed on the next attempt.
-   */
-  public static final String INTENT_TAG = "keyrotator:rotation";
-
-  static final Duration ORPHAN_WINDOW = Duration.ofMinutes(15);
-  private static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
+  /** See {@link InterruptedAttempts}: the user tag that records an attempt to create a key. */
+  public static final String INTENT_TAG = InterruptedAttempts.INTENT_TAG;
 
   private final SecretVersions secrets;
   private final IamKeys iam;
@@ -155,7 +148,7 @@ public final class AccessKeyRotation {
       freeSlot(user, keys, current, previous, report);
     }
 
-    iam.tagUser(user.name(), INTENT_TAG, token + " " + clock.instant().getEpochSecond());
+    iam.tagUser(user.name(), INTENT_TAG, InterruptedAttempts.intentValue(token, clock.instant()));
     NewAccessKey created = iam.createKey(user.name());
     report.created(created.id());
     String value = ManagedKeySecret.createdByRotation(user.name(), created).toJson();
@@ -215,21 +208,15 @@ public final class AccessKeyRotation {
       ManagedKeySecret current,
       Optional<ManagedKeySecret> previous,
       StepReport report) {
-    Optional<Instant> intentAt = intentTime(user);
-    if (intentAt.isEmpty()) {
+    if (InterruptedAttempts.intentTime(user).isEmpty()) {
       return;
     }
-    Instant from = intentAt.get().minus(CLOCK_SKEW);
-    Instant to = intentAt.get().plus(ORPHAN_WINDOW);
     for (AccessKey key : List.copyOf(keys)) {
-      boolean held = current.holds(key.id()) || previous.filter(p -> p.holds(key.id())).isPresent();
-      boolean inWindow = !key.createDate().isBefore(from) && key.createDate().isBefore(to);
-      if (held || !inWindow) {
+      boolean held = current.holds(key.id()) || isPrevious(previous, key);
+      if (held
+          || !InterruptedAttempts.inWindow(user, key)
+          || !InterruptedAttempts.leftBehind(user, key, iam.lastUsed(key.id()))) {
         continue;
-      }
-      KeyUsage usage = iam.lastUsed(key.id());
-      if (usage.lastUsed().isPresent()) {
-        continue; // someone holds its secret: not ours to remove
       }
       iam.deleteKey(user.name(), key.id());
       keys.remove(key);
@@ -237,19 +224,6 @@ public final class AccessKeyRotation {
       log.warn(
           "removed a key left by an interrupted rotation attempt",
           Map.of("user", user.name(), "key", KeyIds.shorten(key.id())));
-    }
-  }
-
-  private Optional<Instant> intentTime(IamUser user) {
-    String value = user.tags().get(INTENT_TAG);
-    if (value == null) {
-      return Optional.empty();
-    }
-    String[] parts = value.trim().split(" ");
-    try {
-      return Optional.of(Instant.ofEpochSecond(Long.parseLong(parts[parts.length - 1])));
-    } catch (NumberFormatException e) {
-      return Optional.empty(); // not our format: recognise nothing rather than guess
     }
   }
 

@@ -627,6 +627,16 @@ class AccessKeyRotationTest {
     }
 
     @Override
+    public List<String> listManagedSecrets() {
+      return delegate.listManagedSecrets();
+    }
+
+    @Override
+    public List<Version> versions(String secretId) {
+      return delegate.versions(secretId);
+    }
+
+    @Override
     public Optional<String> value(String secretId, Optional<String> versionId, String stage) {
       return delegate.value(secretId, versionId, stage);
     }

@@ -55,6 +55,23 @@ public final class FakeSecrets implements SecretVersions {
     return copy;
   }
 
+  /** When each version was created; versions not listed here count as just created. */
+  public final Map<String, java.time.Instant> created = new HashMap<>();
+
+  @Override
+  public List<String> listManagedSecrets() {
+    calls.add("ListSecrets");
+    return exists ? List.of(ARN) : List.of();
+  }
+
+  @Override
+  public List<Version> versions(String secretId) {
+    calls.add("ListSecretVersionIds");
+    return stages().entrySet().stream()
+        .map(e -> new Version(e.getKey(), e.getValue(), Optional.ofNullable(created.get(e.getKey()))))
+        .toList();
+  }
+
   @Override
   public SecretDescription describe(String secretId) {
     calls.add("DescribeSecret");

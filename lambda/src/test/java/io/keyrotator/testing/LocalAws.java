@@ -1,15 +1,12 @@
 package io.keyrotator.testing;
 
+import io.keyrotator.cli.local.MotoServer;
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.RotationStep;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,38 +163,10 @@ public final class LocalAws implements AutoCloseable {
 
   /** Registers a placeholder for the rotation function so that RotateSecret accepts its ARN. */
   private void registerRotationFunction() {
-    iam.createRole(
-        r -> r.roleName("keyrotator-rotation").assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
-    String body =
-        "{\"FunctionName\":\"keyrotator-rotation\",\"Runtime\":\"java21\","
-            + "\"Role\":\"arn:aws:iam::" + ACCOUNT + ":role/keyrotator-rotation\","
-            + "\"Handler\":\"io.keyrotator.lambda.RotationHandler::handleRequest\","
-            + "\"Code\":{\"ZipFile\":\"" + PLACEHOLDER_ZIP + "\"}}";
-    try {
-      HttpURLConnection c =
-          (HttpURLConnection)
-              moto.endpoint().resolve("/2015-03-31/functions").toURL().openConnection();
-      c.setRequestMethod("POST");
-      c.setDoOutput(true);
-      c.setRequestProperty("Content-Type", "application/json");
-      c.setRequestProperty(
-          "Authorization",
-          "AWS4-HMAC-SHA256 Credential=testing/20260101/" + REGION + "/lambda/aws4_request,"
-              + " SignedHeaders=host, Signature=0");
-      c.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
-      int status = c.getResponseCode();
-      if (status >= 300) {
-        throw new IllegalStateException(
-            "moto refused the placeholder function: HTTP " + status + " "
-                + new String(c.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    String role = iam.createRole(r -> r.roleName("keyrotator-rotation")
+        .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")).role().arn();
+    moto.registerPlaceholderFunction("keyrotator-rotation", REGION, role);
   }
-
-  /** An empty zip archive, base64: moto stores the code but never runs it here. */
-  private static final String PLACEHOLDER_ZIP = "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==";
 
   @Override
   public void close() {

@@ -1,4 +1,4 @@
-package io.keyrotator.testing;
+package io.keyrotator.cli.local;
 
 import java.io.File;
 import java.io.IOException;
@@ -13,10 +13,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.jr.ob.JSON;
 
 /**
- * A moto server (the local AWS emulator) on a free loopback port, started once per test JVM and
- * stopped when the JVM exits. Fails, never skips, when moto is not installed.
+ * A moto server (the local AWS emulator) on a free loopback port, for the demo and the tests.
+ * Fails with the install hint, never silently, when moto is not installed.
  */
 public final class MotoServer {
   public static final String INSTALL_HINT =
@@ -34,17 +36,20 @@ public final class MotoServer {
     this.endpoint = endpoint;
   }
 
-  /** The server for this JVM, started on first use. */
+  /** A server someone else started and stops: only its endpoint is used. */
+  public static MotoServer at(URI endpoint) {
+    return new MotoServer(null, endpoint);
+  }
+
+  /** The server for this JVM, started on first use and stopped when the JVM exits. */
   public static synchronized MotoServer shared() {
     if (shared == null) {
       shared = start();
-      MotoServer server = shared;
-      Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
     }
     return shared;
   }
 
-  /** Starts a new server; the caller stops it. */
+  /** Starts a new server; the caller stops it (the JVM's exit stops it too). */
   public static MotoServer start() {
     List<String> command = launcher();
     int port = freePort();
@@ -58,6 +63,7 @@ public final class MotoServer {
               .start();
       URI endpoint = URI.create("http://127.0.0.1:" + port);
       MotoServer server = new MotoServer(process, endpoint);
+      Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
       server.awaitReady(logFile);
       return server;
     } catch (IOException e) {
@@ -110,7 +116,7 @@ public final class MotoServer {
   private void awaitReady(Path logFile) throws IOException {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
     while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
+      if (process != null && !process.isAlive()) {
         throw new IllegalStateException(
             "moto server exited at start: " + Files.readString(logFile) + "\n" + INSTALL_HINT);
       }
@@ -151,6 +157,52 @@ public final class MotoServer {
     post("/moto-api/reset-auth", on ? "0" : "inf");
   }
 
+  /**
+   * Registers a function that RotateSecret can name. moto stores it but never runs it (the demo
+   * and tests run the real handler in-process instead), so its code is an empty archive.
+   *
+   * @return the function's ARN
+   */
+  public String registerPlaceholderFunction(String name, String region, String roleArn) {
+    String body = "{\"FunctionName\":\"" + name + "\",\"Runtime\":\"java21\","
+        + "\"Role\":\"" + roleArn + "\","
+        + "\"Handler\":\"io.keyrotator.lambda.RotationHandler::handleRequest\","
+        + "\"Code\":{\"ZipFile\":\"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==\"}}";
+    try {
+      Map<String, Object> created = lambdaApi("POST", "/2015-03-31/functions", body, region);
+      if (created.get("FunctionArn") instanceof String arn) {
+        return arn;
+      }
+      // Already registered by an earlier run against the same server.
+      Map<String, Object> existing = lambdaApi("GET", "/2015-03-31/functions/" + name, null, region);
+      if (existing.get("Configuration") instanceof Map<?, ?> configuration
+          && configuration.get("FunctionArn") instanceof String arn) {
+        return arn;
+      }
+      throw new IllegalStateException("moto refused the placeholder function: " + created);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Map<String, Object> lambdaApi(String method, String path, String body, String region)
+      throws IOException {
+    HttpURLConnection c = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
+    c.setRequestMethod(method);
+    c.setRequestProperty("Content-Type", "application/json");
+    // moto reads the Region from the signature's scope; it does not check the signature.
+    c.setRequestProperty("Authorization", "AWS4-HMAC-SHA256 Credential=local/20260101/" + region
+        + "/lambda/aws4_request, SignedHeaders=host, Signature=0");
+    if (body != null) {
+      c.setDoOutput(true);
+      c.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+    }
+    int status = c.getResponseCode();
+    byte[] answer = (status < 400 ? c.getInputStream() : c.getErrorStream()).readAllBytes();
+    Map<String, Object> parsed = JSON.std.mapFrom(answer);
+    return parsed == null ? Map.of() : parsed;
+  }
+
   /** Posts to moto's own API. */
   public void post(String path, String body) {
     try {
@@ -182,6 +234,9 @@ public final class MotoServer {
   }
 
   public void stop() {
+    if (process == null) {
+      return;
+    }
     process.destroy();
     try {
       if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {

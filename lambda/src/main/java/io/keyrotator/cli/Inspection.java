@@ -1,0 +1,102 @@
+package io.keyrotator.cli;
+
+import io.keyrotator.aws.AwsClients;
+import io.keyrotator.config.Settings;
+import io.keyrotator.inspection.Finding;
+import io.keyrotator.inspection.KeyState;
+import io.keyrotator.inspection.SecretInspector;
+import io.keyrotator.inspection.SecretStatus;
+import io.keyrotator.observability.KeyIds;
+import io.keyrotator.rotation.ManagedScope;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What status and doctor share: inspecting secrets and describing the result. */
+final class Inspection {
+  private Inspection() {}
+
+  static List<SecretStatus> inspect(AwsClients clients, Settings settings, List<String> secretIds,
+      Duration stuckAfter, Clock clock) {
+    SecretInspector inspector = new SecretInspector(clients.secretVersions(), clients.iamKeys(),
+        new ManagedScope(settings.managedPathPrefix(), settings.managedTag()), clock, stuckAfter);
+    if (secretIds == null || secretIds.isEmpty()) {
+      return inspector.inspectAll();
+    }
+    // A secret named on the command line that does not exist is an error, not a finding.
+    return secretIds.stream().map(inspector::inspect).toList();
+  }
+
+  static String key(Optional<KeyState> key) {
+    return key.map(k -> KeyIds.shorten(k.id()) + " " + k.state()).orElse("-");
+  }
+
+  static String age(Optional<KeyState> key, Instant now) {
+    return key.flatMap(KeyState::created).map(c -> duration(Duration.between(c, now))).orElse("-");
+  }
+
+  static String lastUsed(Optional<KeyState> key, Instant now) {
+    return key.flatMap(KeyState::usage)
+        .map(u -> u.lastUsed().map(t -> duration(Duration.between(t, now)) + " ago (" + u.service() + ")")
+            .orElse("never"))
+        .orElse("-");
+  }
+
+  /** 45s, 12m, 5h, 3d. */
+  static String duration(Duration d) {
+    if (d.isNegative()) {
+      return "0s";
+    }
+    if (d.toDays() > 0) {
+      return d.toDays() + "d";
+    }
+    if (d.toHours() > 0) {
+      return d.toHours() + "h";
+    }
+    if (d.toMinutes() > 0) {
+      return d.toMinutes() + "m";
+    }
+    return d.toSeconds() + "s";
+  }
+
+  static Map<String, Object> json(SecretStatus s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("secret", s.secretName());
+    m.put("arn", s.secretArn());
+    m.put("user", s.user().orElse(null));
+    m.put("currentKey", s.currentKey().map(Inspection::json).orElse(null));
+    m.put("previousKey", s.previousKey().map(Inspection::json).orElse(null));
+    m.put("rotationEnabled", s.rotationEnabled());
+    m.put("schedule", s.schedule().orElse(null));
+    m.put("lastRotated", s.lastRotated().map(Instant::toString).orElse(null));
+    m.put("nextRotation", s.nextRotation().map(Instant::toString).orElse(null));
+    m.put("rotationInProgress", s.rotationInProgress());
+    m.put("findings", s.findings().stream().map(Inspection::json).toList());
+    return m;
+  }
+
+  static Map<String, Object> json(Finding f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", f.type().name());
+    m.put("message", f.message());
+    m.put("repair", f.repair().map(r -> r.describe()).orElse(null));
+    return m;
+  }
+
+  private static Map<String, Object> json(KeyState k) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("accessKeyId", KeyIds.shorten(k.id()));
+    m.put("state", k.state());
+    m.put("created", k.created().map(Instant::toString).orElse(null));
+    k.usage().ifPresent(u -> {
+      m.put("lastUsed", u.lastUsed().map(Instant::toString).orElse(null));
+      m.put("lastUsedService", u.service());
+      m.put("lastUsedRegion", u.region());
+    });
+    return m;
+  }
+}

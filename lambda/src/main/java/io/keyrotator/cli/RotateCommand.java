@@ -1,0 +1,146 @@
+package io.keyrotator.cli;
+
+import io.keyrotator.aws.AwsClients;
+import io.keyrotator.cli.local.InProcessRotation;
+import io.keyrotator.cli.local.MotoServer;
+import io.keyrotator.config.Settings;
+import io.keyrotator.lambda.RotationHandler;
+import io.keyrotator.observability.StructuredLog;
+import io.keyrotator.ports.SecretDescription;
+import io.keyrotator.rotation.SecretNotFoundException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * Rotates a secret now. On AWS it asks Secrets Manager (which invokes the deployed function) and,
+ * with --wait, follows the rotation to its end. Against an emulator it runs the handler in this
+ * process, exactly as Secrets Manager would sequence it.
+ */
+@Command(name = "rotate", description = "Rotate a secret now; --wait follows the rotation to its end.")
+final class RotateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin AwsOptions aws;
+  @Mixin OutputOptions output;
+
+  @Option(names = "--secret-id", required = true, description = "Secret name or ARN.")
+  String secretId;
+
+  @Option(names = "--wait", description = "On AWS: wait until the new key is current or the rotation fails.")
+  boolean waitForEnd;
+
+  @Option(names = "--timeout", description = "With --wait: give up after this many seconds (default ${DEFAULT-VALUE}).")
+  long timeoutSeconds = 300;
+
+  /** How often --wait looks at the secret; tests shorten it. */
+  static Duration pollInterval = Duration.ofSeconds(3);
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings = aws.settings();
+    PrintWriter out = spec.commandLine().getOut();
+    try (AwsClients clients = aws.clients(settings)) {
+      requireSecret(clients.secretsManager());
+      return aws.emulator() ? rotateInProcess(out, clients, settings) : rotateOnAws(out, clients.secretsManager());
+    }
+  }
+
+  private void requireSecret(SecretsManagerClient secretsManager) {
+    try {
+      secretsManager.describeSecret(r -> r.secretId(secretId));
+    } catch (ResourceNotFoundException e) {
+      throw new SecretNotFoundException("secret " + secretId + " does not exist in this account and Region.");
+    }
+  }
+
+  private int rotateInProcess(PrintWriter out, AwsClients clients, Settings settings) {
+    URI endpoint = Optional.ofNullable(aws.endpoint).orElseGet(() -> URI.create(System.getenv("AWS_ENDPOINT_URL")));
+    RotationHandler handler = new RotationHandler(settings, aws.clientOptions(),
+        StructuredLog.to(line -> {}, Clock.systemUTC()));
+    InProcessRotation rotation = new InProcessRotation(MotoServer.at(endpoint), clients.iam(),
+        clients.secretsManager(), handler, settings.region());
+    InProcessRotation.Outcome outcome = rotation.rotate(secretId, step -> {
+      if (!output.json()) {
+        out.println("  " + step);
+      }
+    });
+    return result(out, outcome.token(), outcome.succeeded(), outcome.failure().orElse(null), null);
+  }
+
+  private int rotateOnAws(PrintWriter out, SecretsManagerClient secretsManager) throws InterruptedException {
+    String token = secretsManager.rotateSecret(r -> r.secretId(secretId)).versionId();
+    if (!waitForEnd) {
+      if (!output.json()) {
+        out.println("Rotation started: version " + token + ". Follow it with `keyrotator status --secret-id "
+            + secretId + "`, or run again with --wait.");
+      }
+      return result(out, token, true, null, "started");
+    }
+    Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
+    Instant start = Instant.now();
+    while (true) {
+      DescribeSecretResponse secret = secretsManager.describeSecret(r -> r.secretId(secretId));
+      List<String> stages = secret.versionIdsToStages().getOrDefault(token, List.of());
+      if (stages.contains(SecretDescription.CURRENT)) {
+        return result(out, token, true, null, "finished");
+      }
+      if (!stages.contains(SecretDescription.PENDING)) {
+        return result(out, token, false, "the rotation stopped without making version " + token
+            + " current (failed or abandoned). " + logsHint(secret), "failed");
+      }
+      if (Instant.now().isAfter(deadline)) {
+        return result(out, token, false, "the rotation is still running after " + timeoutSeconds
+            + " s (AWSPENDING is on " + token + "). Secrets Manager retries failed steps; "
+            + logsHint(secret), "timeout");
+      }
+      if (!output.json()) {
+        out.println("  waiting: AWSPENDING on " + token + " ("
+            + Duration.between(start, Instant.now()).toSeconds() + " s)");
+        out.flush();
+      }
+      Thread.sleep(pollInterval.toMillis());
+    }
+  }
+
+  private static String logsHint(DescribeSecretResponse secret) {
+    String function = Optional.ofNullable(secret.rotationLambdaARN())
+        .map(arn -> arn.substring(arn.lastIndexOf(':') + 1)).orElse("<rotation function>");
+    if (function.matches("\\d+|\\$LATEST|live")) {
+      String withoutQualifier = secret.rotationLambdaARN().substring(0, secret.rotationLambdaARN().lastIndexOf(':'));
+      function = withoutQualifier.substring(withoutQualifier.lastIndexOf(':') + 1);
+    }
+    return "The reason is in the function's log: `aws logs tail /aws/lambda/" + function + " --since 30m`.";
+  }
+
+  private int result(PrintWriter out, String token, boolean succeeded, String failure, String state) {
+    if (output.json()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("secret", secretId);
+      m.put("version", token);
+      m.put("succeeded", succeeded);
+      m.put("state", state == null ? (succeeded ? "finished" : "failed") : state);
+      m.put("error", failure);
+      OutputOptions.printJson(out, m);
+    } else if (succeeded && !"started".equals(state)) {
+      out.println("Rotated " + secretId + ": version " + token + " is now AWSCURRENT.");
+    } else if (!succeeded) {
+      out.println("Rotation of " + secretId + " failed: " + failure);
+    }
+    return succeeded ? ExitCodes.OK : ExitCodes.PROBLEMS;
+  }
+}

@@ -1,0 +1,10 @@
+package io.keyrotator.rotation;
+
+/** The secret a rotation or command names does not exist (or cannot be seen). */
+public final class SecretNotFoundException extends RotationFailure {
+  private static final long serialVersionUID = 1L;
+
+  public SecretNotFoundException(String message) {
+    super(message);
+  }
+}
