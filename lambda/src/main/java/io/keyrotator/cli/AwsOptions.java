@@ -38,15 +38,19 @@ final class AwsOptions {
     if (region != null) {
       return region;
     }
+    software.amazon.awssdk.regions.Region found = null;
     try {
-      return (profile != null
-              ? new AwsProfileRegionProvider(null, profile).getRegion()
-              : DefaultAwsRegionProviderChain.builder().build().getRegion())
-          .id();
+      found = profile != null
+          ? new AwsProfileRegionProvider(null, profile).getRegion()
+          : DefaultAwsRegionProviderChain.builder().build().getRegion();
     } catch (SdkClientException e) {
+      found = null;
+    }
+    if (found == null) {
       throw new CliFailure(ExitCodes.AWS_ERROR,
           "no AWS Region configured: pass --region, set AWS_REGION, or set a region in your profile.");
     }
+    return found.id();
   }
 
   /** Rotation settings: the function's environment variables, with this command's Region. */

@@ -47,6 +47,11 @@ final class RotateCommand implements Callable<Integer> {
   @Option(names = "--timeout", description = "With --wait: give up after this many seconds (default ${DEFAULT-VALUE}).")
   long timeoutSeconds = 300;
 
+  @Option(names = "--in-process", negatable = true,
+      description = "Run the rotation steps in this process (default: only against an emulator endpoint)."
+          + " --no-in-process asks Secrets Manager to invoke the deployed function.")
+  Boolean inProcess;
+
   /** How often --wait looks at the secret; tests shorten it. */
   static Duration pollInterval = Duration.ofSeconds(3);
 
@@ -55,14 +60,19 @@ final class RotateCommand implements Callable<Integer> {
     Settings settings = aws.settings();
     PrintWriter out = spec.commandLine().getOut();
     try (AwsClients clients = aws.clients(settings)) {
-      requireSecret(clients.secretsManager());
-      return aws.emulator() ? rotateInProcess(out, clients, settings) : rotateOnAws(out, clients.secretsManager());
+      DescribeSecretResponse secret = requireSecret(clients.secretsManager());
+      boolean local = inProcess != null ? inProcess : aws.emulator();
+      if (local && !aws.emulator()) {
+        throw new CliFailure(ExitCodes.USAGE, "--in-process needs an emulator endpoint (--endpoint or AWS_ENDPOINT_URL);"
+            + " on AWS the deployed function runs the rotation.");
+      }
+      return local ? rotateInProcess(out, clients, settings) : rotateOnAws(out, clients.secretsManager(), secret);
     }
   }
 
-  private void requireSecret(SecretsManagerClient secretsManager) {
+  private DescribeSecretResponse requireSecret(SecretsManagerClient secretsManager) {
     try {
-      secretsManager.describeSecret(r -> r.secretId(secretId));
+      return secretsManager.describeSecret(r -> r.secretId(secretId));
     } catch (ResourceNotFoundException e) {
       throw new SecretNotFoundException("secret " + secretId + " does not exist in this account and Region.");
     }
@@ -82,8 +92,15 @@ final class RotateCommand implements Callable<Integer> {
     return result(out, outcome.token(), outcome.succeeded(), outcome.failure().orElse(null), null);
   }
 
-  private int rotateOnAws(PrintWriter out, SecretsManagerClient secretsManager) throws InterruptedException {
-    String token = secretsManager.rotateSecret(r -> r.secretId(secretId)).versionId();
+  private int rotateOnAws(PrintWriter out, SecretsManagerClient secretsManager, DescribeSecretResponse secret)
+      throws InterruptedException {
+    if (secret.rotationLambdaARN() == null || secret.rotationLambdaARN().isEmpty()) {
+      throw new CliFailure(ExitCodes.PROBLEMS, "secret " + secretId + " has no rotation function: deploy it with"
+          + " the CDK app (docs/deploy.md) before rotating it on AWS.");
+    }
+    // Naming the configured function changes nothing on AWS; moto needs it (it forgets it otherwise).
+    String token = secretsManager.rotateSecret(r -> r.secretId(secretId).rotationLambdaARN(secret.rotationLambdaARN()))
+        .versionId();
     if (!waitForEnd) {
       if (!output.json()) {
         out.println("Rotation started: version " + token + ". Follow it with `keyrotator status --secret-id "
@@ -94,19 +111,19 @@ final class RotateCommand implements Callable<Integer> {
     Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
     Instant start = Instant.now();
     while (true) {
-      DescribeSecretResponse secret = secretsManager.describeSecret(r -> r.secretId(secretId));
-      List<String> stages = secret.versionIdsToStages().getOrDefault(token, List.of());
+      DescribeSecretResponse now = secretsManager.describeSecret(r -> r.secretId(secretId));
+      List<String> stages = now.versionIdsToStages().getOrDefault(token, List.of());
       if (stages.contains(SecretDescription.CURRENT)) {
         return result(out, token, true, null, "finished");
       }
       if (!stages.contains(SecretDescription.PENDING)) {
         return result(out, token, false, "the rotation stopped without making version " + token
-            + " current (failed or abandoned). " + logsHint(secret), "failed");
+            + " current (failed or abandoned). " + logsHint(now), "failed");
       }
       if (Instant.now().isAfter(deadline)) {
         return result(out, token, false, "the rotation is still running after " + timeoutSeconds
             + " s (AWSPENDING is on " + token + "). Secrets Manager retries failed steps; "
-            + logsHint(secret), "timeout");
+            + logsHint(now), "timeout");
       }
       if (!output.json()) {
         out.println("  waiting: AWSPENDING on " + token + " ("

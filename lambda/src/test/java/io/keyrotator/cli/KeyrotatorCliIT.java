@@ -1,0 +1,330 @@
+package io.keyrotator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.keyrotator.lambda.RotationHandler;
+import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.rotation.InterruptedAttempts;
+import io.keyrotator.rotation.ManagedKeySecret;
+import io.keyrotator.testing.LocalAws;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.StatusType;
+
+/** Every command and its error paths, in-process, against moto. */
+class KeyrotatorCliIT {
+  private static final String USER = "app-ci";
+  private static final String SECRET = "app-ci-key";
+  private LocalAws aws;
+
+  /** What one command run printed and returned. */
+  record Run(int exitCode, String out, String err) {}
+
+  @BeforeAll
+  static void credentials() {
+    // The CLI uses the SDK's default chain; system properties are part of it.
+    System.setProperty("aws.accessKeyId", "testing");
+    System.setProperty("aws.secretAccessKey", "testing");
+  }
+
+  @BeforeEach
+  void setUp() {
+    aws = LocalAws.fresh();
+    KeyrotatorCli.input = new ByteArrayInputStream(new byte[0]);
+    RotateCommand.pollInterval = Duration.ofMillis(200);
+  }
+
+  @AfterEach
+  void tearDown() {
+    aws.close();
+  }
+
+  private Run cli(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--endpoint", aws.moto.endpoint().toString(), "--region", LocalAws.REGION));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = KeyrotatorCli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** A managed user with a tagged secret that has been rotated once. */
+  private void rotatedSecret() {
+    aws.createManagedUser(USER);
+    aws.secretsManager.createSecret(r -> r.name(SECRET).secretString("{\"UserName\":\"" + USER + "\"}")
+        .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)));
+    aws.rotate(aws.handler(), SECRET);
+  }
+
+  private ManagedKeySecret current() {
+    return ManagedKeySecret.parse(aws.value(SECRET, "AWSCURRENT"), "current");
+  }
+
+  @Nested
+  class Rotate {
+    @Test
+    void rotatesInProcessAgainstAnEmulator() {
+      rotatedSecret();
+      String before = current().accessKeyId().orElseThrow();
+      Run run = cli("rotate", "--secret-id", SECRET);
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).contains("createSecret: done", "finishSecret: done", "is now AWSCURRENT");
+      assertThat(current().accessKeyId().orElseThrow()).isNotEqualTo(before);
+    }
+
+    @Test
+    void reportsAFailedRotationWithItsReason() {
+      aws.createUser("admin", "/");
+      aws.createBootstrapSecret("admin-key", "admin");
+      Run run = cli("rotate", "--secret-id", "admin-key", "--output", "json");
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.out()).contains("\"succeeded\" : false", "outside the users keyrotator manages");
+    }
+
+    @Test
+    void anUnknownSecretIsExitCode4() {
+      Run run = cli("rotate", "--secret-id", "nope");
+      assertThat(run.exitCode()).isEqualTo(4);
+      assertThat(run.err()).contains("secret nope does not exist");
+    }
+
+    @Test
+    void waitFollowsARotationThatSecretsManagerDrivesToTheEnd() throws Exception {
+      rotatedSecret();
+      RotationHandler function = aws.handler();
+      // Plays the part of Secrets Manager invoking the deployed function once RotateSecret ran.
+      CompletableFuture<Void> secretsManager = CompletableFuture.runAsync(() -> {
+        String token = awaitPendingVersion();
+        LocalAws.runSteps(function, SECRET, token);
+      });
+      Run run = cli("rotate", "--secret-id", SECRET, "--no-in-process", "--wait", "--timeout", "30");
+      secretsManager.get();
+      assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+      assertThat(run.out()).contains("waiting: AWSPENDING on", "is now AWSCURRENT");
+    }
+
+    @Test
+    void waitGivesUpAtTheTimeoutAndSaysWhereTheReasonIs() {
+      rotatedSecret();
+      Run run = cli("rotate", "--secret-id", SECRET, "--no-in-process", "--wait", "--timeout", "1");
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.out()).contains("still running after 1 s", "aws logs tail /aws/lambda/keyrotator-rotation");
+    }
+
+    private String awaitPendingVersion() {
+      Instant deadline = Instant.now().plusSeconds(20);
+      while (Instant.now().isBefore(deadline)) {
+        for (Map.Entry<String, List<String>> e : aws.stages(SECRET).entrySet()) {
+          if (e.getValue().contains("AWSPENDING") && !e.getValue().contains("AWSCURRENT")) {
+            return e.getKey();
+          }
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      throw new IllegalStateException("RotateSecret never ran");
+    }
+  }
+
+  @Nested
+  class Status {
+    @Test
+    void showsAHealthySecretAsOneRow() {
+      rotatedSecret();
+      Run run = cli("status");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).contains("SECRET", SECRET, USER, "active", "every 30 days", "ok");
+    }
+
+    @Test
+    void jsonOutputCarriesEveryField() throws Exception {
+      rotatedSecret();
+      Run run = cli("status", "--secret-id", SECRET, "-o", "json");
+      List<Object> rows = JSON.std.listFrom(run.out());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> row = (Map<String, Object>) rows.get(0);
+      assertThat(row).containsEntry("secret", SECRET).containsEntry("user", USER)
+          .containsEntry("rotationEnabled", true).containsEntry("findings", List.of());
+      assertThat(row.get("currentKey").toString()).contains("state=active");
+    }
+
+    @Test
+    void flagsAStuckRotation() {
+      rotatedSecret();
+      aws.startRotation(SECRET);
+      Run run = cli("status", "--stuck-after-minutes", "0");
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.out()).contains("STUCK_ROTATION");
+    }
+  }
+
+  @Nested
+  class Credentials {
+    @Test
+    void printsTheCurrentKeyForCredentialProcess() throws Exception {
+      rotatedSecret();
+      Run run = cli("credentials", "--secret-id", SECRET);
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      Map<String, Object> json = JSON.std.mapFrom(run.out());
+      assertThat(json).containsEntry("Version", 1)
+          .containsEntry("AccessKeyId", current().accessKeyId().orElseThrow())
+          .containsEntry("SecretAccessKey", current().secretAccessKey().orElseThrow());
+      Instant expiration = Instant.parse((String) json.get("Expiration"));
+      assertThat(expiration).isBetween(Instant.now().plusSeconds(14 * 60), Instant.now().plusSeconds(16 * 60));
+      assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void aBootstrapSecretHasNoKeyToServe() {
+      aws.createManagedUser(USER);
+      aws.createBootstrapSecret(SECRET, USER);
+      Run run = cli("credentials", "--secret-id", SECRET);
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).contains("holds no key yet", "keyrotator rotate --secret-id " + SECRET);
+      assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void anUnknownSecretIsExitCode4() {
+      assertThat(cli("credentials", "--secret-id", "nope").exitCode()).isEqualTo(4);
+    }
+  }
+
+  @Nested
+  class Doctor {
+    @Test
+    void aHealthyAccountHasNothingToRepair() {
+      rotatedSecret();
+      Run run = cli("doctor");
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).contains("No problems found in 1 managed secret(s).");
+    }
+
+    @Test
+    void repairsAStuckRotationSoTheNextOneCanStart() {
+      rotatedSecret();
+      String stuck = aws.startRotation(SECRET);
+      Run found = cli("doctor", "--stuck-after-minutes", "0");
+      assertThat(found.exitCode()).isEqualTo(1);
+      assertThat(found.out()).contains("STUCK_ROTATION", "doctor --fix: remove AWSPENDING from version " + stuck);
+
+      Run fixed = cli("doctor", "--fix", "--yes", "--stuck-after-minutes", "0");
+      assertThat(fixed.exitCode()).as(fixed.out()).isZero();
+      assertThat(fixed.out()).contains("repaired: remove AWSPENDING from version " + stuck);
+      assertThat(aws.stages(SECRET).values()).noneMatch(l -> l.contains("AWSPENDING"));
+      assertThat(cli("rotate", "--secret-id", SECRET).exitCode()).isZero();
+    }
+
+    @Test
+    void deletesANeverUsedKeyLeftByAnInterruptedAttemptAndLeavesForeignKeysAlone() {
+      rotatedSecret();
+      long longAgo = Instant.now().minus(Duration.ofHours(2)).getEpochSecond();
+      aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key(InterruptedAttempts.INTENT_TAG).value("old-token " + longAgo)));
+      // moto stamps new keys with the current time, so the attempt's window is moved to cover it.
+      String orphan = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
+      aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key(InterruptedAttempts.INTENT_TAG)
+          .value("old-token " + (Instant.now().getEpochSecond() - 60))));
+      Run found = cli("doctor", "--stuck-after-minutes", "0");
+      assertThat(found.out()).contains("ORPHAN_KEY", "interrupted rotation attempt");
+
+      Run fixed = cli("doctor", "--fix", "--yes", "--stuck-after-minutes", "0");
+      assertThat(fixed.out()).contains("repaired: delete never-used orphan key");
+      assertThat(aws.keys(USER)).extracting(AccessKeyMetadata::accessKeyId).doesNotContain(orphan).hasSize(1);
+
+      String foreign = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
+      aws.iam.untagUser(r -> r.userName(USER).tagKeys(InterruptedAttempts.INTENT_TAG));
+      Run foreignRun = cli("doctor", "--fix", "--yes");
+      assertThat(foreignRun.exitCode()).isEqualTo(1);
+      assertThat(foreignRun.out()).contains("UNOWNED_KEY", "left alone");
+      assertThat(aws.keys(USER)).extracting(AccessKeyMetadata::accessKeyId).contains(foreign);
+    }
+
+    @Test
+    void reportsSecretsWhoseUserIsGoneOrOutOfScope() {
+      aws.createUser("admin", "/");
+      aws.secretsManager.createSecret(r -> r.name("admin-key").secretString("{\"UserName\":\"admin\"}")
+          .tags(t -> t.key(SecretVersions.USER_TAG).value("admin")));
+      aws.secretsManager.createSecret(r -> r.name("ghost-key").secretString("{\"UserName\":\"ghost\"}")
+          .tags(t -> t.key(SecretVersions.USER_TAG).value("ghost")));
+      Run run = cli("doctor", "--fix", "--yes");
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.out()).contains("USER_OUT_OF_SCOPE", "USER_MISSING", "left alone: needs a person");
+    }
+
+    @Test
+    void asksBeforeRepairingAndChangesNothingWithoutAYes() {
+      rotatedSecret();
+      String stuck = aws.startRotation(SECRET);
+      KeyrotatorCli.input = new ByteArrayInputStream("n\n".getBytes(StandardCharsets.UTF_8));
+      Run declined = cli("doctor", "--fix", "--stuck-after-minutes", "0");
+      assertThat(declined.out()).contains("Apply these 1 repairs? [y/N]", "Nothing was changed.");
+      assertThat(aws.stages(SECRET).get(stuck)).contains("AWSPENDING");
+
+      KeyrotatorCli.input = new ByteArrayInputStream(new byte[0]);
+      Run noTerminal = cli("doctor", "--fix", "--stuck-after-minutes", "0");
+      assertThat(noTerminal.exitCode()).isEqualTo(2);
+      assertThat(noTerminal.err()).contains("run again with --yes");
+
+      KeyrotatorCli.input = new ByteArrayInputStream("y\n".getBytes(StandardCharsets.UTF_8));
+      Run accepted = cli("doctor", "--fix", "--stuck-after-minutes", "0");
+      assertThat(accepted.exitCode()).isZero();
+      assertThat(aws.stages(SECRET).getOrDefault(stuck, List.of())).doesNotContain("AWSPENDING");
+    }
+  }
+
+  @Nested
+  class Errors {
+    @Test
+    void missingCredentialsSayHowToProvideThem() {
+      StringWriter err = new StringWriter();
+      int code = KeyrotatorCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+          "credentials", "--secret-id", SECRET, "--profile", "no-such-profile", "--region", "us-east-1",
+          "--endpoint", aws.moto.endpoint().toString());
+      assertThat(code).isEqualTo(3);
+      assertThat(err.toString()).contains("no AWS credentials found");
+    }
+
+    @Test
+    void aMissingProfileRegionIsReported() {
+      StringWriter err = new StringWriter();
+      int code = KeyrotatorCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+          "status", "--profile", "no-such-profile");
+      assertThat(code).isEqualTo(3);
+      assertThat(err.toString()).contains("no AWS Region configured");
+    }
+
+    @Test
+    void aBadOptionIsAUsageError() {
+      Run run = cli("credentials", "--secret-id", SECRET, "--ttl-minutes", "0");
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(cli("rotate").exitCode()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void theKeyIsActiveAfterEveryCommandThatTouchesIt() {
+    rotatedSecret();
+    cli("rotate", "--secret-id", SECRET);
+    cli("doctor", "--fix", "--yes");
+    String id = current().accessKeyId().orElseThrow();
+    assertThat(aws.keys(USER)).anyMatch(k -> k.accessKeyId().equals(id) && k.status() == StatusType.ACTIVE);
+  }
+}
