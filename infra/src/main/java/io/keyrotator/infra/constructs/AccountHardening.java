@@ -1,5 +1,7 @@
 package io.keyrotator.infra.constructs;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +94,38 @@ public final class AccountHardening extends Construct {
                               .build())))
               .installLatestAwsSdk(false)
               .build();
+      NagSuppressions.addResourceSuppressions(
+          passwordPolicyResource,
+          List.of(
+              NagPackSuppression.builder()
+                  .id("AwsSolutions-IAM5")
+                  .reason(
+                      "The account password policy is an account-level setting: IAM offers no"
+                          + " resource ARN for UpdateAccountPasswordPolicy and"
+                          + " DeleteAccountPasswordPolicy, so Resource must be *.")
+                  .appliesTo(List.of("Resource::*"))
+                  .build()),
+          true);
+      // AwsCustomResource's provider function is a stack-level singleton that CDK creates.
+      var provider =
+          Stack.of(this).getNode().tryFindChild("AWS" + AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", ""));
+      if (provider != null) {
+        NagSuppressions.addResourceSuppressions(
+            provider,
+            List.of(
+                NagPackSuppression.builder()
+                    .id("AwsSolutions-IAM4")
+                    .reason(
+                        "CDK's AwsCustomResource provider writes its own logs through"
+                            + " AWSLambdaBasicExecutionRole; it runs only while the stack deploys"
+                            + " and has no other permission than the password policy calls.")
+                    .appliesTo(
+                        List.of(
+                            "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                                + "AWSLambdaBasicExecutionRole"))
+                    .build()),
+            true);
+      }
     }
     props.mfaGroupName().ifPresent(this::createMfaGroup);
   }
@@ -152,6 +186,17 @@ public final class AccountHardening extends Construct {
                                 .build()))
                     .build())
             .build();
+    NagSuppressions.addResourceSuppressions(
+        mfaPolicy,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "Two Resource * statements, both intended: GetAccountPasswordPolicy and"
+                        + " ListVirtualMFADevices are read-only and have no resource-level"
+                        + " permissions; the Deny (NotAction, no MFA) must cover every resource.")
+                .appliesTo(List.of("Resource::*"))
+                .build()));
     mfaGroup =
         Group.Builder.create(this, "RequireMfaGroup")
             .groupName(groupName)
