@@ -79,6 +79,7 @@ class SecurityGatesTest {
         .isZero();
   }
 
+  @SuppressWarnings("deprecation") // Annotations.find* still returns the cxapi type.
   private static List<String> describe(List<SynthesisMessage> messages) {
     return messages.stream().map(m -> m.getId() + ": " + m.getEntry().getData()).toList();
   }
