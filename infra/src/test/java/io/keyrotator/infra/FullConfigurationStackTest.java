@@ -538,6 +538,17 @@ class FullConfigurationStackTest {
     companionTemplate.resourceCountIs("AWS::SNS::Subscription", 2);
   }
 
+  @Test
+  void hygieneScheduleIsADisabledPlaceholder() {
+    template.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of(
+                "ScheduleExpression", "rate(1 day)",
+                "State", "DISABLED",
+                "Targets", Match.absent())));
+  }
+
   // --- CloudTrail ---------------------------------------------------------------------------
 
   @Test

@@ -7,6 +7,7 @@ import io.keyrotator.infra.constructs.AccessKeyChangeRule;
 import io.keyrotator.infra.constructs.AccountHardening;
 import io.keyrotator.infra.constructs.AlarmDefinition;
 import io.keyrotator.infra.constructs.CloudTrailAlarms;
+import io.keyrotator.infra.constructs.HygieneSchedule;
 import io.keyrotator.infra.constructs.ManagedKeySecret;
 import io.keyrotator.infra.constructs.ManagementTrail;
 import io.keyrotator.infra.constructs.NotificationTopic;
@@ -126,6 +127,7 @@ public final class KeyrotatorStack extends Stack {
         "RotationFailures",
         RotationFailureRule.Props.builder().topic(notifications.getTopic()).build());
     stepFailedAlarm();
+    new HygieneSchedule(this, "HygieneSchedule", HygieneSchedule.Props.builder().build());
 
     List<String> userNames = config.users().stream().map(ManagedUser::name).toList();
     if ("us-east-1".equals(region)) {
