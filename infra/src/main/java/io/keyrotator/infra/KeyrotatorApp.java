@@ -1,5 +1,8 @@
 package io.keyrotator.infra;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import io.keyrotator.infra.config.ConfigLoader;
@@ -8,10 +11,12 @@ import io.keyrotator.infra.config.KeyrotatorConfig;
 import io.keyrotator.infra.config.KeyrotatorConfig.Environment;
 import io.keyrotator.infra.stacks.IamEventsStack;
 import io.keyrotator.infra.stacks.KeyrotatorStack;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Stack;
@@ -37,7 +42,7 @@ public final class KeyrotatorApp {
 
   private KeyrotatorApp() {}
 
-  public static void main(String[] args) throws java.io.IOException {
+  public static void main(String[] args) throws IOException {
     App app = createApp();
     KeyrotatorConfig config;
     try {
@@ -66,24 +71,17 @@ public final class KeyrotatorApp {
    * (the plain Maven way, {@code ./mvnw -pl infra exec:java}), it reads the context of ./cdk.json
    * itself and writes to ./cdk.out, so both ways synthesize the same templates.
    */
-  static App createApp() throws java.io.IOException {
+  static App createApp() throws IOException {
     if (System.getenv("CDK_CONTEXT_JSON") != null || System.getenv("CDK_OUTDIR") != null) {
       return new App();
     }
     App.Builder builder = App.Builder.create().outdir("cdk.out");
     Path cdkJson = Path.of("cdk.json");
     if (Files.exists(cdkJson)) {
-      com.fasterxml.jackson.databind.JsonNode context =
-          new com.fasterxml.jackson.databind.ObjectMapper()
-              .readTree(Files.readString(cdkJson))
-              .path("context");
+      ObjectMapper mapper = new ObjectMapper();
+      JsonNode context = mapper.readTree(Files.readString(cdkJson)).path("context");
       if (context.isObject()) {
-        builder.context(
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                .convertValue(
-                    context,
-                    new com.fasterxml.jackson.core.type.TypeReference<
-                        java.util.Map<String, Object>>() {}));
+        builder.context(mapper.convertValue(context, new TypeReference<Map<String, Object>>() {}));
       }
     }
     return builder.build();

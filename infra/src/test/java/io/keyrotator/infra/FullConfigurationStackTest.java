@@ -228,7 +228,8 @@ class FullConfigurationStackTest {
         Map.of(
             "SecretId", Map.of("Ref", Match.stringLikeRegexp("Secret.*")),
             "RotationLambdaARN", Map.of("Ref", alias),
-            "RotationRules", Map.of("ScheduleExpression", "cron(0 4 ? * MON *)", "Duration", "3h")));
+            "RotationRules", Map.of("ScheduleExpression", "cron(0 4 ? * MON *)", "Duration", "3h"),
+            "RotateImmediatelyOnUpdate", true));
     for (Map<String, Object> schedule : schedules.values()) {
       assertThat(IamStatements.strings(schedule.get("DependsOn"))).contains(permission);
     }

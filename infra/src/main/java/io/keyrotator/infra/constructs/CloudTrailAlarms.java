@@ -7,6 +7,7 @@ import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
@@ -120,7 +121,7 @@ public final class CloudTrailAlarms extends Construct {
               .createAlarm(
                   this,
                   definition.metricName() + "Alarm",
-                  software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions.builder()
+                  CreateAlarmOptions.builder()
                       .alarmDescription(
                           definition.control()
                               + ": "

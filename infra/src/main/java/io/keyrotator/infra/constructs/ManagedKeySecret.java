@@ -201,6 +201,8 @@ public final class ManagedKeySecret extends Construct {
             .secretId(secret.getSecretArn())
             .rotationLambdaArn(rotation.getAlias().getFunctionArn())
             .rotationRules(rules.build())
+            // Rotate as soon as the schedule exists: that first rotation creates the first key.
+            .rotateImmediatelyOnUpdate(true)
             .build();
     schedule.getNode().addDependency(rotation.getInvokePermission());
     // The function must be able to read and write the secret before its first rotation.

@@ -1,7 +1,10 @@
 package io.keyrotator.infra.constructs;
 
 import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -61,7 +64,7 @@ public final class NotificationTopic extends Construct {
             .description("Encrypts the keyrotator notification topic")
             .enableKeyRotation(true)
             .removalPolicy(RemovalPolicy.DESTROY)
-            .pendingWindow(software.amazon.awscdk.Duration.days(7))
+            .pendingWindow(Duration.days(7))
             .build();
     // CloudWatch alarms and EventBridge publish to an encrypted topic only if the key lets them.
     key.addToResourcePolicy(
@@ -91,9 +94,9 @@ public final class NotificationTopic extends Construct {
             .actions(List.of("sns:Publish"))
             .resources(List.of(topic.getTopicArn()))
             .conditions(
-                java.util.Map.of(
+                Map.of(
                     "StringEquals",
-                    java.util.Map.of("aws:SourceAccount", software.amazon.awscdk.Stack.of(this).getAccount())))
+                    Map.of("aws:SourceAccount", Stack.of(this).getAccount())))
             .build());
     for (String email : props.emails()) {
       topic.addSubscription(new EmailSubscription(email));

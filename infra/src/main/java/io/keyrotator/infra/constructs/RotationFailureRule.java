@@ -2,6 +2,7 @@ package io.keyrotator.infra.constructs;
 
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
@@ -60,7 +61,7 @@ public final class RotationFailureRule extends Construct {
 
   public RotationFailureRule(Construct scope, String id, Props props) {
     super(scope, id);
-    software.amazon.awscdk.Stack stack = software.amazon.awscdk.Stack.of(this);
+    Stack stack = Stack.of(this);
     String arnPrefix =
         "arn:"
             + stack.getPartition()

@@ -2,11 +2,17 @@ package io.keyrotator.infra.constructs;
 
 import io.keyrotator.infra.config.KeyrotatorConfig;
 import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
@@ -54,6 +60,7 @@ public final class RotationFunction extends Construct {
   private final Function function;
   private final Alias alias;
   private final CfnPermission invokePermission;
+  private final Set<String> keysGranted = new HashSet<>();
 
   /**
    * Options.
@@ -253,14 +260,14 @@ public final class RotationFunction extends Construct {
     function.getNode().addDependency(role);
 
     // SnapStart applies to published versions only: the alias below publishes one.
-    software.amazon.awscdk.Annotations.of(function)
+    Annotations.of(function)
         .acknowledgeWarning(
             "@aws-cdk/aws-lambda:snapStartRequirePublish",
             "The live alias points at currentVersion, a published version");
-    io.github.cdklabs.cdknag.NagSuppressions.addResourceSuppressions(
+    NagSuppressions.addResourceSuppressions(
         function,
         List.of(
-            io.github.cdklabs.cdknag.NagPackSuppression.builder()
+            NagPackSuppression.builder()
                 .id("AwsSolutions-L1")
                 .reason(
                     "The lambda module is compiled for and tested on Java 21, the newest Java"
@@ -268,17 +275,17 @@ public final class RotationFunction extends Construct {
                         + " runtime is a change of the lambda module, not of this stack.")
                 .build()));
     if (props.manageUsersUnderPath()) {
-      io.github.cdklabs.cdknag.NagSuppressions.addResourceSuppressions(
+      NagSuppressions.addResourceSuppressions(
           role,
           List.of(
-              io.github.cdklabs.cdknag.NagPackSuppression.builder()
+              NagPackSuppression.builder()
                   .id("AwsSolutions-IAM5")
                   .reason(
                       "Users under the IAM path /keyrotator/ are created for keyrotator and"
                           + " rotated by it: the path is the scope (the function checks it too).")
                   .appliesTo(
                       List.of(
-                          io.github.cdklabs.cdknag.RegexAppliesTo.builder()
+                          RegexAppliesTo.builder()
                               .regex("/^Resource::arn:<AWS::Partition>:iam::(\\d{12}|<AWS::AccountId>):user\\/keyrotator\\/\\*$/")
                               .build()))
                   .build()),
@@ -325,8 +332,6 @@ public final class RotationFunction extends Construct {
             .build());
     grantKeyViaSecretsManager(key);
   }
-
-  private final java.util.Set<String> keysGranted = new java.util.HashSet<>();
 
   private void grantKeyViaSecretsManager(IKey key) {
     if (!keysGranted.add(key.getNode().getPath())) {

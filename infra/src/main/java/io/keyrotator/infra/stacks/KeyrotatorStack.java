@@ -191,20 +191,31 @@ public final class KeyrotatorStack extends Stack {
     return Optional.empty();
   }
 
-  /** keyrotator's own CloudTrail filters: key changes outside rotation, rotation failures. */
-  static List<AlarmDefinition> keyrotatorAlarms(List<String> userNames, String rotationRoleName) {
+  /**
+   * keyrotator's own CloudTrail filters: key changes outside rotation, rotation failures. A metric
+   * filter pattern holds at most 1024 characters; when the managed users' names do not fit, the
+   * key-change filter watches every user's keys instead (still excluding the rotation role), and
+   * the EventBridge rule, which has room for the names, stays precise.
+   */
+  public static List<AlarmDefinition> keyrotatorAlarms(List<String> userNames, String rotationRoleName) {
     String users =
         userNames.stream()
             .map(name -> "($.requestParameters.userName=\"" + name + "\")")
             .collect(Collectors.joining(" || "));
-    String keyChanges =
-        "{($.eventSource=iam.amazonaws.com) && (($.eventName=CreateAccessKey) ||"
-            + " ($.eventName=UpdateAccessKey) || ($.eventName=DeleteAccessKey)) && ("
-            + users
-            + ") && (($.userIdentity.type!=\"AssumedRole\") ||"
+    String keyEvents =
+        "($.eventSource=iam.amazonaws.com) && (($.eventName=CreateAccessKey) ||"
+            + " ($.eventName=UpdateAccessKey) || ($.eventName=DeleteAccessKey))";
+    String notRotationRole =
+        "(($.userIdentity.type!=\"AssumedRole\") ||"
             + " ($.userIdentity.sessionContext.sessionIssuer.userName!=\""
             + rotationRoleName
-            + "\"))}";
+            + "\"))";
+    String keyChanges = "{" + keyEvents + " && (" + users + ") && " + notRotationRole + "}";
+    String whose = "a managed user";
+    if (keyChanges.length() > MAX_FILTER_PATTERN_LENGTH) {
+      keyChanges = "{" + keyEvents + " && " + notRotationRole + "}";
+      whose = "any IAM user (too many managed users to name in one filter)";
+    }
     String failures =
         "{($.eventSource=secretsmanager.amazonaws.com) && (($.eventName=RotationFailed) ||"
             + " ($.eventName=RotationAbandoned) || ($.eventName=TestRotationFailed))}";
@@ -212,8 +223,9 @@ public final class KeyrotatorStack extends Stack {
         new AlarmDefinition(
             "keyrotator",
             "ManagedAccessKeyChangedOutsideRotation",
-            "an access key of a managed user was created, changed or deleted by someone other"
-                + " than the rotation function",
+            "an access key of "
+                + whose
+                + " was created, changed or deleted by someone other than the rotation function",
             keyChanges),
         new AlarmDefinition(
             "keyrotator",
@@ -221,6 +233,9 @@ public final class KeyrotatorStack extends Stack {
             "a Secrets Manager rotation failed or was abandoned",
             failures));
   }
+
+  /** CloudWatch Logs' limit on a metric filter pattern. */
+  public static final int MAX_FILTER_PATTERN_LENGTH = 1024;
 
   private void stepFailedAlarm() {
     Map<String, IMetric> usingMetrics = new LinkedHashMap<>();
