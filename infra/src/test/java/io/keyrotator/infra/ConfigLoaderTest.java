@@ -126,13 +126,15 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void theSameAccountAndRegionTwiceIsRejected() {
+  void theSameAccountTwiceIsRejectedBecauseUsersAreGlobal() {
     assertThatThrownBy(
             () ->
                 load(
                     "\"environments\": [{\"account\": \"123456789012\", \"region\": \"eu-west-1\"},"
-                        + " {\"name\": \"b\", \"account\": \"123456789012\", \"region\": \"eu-west-1\"}],"
+                        + " {\"name\": \"b\", \"account\": \"123456789012\", \"region\": \"us-east-1\"}],"
                         + " \"users\": [{\"name\": \"a\"}]"))
-        .hasMessageContaining("environments[1]: account 123456789012 and Region eu-west-1 are listed twice");
+        .hasMessageContaining(
+            "environments[1].account: 123456789012 is already listed (environments[0], eu-west-1)")
+        .hasMessageContaining("one Region per account");
   }
 }

@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -134,7 +136,7 @@ public final class ConfigLoader {
       return result;
     }
     Set<String> names = new HashSet<>();
-    Set<String> targets = new HashSet<>();
+    Map<String, String> accounts = new HashMap<>();
     for (int i = 0; i < node.size(); i++) {
       String field = "environments[" + i + "]";
       JsonNode env = node.get(i);
@@ -161,9 +163,19 @@ public final class ConfigLoader {
       }
       if (account == null || region == null) {
         problems.add(field + ": account and region are both required");
-      } else if (!targets.add(account + "/" + region)) {
+      } else if (accounts.containsKey(account)) {
+        // IAM users are global to an account: two Regions would rotate the same users' keys
+        // from two functions, which then fight over the two-key limit.
         problems.add(
-            field + ": account " + account + " and Region " + region + " are listed twice");
+            field
+                + ".account: "
+                + account
+                + " is already listed ("
+                + accounts.get(account)
+                + "); IAM users are global to an account, so keyrotator rotates them from one"
+                + " Region per account. Keep one environment per account.");
+      } else {
+        accounts.put(account, field + ", " + region);
       }
       result.add(new Environment(name, account, region));
     }

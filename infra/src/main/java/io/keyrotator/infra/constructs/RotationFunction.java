@@ -55,6 +55,8 @@ public final class RotationFunction extends Construct {
   public static final String MANAGED_TAG = "keyrotator:managed=true";
   /** Added to the longest propagation wait to get the function timeout. */
   static final int TIMEOUT_HEADROOM_SECONDS = 60;
+  /** Lambda's longest timeout. */
+  static final int MAX_TIMEOUT_SECONDS = 900;
 
   private final Role role;
   private final Function function;
@@ -172,6 +174,20 @@ public final class RotationFunction extends Construct {
           "RotationFunction: no managed users: set manageUsersUnderPath or list existingUsers");
     }
     Stack stack = Stack.of(this);
+    int timeoutSeconds = props.settings().propagationTimeoutSeconds() + TIMEOUT_HEADROOM_SECONDS;
+    getNode()
+        .addValidation(
+            () ->
+                timeoutSeconds > MAX_TIMEOUT_SECONDS
+                    ? List.of(
+                        "RotationFunction: propagationTimeoutSeconds "
+                            + props.settings().propagationTimeoutSeconds()
+                            + " plus "
+                            + TIMEOUT_HEADROOM_SECONDS
+                            + " s of headroom exceeds Lambda's "
+                            + MAX_TIMEOUT_SECONDS
+                            + " s limit")
+                    : List.of());
 
     LogGroup logGroup =
         LogGroup.Builder.create(this, "Logs")
@@ -248,7 +264,7 @@ public final class RotationFunction extends Construct {
             .handler(HANDLER)
             .code(Code.fromAsset(props.codePath()))
             .memorySize(props.memorySize())
-            .timeout(Duration.seconds(s.propagationTimeoutSeconds() + TIMEOUT_HEADROOM_SECONDS))
+            .timeout(Duration.seconds(Math.min(timeoutSeconds, MAX_TIMEOUT_SECONDS)))
             .role(role)
             .logGroup(logGroup)
             .loggingFormat(LoggingFormat.JSON)
