@@ -2,7 +2,6 @@ package io.keyrotator.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyrotator.infra.constructs.RotationFunction;
 import io.keyrotator.infra.stacks.KeyrotatorStack;
 import java.util.List;
 import java.util.Map;

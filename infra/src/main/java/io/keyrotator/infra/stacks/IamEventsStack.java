@@ -40,6 +40,5 @@ public final class IamEventsStack extends Stack {
             .userNames(config.users().stream().map(ManagedUser::name).toList())
             .rotationRoleArn(rotationRoleArn)
             .build());
-    NagSuppressionsForKeyrotator.apply(this);
   }
 }

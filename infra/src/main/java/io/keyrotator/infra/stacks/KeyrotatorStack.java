@@ -163,7 +163,6 @@ public final class KeyrotatorStack extends Stack {
               .build());
     }
 
-    NagSuppressionsForKeyrotator.apply(this);
   }
 
   /** The rotation role's name: fixed so that the us-east-1 rule stack can recognise it. */
