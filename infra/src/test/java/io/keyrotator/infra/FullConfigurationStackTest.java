@@ -441,10 +441,21 @@ class FullConfigurationStackTest {
                                 Map.of(
                                     "eventName",
                                     List.of("RotationFailed", "RotationAbandoned", "TestRotationFailed"),
-                                    "additionalEventData",
-                                    Map.of(
-                                        "SecretId",
-                                        Match.arrayWith(List.of(Map.of("prefix", "keyrotator/")))))))),
+                                    "$or",
+                                    List.of(
+                                        Map.of(
+                                            "additionalEventData",
+                                            Map.of(
+                                                "SecretId",
+                                                List.of(
+                                                    Map.of(
+                                                        "prefix",
+                                                        partitionArn(
+                                                            ":secretsmanager:eu-west-1:123456789012:secret:keyrotator/")),
+                                                    Map.of("prefix", "keyrotator/")))),
+                                        Map.of(
+                                            "additionalEventData",
+                                            Map.of("SecretId", List.of(Map.of("exists", false))))))))),
                 "Targets",
                 List.of(
                     Match.objectLike(

@@ -71,7 +71,9 @@ public final class RotationFailureRule extends Construct {
             + stack.getAccount()
             + ":secret:"
             + props.secretNamePrefix();
-    // The event names the secret by ARN in additionalEventData.SecretId; accept a bare name too.
+    // The event names the secret by ARN in additionalEventData.SecretId (a bare name is accepted
+    // too). Should an event arrive without that field, the second branch still reports it: a
+    // failure that cannot be attributed is better reported than lost.
     rule =
         Rule.Builder.create(this, "Rule")
             .description("keyrotator: rotation of a managed secret failed or was abandoned")
@@ -83,12 +85,18 @@ public final class RotationFailureRule extends Construct {
                         Map.of(
                             "eventSource", List.of("secretsmanager.amazonaws.com"),
                             "eventName", EVENT_NAMES,
-                            "additionalEventData",
-                                Map.of(
-                                    "SecretId",
-                                    List.of(
-                                        Map.of("prefix", arnPrefix),
-                                        Map.of("prefix", props.secretNamePrefix())))))
+                            "$or",
+                                List.of(
+                                    Map.of(
+                                        "additionalEventData",
+                                        Map.of(
+                                            "SecretId",
+                                            List.of(
+                                                Map.of("prefix", arnPrefix),
+                                                Map.of("prefix", props.secretNamePrefix())))),
+                                    Map.of(
+                                        "additionalEventData",
+                                        Map.of("SecretId", List.of(Map.of("exists", false)))))))
                     .build())
             .build();
     rule.addTarget(
