@@ -162,7 +162,6 @@ public final class KeyrotatorStack extends Stack {
               .mfaGroupName(config.hardening().mfaGroupName().orElse(null))
               .build());
     }
-
   }
 
   /** The rotation role's name: fixed so that the us-east-1 rule stack can recognise it. */
