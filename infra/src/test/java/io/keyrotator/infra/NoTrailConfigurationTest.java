@@ -41,6 +41,27 @@ class NoTrailConfigurationTest {
   }
 
   @Test
+  void mfaGroupAloneLeavesThePasswordPolicyAlone() {
+    App app = App.Builder.create().outdir(TestApps.outRoot().resolve("mfa-only").toString()).build();
+    List<Stack> stacks =
+        KeyrotatorApp.build(
+            app,
+            ConfigLoader.fromContext(
+                """
+                {"environments": [{"name": "mfa-only", "account": "333333333333", "region": "us-east-1"}],
+                 "users": [{"name": "app"}],
+                 "hardening": {"mfaGroupName": "humans"}}
+                """),
+            TestApps.fakeCode().toString());
+    Template template = Template.fromStack(stacks.get(0));
+
+    template.resourceCountIs("Custom::AWS", 0);
+    template.resourceCountIs("AWS::IAM::Group", 1);
+    template.hasResourceProperties(
+        "AWS::IAM::Group", software.amazon.awscdk.assertions.Match.objectLike(java.util.Map.of("GroupName", "humans")));
+  }
+
+  @Test
   void appContextWithABadFieldFailsBeforeAnythingIsBuilt() {
     App app =
         App.Builder.create()

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +48,45 @@ class SecurityGatesTest {
     assertThat(describe(annotations.findWarning("*", Match.anyValue())))
         .as("warning annotations on %s", path)
         .isEmpty();
+  }
+
+  /**
+   * Every cdk-nag suppression is narrow and explained: only the expected rules, IAM findings only
+   * for the listed permissions (applies_to), and a reason a reviewer can check.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyNagSuppressionIsSpecificAndExplained() {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (String config : List.of(TestApps.FULL, TestApps.MINIMAL)) {
+      TestApps.Built built = TestApps.get(config);
+      for (Stack stack : built.stacks()) {
+        Map<String, Object> resources =
+            (Map<String, Object>) built.template(stack.getNode().getId()).toJSON().get("Resources");
+        for (Map.Entry<String, Object> resource : resources.entrySet()) {
+          Map<String, Object> metadata =
+              (Map<String, Object>) ((Map<String, Object>) resource.getValue()).get("Metadata");
+          Object nag = metadata == null ? null : metadata.get("cdk_nag");
+          if (nag == null) {
+            continue;
+          }
+          for (Map<String, Object> rule :
+              (List<Map<String, Object>>) ((Map<String, Object>) nag).get("rules_to_suppress")) {
+            String id = (String) rule.get("id");
+            ids.add(id);
+            assertThat((String) rule.get("reason"))
+                .as("reason of %s on %s", id, resource.getKey())
+                .hasSizeGreaterThan(60);
+            if (id.startsWith("AwsSolutions-IAM")) {
+              assertThat((List<Object>) rule.get("applies_to"))
+                  .as("%s on %s must name the findings it covers", id, resource.getKey())
+                  .isNotEmpty();
+            }
+          }
+        }
+      }
+    }
+    assertThat(ids).containsExactly("AwsSolutions-IAM4", "AwsSolutions-IAM5", "AwsSolutions-L1");
   }
 
   @ParameterizedTest(name = "{0}")
