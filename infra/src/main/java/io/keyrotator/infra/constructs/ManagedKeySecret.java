@@ -178,7 +178,8 @@ public final class ManagedKeySecret extends Construct {
               .build());
       key.addToResourcePolicy(
           PolicyStatement.Builder.create()
-              .sid("ReadersDecryptViaSecretsManager" + props.userName().replaceAll("[^A-Za-z0-9]", ""))
+              // Unique per secret even for user names that differ only in punctuation.
+              .sid("ReadersDecryptViaSecretsManager" + getNode().getAddr().substring(0, 12))
               .effect(Effect.ALLOW)
               .principals(readers)
               .actions(List.of("kms:Decrypt"))
