@@ -1,0 +1,147 @@
+package io.keyrotator.infra;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
+import io.keyrotator.infra.config.ConfigLoader;
+import io.keyrotator.infra.config.InvalidConfigException;
+import io.keyrotator.infra.config.KeyrotatorConfig;
+import io.keyrotator.infra.config.KeyrotatorConfig.Environment;
+import io.keyrotator.infra.stacks.IamEventsStack;
+import io.keyrotator.infra.stacks.KeyrotatorStack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Stage;
+import software.amazon.awscdk.StageProps;
+import software.constructs.Construct;
+
+/**
+ * The CDK app: one stage per configured environment, each with a {@link KeyrotatorStack} and, when
+ * its Region is not us-east-1, an {@link IamEventsStack} in us-east-1. Run through cdk.json; tests
+ * build the same stacks through {@link #build}.
+ */
+public final class KeyrotatorApp {
+  /** Context key holding the configuration object. */
+  public static final String CONFIG_CONTEXT = "keyrotator";
+  /** Context key naming a JSON configuration file instead. */
+  public static final String CONFIG_FILE_CONTEXT = "keyrotator:configFile";
+  /** Context key overriding where the rotation function's jar is. */
+  public static final String CODE_PATH_CONTEXT = "keyrotator:codePath";
+  /** Where the lambda module builds the jar, relative to the repository root. */
+  public static final String DEFAULT_CODE_PATH = "lambda/target/keyrotator-lambda.jar";
+
+  private KeyrotatorApp() {}
+
+  public static void main(String[] args) throws IOException {
+    App app = createApp();
+    KeyrotatorConfig config;
+    try {
+      config = loadConfig(app);
+    } catch (InvalidConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Object codeContext = app.getNode().tryGetContext(CODE_PATH_CONTEXT);
+    String codePath = codeContext == null ? DEFAULT_CODE_PATH : codeContext.toString();
+    if (!Files.exists(Path.of(codePath))) {
+      System.err.println(
+          "The rotation function's jar "
+              + codePath
+              + " does not exist. Build it first: ./mvnw -B -ntp -pl lambda -DskipTests package"
+              + " (npx cdk synth does this through cdk.json).");
+      System.exit(2);
+    }
+    build(app, config, codePath);
+    app.synth();
+  }
+
+  /**
+   * Under the CDK CLI the app gets its context and output directory from the CLI. Run directly
+   * (the plain Maven way, {@code ./mvnw -pl infra exec:java}), it reads the context of ./cdk.json
+   * itself and writes to ./cdk.out, so both ways synthesize the same templates.
+   */
+  static App createApp() throws IOException {
+    if (System.getenv("CDK_CONTEXT_JSON") != null || System.getenv("CDK_OUTDIR") != null) {
+      return new App();
+    }
+    App.Builder builder = App.Builder.create().outdir("cdk.out");
+    Path cdkJson = Path.of("cdk.json");
+    if (Files.exists(cdkJson)) {
+      ObjectMapper mapper = new ObjectMapper();
+      JsonNode context = mapper.readTree(Files.readString(cdkJson)).path("context");
+      if (context.isObject()) {
+        builder.context(mapper.convertValue(context, new TypeReference<Map<String, Object>>() {}));
+      }
+    }
+    return builder.build();
+  }
+
+  /** Reads the configuration from the app's context (a file if one is named, else the object). */
+  public static KeyrotatorConfig loadConfig(Construct app) {
+    Object file = app.getNode().tryGetContext(CONFIG_FILE_CONTEXT);
+    if (file != null) {
+      return ConfigLoader.fromFile(Path.of(file.toString()));
+    }
+    return ConfigLoader.fromContext(app.getNode().tryGetContext(CONFIG_CONTEXT));
+  }
+
+  /**
+   * Builds every stage and stack for the configuration and applies the cdk-nag AwsSolutions checks
+   * to each stack.
+   *
+   * @return all stacks, in creation order
+   */
+  public static List<Stack> build(App app, KeyrotatorConfig config, String codePath) {
+    List<Stack> stacks = new ArrayList<>();
+    for (Environment environment : config.environments()) {
+      Stage stage =
+          new Stage(
+              app,
+              environment.name(),
+              StageProps.builder().env(env(environment.account(), environment.region())).build());
+      stacks.add(
+          new KeyrotatorStack(
+              stage,
+              "Keyrotator",
+              StackProps.builder()
+                  .description("keyrotator: rotates IAM user access keys with Secrets Manager")
+                  .build(),
+              config,
+              codePath));
+      if (!"us-east-1".equals(environment.region())) {
+        stacks.add(
+            new IamEventsStack(
+                stage,
+                "KeyrotatorIamEvents",
+                StackProps.builder()
+                    .env(env(environment.account(), "us-east-1"))
+                    .description(
+                        "keyrotator: access-key changes outside rotation (IAM events arrive only"
+                            + " in us-east-1) for "
+                            + environment.region())
+                    .build(),
+                config,
+                environment.region()));
+      }
+    }
+    for (Stack stack : stacks) {
+      Aspects.of(stack).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+    }
+    return stacks;
+  }
+
+  private static software.amazon.awscdk.Environment env(String account, String region) {
+    return software.amazon.awscdk.Environment.builder().account(account).region(region).build();
+  }
+}

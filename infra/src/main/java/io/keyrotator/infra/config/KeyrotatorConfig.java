@@ -1,0 +1,84 @@
+package io.keyrotator.infra.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole deployment configuration, validated. Built by {@link ConfigLoader}; every default is
+ * written there and in docs/deploy.md.
+ *
+ * @param environments where to deploy: one stage per account and Region
+ * @param users the IAM users whose keys rotate
+ * @param schedule when rotation runs
+ * @param rotation settings handed to the rotation function as environment variables
+ * @param notificationEmails e-mail addresses subscribed to the alarm topic (may be empty)
+ * @param trail which CloudTrail log group the CIS alarms read, if any
+ * @param hardening opt-in account-wide hardening
+ * @param logRetentionDays retention of the log groups this app creates
+ */
+public record KeyrotatorConfig(
+    List<Environment> environments,
+    List<ManagedUser> users,
+    Schedule schedule,
+    RotationSettings rotation,
+    List<String> notificationEmails,
+    Trail trail,
+    Hardening hardening,
+    int logRetentionDays) {
+
+  /** The IAM path under which the stack creates users; the rotation function's default scope. */
+  public static final String MANAGED_PATH = "/keyrotator/";
+
+  /** One target: an account and Region, deployed as its own stage. */
+  public record Environment(String name, String account, String region) {}
+
+  /**
+   * A managed IAM user.
+   *
+   * @param name the IAM user name
+   * @param create true: the stack creates the user under {@link #MANAGED_PATH}; false: it exists
+   * @param path for an existing user, its IAM path (default "/"); for created users always {@link
+   *     #MANAGED_PATH}
+   * @param readers IAM principal ARNs (roles or users) allowed to read this user's secret
+   */
+  public record ManagedUser(String name, boolean create, String path, List<String> readers) {}
+
+  /**
+   * @param expression a Secrets Manager schedule, {@code rate(N days)}, {@code rate(N hours)} or
+   *     {@code cron(...)} in UTC
+   * @param window the rotation window, e.g. {@code 3h}; empty lets Secrets Manager choose
+   */
+  public record Schedule(String expression, Optional<String> window) {}
+
+  /** Settings passed through to the rotation function; see docs/rotation.md. */
+  public record RotationSettings(
+      String previousKeyPolicy,
+      String keyLimitPolicy,
+      int idleDays,
+      boolean deleteUnprovenKeys,
+      int propagationSuccesses,
+      int propagationTimeoutSeconds,
+      int propagationIntervalMillis) {}
+
+  /** Where CloudTrail management events come from. */
+  public enum TrailMode {
+    /** The stack creates a multi-Region trail, its bucket and log group. */
+    CREATE,
+    /** An existing trail already delivers to a CloudWatch Logs log group in this Region. */
+    EXISTING_LOG_GROUP,
+    /** No CloudTrail alarms. */
+    NONE
+  }
+
+  /**
+   * @param mode see {@link TrailMode}
+   * @param logGroupName for {@link TrailMode#EXISTING_LOG_GROUP}, the log group's name
+   */
+  public record Trail(TrailMode mode, Optional<String> logGroupName) {}
+
+  /**
+   * @param passwordPolicy set the account password policy (a custom resource)
+   * @param mfaGroupName if present, create this IAM group with the MFA-enforcement policy attached
+   */
+  public record Hardening(boolean passwordPolicy, Optional<String> mfaGroupName) {}
+}

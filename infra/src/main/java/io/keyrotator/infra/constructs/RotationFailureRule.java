@@ -1,0 +1,130 @@
+package io.keyrotator.infra.constructs;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.events.EventField;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.SnsTopic;
+import software.amazon.awscdk.services.events.targets.SnsTopicProps;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.constructs.Construct;
+
+/**
+ * EventBridge rule: a rotation of a keyrotator secret failed ({@code RotationFailed}), was
+ * abandoned ({@code RotationAbandoned}, e.g. someone put a value during a rotation) or a test-only
+ * run failed ({@code TestRotationFailed}). Sends a readable message to the topic.
+ */
+public final class RotationFailureRule extends Construct {
+  /** The Secrets Manager CloudTrail events this rule matches. */
+  public static final List<String> EVENT_NAMES =
+      List.of("RotationFailed", "RotationAbandoned", "TestRotationFailed");
+
+  private final Rule rule;
+
+  /**
+   * Options.
+   *
+   * @param topic where to send (required)
+   * @param secretNamePrefix only secrets whose name starts with this; default {@code keyrotator/}
+   */
+  public record Props(ITopic topic, String secretNamePrefix) {
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Builder with the documented defaults. */
+    public static final class Builder {
+      private ITopic topic;
+      private String secretNamePrefix = "keyrotator/";
+
+      public Builder topic(ITopic value) {
+        topic = value;
+        return this;
+      }
+
+      public Builder secretNamePrefix(String value) {
+        secretNamePrefix = value;
+        return this;
+      }
+
+      public Props build() {
+        if (topic == null) {
+          throw new IllegalArgumentException("RotationFailureRule: topic is required");
+        }
+        return new Props(topic, secretNamePrefix);
+      }
+    }
+  }
+
+  public RotationFailureRule(Construct scope, String id, Props props) {
+    super(scope, id);
+    Stack stack = Stack.of(this);
+    String arnPrefix =
+        "arn:"
+            + stack.getPartition()
+            + ":secretsmanager:"
+            + stack.getRegion()
+            + ":"
+            + stack.getAccount()
+            + ":secret:"
+            + props.secretNamePrefix();
+    // The event names the secret by ARN in additionalEventData.SecretId (a bare name is accepted
+    // too). Should an event arrive without that field, the second branch still reports it: a
+    // failure that cannot be attributed is better reported than lost.
+    rule =
+        Rule.Builder.create(this, "Rule")
+            .description("keyrotator: rotation of a managed secret failed or was abandoned")
+            .eventPattern(
+                EventPattern.builder()
+                    .source(List.of("aws.secretsmanager"))
+                    .detailType(List.of("AWS Service Event via CloudTrail"))
+                    .detail(
+                        Map.of(
+                            "eventSource", List.of("secretsmanager.amazonaws.com"),
+                            "eventName", EVENT_NAMES,
+                            "$or",
+                                List.of(
+                                    Map.of(
+                                        "additionalEventData",
+                                        Map.of(
+                                            "SecretId",
+                                            List.of(
+                                                Map.of("prefix", arnPrefix),
+                                                Map.of("prefix", props.secretNamePrefix())))),
+                                    Map.of(
+                                        "additionalEventData",
+                                        Map.of("SecretId", List.of(Map.of("exists", false)))))))
+                    .build())
+            .build();
+    rule.addTarget(
+        new SnsTopic(
+            props.topic(),
+            SnsTopicProps.builder()
+                .message(
+                    RuleTargetInput.fromMultilineText(
+                        "keyrotator: "
+                            + EventField.fromPath("$.detail.eventName")
+                            + " for secret "
+                            + EventField.fromPath("$.detail.additionalEventData.SecretId")
+                            + " in account "
+                            + EventField.getAccount()
+                            + ", Region "
+                            + EventField.getRegion()
+                            + " at "
+                            + EventField.getTime()
+                            + ".\nThe key in the secret was not changed by this run."
+                            + " Read the rotation function's log group for the reason, fix it,"
+                            + " then run: aws secretsmanager rotate-secret --secret-id "
+                            + EventField.fromPath("$.detail.additionalEventData.SecretId")
+                            + "\nSee docs/deploy.md, section Alarms."))
+                .build()));
+  }
+
+  /** The rule. */
+  public Rule getRule() {
+    return rule;
+  }
+}

@@ -1,0 +1,44 @@
+package io.keyrotator.infra.stacks;
+
+import io.keyrotator.infra.config.KeyrotatorConfig;
+import io.keyrotator.infra.config.KeyrotatorConfig.ManagedUser;
+import io.keyrotator.infra.constructs.AccessKeyChangeRule;
+import io.keyrotator.infra.constructs.NotificationTopic;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.constructs.Construct;
+
+/**
+ * The us-east-1 companion of a {@link KeyrotatorStack} deployed in another Region. IAM is a global
+ * service whose CloudTrail events reach EventBridge only in us-east-1, so the out-of-band access
+ * key change rule must live here, with its own encrypted topic and the same subscribers.
+ */
+public final class IamEventsStack extends Stack {
+  /**
+   * @param targetRegion the Region of the main stack, whose rotation role's changes are expected
+   */
+  public IamEventsStack(
+      Construct scope, String id, StackProps props, KeyrotatorConfig config, String targetRegion) {
+    super(scope, id, props);
+    NotificationTopic notifications =
+        new NotificationTopic(
+            this,
+            "Notifications",
+            NotificationTopic.Props.builder().emails(config.notificationEmails()).build());
+    String rotationRoleArn =
+        "arn:"
+            + getPartition()
+            + ":iam::"
+            + getAccount()
+            + ":role/"
+            + KeyrotatorStack.rotationRoleName(targetRegion);
+    new AccessKeyChangeRule(
+        this,
+        "OutOfBandKeyChanges",
+        AccessKeyChangeRule.Props.builder()
+            .topic(notifications.getTopic())
+            .userNames(config.users().stream().map(ManagedUser::name).toList())
+            .rotationRoleArn(rotationRoleArn)
+            .build());
+  }
+}

@@ -1,0 +1,298 @@
+package io.keyrotator.infra.stacks;
+
+import io.keyrotator.infra.config.KeyrotatorConfig;
+import io.keyrotator.infra.config.KeyrotatorConfig.ManagedUser;
+import io.keyrotator.infra.config.KeyrotatorConfig.TrailMode;
+import io.keyrotator.infra.constructs.AccessKeyChangeRule;
+import io.keyrotator.infra.constructs.AccountHardening;
+import io.keyrotator.infra.constructs.AlarmDefinition;
+import io.keyrotator.infra.constructs.CloudTrailAlarms;
+import io.keyrotator.infra.constructs.HygieneSchedule;
+import io.keyrotator.infra.constructs.ManagedKeySecret;
+import io.keyrotator.infra.constructs.ManagementTrail;
+import io.keyrotator.infra.constructs.NotificationTopic;
+import io.keyrotator.infra.constructs.RotationFailureRule;
+import io.keyrotator.infra.constructs.RotationFunction;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.iam.User;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.logs.ILogGroup;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * Everything keyrotator deploys into one account and Region: the rotation function, one secret
+ * per managed user, the notification topic, the rotation-failure rule and alarm, the CloudTrail
+ * alarms (when a trail is configured), the out-of-band key change rule (when this Region is
+ * us-east-1; otherwise {@link IamEventsStack} carries it) and opt-in account hardening.
+ */
+public final class KeyrotatorStack extends Stack {
+  /** The Step dimension values the rotation function reports. */
+  public static final List<String> STEPS =
+      List.of("createSecret", "setSecret", "testSecret", "finishSecret");
+
+  private final RotationFunction rotationFunction;
+  private final NotificationTopic notifications;
+  private final Map<String, ManagedKeySecret> secrets = new LinkedHashMap<>();
+
+  /**
+   * @param codePath the rotation function's jar
+   */
+  public KeyrotatorStack(
+      Construct scope, String id, StackProps props, KeyrotatorConfig config, String codePath) {
+    super(scope, id, props);
+    String region = getRegion();
+
+    notifications =
+        new NotificationTopic(
+            this,
+            "Notifications",
+            NotificationTopic.Props.builder().emails(config.notificationEmails()).build());
+
+    Key secretsKey =
+        Key.Builder.create(this, "SecretsKey")
+            .description("Encrypts keyrotator's access-key secrets")
+            .enableKeyRotation(true)
+            .removalPolicy(RemovalPolicy.RETAIN)
+            .build();
+
+    Map<String, User> createdUsers = new LinkedHashMap<>();
+    List<RotationFunction.ExistingUser> existing = new ArrayList<>();
+    for (ManagedUser user : config.users()) {
+      if (user.create()) {
+        createdUsers.put(
+            user.name(),
+            User.Builder.create(this, "User-" + user.name())
+                .userName(user.name())
+                .path(KeyrotatorConfig.MANAGED_PATH)
+                .build());
+      } else {
+        existing.add(new RotationFunction.ExistingUser(user.name(), user.path()));
+      }
+    }
+
+    rotationFunction =
+        new RotationFunction(
+            this,
+            "Rotation",
+            RotationFunction.Props.builder()
+                .codePath(codePath)
+                .settings(config.rotation())
+                .manageUsersUnderPath(!createdUsers.isEmpty())
+                .existingUsers(existing)
+                .roleName(rotationRoleName(region))
+                .logRetention(retention(config.logRetentionDays()))
+                .build());
+
+    for (ManagedUser user : config.users()) {
+      ManagedKeySecret secret =
+          new ManagedKeySecret(
+              this,
+              "Secret-" + user.name(),
+              ManagedKeySecret.Props.builder()
+                  .userName(user.name())
+                  .rotationFunction(rotationFunction)
+                  .encryptionKey(secretsKey)
+                  .scheduleExpression(config.schedule().expression())
+                  .window(config.schedule().window().orElse(null))
+                  .readers(user.readers())
+                  .build());
+      User created = createdUsers.get(user.name());
+      if (created != null) {
+        // The first rotation starts when the schedule is created: the user must exist by then.
+        secret.getSchedule().getNode().addDependency(created);
+      }
+      secrets.put(user.name(), secret);
+    }
+
+    new RotationFailureRule(
+        this,
+        "RotationFailures",
+        RotationFailureRule.Props.builder().topic(notifications.getTopic()).build());
+    stepFailedAlarm();
+    new HygieneSchedule(this, "HygieneSchedule", HygieneSchedule.Props.builder().build());
+
+    List<String> userNames = config.users().stream().map(ManagedUser::name).toList();
+    if ("us-east-1".equals(region)) {
+      new AccessKeyChangeRule(
+          this,
+          "OutOfBandKeyChanges",
+          AccessKeyChangeRule.Props.builder()
+              .topic(notifications.getTopic())
+              .userNames(userNames)
+              .rotationRoleArn(rotationFunction.getRole().getRoleArn())
+              .build());
+    }
+
+    trailLogGroup(config)
+        .ifPresent(
+            logGroup ->
+                new CloudTrailAlarms(
+                    this,
+                    "CloudTrailAlarms",
+                    CloudTrailAlarms.Props.builder()
+                        .logGroup(logGroup)
+                        .topic(notifications.getTopic())
+                        .extra(keyrotatorAlarms(userNames, rotationRoleName(region)))
+                        .build()));
+
+    if (config.hardening().passwordPolicy() || config.hardening().mfaGroupName().isPresent()) {
+      new AccountHardening(
+          this,
+          "AccountHardening",
+          AccountHardening.Props.builder()
+              .passwordPolicy(config.hardening().passwordPolicy())
+              .mfaGroupName(config.hardening().mfaGroupName().orElse(null))
+              .build());
+    }
+  }
+
+  /** The rotation role's name: fixed so that the us-east-1 rule stack can recognise it. */
+  public static String rotationRoleName(String region) {
+    return "keyrotator-rotation-" + region;
+  }
+
+  private Optional<ILogGroup> trailLogGroup(KeyrotatorConfig config) {
+    TrailMode mode = config.trail().mode();
+    if (mode == TrailMode.CREATE) {
+      ManagementTrail trail =
+          new ManagementTrail(
+              this,
+              "Trail",
+              ManagementTrail.Props.builder()
+                  .logRetention(retention(config.logRetentionDays()))
+                  .bucketRetentionDays(Math.max(config.logRetentionDays(), 365))
+                  .build());
+      return Optional.of(trail.getLogGroup());
+    }
+    if (mode == TrailMode.EXISTING_LOG_GROUP) {
+      return Optional.of(
+          LogGroup.fromLogGroupName(this, "ExistingTrailLogs", config.trail().logGroupName().orElseThrow()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * keyrotator's own CloudTrail filters: key changes outside rotation, rotation failures. A metric
+   * filter pattern holds at most 1024 characters; when the managed users' names do not fit, the
+   * key-change filter watches every user's keys instead (still excluding the rotation role), and
+   * the EventBridge rule, which has room for the names, stays precise.
+   */
+  public static List<AlarmDefinition> keyrotatorAlarms(List<String> userNames, String rotationRoleName) {
+    String users =
+        userNames.stream()
+            .map(name -> "($.requestParameters.userName=\"" + name + "\")")
+            .collect(Collectors.joining(" || "));
+    String keyEvents =
+        "($.eventSource=iam.amazonaws.com) && (($.eventName=CreateAccessKey) ||"
+            + " ($.eventName=UpdateAccessKey) || ($.eventName=DeleteAccessKey))";
+    String notRotationRole =
+        "(($.userIdentity.type!=\"AssumedRole\") ||"
+            + " ($.userIdentity.sessionContext.sessionIssuer.userName!=\""
+            + rotationRoleName
+            + "\"))";
+    String keyChanges = "{" + keyEvents + " && (" + users + ") && " + notRotationRole + "}";
+    String whose = "a managed user";
+    if (keyChanges.length() > MAX_FILTER_PATTERN_LENGTH) {
+      keyChanges = "{" + keyEvents + " && " + notRotationRole + "}";
+      whose = "any IAM user (too many managed users to name in one filter)";
+    }
+    String failures =
+        "{($.eventSource=secretsmanager.amazonaws.com) && (($.eventName=RotationFailed) ||"
+            + " ($.eventName=RotationAbandoned) || ($.eventName=TestRotationFailed))}";
+    return List.of(
+        new AlarmDefinition(
+            "keyrotator",
+            "ManagedAccessKeyChangedOutsideRotation",
+            "an access key of "
+                + whose
+                + " was created, changed or deleted by someone other than the rotation function",
+            keyChanges),
+        new AlarmDefinition(
+            "keyrotator",
+            "SecretRotationFailed",
+            "a Secrets Manager rotation failed or was abandoned",
+            failures));
+  }
+
+  /** CloudWatch Logs' limit on a metric filter pattern. */
+  public static final int MAX_FILTER_PATTERN_LENGTH = 1024;
+
+  private void stepFailedAlarm() {
+    Map<String, IMetric> usingMetrics = new LinkedHashMap<>();
+    for (int i = 0; i < STEPS.size(); i++) {
+      usingMetrics.put(
+          "m" + i,
+          Metric.Builder.create()
+              .namespace("keyrotator")
+              .metricName("StepFailed")
+              .dimensionsMap(Map.of("Step", STEPS.get(i)))
+              .statistic("Sum")
+              .period(Duration.minutes(5))
+              .build());
+    }
+    Alarm alarm =
+        Alarm.Builder.create(this, "RotationStepFailedAlarm")
+            .alarmDescription(
+                "keyrotator: a rotation step failed (metric keyrotator/StepFailed, any Step)."
+                    + " See docs/deploy.md, section Alarms.")
+            .metric(
+                MathExpression.Builder.create()
+                    .expression(String.join(" + ", usingMetrics.keySet()))
+                    .usingMetrics(usingMetrics)
+                    .label("StepFailed, all steps")
+                    .period(Duration.minutes(5))
+                    .build())
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build();
+    alarm.addAlarmAction(new SnsAction(notifications.getTopic()));
+  }
+
+  static RetentionDays retention(int days) {
+    return switch (days) {
+      case 30 -> RetentionDays.ONE_MONTH;
+      case 90 -> RetentionDays.THREE_MONTHS;
+      case 180 -> RetentionDays.SIX_MONTHS;
+      case 365 -> RetentionDays.ONE_YEAR;
+      case 731 -> RetentionDays.TWO_YEARS;
+      case 1827 -> RetentionDays.FIVE_YEARS;
+      case 3653 -> RetentionDays.TEN_YEARS;
+      default -> throw new IllegalArgumentException("unsupported log retention: " + days);
+    };
+  }
+
+  /** The rotation function. */
+  public RotationFunction getRotationFunction() {
+    return rotationFunction;
+  }
+
+  /** The notification topic. */
+  public NotificationTopic getNotifications() {
+    return notifications;
+  }
+
+  /** The secrets, by user name. */
+  public Map<String, ManagedKeySecret> getSecrets() {
+    return Map.copyOf(secrets);
+  }
+}

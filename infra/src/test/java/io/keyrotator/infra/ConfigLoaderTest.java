@@ -1,0 +1,140 @@
+package io.keyrotator.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keyrotator.infra.config.ConfigLoader;
+import io.keyrotator.infra.config.InvalidConfigException;
+import io.keyrotator.infra.config.KeyrotatorConfig;
+import io.keyrotator.infra.config.KeyrotatorConfig.TrailMode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+  private static final String ENV =
+      "\"environments\": [{\"account\": \"123456789012\", \"region\": \"eu-west-1\"}]";
+
+  private static KeyrotatorConfig load(String body) {
+    return ConfigLoader.fromContext("{" + body + "}");
+  }
+
+  @Test
+  void minimalConfigGetsTheDocumentedDefaults() {
+    KeyrotatorConfig config = load(ENV + ", \"users\": [{\"name\": \"app\"}]");
+
+    assertThat(config.environments().get(0).name()).isEqualTo("keyrotator-123456789012-eu-west-1");
+    assertThat(config.users().get(0).create()).isFalse();
+    assertThat(config.users().get(0).path()).isEqualTo("/");
+    assertThat(config.schedule().expression()).isEqualTo("rate(30 days)");
+    assertThat(config.schedule().window()).isEmpty();
+    assertThat(config.rotation())
+        .isEqualTo(new KeyrotatorConfig.RotationSettings("keep", "idle", 7, false, 3, 60, 1000));
+    assertThat(config.notificationEmails()).isEmpty();
+    assertThat(config.trail().mode()).isEqualTo(TrailMode.NONE);
+    assertThat(config.hardening().passwordPolicy()).isFalse();
+    assertThat(config.hardening().mfaGroupName()).isEmpty();
+    assertThat(config.logRetentionDays()).isEqualTo(365);
+  }
+
+  @Test
+  void createdUsersLiveUnderTheKeyrotatorPath() {
+    KeyrotatorConfig config = load(ENV + ", \"users\": [{\"name\": \"app\", \"create\": true}]");
+
+    assertThat(config.users().get(0).path()).isEqualTo("/keyrotator/");
+  }
+
+  @Test
+  void acceptsTheContextAsAnObjectAsCdkJsonGivesIt() {
+    KeyrotatorConfig config =
+        ConfigLoader.fromContext(
+            Map.of(
+                "environments", List.of(Map.of("account", "123456789012", "region", "us-east-1")),
+                "users", List.of(Map.of("name", "app")),
+                "rotation", Map.of("idleDays", 14)));
+
+    assertThat(config.rotation().idleDays()).isEqualTo(14);
+  }
+
+  @Test
+  void missingContextSaysWhereConfigurationGoes() {
+    assertThatThrownBy(() -> ConfigLoader.fromContext(null))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("cdk.json")
+        .hasMessageContaining("keyrotator:configFile");
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\"users\": [{\"name\": \"app\"}]"
+            + "| environments: expected a non-empty list",
+        "\"environments\": [{\"account\": \"1234\", \"region\": \"eu-west-1\"}], \"users\": [{\"name\": \"a\"}]"
+            + "| environments[0].account: \"1234\" is not a 12-digit AWS account id",
+        "\"environments\": [{\"account\": \"123456789012\", \"region\": \"Europe\"}], \"users\": [{\"name\": \"a\"}]"
+            + "| environments[0].region: \"Europe\" is not an AWS Region",
+        ENV + "| users: expected a non-empty list",
+        ENV + ", \"users\": [{\"name\": \"a b\"}]"
+            + "| users[0].name: \"a b\" is not a valid IAM user name",
+        ENV + ", \"users\": [{\"name\": \"a\"}, {\"name\": \"a\"}]"
+            + "| users[1].name: \"a\" is listed twice",
+        ENV + ", \"users\": [{\"name\": \"a\", \"create\": true, \"path\": \"/x/\"}]"
+            + "| users[0].path: users the stack creates always live under /keyrotator/",
+        ENV + ", \"users\": [{\"name\": \"a\", \"readers\": [\"ci-runner\"]}]"
+            + "| users[0].readers[0]: \"ci-runner\" is not an IAM role or user ARN",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"schedule\": {\"expression\": \"every monday\"}"
+            + "| schedule.expression: \"every monday\" is neither rate(N days|hours) nor a six-field cron",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"schedule\": {\"expression\": \"rate(2 hours)\"}"
+            + "| schedule.expression: \"rate(2 hours)\": Secrets Manager rotates between every 4 hours",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"schedule\": {\"window\": \"30m\"}"
+            + "| schedule.window: \"30m\" must be 1h .. 24h",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"rotation\": {\"previousKeyPolicy\": \"destroy\"}"
+            + "| rotation.previousKeyPolicy: \"destroy\" is not one of [keep, deactivate, delete]",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"rotation\": {\"propagationTimeoutSeconds\": 900}"
+            + "| rotation.propagationTimeoutSeconds: expected a whole number from 5 to 780",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"notificationEmails\": [\"ops\"]"
+            + "| notificationEmails[0]: \"ops\" is not an e-mail address",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"trail\": {\"mode\": \"existingLogGroup\"}"
+            + "| trail.logGroupName: required when trail.mode is existingLogGroup",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"trail\": {\"mode\": \"organization\"}"
+            + "| trail.mode: \"organization\" is not one of [create, existingLogGroup, none]",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hardening\": {\"passwordPolicy\": \"yes\"}"
+            + "| hardening.passwordPolicy: expected true or false",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"logRetentionDays\": 400"
+            + "| logRetentionDays: 400 is not one of",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"schedul\": {}"
+            + "| schedul: unknown field",
+      })
+  void badConfigurationIsRejectedNamingTheField(String body, String message) {
+    assertThatThrownBy(() -> load(body))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining(message.strip());
+  }
+
+  @Test
+  void reportsEveryProblemAtOnce() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "\"environments\": [{\"account\": \"x\", \"region\": \"eu-west-1\"}],"
+                        + " \"users\": [{\"name\": \"a\"}], \"logRetentionDays\": 2"))
+        .hasMessageContaining("environments[0].account")
+        .hasMessageContaining("logRetentionDays");
+  }
+
+  @Test
+  void theSameAccountTwiceIsRejectedBecauseUsersAreGlobal() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "\"environments\": [{\"account\": \"123456789012\", \"region\": \"eu-west-1\"},"
+                        + " {\"name\": \"b\", \"account\": \"123456789012\", \"region\": \"us-east-1\"}],"
+                        + " \"users\": [{\"name\": \"a\"}]"))
+        .hasMessageContaining(
+            "environments[1].account: 123456789012 is already listed (environments[0], eu-west-1)")
+        .hasMessageContaining("one Region per account");
+  }
+}

@@ -1,0 +1,184 @@
+package io.keyrotator.infra;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/**
+ * EventBridge of the local AWS emulator (moto server), started on a free loopback port for one
+ * test class. It routes events to rule targets by pattern (prefix, anything-but, exists, $or)
+ * without an AWS account. Fails, never skips, when moto is missing.
+ */
+final class LocalEventBridge implements AutoCloseable {
+  static final String INSTALL_HINT =
+      "moto server is not installed: EventPatternIT needs the local AWS emulator. Install it with"
+          + " `pip install \"moto[server]\"` (Python 3.10+) so that `moto_server` or"
+          + " `python3 -m moto.server` works.";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Process process;
+  private final URI endpoint;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private int checks;
+
+  private LocalEventBridge(Process process, URI endpoint) {
+    this.process = process;
+    this.endpoint = endpoint;
+  }
+
+  static LocalEventBridge start() throws IOException, InterruptedException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    List<String> command = new ArrayList<>(launcher());
+    command.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
+    Path log = Files.createTempFile("moto-infra", ".log");
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    URI endpoint = URI.create("http://127.0.0.1:" + port);
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("moto exited: " + Files.readString(log) + "\n" + INSTALL_HINT);
+      }
+      if (answers(endpoint)) {
+        return new LocalEventBridge(process, endpoint);
+      }
+      Thread.sleep(50);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("moto did not answer within 30 s: " + Files.readString(log));
+  }
+
+  private static List<String> launcher() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, "moto_server"))) {
+        return List.of("moto_server");
+      }
+    }
+    try {
+      Process probe =
+          new ProcessBuilder("python3", "-c", "import moto.server").redirectErrorStream(true).start();
+      probe.getInputStream().readAllBytes();
+      if (probe.waitFor() == 0) {
+        return List.of("python3", "-m", "moto.server");
+      }
+    } catch (IOException e) {
+      // no python3 either
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new IllegalStateException(INSTALL_HINT);
+  }
+
+  private static boolean answers(URI endpoint) {
+    try {
+      HttpURLConnection connection =
+          (HttpURLConnection) endpoint.resolve("/moto-api/").toURL().openConnection();
+      connection.setConnectTimeout(500);
+      int status = connection.getResponseCode();
+      connection.disconnect();
+      return status == 200;
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether EventBridge would deliver the event to a rule with this pattern. The emulator does not
+   * implement TestEventPattern, but it does route PutEvents to rule targets: each check gets a
+   * fresh rule and SQS queue, puts the event and looks in the queue. Plain AWS JSON requests: the
+   * SDK's EventBridge and SQS clients are not in the pinned SDK version the Maven mirror holds,
+   * and the emulator does not check signatures.
+   *
+   * @param event the event's {@code source}, {@code detail-type} and {@code detail}
+   */
+  boolean delivers(String pattern, String source, String detailType, Map<String, Object> detail)
+      throws IOException, InterruptedException {
+    String name = "check-" + (++checks);
+    JsonNode queue = call("sqs", "AmazonSQS.CreateQueue", "1.0", Map.of("QueueName", name));
+    String queueUrl = queue.path("QueueUrl").asText();
+    call("events", "AWSEvents.PutRule", "1.1", Map.of("Name", name, "EventPattern", pattern));
+    call(
+        "events",
+        "AWSEvents.PutTargets",
+        "1.1",
+        Map.of(
+            "Rule",
+            name,
+            "Targets",
+            List.of(Map.of("Id", "queue", "Arn", "arn:aws:sqs:us-east-1:123456789012:" + name))));
+    JsonNode put =
+        call(
+            "events",
+            "AWSEvents.PutEvents",
+            "1.1",
+            Map.of(
+                "Entries",
+                List.of(
+                    Map.of(
+                        "Source", source,
+                        "DetailType", detailType,
+                        "Detail", JSON.writeValueAsString(detail)))));
+    if (put.path("FailedEntryCount").asInt() != 0) {
+      throw new IllegalStateException("PutEvents rejected the event: " + put);
+    }
+    JsonNode received =
+        call(
+            "sqs",
+            "AmazonSQS.ReceiveMessage",
+            "1.0",
+            Map.of("QueueUrl", queueUrl, "MaxNumberOfMessages", 10, "WaitTimeSeconds", 0));
+    return received.path("Messages").size() > 0;
+  }
+
+  private JsonNode call(String service, String target, String jsonVersion, Map<String, Object> body)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint)
+            .header("Content-Type", "application/x-amz-json-" + jsonVersion)
+            .header("X-Amz-Target", target)
+            .header(
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/"
+                    + service
+                    + "/aws4_request, SignedHeaders=host, Signature=0")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          target + " answered HTTP " + response.statusCode() + ": " + response.body());
+    }
+    return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(Duration.ofSeconds(5).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

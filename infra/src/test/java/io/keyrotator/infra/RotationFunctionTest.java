@@ -1,0 +1,56 @@
+package io.keyrotator.infra;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
+import io.keyrotator.infra.constructs.RotationFunction;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Template;
+
+/** The construct's own invariants, used outside the app's validated configuration. */
+class RotationFunctionTest {
+
+  private static Stack stack() {
+    return new Stack(
+        new App(),
+        "Test",
+        StackProps.builder()
+            .env(Environment.builder().account("123456789012").region("eu-west-1").build())
+            .build());
+  }
+
+  @Test
+  void timeoutBeyondLambdasLimitFailsSynthesis() {
+    Stack stack = stack();
+    new RotationFunction(
+        stack,
+        "Rotation",
+        RotationFunction.Props.builder()
+            .codePath(TestApps.fakeCode().toString())
+            .settings(new RotationSettings("keep", "idle", 7, false, 3, 880, 1000))
+            .build());
+
+    assertThatThrownBy(() -> Template.fromStack(stack))
+        .hasMessageContaining("propagationTimeoutSeconds 880 plus 60 s of headroom exceeds");
+  }
+
+  @Test
+  void refusesToManageNobody() {
+    assertThatThrownBy(
+            () ->
+                new RotationFunction(
+                    stack(),
+                    "Rotation",
+                    RotationFunction.Props.builder()
+                        .codePath(TestApps.fakeCode().toString())
+                        .manageUsersUnderPath(false)
+                        .existingUsers(List.of())
+                        .build()))
+        .hasMessageContaining("no managed users");
+  }
+}
