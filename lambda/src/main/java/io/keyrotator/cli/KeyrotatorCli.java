@@ -59,9 +59,10 @@ public final class KeyrotatorCli {
     return cli.execute(args);
   }
 
-  private record Failure(int exitCode, String message) {}
+  /** What the user is told about an error, and the exit code. */
+  record Failure(int exitCode, String message) {}
 
-  private static Failure describe(Exception e) {
+  static Failure describe(Exception e) {
     if (e instanceof CliFailure f) {
       return new Failure(f.exitCode(), f.getMessage());
     }

@@ -3,12 +3,9 @@ package io.keyrotator.config;
 import io.keyrotator.rotation.KeyLimitPolicy;
 import io.keyrotator.rotation.PreviousKeyPolicy;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Everything the rotation function can be configured with, read once from environment variables.
@@ -78,7 +75,7 @@ public record Settings(
    * @throws InvalidSettingsException naming every variable that has a bad value
    */
   public static Settings from(Map<String, String> env) {
-    Reader reader = new Reader(env);
+    EnvironmentReader reader = new EnvironmentReader(env);
     Settings settings =
         new Settings(
             reader.text(REGION, "us-east-1"),
@@ -95,7 +92,7 @@ public record Settings(
             reader.choice(RETRY_MODE, "adaptive", Settings::retryMode));
     if (settings.managedPathPrefix.equals("/") && settings.managedTag.isEmpty()) {
       // "/" alone matches every user; with no tag rule that is no scope at all.
-      reader.problems.add(
+      reader.problem(
           MANAGED_PATH_PREFIX
               + " is \"/\" and "
               + MANAGED_TAG
@@ -103,7 +100,7 @@ public record Settings(
               + " Set a narrower path prefix or a tag.");
     }
     if (settings.managedPathPrefix.isEmpty() && settings.managedTag.isEmpty()) {
-      reader.problems.add(
+      reader.problem(
           MANAGED_PATH_PREFIX
               + " and "
               + MANAGED_TAG
@@ -119,98 +116,5 @@ public record Settings(
       throw new IllegalArgumentException("expected standard or adaptive");
     }
     return mode;
-  }
-
-  /** Collects every problem before failing, so one deploy shows all bad variables at once. */
-  private static final class Reader {
-    private final Map<String, String> env;
-    private final List<String> problems = new ArrayList<>();
-
-    Reader(Map<String, String> env) {
-      this.env = env;
-    }
-
-    private Optional<String> raw(String name) {
-      return Optional.ofNullable(env.get(name)).map(String::trim);
-    }
-
-    String text(String name, String fallback) {
-      return raw(name).filter(v -> !v.isEmpty()).orElse(fallback);
-    }
-
-    String pathPrefix(String name, String fallback) {
-      String value = raw(name).orElse(fallback);
-      if (!value.isEmpty() && !(value.startsWith("/") && value.endsWith("/"))) {
-        problems.add(
-            name + "=\"" + value + "\": an IAM path prefix starts and ends with \"/\", e.g. /keyrotator/");
-      }
-      return value;
-    }
-
-    Optional<ManagedTag> tag(String name, String fallback) {
-      String value = raw(name).orElse(fallback);
-      if (value.isEmpty()) {
-        return Optional.empty();
-      }
-      int eq = value.indexOf('=');
-      if (eq <= 0 || eq == value.length() - 1) {
-        problems.add(name + "=\"" + value + "\": expected key=value, e.g. keyrotator:managed=true");
-        return Optional.empty();
-      }
-      return Optional.of(new ManagedTag(value.substring(0, eq), value.substring(eq + 1)));
-    }
-
-    <T> T choice(String name, T fallback, Function<String, T> parser) {
-      Optional<String> value = raw(name).filter(v -> !v.isEmpty());
-      if (value.isEmpty()) {
-        return fallback;
-      }
-      try {
-        return parser.apply(value.get());
-      } catch (IllegalArgumentException e) {
-        problems.add(name + "=\"" + value.get() + "\": " + e.getMessage());
-        return fallback;
-      }
-    }
-
-    int number(String name, int fallback, int min, int max) {
-      Optional<String> value = raw(name).filter(v -> !v.isEmpty());
-      if (value.isEmpty()) {
-        return fallback;
-      }
-      try {
-        int parsed = Integer.parseInt(value.get());
-        if (parsed < min || parsed > max) {
-          problems.add(name + "=" + parsed + ": expected a whole number from " + min + " to " + max);
-        }
-        return parsed;
-      } catch (NumberFormatException e) {
-        problems.add(
-            name + "=\"" + value.get() + "\": expected a whole number from " + min + " to " + max);
-        return fallback;
-      }
-    }
-
-    boolean bool(String name, boolean fallback) {
-      Optional<String> value = raw(name).filter(v -> !v.isEmpty());
-      if (value.isEmpty()) {
-        return fallback;
-      }
-      switch (value.get().toLowerCase(Locale.ROOT)) {
-        case "true":
-          return true;
-        case "false":
-          return false;
-        default:
-          problems.add(name + "=\"" + value.get() + "\": expected true or false");
-          return fallback;
-      }
-    }
-
-    void failOnProblems() {
-      if (!problems.isEmpty()) {
-        throw new InvalidSettingsException(problems);
-      }
-    }
   }
 }
