@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
       RotateCommand.class,
       StatusCommand.class,
       CredentialsCommand.class,
-      DoctorCommand.class
+      DoctorCommand.class,
+      HygieneCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -21,6 +21,8 @@ public final class FakeSecrets implements SecretVersions {
 
   private final Map<String, String> values = new HashMap<>();
   private final Map<String, List<String>> stages = new LinkedHashMap<>();
+  /** Stamps each new version's creation time when set (hygiene reads it as the rotation time). */
+  public java.time.Clock clock;
   public boolean rotationEnabled = true;
   public boolean exists = true;
   public final List<String> calls = new ArrayList<>();
@@ -35,6 +37,7 @@ public final class FakeSecrets implements SecretVersions {
         .forEach(l -> l.add(SecretDescription.PREVIOUS));
     stages.put(version, new ArrayList<>(List.of(SecretDescription.CURRENT)));
     stages.values().removeIf(List::isEmpty);
+    stamp(version);
     return version;
   }
 
@@ -42,7 +45,14 @@ public final class FakeSecrets implements SecretVersions {
   public String startRotation() {
     String token = UUID.randomUUID().toString();
     stages.put(token, new ArrayList<>(List.of(SecretDescription.PENDING)));
+    stamp(token);
     return token;
+  }
+
+  private void stamp(String version) {
+    if (clock != null) {
+      created.put(version, clock.instant());
+    }
   }
 
   public Optional<String> rawValue(String versionId) {

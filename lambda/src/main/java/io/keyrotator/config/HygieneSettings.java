@@ -1,0 +1,69 @@
+package io.keyrotator.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How the hygiene job retires previous keys and handles stuck rotations, read once from
+ * environment variables (documented in docs/hygiene.md); a bad value fails at start.
+ *
+ * @param grace how long after a rotation the previous key always stays active
+ * @param switchWindow how long after the rotation consumers may still use the previous key
+ *     without counting as "still in use" (they refresh their credentials in that time)
+ * @param hardLimit after this long since the rotation the previous key is deactivated even if it is
+ *     still in use; zero turns the limit off
+ * @param deleteAfter how long a previous key stays inactive before it is deleted
+ * @param stuckAfter how old an AWSPENDING version must be to count as a stuck rotation
+ * @param repair whether to repair stuck rotations and orphan keys (otherwise only report them)
+ * @param dryRun report what would be done, change nothing
+ */
+public record HygieneSettings(
+    Duration grace,
+    Duration switchWindow,
+    Duration hardLimit,
+    Duration deleteAfter,
+    Duration stuckAfter,
+    boolean repair,
+    boolean dryRun) {
+
+  public static final String GRACE_DAYS = "KEYROTATOR_HYGIENE_GRACE_DAYS";
+  public static final String SWITCH_MINUTES = "KEYROTATOR_HYGIENE_SWITCH_MINUTES";
+  public static final String HARD_LIMIT_DAYS = "KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS";
+  public static final String DELETE_AFTER_DAYS = "KEYROTATOR_HYGIENE_DELETE_AFTER_DAYS";
+  public static final String STUCK_AFTER_HOURS = "KEYROTATOR_HYGIENE_STUCK_AFTER_HOURS";
+  public static final String REPAIR = "KEYROTATOR_HYGIENE_REPAIR";
+  public static final String DRY_RUN = "KEYROTATOR_HYGIENE_DRY_RUN";
+
+  /** Reads the settings from the process environment. */
+  public static HygieneSettings fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  /**
+   * Reads the settings from the given variables, applying the documented defaults.
+   *
+   * @throws InvalidSettingsException naming every variable that has a bad value
+   */
+  public static HygieneSettings from(Map<String, String> env) {
+    EnvironmentReader reader = new EnvironmentReader(env);
+    HygieneSettings settings = new HygieneSettings(
+        Duration.ofDays(reader.number(GRACE_DAYS, 7, 0, 365)),
+        Duration.ofMinutes(reader.number(SWITCH_MINUTES, 120, 0, 10_080)),
+        Duration.ofDays(reader.number(HARD_LIMIT_DAYS, 0, 0, 3650)),
+        Duration.ofDays(reader.number(DELETE_AFTER_DAYS, 30, 0, 3650)),
+        Duration.ofHours(reader.number(STUCK_AFTER_HOURS, 24, 1, 720)),
+        reader.bool(REPAIR, false),
+        reader.bool(DRY_RUN, false));
+    if (!settings.hardLimit.isZero() && settings.hardLimit.compareTo(settings.grace) <= 0) {
+      reader.problem(HARD_LIMIT_DAYS + "=" + settings.hardLimit.toDays() + " must be longer than "
+          + GRACE_DAYS + "=" + settings.grace.toDays() + " (or 0 to turn the hard limit off)");
+    }
+    reader.failOnProblems();
+    return settings;
+  }
+
+  /** The same settings with dry-run turned on or off. */
+  public HygieneSettings withDryRun(boolean value) {
+    return new HygieneSettings(grace, switchWindow, hardLimit, deleteAfter, stuckAfter, repair, value);
+  }
+}

@@ -1,0 +1,162 @@
+package io.keyrotator.hygiene;
+
+import io.keyrotator.observability.KeyIds;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one hygiene run did and found: the job's result, its notification text, its log line and
+ * its metrics. Built up as the run goes, so a secret that fails half-way still reports what
+ * happened before.
+ */
+public final class HygieneReport {
+  /** A change the run made (or, in a dry run, would make). */
+  public record Action(String kind, String secret, String user, String keyId, String reason, boolean applied) {
+    String describe() {
+      return (applied ? "" : "[dry run] would ") + kind.toLowerCase().replace('_', ' ') + " "
+          + (keyId == null ? "" : KeyIds.shorten(keyId) + " ") + "of " + user + " (" + secret + "): " + reason;
+    }
+  }
+
+  /** Something a person should look at; nothing was changed for it. */
+  public record Notice(String kind, String secret, String message) {}
+
+  /** A secret the run could not process, and why; the others were processed. */
+  public record Skipped(String secret, String reason) {}
+
+  public static final String DEACTIVATED = "DEACTIVATE_PREVIOUS_KEY";
+  public static final String DELETED = "DELETE_PREVIOUS_KEY";
+  public static final String REPAIRED = "REPAIR";
+  public static final String STILL_IN_USE = "PREVIOUS_KEY_STILL_IN_USE";
+
+  private final boolean dryRun;
+  private final List<Action> actions = new ArrayList<>();
+  private final List<Notice> notices = new ArrayList<>();
+  private final List<Skipped> skipped = new ArrayList<>();
+  private int secretsChecked;
+
+  public HygieneReport(boolean dryRun) {
+    this.dryRun = dryRun;
+  }
+
+  void action(Action action) {
+    actions.add(action);
+  }
+
+  void notice(Notice notice) {
+    notices.add(notice);
+  }
+
+  void skipped(Skipped entry) {
+    skipped.add(entry);
+  }
+
+  void checked() {
+    secretsChecked++;
+  }
+
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  public List<Action> actions() {
+    return List.copyOf(actions);
+  }
+
+  public List<Notice> notices() {
+    return List.copyOf(notices);
+  }
+
+  public List<Skipped> skipped() {
+    return List.copyOf(skipped);
+  }
+
+  /** Whether anything happened that people should hear about. */
+  public boolean needsAttention() {
+    return !actions.isEmpty() || !notices.isEmpty() || !skipped.isEmpty();
+  }
+
+  /** Counts per kind, as metrics and in the report. */
+  public Map<String, Integer> counts() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    counts.put("SecretsChecked", secretsChecked);
+    counts.put("PreviousKeysDeactivated", count(actions, DEACTIVATED));
+    counts.put("PreviousKeysDeleted", count(actions, DELETED));
+    counts.put("PreviousKeysStillInUse", (int) notices.stream().filter(n -> n.kind().equals(STILL_IN_USE)).count());
+    counts.put("StuckRotations", (int) notices.stream().filter(n -> n.kind().equals("STUCK_ROTATION")).count());
+    counts.put("OrphanKeys", (int) notices.stream().filter(n -> n.kind().equals("ORPHAN_KEY")).count());
+    counts.put("UnownedKeys", (int) notices.stream().filter(n -> n.kind().equals("UNOWNED_KEY")).count());
+    counts.put("Repairs", count(actions, REPAIRED));
+    counts.put("SecretsSkipped", skipped.size());
+    return counts;
+  }
+
+  private static int count(List<Action> actions, String kind) {
+    return (int) actions.stream().filter(a -> a.kind().equals(kind)).count();
+  }
+
+  /** The readable text of the notification. */
+  public String summary() {
+    StringBuilder text = new StringBuilder();
+    text.append("keyrotator hygiene").append(dryRun ? " (dry run: nothing was changed)" : "")
+        .append(": ").append(secretsChecked).append(" managed secret(s) checked.\n");
+    if (!actions.isEmpty()) {
+      text.append("\nDone:\n");
+      actions.forEach(a -> text.append("- ").append(a.describe()).append('\n'));
+    }
+    if (!notices.isEmpty()) {
+      text.append("\nNeeds a person:\n");
+      notices.forEach(n -> text.append("- [").append(n.kind()).append("] ").append(n.secret()).append(": ")
+          .append(n.message()).append('\n'));
+    }
+    if (!skipped.isEmpty()) {
+      text.append("\nNot checked (the run went on with the others):\n");
+      skipped.forEach(s -> text.append("- ").append(s.secret()).append(": ").append(s.reason()).append('\n'));
+    }
+    if (!needsAttention()) {
+      text.append("Nothing to do.\n");
+    }
+    return text.toString();
+  }
+
+  /** The job's result: what the Lambda returns, logs, and what the CLI prints as JSON. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("notify", needsAttention());
+    map.put("summary", summary());
+    map.put("dryRun", dryRun);
+    map.put("counts", counts());
+    map.put("actions", actions.stream().map(a -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", a.kind());
+      m.put("secret", a.secret());
+      m.put("user", a.user());
+      m.put("key", a.keyId() == null ? null : KeyIds.shorten(a.keyId()));
+      m.put("reason", a.reason());
+      m.put("applied", a.applied());
+      return m;
+    }).toList());
+    map.put("notices", notices.stream().map(n -> Map.of("kind", n.kind(), "secret", n.secret(), "message", n.message())).toList());
+    map.put("skipped", skipped.stream().map(s -> Map.of("secret", s.secret(), "reason", s.reason())).toList());
+    return map;
+  }
+
+  /** The CloudWatch embedded-metric-format document: namespace keyrotator, dimension Job=hygiene. */
+  public Map<String, Object> metrics(Instant at) {
+    Map<String, Object> document = new LinkedHashMap<>();
+    List<Map<String, String>> definitions = new ArrayList<>();
+    Map<String, Object> values = new LinkedHashMap<>();
+    counts().forEach((name, value) -> {
+      definitions.add(Map.of("Name", name, "Unit", "Count"));
+      values.put(name, value);
+    });
+    document.put("_aws", Map.of("Timestamp", at.toEpochMilli(), "CloudWatchMetrics",
+        List.of(Map.of("Namespace", "keyrotator", "Dimensions", List.of(List.of("Job")), "Metrics", definitions))));
+    document.put("Job", "hygiene");
+    document.putAll(values);
+    return document;
+  }
+}

@@ -1,0 +1,79 @@
+package io.keyrotator.hygiene;
+
+import io.keyrotator.config.HygieneSettings;
+import io.keyrotator.inspection.Finding;
+import io.keyrotator.inspection.Repairs;
+import io.keyrotator.inspection.SecretInspector;
+import io.keyrotator.inspection.SecretStatus;
+import io.keyrotator.ports.IamKeys;
+import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.rotation.ManagedScope;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One pass of the hygiene job over every managed secret: retire previous keys, then inspect for
+ * stuck rotations, orphan and unowned keys and broken secrets, and repair what is safe when
+ * configured (the same inspection and repairs as {@code keyrotator doctor}). A failing secret is
+ * recorded as skipped and the pass goes on with the others.
+ */
+public final class HygieneRun {
+  /** Findings the hygiene job reports; the rest are for doctor and status. */
+  private static final Set<Finding.Type> REPORTED = Set.of(
+      Finding.Type.STUCK_ROTATION, Finding.Type.ORPHAN_KEY, Finding.Type.UNOWNED_KEY,
+      Finding.Type.CURRENT_KEY_MISSING, Finding.Type.CURRENT_KEY_INACTIVE, Finding.Type.USER_MISSING,
+      Finding.Type.USER_OUT_OF_SCOPE, Finding.Type.INVALID_VALUE, Finding.Type.ROTATION_DISABLED);
+
+  private final SecretVersions secrets;
+  private final PreviousKeyRetirement retirement;
+  private final SecretInspector inspector;
+  private final Repairs repairs;
+  private final HygieneSettings settings;
+
+  public HygieneRun(SecretVersions secrets, IamKeys iam, ManagedScope scope, HygieneSettings settings,
+      boolean deleteUnprovenKeys, Clock clock) {
+    this.secrets = secrets;
+    this.retirement = new PreviousKeyRetirement(secrets, iam, scope, settings, deleteUnprovenKeys, clock);
+    this.inspector = new SecretInspector(secrets, iam, scope, clock, settings.stuckAfter());
+    this.repairs = new Repairs(secrets, iam);
+    this.settings = settings;
+  }
+
+  /** Runs the pass over every secret tagged {@value SecretVersions#USER_TAG}. */
+  public HygieneReport run() {
+    return run(secrets.listManagedSecrets());
+  }
+
+  /** Runs the pass over the given secrets. */
+  public HygieneReport run(List<String> secretIds) {
+    HygieneReport report = new HygieneReport(settings.dryRun());
+    for (String secretId : secretIds) {
+      try {
+        retirement.retire(secretId, report);
+        inspect(secretId, report);
+        report.checked();
+      } catch (RuntimeException e) {
+        report.skipped(new HygieneReport.Skipped(secretId, e.getClass().getSimpleName() + ": " + e.getMessage()));
+      }
+    }
+    return report;
+  }
+
+  private void inspect(String secretId, HygieneReport report) {
+    SecretStatus status = inspector.inspect(secretId);
+    for (Finding finding : status.findings()) {
+      if (!REPORTED.contains(finding.type())) {
+        continue;
+      }
+      if (finding.repair().isPresent() && settings.repair()) {
+        if (!settings.dryRun()) {
+          repairs.apply(finding.repair().get());
+        }
+        report.action(new HygieneReport.Action(HygieneReport.REPAIRED, status.secretName(),
+            status.user().orElse("-"), null, finding.repair().get().describe(), !settings.dryRun()));
+      }
+      report.notice(new HygieneReport.Notice(finding.type().name(), status.secretName(), finding.message()));
+    }
+  }
+}

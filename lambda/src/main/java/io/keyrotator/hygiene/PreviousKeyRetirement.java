@@ -1,0 +1,191 @@
+package io.keyrotator.hygiene;
+
+import static io.keyrotator.ports.SecretDescription.CURRENT;
+import static io.keyrotator.ports.SecretDescription.PREVIOUS;
+
+import io.keyrotator.config.HygieneSettings;
+import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ports.AccessKey;
+import io.keyrotator.ports.IamKeys;
+import io.keyrotator.ports.IamUser;
+import io.keyrotator.ports.KeyUsage;
+import io.keyrotator.ports.SecretDescription;
+import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.rotation.ManagedKeySecret;
+import io.keyrotator.rotation.ManagedScope;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Retires the key a rotation replaced (the one in AWSPREVIOUS) without breaking its consumers.
+ *
+ * <ul>
+ *   <li>During the grace period after the rotation: nothing.
+ *   <li>After it: deactivate the key if it was not used later than the switch window after the
+ *       rotation; if it was, leave it active and report who still uses it (time, service, Region).
+ *       With a hard limit set, deactivate it anyway once the limit has passed.
+ *   <li>Once inactive: record when (user tag {@value #DEACTIVATED_TAG}), and delete the key after
+ *       the configured time, if keyrotator created it (or unproven keys may be deleted).
+ * </ul>
+ *
+ * <p>The AWSCURRENT key and keys the secret does not hold are never touched. Every step can run
+ * again after a crash: deactivating an inactive key, tagging again, deleting a gone key are no-ops.
+ */
+public final class PreviousKeyRetirement {
+  /** User tag "{key id} {epoch seconds}": when the hygiene job first saw the previous key inactive. */
+  public static final String DEACTIVATED_TAG = "keyrotator:deactivated";
+
+  private final SecretVersions secrets;
+  private final IamKeys iam;
+  private final ManagedScope scope;
+  private final HygieneSettings settings;
+  private final boolean deleteUnprovenKeys;
+  private final Clock clock;
+
+  public PreviousKeyRetirement(SecretVersions secrets, IamKeys iam, ManagedScope scope,
+      HygieneSettings settings, boolean deleteUnprovenKeys, Clock clock) {
+    this.secrets = secrets;
+    this.iam = iam;
+    this.scope = scope;
+    this.settings = settings;
+    this.deleteUnprovenKeys = deleteUnprovenKeys;
+    this.clock = clock;
+  }
+
+  /** Retires the secret's previous key as far as its timers allow; records what it did. */
+  public void retire(String secretId, HygieneReport report) {
+    SecretDescription secret = secrets.describe(secretId);
+    Optional<String> currentJson = secrets.value(secret.arn(), Optional.empty(), CURRENT);
+    if (currentJson.isEmpty() || secret.versionWith(PREVIOUS).isEmpty()) {
+      return; // nothing replaced yet
+    }
+    ManagedKeySecret current = ManagedKeySecret.parse(currentJson.get(), "AWSCURRENT of " + secret.name());
+    Optional<ManagedKeySecret> previous = secrets.value(secret.arn(), Optional.empty(), PREVIOUS)
+        .map(v -> ManagedKeySecret.parse(v, "AWSPREVIOUS of " + secret.name()))
+        .filter(p -> p.userName().equals(current.userName()))
+        .filter(p -> p.accessKeyId().isPresent() && !p.accessKeyId().equals(current.accessKeyId()));
+    if (previous.isEmpty()) {
+      return;
+    }
+    Optional<IamUser> user = iam.findUser(current.userName()).filter(scope::covers);
+    if (user.isEmpty()) {
+      return; // the inspection reports a missing or out-of-scope user; nothing here may change it
+    }
+    String keyId = previous.get().accessKeyId().orElseThrow();
+    Optional<AccessKey> key = iam.listKeys(user.get().name()).stream().filter(k -> k.id().equals(keyId)).findFirst();
+    if (key.isEmpty()) {
+      clearDeactivationRecord(user.get(), keyId);
+      return; // already retired
+    }
+    Instant rotatedAt = rotationTime(secret);
+    if (key.get().active()) {
+      retireActive(secret, user.get(), key.get(), rotatedAt, report);
+    } else {
+      retireInactive(secret, user.get(), key.get(), previous.get(), report);
+    }
+  }
+
+  private void retireActive(SecretDescription secret, IamUser user, AccessKey key, Instant rotatedAt,
+      HygieneReport report) {
+    Instant now = clock.instant();
+    if (now.isBefore(rotatedAt.plus(settings.grace()))) {
+      return;
+    }
+    KeyUsage usage = iam.lastUsed(key.id());
+    boolean usedAfterSwitch = usage.lastUsed().map(t -> t.isAfter(rotatedAt.plus(settings.switchWindow()))).orElse(false);
+    boolean hardLimitPassed = !settings.hardLimit().isZero() && !now.isBefore(rotatedAt.plus(settings.hardLimit()));
+    String consumer = "last used " + usage;
+    if (usedAfterSwitch && !hardLimitPassed) {
+      report.notice(new HygieneReport.Notice(HygieneReport.STILL_IN_USE, secret.name(),
+          "previous key " + KeyIds.shorten(key.id()) + " of user " + user.name() + " is still in use "
+              + days(Duration.between(rotatedAt, now)) + " after the rotation on " + rotatedAt + ": " + consumer
+              + ". It stays active. Find that consumer and make it read the secret (docs/consumers.md)"
+              + (settings.hardLimit().isZero() ? "." : "; it will be deactivated anyway on "
+              + rotatedAt.plus(settings.hardLimit()) + ".")));
+      return;
+    }
+    String reason = usedAfterSwitch
+        ? "hard limit of " + settings.hardLimit().toDays() + " days after the rotation passed, though still in use (" + consumer + ")"
+        : "not used since the rotation on " + rotatedAt + " (" + consumer + ")";
+    if (!settings.dryRun()) {
+      iam.deactivateKey(user.name(), key.id());
+      iam.tagUser(user.name(), DEACTIVATED_TAG, key.id() + " " + now.getEpochSecond());
+    }
+    report.action(new HygieneReport.Action(HygieneReport.DEACTIVATED, secret.name(), user.name(), key.id(), reason,
+        !settings.dryRun()));
+    if (usedAfterSwitch) {
+      report.notice(new HygieneReport.Notice(HygieneReport.STILL_IN_USE, secret.name(),
+          "previous key " + KeyIds.shorten(key.id()) + " of user " + user.name() + " was deactivated at the hard"
+              + " limit while still in use (" + consumer + "): that consumer now fails until it reads the secret."));
+    }
+  }
+
+  private void retireInactive(SecretDescription secret, IamUser user, AccessKey key, ManagedKeySecret previous,
+      HygieneReport report) {
+    Instant now = clock.instant();
+    Optional<Instant> since = deactivationRecord(user, key.id());
+    if (since.isEmpty()) {
+      // Deactivated by finishSecret or by hand: the clock starts now.
+      if (!settings.dryRun()) {
+        iam.tagUser(user.name(), DEACTIVATED_TAG, key.id() + " " + now.getEpochSecond());
+      }
+      return;
+    }
+    if (now.isBefore(since.get().plus(settings.deleteAfter()))) {
+      return;
+    }
+    if (!previous.provesCreationOf(key) && !deleteUnprovenKeys) {
+      report.notice(new HygieneReport.Notice("PREVIOUS_KEY_NOT_OURS", secret.name(),
+          "previous key " + KeyIds.shorten(key.id()) + " of user " + user.name() + " has been inactive since "
+              + since.get() + " but was imported by hand, not created by keyrotator: delete it yourself when"
+              + " sure, or set KEYROTATOR_DELETE_UNPROVEN_KEYS=true."));
+      return;
+    }
+    if (!settings.dryRun()) {
+      iam.deleteKey(user.name(), key.id());
+      iam.untagUser(user.name(), DEACTIVATED_TAG);
+    }
+    report.action(new HygieneReport.Action(HygieneReport.DELETED, secret.name(), user.name(), key.id(),
+        "inactive since " + since.get() + ", longer than " + settings.deleteAfter().toDays() + " days",
+        !settings.dryRun()));
+  }
+
+  private void clearDeactivationRecord(IamUser user, String keyId) {
+    if (!settings.dryRun() && deactivationRecord(user, keyId).isPresent()) {
+      iam.untagUser(user.name(), DEACTIVATED_TAG);
+    }
+  }
+
+  private static Optional<Instant> deactivationRecord(IamUser user, String keyId) {
+    String value = user.tags().get(DEACTIVATED_TAG);
+    if (value == null) {
+      return Optional.empty();
+    }
+    String[] parts = value.trim().split(" ");
+    if (parts.length != 2 || !parts[0].equals(keyId)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.ofEpochSecond(Long.parseLong(parts[1])));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** When the current version was stored: the rotation that replaced the previous key. */
+  private Instant rotationTime(SecretDescription secret) {
+    return secrets.versions(secret.arn()).stream()
+        .filter(v -> v.stages().contains(CURRENT))
+        .findFirst()
+        .flatMap(SecretVersions.Version::created)
+        .or(secret::lastRotated)
+        .orElseGet(clock::instant); // unknown: act as if it just happened, which waits longest
+  }
+
+  private static String days(Duration d) {
+    long days = d.toDays();
+    return days == 1 ? "1 day" : days + " days";
+  }
+}

@@ -1,0 +1,53 @@
+package io.keyrotator.testing;
+
+import io.keyrotator.config.Settings;
+import io.keyrotator.observability.StructuredLog;
+import io.keyrotator.rotation.AccessKeyRotation;
+import io.keyrotator.rotation.KeyPropagation;
+import io.keyrotator.rotation.RotationRequest;
+import io.keyrotator.rotation.RotationStep;
+import io.keyrotator.rotation.StepReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** In-memory IAM and Secrets Manager on one movable clock, with one managed user and its secret. */
+public final class FakeAccount {
+  public static final String USER = "app-ci";
+
+  public final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T10:00:00Z"));
+  public final FakeIam iam = new FakeIam(clock);
+  public final FakeSecrets secrets = new FakeSecrets();
+  public final FakeProbe probe = new FakeProbe(iam);
+  /** Rotation settings (environment variables) used by {@link #rotate()}. */
+  public final Map<String, String> env = new HashMap<>(Map.of(Settings.PROPAGATION_INTERVAL_MILLIS, "10"));
+
+  public FakeAccount() {
+    secrets.clock = clock;
+    iam.addUser(USER, "/keyrotator/", Map.of());
+    secrets.putCurrent("{\"UserName\":\"" + USER + "\"}");
+  }
+
+  /** A full rotation with the real steps, as Secrets Manager runs it. */
+  public void rotate() {
+    Settings settings = Settings.from(env);
+    KeyPropagation propagation = new KeyPropagation(probe, clock, clock::advance,
+        settings.propagationSuccesses(), settings.propagationTimeout(), settings.propagationInterval());
+    AccessKeyRotation rotation = new AccessKeyRotation(secrets, iam, propagation, settings, clock,
+        StructuredLog.to(line -> {}, clock));
+    String token = secrets.startRotation();
+    for (RotationStep step : RotationStep.values()) {
+      rotation.run(new RotationRequest(step, FakeSecrets.ARN, token, Optional.empty()), new StepReport(), Duration.ofMinutes(5));
+    }
+  }
+
+  /** The key id held by the version with this label. */
+  public String keyIn(String stage) {
+    String version = secrets.stages().entrySet().stream().filter(e -> e.getValue().contains(stage))
+        .findFirst().orElseThrow().getKey();
+    String json = secrets.rawValue(version).orElseThrow();
+    return io.keyrotator.rotation.ManagedKeySecret.parse(json, stage).accessKeyId().orElseThrow();
+  }
+}
