@@ -86,11 +86,19 @@ public final class LocalAws implements AutoCloseable {
     return Settings.from(env);
   }
 
+  /** How code under test reaches moto, with extra SDK interceptors if given. */
+  public AwsClients.Options options(ExecutionInterceptor... interceptors) {
+    return new AwsClients.Options(CREDENTIALS, Optional.of(moto.endpoint()), List.of(interceptors));
+  }
+
+  /** A log that collects its lines in {@link #logLines}. */
+  public StructuredLog log() {
+    return StructuredLog.to(logLines::add, Clock.systemUTC());
+  }
+
   /** The real handler, talking to moto over HTTP, with extra SDK interceptors if given. */
   public RotationHandler handler(Settings settings, ExecutionInterceptor... interceptors) {
-    AwsClients.Options options =
-        new AwsClients.Options(CREDENTIALS, Optional.of(moto.endpoint()), List.of(interceptors));
-    return new RotationHandler(settings, options, StructuredLog.to(logLines::add, Clock.systemUTC()));
+    return new RotationHandler(settings, options(interceptors), log());
   }
 
   public RotationHandler handler() {

@@ -1,0 +1,218 @@
+package io.keyrotator.hygiene;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.keyrotator.config.HygieneSettings;
+import io.keyrotator.lambda.HygieneHandler;
+import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.rotation.ManagedKeySecret;
+import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.MutableClock;
+import io.keyrotator.testing.ThrottlingInjector;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.StatusType;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRequest;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * The hygiene job against moto through its Lambda entry point. moto stamps real times; the job's
+ * clock is moved forward to stand in for the days that pass between its runs.
+ */
+class HygieneIT {
+  private static final String USER = "app-ci";
+  private static final String SECRET = "app-ci-key";
+  private LocalAws aws;
+  private MutableClock clock;
+  private final Map<String, String> env = new HashMap<>(Map.of(HygieneSettings.SWITCH_MINUTES, "0"));
+
+  @BeforeEach
+  void setUp() {
+    aws = LocalAws.fresh();
+    clock = new MutableClock(Instant.now());
+  }
+
+  @AfterEach
+  void tearDown() {
+    aws.close();
+  }
+
+  /** A managed user rotated twice: a current key and an active previous key. */
+  private void rotatedTwice(String user, String secret) {
+    aws.createManagedUser(user);
+    aws.secretsManager.createSecret(r -> r.name(secret).secretString("{\"UserName\":\"" + user + "\"}")
+        .tags(t -> t.key(SecretVersions.USER_TAG).value(user)));
+    aws.rotate(aws.handler(), secret);
+    // moto keeps times to the second: the first rotation's test calls with its key must not share
+    // a second with the second rotation, or that key would look used after it (switch window 0).
+    sleep(Duration.ofMillis(1100));
+    aws.rotate(aws.handler(), secret);
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String key(String secret, String stage) {
+    return ManagedKeySecret.parse(aws.value(secret, stage), stage).accessKeyId().orElseThrow();
+  }
+
+  private StatusType status(String user, String keyId) {
+    return aws.keys(user).stream().filter(k -> k.accessKeyId().equals(keyId)).findFirst()
+        .map(AccessKeyMetadata::status).orElse(null);
+  }
+
+  private Map<String, Object> runHandler(ExecutionInterceptor... interceptors) throws Exception {
+    HygieneHandler handler = new HygieneHandler(aws.settings(Map.of()), HygieneSettings.from(env),
+        aws.options(interceptors), aws.log(), clock);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream("{\"source\":\"aws.events\"}".getBytes(StandardCharsets.UTF_8)), out, null);
+    return JSON.std.mapFrom(out.toByteArray());
+  }
+
+  private void useKey(String secret, String stage) {
+    ManagedKeySecret value = ManagedKeySecret.parse(aws.value(secret, stage), stage);
+    try (StsClient sts = StsClient.builder().region(Region.of(LocalAws.REGION)).endpointOverride(aws.moto.endpoint())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+            value.accessKeyId().orElseThrow(), value.secretAccessKey().orElseThrow()))).build()) {
+      sts.getCallerIdentity();
+    }
+  }
+
+  @Test
+  void deactivatesAnUnusedPreviousKeyAfterGraceThenDeletesItAfterTheInactivePeriod() throws Exception {
+    rotatedTwice(USER, SECRET);
+    String previous = key(SECRET, "AWSPREVIOUS");
+    String current = key(SECRET, "AWSCURRENT");
+
+    clock.advance(Duration.ofDays(6));
+    assertThat(runHandler()).containsEntry("notify", false);
+    assertThat(status(USER, previous)).isEqualTo(StatusType.ACTIVE);
+
+    clock.advance(Duration.ofDays(2));
+    Map<String, Object> deactivation = runHandler();
+    assertThat(status(USER, previous)).isEqualTo(StatusType.INACTIVE);
+    assertThat(deactivation).containsEntry("notify", true);
+    assertThat((String) deactivation.get("summary")).contains("deactivate previous key", "not used since the rotation");
+
+    clock.advance(Duration.ofDays(31));
+    runHandler();
+    assertThat(status(USER, previous)).isNull();
+    assertThat(status(USER, current)).isEqualTo(StatusType.ACTIVE);
+  }
+
+  @Test
+  void keepsAndReportsAPreviousKeyUsedAfterTheRotation() throws Exception {
+    rotatedTwice(USER, SECRET);
+    String previous = key(SECRET, "AWSPREVIOUS");
+    useKey(SECRET, "AWSPREVIOUS");
+    clock.advance(Duration.ofDays(8));
+    Map<String, Object> report = runHandler();
+    assertThat(status(USER, previous)).isEqualTo(StatusType.ACTIVE);
+    assertThat((String) report.get("summary")).contains("PREVIOUS_KEY_STILL_IN_USE", "still in use", "(sts in us-east-1)");
+    assertThat(report.get("counts").toString()).contains("PreviousKeysStillInUse=1");
+    assertThat(aws.logLines).anyMatch(l -> l.contains("\"Job\":\"hygiene\"") && l.contains("\"PreviousKeysStillInUse\":1"));
+  }
+
+  @Test
+  void neverTouchesTheCurrentKeyOrKeysNoSecretHolds() throws Exception {
+    rotatedTwice(USER, SECRET);
+    String current = key(SECRET, "AWSCURRENT");
+    aws.createManagedUser("bystander");
+    String foreign = aws.iam.createAccessKey(r -> r.userName("bystander")).accessKey().accessKeyId();
+    aws.iam.updateAccessKey(r -> r.userName("bystander").accessKeyId(foreign).status(StatusType.INACTIVE));
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofDays(40));
+      runHandler();
+    }
+    assertThat(status(USER, current)).isEqualTo(StatusType.ACTIVE);
+    assertThat(status("bystander", foreign)).isEqualTo(StatusType.INACTIVE);
+  }
+
+  @Test
+  void detectsAndRepairsAStuckRotationWhenConfigured() throws Exception {
+    rotatedTwice(USER, SECRET);
+    String stuck = aws.startRotation(SECRET);
+    clock.advance(Duration.ofDays(2));
+    Map<String, Object> reported = runHandler();
+    assertThat((String) reported.get("summary")).contains("STUCK_ROTATION");
+    assertThat(aws.stages(SECRET).get(stuck)).contains("AWSPENDING");
+
+    env.put(HygieneSettings.REPAIR, "true");
+    Map<String, Object> repaired = runHandler();
+    assertThat((String) repaired.get("summary")).contains("repair", "remove AWSPENDING from version " + stuck);
+    assertThat(aws.stages(SECRET).getOrDefault(stuck, List.of())).doesNotContain("AWSPENDING");
+  }
+
+  @Test
+  void aFailingSecretIsSkippedAndTheOthersAreStillRetired() throws Exception {
+    rotatedTwice(USER, SECRET);
+    rotatedTwice("other-app", "other-app-key");
+    String otherPrevious = key("other-app-key", "AWSPREVIOUS");
+    ExecutionInterceptor brokenSecret = new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        if (context.request() instanceof DescribeSecretRequest r && r.secretId().contains(SECRET)) {
+          throw SdkClientException.create("injected: AccessDenied on " + SECRET);
+        }
+      }
+    };
+    clock.advance(Duration.ofDays(8));
+    Map<String, Object> report = runHandler(brokenSecret);
+    assertThat(report.get("counts").toString()).contains("SecretsSkipped=1", "PreviousKeysDeactivated=1");
+    assertThat((String) report.get("summary")).contains("Not checked", "injected: AccessDenied on " + SECRET);
+    assertThat(status("other-app", otherPrevious)).isEqualTo(StatusType.INACTIVE);
+  }
+
+  @Test
+  void aDryRunChangesNothing() throws Exception {
+    rotatedTwice(USER, SECRET);
+    aws.startRotation(SECRET);
+    env.put(HygieneSettings.REPAIR, "true");
+    env.put(HygieneSettings.DRY_RUN, "true");
+    clock.advance(Duration.ofDays(8));
+    List<AccessKeyMetadata> keys = aws.keys(USER);
+    Map<String, List<String>> stages = aws.stages(SECRET);
+    var tags = aws.iam.listUserTags(r -> r.userName(USER)).tags();
+    Map<String, Object> report = runHandler();
+    assertThat((String) report.get("summary")).contains("dry run", "would deactivate", "would repair");
+    assertThat(aws.keys(USER)).isEqualTo(keys);
+    assertThat(aws.stages(SECRET)).isEqualTo(stages);
+    assertThat(aws.iam.listUserTags(r -> r.userName(USER)).tags()).isEqualTo(tags);
+  }
+
+  @Test
+  void completesDespiteIamThrottling() throws Exception {
+    rotatedTwice(USER, SECRET);
+    String previous = key(SECRET, "AWSPREVIOUS");
+    ThrottlingInjector throttling = new ThrottlingInjector("ListAccessKeys", 2);
+    clock.advance(Duration.ofDays(8));
+    Map<String, Object> report = runHandler(throttling);
+    assertThat(throttling.injected()).isEqualTo(2);
+    assertThat(report.get("counts").toString()).contains("SecretsSkipped=0", "PreviousKeysDeactivated=1");
+    assertThat(status(USER, previous)).isEqualTo(StatusType.INACTIVE);
+  }
+}
