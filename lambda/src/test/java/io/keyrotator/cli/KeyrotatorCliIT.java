@@ -291,6 +291,29 @@ class KeyrotatorCliIT {
   }
 
   @Nested
+  class Hygiene {
+    @Test
+    void aHealthyAccountNeedsNothing() {
+      rotatedSecret();
+      Run run = cli("hygiene");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).contains("1 managed secret(s) checked", "Nothing to do.");
+    }
+
+    @Test
+    void dryRunReportsAStuckRotationAndChangesNothing() throws Exception {
+      rotatedSecret();
+      String stuck = aws.startRotation(SECRET);
+      Run run = cli("hygiene", "--dry-run", "-o", "json");
+      // The pending version is seconds old: not stuck yet, so nothing to report.
+      assertThat(run.exitCode()).isZero();
+      Map<String, Object> report = JSON.std.mapFrom(run.out());
+      assertThat(report).containsEntry("dryRun", true).containsEntry("notify", false);
+      assertThat(aws.stages(SECRET).get(stuck)).contains("AWSPENDING");
+    }
+  }
+
+  @Nested
   class Errors {
     @Test
     void missingCredentialsSayHowToProvideThem() {
