@@ -5,6 +5,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -79,11 +81,19 @@ public final class AwsClients implements AutoCloseable {
       Optional<URI> endpoint,
       List<ExecutionInterceptor> interceptors) {
 
-    /** In Lambda the credentials are in the environment; elsewhere the SDK's default chain. */
+    /**
+     * In Lambda: the execution role's credentials, from the environment variables, or, when the
+     * function runs with SnapStart (where those variables are absent), from the container
+     * credentials endpoint the Java runtime provides. Elsewhere: the SDK's default chain.
+     */
     public static Options standard() {
       AwsCredentialsProvider credentials =
           System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null
-              ? EnvironmentVariableCredentialsProvider.create()
+              ? AwsCredentialsProviderChain.builder()
+                  .credentialsProviders(
+                      EnvironmentVariableCredentialsProvider.create(),
+                      ContainerCredentialsProvider.builder().build())
+                  .build()
               : DefaultCredentialsProvider.builder().build();
       return new Options(credentials, Optional.empty(), List.of());
     }

@@ -21,17 +21,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRequest;
-import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The hygiene job against moto through its Lambda entry point. moto stamps real times; the job's
@@ -95,11 +91,7 @@ class HygieneIT {
 
   private void useKey(String secret, String stage) {
     ManagedKeySecret value = ManagedKeySecret.parse(aws.value(secret, stage), stage);
-    try (StsClient sts = StsClient.builder().region(Region.of(LocalAws.REGION)).endpointOverride(aws.moto.endpoint())
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-            value.accessKeyId().orElseThrow(), value.secretAccessKey().orElseThrow()))).build()) {
-      sts.getCallerIdentity();
-    }
+    aws.callerArn(value.accessKeyId().orElseThrow(), value.secretAccessKey().orElseThrow());
   }
 
   @Test

@@ -13,12 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
-import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Rotations against moto over HTTP with the real SDK clients, started the way Secrets Manager
@@ -44,17 +40,7 @@ class RotationIT {
 
   /** Signs GetCallerIdentity with the key in the secret, as a consumer would use it. */
   private String callerArn(ManagedKeySecret value) {
-    try (StsClient sts =
-        StsClient.builder()
-            .region(Region.of(LocalAws.REGION))
-            .endpointOverride(aws.moto.endpoint())
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(
-                        value.accessKeyId().orElseThrow(), value.secretAccessKey().orElseThrow())))
-            .build()) {
-      return sts.getCallerIdentity().arn();
-    }
+    return aws.callerArn(value.accessKeyId().orElseThrow(), value.secretAccessKey().orElseThrow());
   }
 
   private AccessKeyMetadata key(String id) {

@@ -157,6 +157,20 @@ public final class LocalAws implements AutoCloseable {
         new RotationRequest(step, secretId, token, Optional.empty()), Duration.ofMinutes(1));
   }
 
+  /** Signs STS GetCallerIdentity with the key, as a consumer would use it; returns the ARN. */
+  public String callerArn(String accessKeyId, String secretAccessKey) {
+    try (software.amazon.awssdk.services.sts.StsClient sts =
+        software.amazon.awssdk.services.sts.StsClient.builder()
+            .region(Region.of(REGION))
+            .endpointOverride(moto.endpoint())
+            .credentialsProvider(StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .build()) {
+      return sts.getCallerIdentity().arn();
+    }
+  }
+
   public List<AccessKeyMetadata> keys(String user) {
     return iam.listAccessKeys(r -> r.userName(user)).accessKeyMetadata();
   }
