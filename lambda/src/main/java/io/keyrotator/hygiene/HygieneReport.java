@@ -42,19 +42,19 @@ public final class HygieneReport {
     this.dryRun = dryRun;
   }
 
-  void action(Action action) {
+  synchronized void action(Action action) {
     actions.add(action);
   }
 
-  void notice(Notice notice) {
+  synchronized void notice(Notice notice) {
     notices.add(notice);
   }
 
-  void skipped(Skipped entry) {
+  synchronized void skipped(Skipped entry) {
     skipped.add(entry);
   }
 
-  void checked() {
+  synchronized void checked() {
     secretsChecked++;
   }
 
@@ -62,25 +62,25 @@ public final class HygieneReport {
     return dryRun;
   }
 
-  public List<Action> actions() {
-    return List.copyOf(actions);
+  public synchronized List<Action> actions() {
+    return actions.stream().sorted(java.util.Comparator.comparing(Action::secret)).toList();
   }
 
-  public List<Notice> notices() {
-    return List.copyOf(notices);
+  public synchronized List<Notice> notices() {
+    return notices.stream().sorted(java.util.Comparator.comparing(Notice::secret)).toList();
   }
 
-  public List<Skipped> skipped() {
-    return List.copyOf(skipped);
+  public synchronized List<Skipped> skipped() {
+    return skipped.stream().sorted(java.util.Comparator.comparing(Skipped::secret)).toList();
   }
 
   /** Whether anything happened that people should hear about. */
-  public boolean needsAttention() {
+  public synchronized boolean needsAttention() {
     return !actions.isEmpty() || !notices.isEmpty() || !skipped.isEmpty();
   }
 
   /** Counts per kind, as metrics and in the report. */
-  public Map<String, Integer> counts() {
+  public synchronized Map<String, Integer> counts() {
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("SecretsChecked", secretsChecked);
     counts.put("PreviousKeysDeactivated", count(actions, DEACTIVATED));
@@ -99,22 +99,22 @@ public final class HygieneReport {
   }
 
   /** The readable text of the notification. */
-  public String summary() {
+  public synchronized String summary() {
     StringBuilder text = new StringBuilder();
     text.append("keyrotator hygiene").append(dryRun ? " (dry run: nothing was changed)" : "")
         .append(": ").append(secretsChecked).append(" managed secret(s) checked.\n");
     if (!actions.isEmpty()) {
       text.append("\nDone:\n");
-      actions.forEach(a -> text.append("- ").append(a.describe()).append('\n'));
+      actions().forEach(a -> text.append("- ").append(a.describe()).append('\n'));
     }
     if (!notices.isEmpty()) {
       text.append("\nNeeds a person:\n");
-      notices.forEach(n -> text.append("- [").append(n.kind()).append("] ").append(n.secret()).append(": ")
+      notices().forEach(n -> text.append("- [").append(n.kind()).append("] ").append(n.secret()).append(": ")
           .append(n.message()).append('\n'));
     }
     if (!skipped.isEmpty()) {
       text.append("\nNot checked (the run went on with the others):\n");
-      skipped.forEach(s -> text.append("- ").append(s.secret()).append(": ").append(s.reason()).append('\n'));
+      skipped().forEach(s -> text.append("- ").append(s.secret()).append(": ").append(s.reason()).append('\n'));
     }
     if (!needsAttention()) {
       text.append("Nothing to do.\n");
@@ -123,13 +123,13 @@ public final class HygieneReport {
   }
 
   /** The job's result: what the Lambda returns, logs, and what the CLI prints as JSON. */
-  public Map<String, Object> toMap() {
+  public synchronized Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("notify", needsAttention());
     map.put("summary", summary());
     map.put("dryRun", dryRun);
     map.put("counts", counts());
-    map.put("actions", actions.stream().map(a -> {
+    map.put("actions", actions().stream().map(a -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("kind", a.kind());
       m.put("secret", a.secret());
@@ -139,8 +139,8 @@ public final class HygieneReport {
       m.put("applied", a.applied());
       return m;
     }).toList());
-    map.put("notices", notices.stream().map(n -> Map.of("kind", n.kind(), "secret", n.secret(), "message", n.message())).toList());
-    map.put("skipped", skipped.stream().map(s -> Map.of("secret", s.secret(), "reason", s.reason())).toList());
+    map.put("notices", notices().stream().map(n -> Map.of("kind", n.kind(), "secret", n.secret(), "message", n.message())).toList());
+    map.put("skipped", skipped().stream().map(s -> Map.of("secret", s.secret(), "reason", s.reason())).toList());
     return map;
   }
 
