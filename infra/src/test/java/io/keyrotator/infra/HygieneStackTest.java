@@ -395,6 +395,29 @@ class HygieneStackTest {
         .containsExactly(partitionArn(":events:eu-west-1:123456789012:event-bus/default"));
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void wildcardSuppressionNamesExactlyTheStarAndThePathFindings() {
+    String policy = logicalId(full, hygiene(full).getRole().getNode().findChild("DefaultPolicy"));
+    Map<String, Object> resource =
+        (Map<String, Object>) ((Map<String, Object>) fullTemplate.toJSON().get("Resources")).get(policy);
+    List<Map<String, Object>> rules =
+        (List<Map<String, Object>>)
+            ((Map<String, Object>) ((Map<String, Object>) resource.get("Metadata")).get("cdk_nag"))
+                .get("rules_to_suppress");
+
+    assertThat(rules).hasSize(1);
+    assertThat(rules.get(0).get("id")).isEqualTo("AwsSolutions-IAM5");
+    assertThat((List<Object>) rules.get(0).get("applies_to"))
+        .containsExactly(
+            "Resource::*",
+            Map.of(
+                "regex",
+                "/^Resource::arn:<AWS::Partition>:iam::(\\d{12}|<AWS::AccountId>):user\\/keyrotator\\/\\*$/"));
+    assertThat((String) rules.get(0).get("reason"))
+        .contains("secretsmanager:ListSecrets", "iam:GenerateCredentialReport", "/keyrotator/");
+  }
+
   // --- switched off ---------------------------------------------------------------------------
 
   @Test
