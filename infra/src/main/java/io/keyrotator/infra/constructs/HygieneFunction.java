@@ -221,6 +221,15 @@ public final class HygieneFunction extends Construct {
           throw new IllegalArgumentException(
               "HygieneFunction: no managed users: set manageUsersUnderPath or list existingUsers");
         }
+        long seconds = timeout.toSeconds().longValue();
+        if (seconds < 1 || seconds > RotationFunction.MAX_TIMEOUT_SECONDS) {
+          throw new IllegalArgumentException(
+              "HygieneFunction: timeout "
+                  + seconds
+                  + " s is outside Lambda's 1-"
+                  + RotationFunction.MAX_TIMEOUT_SECONDS
+                  + " s");
+        }
         if (retryAttempts < 0 || retryAttempts > 2) {
           throw new IllegalArgumentException(
               "HygieneFunction: retryAttempts " + retryAttempts + " is outside Lambda's 0-2");
