@@ -105,7 +105,8 @@ public final class HygieneFunction extends Construct {
    *     must recognise the role's key changes as expected
    * @param memorySize MB; default 1024
    * @param timeout default 10 minutes (a full account's audit takes a few minutes)
-   * @param retryAttempts retries of a failed asynchronous run (0-2); default 1
+   * @param retryAttempts retries of a failed asynchronous run (0-2); default 1: one more go after a
+   *     transient failure (a run is safe to repeat), without tripling a run that keeps timing out
    * @param architecture default ARM_64
    * @param logRetention default one year
    * @param alarmPeriod the period of every alarm; default one day (the job runs daily)

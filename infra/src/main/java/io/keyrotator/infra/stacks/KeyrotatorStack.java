@@ -56,7 +56,7 @@ public final class KeyrotatorStack extends Stack {
   private final Optional<HygieneFunction> hygiene;
 
   /**
-   * @param codePath the rotation function's jar
+   * @param codePath the functions' jar (rotation and hygiene)
    */
   public KeyrotatorStack(
       Construct scope, String id, StackProps props, KeyrotatorConfig config, String codePath) {
@@ -121,7 +121,8 @@ public final class KeyrotatorStack extends Stack {
                         .logRetention(retention(config.logRetentionDays()))
                         .build()))
             : Optional.empty();
-    List<String> serviceReaders =
+    // The hygiene role reads the secrets, and its changes to managed users' keys are expected.
+    List<String> hygieneRoleArns =
         hygiene.map(h -> List.of(h.getRole().getRoleArn())).orElse(List.of());
 
     for (ManagedUser user : config.users()) {
@@ -136,7 +137,7 @@ public final class KeyrotatorStack extends Stack {
                   .scheduleExpression(config.schedule().expression())
                   .window(config.schedule().window().orElse(null))
                   .readers(user.readers())
-                  .serviceReaders(serviceReaders)
+                  .serviceReaders(hygieneRoleArns)
                   .build());
       hygiene.ifPresent(h -> h.grantSecret(secret.getSecret(), secret.getKey()));
       User created = createdUsers.get(user.name());
@@ -171,7 +172,7 @@ public final class KeyrotatorStack extends Stack {
               .topic(notifications.getTopic())
               .userNames(userNames)
               .rotationRoleArn(rotationFunction.getRole().getRoleArn())
-              .otherExpectedRoleArns(serviceReaders)
+              .otherExpectedRoleArns(hygieneRoleArns)
               .build());
     }
 
