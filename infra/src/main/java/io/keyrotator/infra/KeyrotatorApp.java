@@ -35,7 +35,7 @@ public final class KeyrotatorApp {
   public static final String CONFIG_CONTEXT = "keyrotator";
   /** Context key naming a JSON configuration file instead. */
   public static final String CONFIG_FILE_CONTEXT = "keyrotator:configFile";
-  /** Context key overriding where the rotation function's jar is. */
+  /** Context key overriding where the functions' jar (rotation and hygiene) is. */
   public static final String CODE_PATH_CONTEXT = "keyrotator:codePath";
   /** Where the lambda module builds the jar, relative to the repository root. */
   public static final String DEFAULT_CODE_PATH = "lambda/target/keyrotator-lambda.jar";
@@ -56,7 +56,7 @@ public final class KeyrotatorApp {
     String codePath = codeContext == null ? DEFAULT_CODE_PATH : codeContext.toString();
     if (!Files.exists(Path.of(codePath))) {
       System.err.println(
-          "The rotation function's jar "
+          "The functions' jar "
               + codePath
               + " does not exist. Build it first: ./mvnw -B -ntp -pl lambda -DskipTests package"
               + " (npx cdk synth does this through cdk.json).");

@@ -37,6 +37,25 @@ class ConfigLoaderTest {
     assertThat(config.hardening().passwordPolicy()).isFalse();
     assertThat(config.hardening().mfaGroupName()).isEmpty();
     assertThat(config.logRetentionDays()).isEqualTo(365);
+    assertThat(config.hygiene())
+        .isEqualTo(
+            new KeyrotatorConfig.HygieneSettings(
+                true, "cron(0 6 * * ? *)", 7, 0, 30, 24, false, false, 90, 45));
+  }
+
+  @Test
+  void hygieneSettingsAreReadAsGiven() {
+    KeyrotatorConfig config =
+        load(
+            ENV
+                + ", \"users\": [{\"name\": \"app\"}], \"hygiene\": {\"enabled\": false,"
+                + " \"schedule\": \"rate(1 day)\", \"graceDays\": 0, \"hardLimitDays\": 30,"
+                + " \"deleteAfterDays\": 60, \"stuckAfterHours\": 2, \"repair\": true,"
+                + " \"dryRun\": true, \"auditMaxKeyAgeDays\": 180, \"auditUnusedDays\": 90}");
+
+    assertThat(config.hygiene())
+        .isEqualTo(
+            new KeyrotatorConfig.HygieneSettings(false, "rate(1 day)", 0, 30, 60, 2, true, true, 180, 90));
   }
 
   @Test
@@ -107,6 +126,28 @@ class ConfigLoaderTest {
             + "| logRetentionDays: 400 is not one of",
         ENV + ", \"users\": [{\"name\": \"a\"}], \"schedul\": {}"
             + "| schedul: unknown field",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"schedule\": \"daily\"}"
+            + "| hygiene.schedule: \"daily\" is neither rate(N minutes",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"schedule\": \"rate(1 days)\"}"
+            + "| hygiene.schedule: \"rate(1 days)\" is neither",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"enabled\": \"yes\"}"
+            + "| hygiene.enabled: expected true or false",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"graceDays\": -1}"
+            + "| hygiene.graceDays: expected a whole number from 0 to 3650",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"graceDays\": 14, \"hardLimitDays\": 10}"
+            + "| hygiene.hardLimitDays: 10 must be longer than hygiene.graceDays (14)",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"deleteAfterDays\": 0}"
+            + "| hygiene.deleteAfterDays: expected a whole number from 1 to 3650",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"stuckAfterHours\": 0}"
+            + "| hygiene.stuckAfterHours: expected a whole number from 1 to 8760",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"dryRun\": 1}"
+            + "| hygiene.dryRun: expected true or false",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"auditUnusedDays\": 0}"
+            + "| hygiene.auditUnusedDays: expected a whole number from 1 to 3650",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"graceDay\": 3}"
+            + "| hygiene.graceDay: unknown field",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": true"
+            + "| hygiene: expected an object",
       })
   void badConfigurationIsRejectedNamingTheField(String body, String message) {
     assertThatThrownBy(() -> load(body))

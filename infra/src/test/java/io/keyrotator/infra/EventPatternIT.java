@@ -2,20 +2,24 @@ package io.keyrotator.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keyrotator.infra.stacks.KeyrotatorStack;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
- * The synthesized EventBridge patterns, evaluated against sample CloudTrail events by the local
- * emulator's EventBridge: the out-of-band rule must fire for people and other roles but not for the rotation
- * role, and the failure rule for keyrotator's secrets only.
+ * The synthesized EventBridge patterns, evaluated against sample events by the local emulator's
+ * EventBridge: the out-of-band rule must fire for people and other roles but not for the rotation
+ * role, the failure rule for keyrotator's secrets only, and the hygiene report rule for the hygiene
+ * function's reports that ask for attention only.
  */
 class EventPatternIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,12 +29,27 @@ class EventPatternIT {
   static LocalEventBridge eventBridge;
   static String keyChangePattern;
   static String failurePattern;
+  static String reportPattern;
+  static Map<String, Object> reportTransformer;
+  /** The ARN the tests give the hygiene function (CloudFormation's Fn::GetAtt at deploy time). */
+  static final String HYGIENE_FUNCTION =
+      "arn:aws:lambda:eu-west-1:123456789012:function:full-Keyrotator-HygieneFunction2508A284-AbCdEf";
+  private static final Map<String, String> ARNS = new java.util.HashMap<>();
 
   @BeforeAll
   static void setUp() throws Exception {
     TestApps.Built full = TestApps.get(TestApps.FULL);
     keyChangePattern = pattern(full.template("KeyrotatorIamEvents"), "aws.iam");
     failurePattern = pattern(full.template("Keyrotator"), "aws.secretsmanager");
+    Template main = full.template("Keyrotator");
+    KeyrotatorStack stack = (KeyrotatorStack) full.stack("Keyrotator");
+    ARNS.put(
+        stack.getLogicalId(
+            (CfnElement)
+                stack.getHygiene().orElseThrow().getFunction().getNode().getDefaultChild()),
+        HYGIENE_FUNCTION);
+    reportPattern = pattern(main, "lambda");
+    reportTransformer = reportTransformer(main);
     eventBridge = LocalEventBridge.start();
   }
 
@@ -56,10 +75,34 @@ class EventPatternIT {
     return JSON.writeValueAsString(resolve(props.get("EventPattern")));
   }
 
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> reportTransformer(Template template) {
+    Map<String, Map<String, Object>> rules =
+        template.findResources(
+            "AWS::Events::Rule",
+            Match.objectLike(
+                Map.of(
+                    "Properties",
+                    Match.objectLike(
+                        Map.of("EventPattern", Match.objectLike(Map.of("source", List.of("lambda"))))))));
+    Map<String, Object> props = (Map<String, Object>) rules.values().iterator().next().get("Properties");
+    List<Map<String, Object>> targets = (List<Map<String, Object>>) props.get("Targets");
+    assertThat(targets).hasSize(1);
+    return (Map<String, Object>) targets.get(0).get("InputTransformer");
+  }
+
   /** Resolves the few intrinsics the patterns use, as CloudFormation would in the aws partition. */
   @SuppressWarnings("unchecked")
   private static Object resolve(Object value) {
     if (value instanceof Map<?, ?> map) {
+      if (map.containsKey("Fn::GetAtt")) {
+        List<Object> getAtt = (List<Object>) map.get("Fn::GetAtt");
+        String arn = ARNS.get((String) getAtt.get(0));
+        if (arn == null || !"Arn".equals(getAtt.get(1))) {
+          throw new IllegalArgumentException("unexpected Fn::GetAtt in a pattern: " + map);
+        }
+        return arn;
+      }
       if (map.containsKey("Fn::Join")) {
         List<Object> join = (List<Object>) map.get("Fn::Join");
         return ((List<Object>) join.get(1))
@@ -150,6 +193,19 @@ class EventPatternIT {
   }
 
   @Test
+  void keyRetirementByTheHygieneRoleIsExpected() throws Exception {
+    for (String eventName : List.of("UpdateAccessKey", "DeleteAccessKey")) {
+      Sample event =
+          keyEvent(
+              eventName,
+              "legacy-batch",
+              assumedRole("arn:aws:iam::123456789012:role/keyrotator-hygiene-eu-west-1"));
+
+      assertThat(delivered(keyChangePattern, event)).as(eventName).isFalse();
+    }
+  }
+
+  @Test
   void keyChangeOnAnUnmanagedUserIsNotKeyrotatorsBusiness() throws Exception {
     Sample event =
         keyEvent("CreateAccessKey", "bob", Map.of("type", "IAMUser", "arn", "arn:aws:iam::123456789012:user/alice"));
@@ -211,5 +267,123 @@ class EventPatternIT {
                     "arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyrotator/ci-deployer-AbC123")));
 
     assertThat(delivered(failurePattern, event)).isFalse();
+  }
+
+  // --- hygiene reports (the function's on-success destination record) -------------------------
+
+  private static final String DEFAULT_BUS = "arn:aws:events:eu-west-1:123456789012:event-bus/default";
+
+  /** The record Lambda puts on the bus after a successful asynchronous run. */
+  private static Map<String, Object> invocationRecord(
+      String functionArn, String condition, Map<String, Object> responsePayload) {
+    return Map.of(
+        "version", "1.0",
+        "timestamp", "2026-11-23T06:00:41.123Z",
+        "requestContext",
+            Map.of(
+                "requestId", "7c3c3a5e-1c2d-4c55-9a3b-5f0c1f7e2a10",
+                "functionArn", functionArn,
+                "condition", condition,
+                "approximateInvokeCount", 1),
+        "requestPayload",
+            Map.of("source", "aws.events", "detail-type", "Scheduled Event", "detail", Map.of()),
+        "responseContext", Map.of("statusCode", 200, "executedVersion", "$LATEST"),
+        "responsePayload", responsePayload);
+  }
+
+  private static Map<String, Object> report(boolean notify, String summary) {
+    return Map.of(
+        "notify", notify,
+        "summary", summary,
+        "dryRun", false,
+        "counts", Map.of("PreviousKeysStillInUse", notify ? 1 : 0, "PreviousKeysDeactivated", 1),
+        "actions", List.of(Map.of("action", "deactivated", "user", "ci-deployer")),
+        "findings", List.of(),
+        "skipped", List.of());
+  }
+
+  private static List<JsonNode> reportMessages(
+      String detailType, List<String> resources, Map<String, Object> detail) throws Exception {
+    return eventBridge.deliveredMessages(
+        reportPattern, reportTransformer, "lambda", detailType, resources, detail);
+  }
+
+  private static final String SUCCESS = "Lambda Function Invocation Result - Success";
+
+  @Test
+  void hygieneReportThatAsksForAttentionReachesTheTopicAsItsSummary() throws Exception {
+    String summary = "keyrotator hygiene: 1 previous key still in use (ci-deployer, AKIA...X1).";
+    String qualified = HYGIENE_FUNCTION + ":$LATEST";
+
+    List<JsonNode> messages =
+        reportMessages(
+            SUCCESS,
+            List.of(DEFAULT_BUS, qualified),
+            invocationRecord(qualified, "Success", report(true, summary)));
+
+    assertThat(messages).hasSize(1);
+    assertThat(messages.get(0).isTextual()).as(messages.get(0).toString()).isTrue();
+    assertThat(messages.get(0).asText()).isEqualTo(summary);
+  }
+
+  @Test
+  void hygieneReportNamingTheUnqualifiedFunctionIsAlsoRecognised() throws Exception {
+    List<JsonNode> messages =
+        reportMessages(
+            SUCCESS,
+            List.of(DEFAULT_BUS, HYGIENE_FUNCTION),
+            invocationRecord(HYGIENE_FUNCTION, "Success", report(true, "something to say")));
+
+    assertThat(messages).hasSize(1);
+  }
+
+  @Test
+  void hygieneReportWithNothingToSayIsQuiet() throws Exception {
+    String qualified = HYGIENE_FUNCTION + ":$LATEST";
+    Map<String, Object> withoutNotify = new java.util.HashMap<>(report(false, "all well"));
+    withoutNotify.remove("notify");
+
+    assertThat(
+            reportMessages(
+                SUCCESS,
+                List.of(DEFAULT_BUS, qualified),
+                invocationRecord(qualified, "Success", report(false, "all well"))))
+        .isEmpty();
+    assertThat(
+            reportMessages(
+                SUCCESS,
+                List.of(DEFAULT_BUS, qualified),
+                invocationRecord(qualified, "Success", withoutNotify)))
+        .isEmpty();
+  }
+
+  @Test
+  void anotherFunctionsResultIsNotAHygieneReport() throws Exception {
+    // A function whose name merely starts with the hygiene function's name.
+    String similar = HYGIENE_FUNCTION + "-copy:$LATEST";
+    String other = "arn:aws:lambda:eu-west-1:123456789012:function:someone-else:$LATEST";
+
+    for (String arn : List.of(similar, other)) {
+      assertThat(
+              reportMessages(
+                  SUCCESS, List.of(DEFAULT_BUS, arn), invocationRecord(arn, "Success", report(true, "x"))))
+          .as(arn)
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void failedHygieneRunIsLeftToTheErrorsAlarm() throws Exception {
+    String qualified = HYGIENE_FUNCTION + ":$LATEST";
+
+    assertThat(
+            reportMessages(
+                "Lambda Function Invocation Result - Failure",
+                List.of(DEFAULT_BUS, qualified),
+                invocationRecord(
+                    qualified,
+                    "RetriesExhausted",
+                    Map.of("notify", true, "errorMessage", "Task timed out after 600.00 seconds"))))
+        .isEmpty();
   }
 }

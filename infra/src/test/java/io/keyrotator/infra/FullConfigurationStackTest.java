@@ -118,7 +118,11 @@ class FullConfigurationStackTest {
     Map<String, Map<String, Object>> functions =
         template.findResources(
             "AWS::Lambda::Function",
-            Match.objectLike(Map.of("Properties", Match.objectLike(Map.of("Runtime", "java21")))));
+            Match.objectLike(
+                Map.of(
+                    "Properties",
+                    Match.objectLike(
+                        Map.of("Handler", "io.keyrotator.lambda.RotationHandler::handleRequest")))));
     assertThat(functions).hasSize(1);
     @SuppressWarnings("unchecked")
     Map<String, Object> props =
@@ -248,8 +252,9 @@ class FullConfigurationStackTest {
   }
 
   @Test
-  void onlyTheRotationRoleAndListedReadersMayReadASecret() {
+  void onlyKeyrotatorsRolesAndListedReadersMayReadASecret() {
     String role = logicalId(stack.getRotationFunction().getRole());
+    String hygieneRole = logicalId(stack.getHygiene().orElseThrow().getRole());
     template.hasResourceProperties(
         "AWS::SecretsManager::ResourcePolicy",
         Match.objectLike(
@@ -273,6 +278,7 @@ class FullConfigurationStackTest {
                                                     "aws:PrincipalArn",
                                                     List.of(
                                                         Map.of("Fn::GetAtt", List.of(role, "Arn")),
+                                                        Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn")),
                                                         "arn:aws:iam::123456789012:role/ci-runner"))))))))))));
     template.hasResourceProperties(
         "AWS::SecretsManager::ResourcePolicy",
@@ -292,7 +298,9 @@ class FullConfigurationStackTest {
                                             "StringNotEquals",
                                             Map.of(
                                                 "aws:PrincipalArn",
-                                                List.of(Map.of("Fn::GetAtt", List.of(role, "Arn")))))))))))));
+                                                List.of(
+                                                    Map.of("Fn::GetAtt", List.of(role, "Arn")),
+                                                    Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn")))))))))))));
   }
 
   // --- least privilege ---------------------------------------------------------------------
@@ -542,22 +550,13 @@ class FullConfigurationStackTest {
                                                             "anything-but",
                                                             List.of(
                                                                 partitionArn(
-                                                                    ":iam::123456789012:role/keyrotator-rotation-eu-west-1"))))))))))),
+                                                                    ":iam::123456789012:role/keyrotator-rotation-eu-west-1"),
+                                                                partitionArn(
+                                                                    ":iam::123456789012:role/keyrotator-hygiene-eu-west-1"))))))))))),
                 "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", Match.anyValue())))))));
     companionTemplate.hasResourceProperties(
         "AWS::SNS::Topic", Match.objectLike(Map.of("KmsMasterKeyId", Match.anyValue())));
     companionTemplate.resourceCountIs("AWS::SNS::Subscription", 2);
-  }
-
-  @Test
-  void hygieneScheduleIsADisabledPlaceholder() {
-    template.hasResourceProperties(
-        "AWS::Events::Rule",
-        Match.objectLike(
-            Map.of(
-                "ScheduleExpression", "rate(1 day)",
-                "State", "DISABLED",
-                "Targets", Match.absent())));
   }
 
   // --- CloudTrail ---------------------------------------------------------------------------
@@ -660,7 +659,8 @@ class FullConfigurationStackTest {
   @Test
   void keyrotatorsOwnCloudTrailAlarmsWatchManagedUsersAndRotationFailures() {
     template.resourceCountIs("AWS::Logs::MetricFilter", 17);
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 18);
+    // 17 filter alarms, StepFailed, and the hygiene function's Errors and five finding alarms.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 24);
     template.hasResourceProperties(
         "AWS::Logs::MetricFilter",
         Match.objectLike(
@@ -671,7 +671,8 @@ class FullConfigurationStackTest {
                     + " (($.requestParameters.userName=\"ci-deployer\") ||"
                     + " ($.requestParameters.userName=\"legacy-batch\")) &&"
                     + " (($.userIdentity.type!=\"AssumedRole\") ||"
-                    + " ($.userIdentity.sessionContext.sessionIssuer.userName!=\"keyrotator-rotation-eu-west-1\"))}")));
+                    + " (($.userIdentity.sessionContext.sessionIssuer.userName!=\"keyrotator-rotation-eu-west-1\")"
+                    + " && ($.userIdentity.sessionContext.sessionIssuer.userName!=\"keyrotator-hygiene-eu-west-1\")))}")));
     template.hasResourceProperties(
         "AWS::Logs::MetricFilter",
         Match.objectLike(
@@ -740,9 +741,18 @@ class FullConfigurationStackTest {
 
   // --- across all stacks ------------------------------------------------------------------
 
-  /** Account-level IAM actions that have no resource ARN; allowed on "*" by necessity. */
+  /**
+   * Account-level IAM actions that have no resource ARN; allowed on "*" by necessity. The
+   * hardening custom resource's password-policy writes, and the hygiene audit's
+   * GenerateCredentialReport: its name is not Get/List/Describe, but it only asks IAM to build the
+   * account's credential report (the audit then reads it with GetCredentialReport) and changes no
+   * identity, key or policy.
+   */
   static final List<String> ACCOUNT_LEVEL_ACTIONS =
-      List.of("iam:UpdateAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy");
+      List.of(
+          "iam:UpdateAccountPasswordPolicy",
+          "iam:DeleteAccountPasswordPolicy",
+          "iam:GenerateCredentialReport");
 
   @Test
   void noIamStatementAllowsAWriteActionOnEveryResource() {

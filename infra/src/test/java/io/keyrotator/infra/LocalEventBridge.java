@@ -111,19 +111,37 @@ final class LocalEventBridge implements AutoCloseable {
    */
   boolean delivers(String pattern, String source, String detailType, Map<String, Object> detail)
       throws IOException, InterruptedException {
+    return !deliveredMessages(pattern, null, source, detailType, List.of(), detail).isEmpty();
+  }
+
+  /**
+   * What a rule with this pattern and target input transformer would hand its target for one
+   * event: nothing when the pattern does not match, else the transformed input (the whole event
+   * without a transformer). The emulator substitutes transformer values as raw text, without the
+   * JSON escaping EventBridge applies, so values with quotes or line breaks cannot be checked here.
+   *
+   * @param inputTransformer the target's {@code InputTransformer} as in the template, or null
+   * @param resources the event's {@code resources}
+   */
+  List<JsonNode> deliveredMessages(
+      String pattern,
+      Map<String, Object> inputTransformer,
+      String source,
+      String detailType,
+      List<String> resources,
+      Map<String, Object> detail)
+      throws IOException, InterruptedException {
     String name = "check-" + (++checks);
     JsonNode queue = call("sqs", "AmazonSQS.CreateQueue", "1.0", Map.of("QueueName", name));
     String queueUrl = queue.path("QueueUrl").asText();
     call("events", "AWSEvents.PutRule", "1.1", Map.of("Name", name, "EventPattern", pattern));
-    call(
-        "events",
-        "AWSEvents.PutTargets",
-        "1.1",
-        Map.of(
-            "Rule",
-            name,
-            "Targets",
-            List.of(Map.of("Id", "queue", "Arn", "arn:aws:sqs:us-east-1:123456789012:" + name))));
+    Map<String, Object> target = new java.util.LinkedHashMap<>();
+    target.put("Id", "queue");
+    target.put("Arn", "arn:aws:sqs:us-east-1:123456789012:" + name);
+    if (inputTransformer != null) {
+      target.put("InputTransformer", inputTransformer);
+    }
+    call("events", "AWSEvents.PutTargets", "1.1", Map.of("Rule", name, "Targets", List.of(target)));
     JsonNode put =
         call(
             "events",
@@ -135,6 +153,7 @@ final class LocalEventBridge implements AutoCloseable {
                     Map.of(
                         "Source", source,
                         "DetailType", detailType,
+                        "Resources", resources,
                         "Detail", JSON.writeValueAsString(detail)))));
     if (put.path("FailedEntryCount").asInt() != 0) {
       throw new IllegalStateException("PutEvents rejected the event: " + put);
@@ -145,7 +164,11 @@ final class LocalEventBridge implements AutoCloseable {
             "AmazonSQS.ReceiveMessage",
             "1.0",
             Map.of("QueueUrl", queueUrl, "MaxNumberOfMessages", 10, "WaitTimeSeconds", 0));
-    return received.path("Messages").size() > 0;
+    List<JsonNode> messages = new ArrayList<>();
+    for (JsonNode message : received.path("Messages")) {
+      messages.add(JSON.readTree(message.path("Body").asText()));
+    }
+    return messages;
   }
 
   private JsonNode call(String service, String target, String jsonVersion, Map<String, Object> body)

@@ -35,8 +35,10 @@ class MinimalConfigurationStackTest {
   }
 
   @Test
-  void outOfBandKeyChangeRuleIsInTheMainStackAndExemptsTheRotationRole() {
+  void outOfBandKeyChangeRuleIsInTheMainStackAndExemptsKeyrotatorsRoles() {
     String role = stack.getLogicalId((CfnElement) stack.getRotationFunction().getRole().getNode().getDefaultChild());
+    String hygieneRole =
+        stack.getLogicalId((CfnElement) stack.getHygiene().orElseThrow().getRole().getNode().getDefaultChild());
     template.hasResourceProperties(
         "AWS::Events::Rule",
         Match.objectLike(
@@ -63,7 +65,9 @@ class MinimalConfigurationStackTest {
                                                                 List.of(
                                                                     Map.of(
                                                                         "anything-but",
-                                                                        List.of(Map.of("Fn::GetAtt", List.of(role, "Arn"))))))))))))))))));
+                                                                        List.of(
+                                                                            Map.of("Fn::GetAtt", List.of(role, "Arn")),
+                                                                            Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn"))))))))))))))))));
   }
 
   @Test
@@ -115,8 +119,8 @@ class MinimalConfigurationStackTest {
     template.allResourcesProperties(
         "AWS::Logs::MetricFilter",
         Match.objectLike(Map.of("LogGroupName", "aws-controltower/CloudTrailLogs")));
-    // 15 CIS + 2 keyrotator filters, and the StepFailed alarm.
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 18);
+    // 15 CIS + 2 keyrotator filters, the StepFailed alarm and the hygiene function's six.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 24);
   }
 
   @Test

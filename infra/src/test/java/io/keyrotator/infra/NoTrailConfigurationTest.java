@@ -36,8 +36,8 @@ class NoTrailConfigurationTest {
     Template template = Template.fromStack(stacks.get(0));
     template.resourceCountIs("AWS::Logs::MetricFilter", 0);
     template.resourceCountIs("AWS::CloudTrail::Trail", 0);
-    // Only the StepFailed alarm remains.
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 1);
+    // Only the StepFailed alarm and the hygiene function's six remain.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 7);
   }
 
   @Test

@@ -18,7 +18,10 @@ import software.amazon.awscdk.assertions.Template;
  * classes share the synthesized stacks instead of building their own.
  */
 public final class TestApps {
-  /** Every optional part on, target Region eu-west-1 (so a us-east-1 companion stack exists). */
+  /**
+   * Every optional part on, target Region eu-west-1 (so a us-east-1 companion stack exists), every
+   * hygiene setting away from its default.
+   */
   public static final String FULL =
       """
       {
@@ -29,15 +32,22 @@ public final class TestApps {
           {"name": "legacy-batch", "path": "/apps/"}
         ],
         "schedule": {"expression": "cron(0 4 ? * MON *)", "window": "3h"},
-        "rotation": {"previousKeyPolicy": "deactivate", "propagationTimeoutSeconds": 90},
+        "rotation": {"previousKeyPolicy": "deactivate", "propagationTimeoutSeconds": 90,
+                     "deleteUnprovenKeys": true},
         "notificationEmails": ["alerts@example.com", "oncall@example.com"],
         "trail": {"mode": "create"},
         "hardening": {"passwordPolicy": true, "mfaGroupName": "require-mfa"},
-        "logRetentionDays": 731
+        "logRetentionDays": 731,
+        "hygiene": {"schedule": "rate(12 hours)", "graceDays": 10, "hardLimitDays": 60,
+                    "deleteAfterDays": 45, "stuckAfterHours": 6, "repair": true,
+                    "auditMaxKeyAgeDays": 60, "auditUnusedDays": 30}
       }
       """;
 
-  /** Nothing optional, us-east-1, existing users only, an existing trail log group. */
+  /**
+   * Nothing optional, us-east-1, existing users only, an existing trail log group; the hygiene
+   * function with its defaults.
+   */
   public static final String MINIMAL =
       """
       {

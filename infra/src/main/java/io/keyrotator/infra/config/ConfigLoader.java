@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.keyrotator.infra.config.KeyrotatorConfig.Environment;
 import io.keyrotator.infra.config.KeyrotatorConfig.Hardening;
+import io.keyrotator.infra.config.KeyrotatorConfig.HygieneSettings;
 import io.keyrotator.infra.config.KeyrotatorConfig.ManagedUser;
 import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
 import io.keyrotator.infra.config.KeyrotatorConfig.Schedule;
@@ -30,7 +31,10 @@ import java.util.regex.Pattern;
  * <p>Defaults: schedule {@code rate(30 days)} with no window; previousKeyPolicy {@code keep};
  * keyLimitPolicy {@code idle}; idleDays 7; deleteUnprovenKeys false; propagationSuccesses 3;
  * propagationTimeoutSeconds 60; propagationIntervalMillis 1000; no e-mail; trail mode {@code none};
- * no hardening; logRetentionDays 365. {@code environments} and {@code users} have no default.
+ * no hardening; logRetentionDays 365; hygiene enabled, schedule {@code cron(0 6 * * ? *)},
+ * graceDays 7, hardLimitDays 0 (off), deleteAfterDays 30, stuckAfterHours 24, repair false, dryRun
+ * false, auditMaxKeyAgeDays 90, auditUnusedDays 45. {@code environments} and {@code users} have no
+ * default.
  */
 public final class ConfigLoader {
   /** Log retention values CloudWatch Logs accepts that this app offers. */
@@ -47,6 +51,9 @@ public final class ConfigLoader {
       Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:(role|user)/[\\x21-\\x7E]+");
   private static final Pattern RATE = Pattern.compile("rate\\((\\d+) (hour|hours|day|days)\\)");
   private static final Pattern CRON = Pattern.compile("cron\\(\\S+( \\S+){5}\\)");
+  // EventBridge schedule rules: rate(1 minute|hour|day) or, for N >= 2, rate(N minutes|hours|days).
+  private static final Pattern EVENTS_RATE =
+      Pattern.compile("rate\\((1 (minute|hour|day)|([2-9]|[1-9]\\d+) (minutes|hours|days))\\)");
   private static final Pattern WINDOW = Pattern.compile("(\\d{1,2})h");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   private static final Pattern LOG_GROUP = Pattern.compile("[\\w#/.-]{1,512}");
@@ -109,7 +116,8 @@ public final class ConfigLoader {
         "notificationEmails",
         "trail",
         "hardening",
-        "logRetentionDays");
+        "logRetentionDays",
+        "hygiene");
     List<Environment> environments = environments(root.path("environments"));
     List<ManagedUser> users = users(root.path("users"));
     Schedule schedule = schedule(root.path("schedule"));
@@ -117,6 +125,7 @@ public final class ConfigLoader {
     List<String> emails = emails(root.path("notificationEmails"));
     Trail trail = trail(root.path("trail"));
     Hardening hardening = hardening(root.path("hardening"));
+    HygieneSettings hygiene = hygiene(root.path("hygiene"));
     int retention = integer(root, "logRetentionDays", "logRetentionDays", 365, 1, 3653);
     if (!RETENTION_DAYS.contains(retention)) {
       problems.add("logRetentionDays: " + retention + " is not one of " + sorted(RETENTION_DAYS));
@@ -125,7 +134,7 @@ public final class ConfigLoader {
       throw new InvalidConfigException(problems);
     }
     return new KeyrotatorConfig(
-        environments, users, schedule, rotation, emails, trail, hardening, retention);
+        environments, users, schedule, rotation, emails, trail, hardening, retention, hygiene);
   }
 
   private List<Environment> environments(JsonNode node) {
@@ -375,6 +384,62 @@ public final class ConfigLoader {
       problems.add("hardening.mfaGroupName: \"" + group + "\" is not a valid IAM group name");
     }
     return new Hardening(passwordPolicy, Optional.ofNullable(group));
+  }
+
+  private HygieneSettings hygiene(JsonNode node) {
+    HygieneSettings d = HygieneSettings.defaults();
+    if (!node.isMissingNode() && !node.isObject()) {
+      problems.add("hygiene: expected an object");
+      return d;
+    }
+    if (node.isObject()) {
+      allowOnly(
+          node,
+          "hygiene.",
+          "enabled",
+          "schedule",
+          "graceDays",
+          "hardLimitDays",
+          "deleteAfterDays",
+          "stuckAfterHours",
+          "repair",
+          "dryRun",
+          "auditMaxKeyAgeDays",
+          "auditUnusedDays");
+    }
+    boolean enabled = bool(node, "enabled", "hygiene.enabled", d.enabled());
+    String schedule = text(node, "schedule", "hygiene.schedule", d.schedule());
+    if (schedule != null
+        && !EVENTS_RATE.matcher(schedule).matches()
+        && !CRON.matcher(schedule).matches()) {
+      problems.add(
+          "hygiene.schedule: \""
+              + schedule
+              + "\" is neither rate(N minutes|hours|days) (rate(1 day) for one) nor a six-field"
+              + " cron(...) expression such as cron(0 6 * * ? *)");
+    }
+    int grace = integer(node, "graceDays", "hygiene.graceDays", d.graceDays(), 0, 3650);
+    int hardLimit = integer(node, "hardLimitDays", "hygiene.hardLimitDays", d.hardLimitDays(), 0, 3650);
+    if (hardLimit != 0 && hardLimit <= grace) {
+      problems.add(
+          "hygiene.hardLimitDays: "
+              + hardLimit
+              + " must be longer than hygiene.graceDays ("
+              + grace
+              + "), or 0 to turn the hard limit off");
+    }
+    int deleteAfter =
+        integer(node, "deleteAfterDays", "hygiene.deleteAfterDays", d.deleteAfterDays(), 1, 3650);
+    int stuck =
+        integer(node, "stuckAfterHours", "hygiene.stuckAfterHours", d.stuckAfterHours(), 1, 8760);
+    boolean repair = bool(node, "repair", "hygiene.repair", d.repair());
+    boolean dryRun = bool(node, "dryRun", "hygiene.dryRun", d.dryRun());
+    int maxKeyAge =
+        integer(node, "auditMaxKeyAgeDays", "hygiene.auditMaxKeyAgeDays", d.auditMaxKeyAgeDays(), 1, 3650);
+    int unused =
+        integer(node, "auditUnusedDays", "hygiene.auditUnusedDays", d.auditUnusedDays(), 1, 3650);
+    return new HygieneSettings(
+        enabled, schedule, grace, hardLimit, deleteAfter, stuck, repair, dryRun, maxKeyAge, unused);
   }
 
   private void allowOnly(JsonNode node, String prefix, String... known) {

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param trail which CloudTrail log group the CIS alarms read, if any
  * @param hardening opt-in account-wide hardening
  * @param logRetentionDays retention of the log groups this app creates
+ * @param hygiene the scheduled hygiene function: retirement of previous keys and the audit
  */
 public record KeyrotatorConfig(
     List<Environment> environments,
@@ -24,7 +25,8 @@ public record KeyrotatorConfig(
     List<String> notificationEmails,
     Trail trail,
     Hardening hardening,
-    int logRetentionDays) {
+    int logRetentionDays,
+    HygieneSettings hygiene) {
 
   /** The IAM path under which the stack creates users; the rotation function's default scope. */
   public static final String MANAGED_PATH = "/keyrotator/";
@@ -81,4 +83,38 @@ public record KeyrotatorConfig(
    * @param mfaGroupName if present, create this IAM group with the MFA-enforcement policy attached
    */
   public record Hardening(boolean passwordPolicy, Optional<String> mfaGroupName) {}
+
+  /**
+   * The hygiene function's schedule and settings, passed to it as environment variables (see
+   * docs/deploy.md, Configuration reference, for what each means).
+   *
+   * @param enabled false: no hygiene function, rule, role or alarms are deployed
+   * @param schedule an EventBridge {@code rate(...)} or {@code cron(...)} expression in UTC
+   * @param graceDays days after a rotation before an unused previous key is deactivated
+   * @param hardLimitDays days after a rotation when the previous key is deactivated even if in use;
+   *     0 turns the hard limit off
+   * @param deleteAfterDays days a previous key stays inactive before it is deleted
+   * @param stuckAfterHours hours an AWSPENDING label may sit before the rotation counts as stuck
+   * @param repair repair stuck rotations (as {@code keyrotator doctor --fix}) instead of only
+   *     reporting them
+   * @param dryRun report what would be done, change nothing
+   * @param auditMaxKeyAgeDays access keys older than this are reported by the audit
+   * @param auditUnusedDays credentials unused for longer than this are reported by the audit
+   */
+  public record HygieneSettings(
+      boolean enabled,
+      String schedule,
+      int graceDays,
+      int hardLimitDays,
+      int deleteAfterDays,
+      int stuckAfterHours,
+      boolean repair,
+      boolean dryRun,
+      int auditMaxKeyAgeDays,
+      int auditUnusedDays) {
+    /** The defaults, as documented. */
+    public static HygieneSettings defaults() {
+      return new HygieneSettings(true, "cron(0 6 * * ? *)", 7, 0, 30, 24, false, false, 90, 45);
+    }
+  }
 }

@@ -12,8 +12,8 @@ import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
 /**
- * EventBridge rule: someone other than the rotation role created, changed or deleted an access key
- * of a managed user. IAM's CloudTrail events reach EventBridge only in us-east-1, so this rule
+ * EventBridge rule: someone other than keyrotator's own roles (the rotation role and, when deployed,
+ * the hygiene role) created, changed or deleted an access key of a managed user. IAM's CloudTrail events reach EventBridge only in us-east-1, so this rule
  * works only in a stack deployed there.
  */
 public final class AccessKeyChangeRule extends Construct {
@@ -29,21 +29,34 @@ public final class AccessKeyChangeRule extends Construct {
    * @param topic where to send (required)
    * @param userNames the managed users (required, non-empty)
    * @param rotationRoleArn the rotation function's role, whose changes are expected (required)
+   * @param otherExpectedRoleArns further roles whose key changes are expected (the hygiene
+   *     function's); default none
    */
-  public record Props(ITopic topic, List<String> userNames, String rotationRoleArn) {
+  public record Props(
+      ITopic topic, List<String> userNames, String rotationRoleArn, List<String> otherExpectedRoleArns) {
     public Props {
       userNames = List.copyOf(userNames);
+      otherExpectedRoleArns = List.copyOf(otherExpectedRoleArns);
+    }
+
+    /** Every role whose key changes are expected. */
+    public List<String> expectedRoleArns() {
+      List<String> all = new java.util.ArrayList<>();
+      all.add(rotationRoleArn);
+      all.addAll(otherExpectedRoleArns);
+      return all;
     }
 
     public static Builder builder() {
       return new Builder();
     }
 
-    /** Builder; every field is required. */
+    /** Builder; every field but otherExpectedRoleArns is required. */
     public static final class Builder {
       private ITopic topic;
       private List<String> userNames = List.of();
       private String rotationRoleArn;
+      private List<String> otherExpectedRoleArns = List.of();
 
       public Builder topic(ITopic value) {
         topic = value;
@@ -60,12 +73,17 @@ public final class AccessKeyChangeRule extends Construct {
         return this;
       }
 
+      public Builder otherExpectedRoleArns(List<String> value) {
+        otherExpectedRoleArns = value;
+        return this;
+      }
+
       public Props build() {
         if (topic == null || userNames.isEmpty() || rotationRoleArn == null) {
           throw new IllegalArgumentException(
               "AccessKeyChangeRule: topic, userNames and rotationRoleArn are required");
         }
-        return new Props(topic, userNames, rotationRoleArn);
+        return new Props(topic, userNames, rotationRoleArn, otherExpectedRoleArns);
       }
     }
   }
@@ -102,7 +120,7 @@ public final class AccessKeyChangeRule extends Construct {
                                                     List.of(
                                                         Map.of(
                                                             "anything-but",
-                                                            List.of(props.rotationRoleArn()))))))))))
+                                                            props.expectedRoleArns())))))))))
                     .build())
             .build();
     rule.addTarget(
@@ -117,7 +135,7 @@ public final class AccessKeyChangeRule extends Construct {
                             + EventField.fromPath("$.detail.requestParameters.userName")
                             + " by "
                             + EventField.fromPath("$.detail.userIdentity.arn")
-                            + " (not the rotation function) in account "
+                            + " (not keyrotator's rotation or hygiene function) in account "
                             + EventField.getAccount()
                             + " at "
                             + EventField.getTime()

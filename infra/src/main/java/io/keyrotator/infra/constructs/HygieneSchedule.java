@@ -1,13 +1,17 @@
 package io.keyrotator.infra.constructs;
 
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.constructs.Construct;
 
 /**
- * Placeholder for the hygiene job's schedule: a disabled EventBridge schedule rule with no target.
- * The issue that adds the hygiene function fills it in (target and {@code enabled}); until then it
- * does nothing and costs nothing.
+ * The EventBridge schedule rule that runs the hygiene function. It invokes the function
+ * asynchronously with the scheduled event, whose content the function ignores; the function's
+ * result then travels through its on-success destination (see {@link HygieneFunction}).
  */
 public final class HygieneSchedule extends Construct {
   private final Rule rule;
@@ -15,24 +19,42 @@ public final class HygieneSchedule extends Construct {
   /**
    * Options.
    *
-   * @param expression when the hygiene job will run; default {@code rate(1 day)}
+   * @param function the hygiene function (required)
+   * @param expression when the job runs, an EventBridge {@code rate(...)} or {@code cron(...)}
+   *     expression in UTC; default {@code cron(0 6 * * ? *)}, daily at 06:00 UTC
+   * @param enabled default true; false keeps the rule but leaves it disabled
    */
-  public record Props(String expression) {
+  public record Props(IFunction function, String expression, boolean enabled) {
     public static Builder builder() {
       return new Builder();
     }
 
-    /** Builder with the documented default. */
+    /** Builder with the documented defaults. */
     public static final class Builder {
-      private String expression = "rate(1 day)";
+      private IFunction function;
+      private String expression = "cron(0 6 * * ? *)";
+      private boolean enabled = true;
+
+      public Builder function(IFunction value) {
+        function = value;
+        return this;
+      }
 
       public Builder expression(String value) {
         expression = value;
         return this;
       }
 
+      public Builder enabled(boolean value) {
+        enabled = value;
+        return this;
+      }
+
       public Props build() {
-        return new Props(expression);
+        if (function == null) {
+          throw new IllegalArgumentException("HygieneSchedule: function is required");
+        }
+        return new Props(function, expression, enabled);
       }
     }
   }
@@ -41,10 +63,15 @@ public final class HygieneSchedule extends Construct {
     super(scope, id);
     rule =
         Rule.Builder.create(this, "Rule")
-            .description("keyrotator hygiene job schedule: placeholder, filled in by the hygiene issue")
+            .description("keyrotator: runs the hygiene function (key retirement and audit)")
             .schedule(Schedule.expression(props.expression()))
-            .enabled(false)
+            .enabled(props.enabled())
             .build();
+    // Should Lambda refuse the invocation for over an hour, the next scheduled run does the work.
+    rule.addTarget(
+        new LambdaFunction(
+            props.function(),
+            LambdaFunctionProps.builder().retryAttempts(2).maxEventAge(Duration.hours(1)).build()));
   }
 
   /** The rule. */

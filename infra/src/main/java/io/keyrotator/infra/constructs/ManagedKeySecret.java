@@ -28,7 +28,7 @@ import software.constructs.Construct;
  * (aws/aws-cdk issue 24062) nor control over the invoke permission it adds (it has no
  * SourceAccount condition). The schedule depends on the function's invoke permission (aws/aws-cdk
  * issue 26481). A resource policy denies reading the value to every principal except the rotation
- * role and the listed readers.
+ * role, keyrotator's other service roles and the listed readers.
  */
 public final class ManagedKeySecret extends Construct {
   private final Secret secret;
@@ -45,6 +45,8 @@ public final class ManagedKeySecret extends Construct {
    * @param window the rotation window, e.g. {@code 3h}; default none (Secrets Manager's default)
    * @param readers IAM principal ARNs allowed to read the secret; default none
    * @param secretName default {@code keyrotator/<userName>}
+   * @param serviceReaders ARNs of keyrotator's own roles, besides the rotation role, that read the
+   *     value with their identity policy (the hygiene function); default none
    */
   public record Props(
       String userName,
@@ -53,9 +55,11 @@ public final class ManagedKeySecret extends Construct {
       String scheduleExpression,
       Optional<String> window,
       List<String> readers,
-      String secretName) {
+      String secretName,
+      List<String> serviceReaders) {
     public Props {
       readers = List.copyOf(readers);
+      serviceReaders = List.copyOf(serviceReaders);
     }
 
     public static Builder builder() {
@@ -71,6 +75,7 @@ public final class ManagedKeySecret extends Construct {
       private String window;
       private List<String> readers = List.of();
       private String secretName;
+      private List<String> serviceReaders = List.of();
 
       public Builder userName(String value) {
         userName = value;
@@ -107,6 +112,11 @@ public final class ManagedKeySecret extends Construct {
         return this;
       }
 
+      public Builder serviceReaders(List<String> value) {
+        serviceReaders = value;
+        return this;
+      }
+
       public Props build() {
         if (userName == null || rotationFunction == null) {
           throw new IllegalArgumentException("ManagedKeySecret: userName and rotationFunction are required");
@@ -118,7 +128,8 @@ public final class ManagedKeySecret extends Construct {
             scheduleExpression,
             Optional.ofNullable(window),
             readers,
-            secretName == null ? "keyrotator/" + userName : secretName);
+            secretName == null ? "keyrotator/" + userName : secretName,
+            serviceReaders);
       }
     }
   }
@@ -155,6 +166,7 @@ public final class ManagedKeySecret extends Construct {
 
     List<String> allowedReaders = new ArrayList<>();
     allowedReaders.add(rotation.getRole().getRoleArn());
+    allowedReaders.addAll(props.serviceReaders());
     allowedReaders.addAll(props.readers());
     secret.addToResourcePolicy(
         PolicyStatement.Builder.create()

@@ -210,13 +210,8 @@ public final class RotationFunction extends Construct {
             .resources(List.of(logGroup.getLogGroupArn()))
             .build());
 
-    List<String> userArns = new ArrayList<>();
-    if (props.manageUsersUnderPath()) {
-      userArns.add(userArn(stack, KeyrotatorConfig.MANAGED_PATH.substring(1) + "*"));
-    }
-    for (ExistingUser user : props.existingUsers()) {
-      userArns.add(userArn(stack, user.path().substring(1) + user.name()));
-    }
+    List<String> userArns =
+        managedUserArns(stack, props.manageUsersUnderPath(), props.existingUsers());
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
             .sid("RotateManagedUsersKeys")
@@ -302,7 +297,7 @@ public final class RotationFunction extends Construct {
                   .appliesTo(
                       List.of(
                           RegexAppliesTo.builder()
-                              .regex("/^Resource::arn:<AWS::Partition>:iam::(\\d{12}|<AWS::AccountId>):user\\/keyrotator\\/\\*$/")
+                              .regex(MANAGED_PATH_FINDING)
                               .build()))
                   .build()),
           true);
@@ -318,6 +313,25 @@ public final class RotationFunction extends Construct {
             .sourceAccount(stack.getAccount())
             .build();
   }
+
+  /**
+   * The IAM user ARNs a keyrotator function may act on: every user under {@link
+   * KeyrotatorConfig#MANAGED_PATH} when {@code underPath}, and each existing user by exact ARN.
+   */
+  static List<String> managedUserArns(Stack stack, boolean underPath, List<ExistingUser> existing) {
+    List<String> userArns = new ArrayList<>();
+    if (underPath) {
+      userArns.add(userArn(stack, KeyrotatorConfig.MANAGED_PATH.substring(1) + "*"));
+    }
+    for (ExistingUser user : existing) {
+      userArns.add(userArn(stack, user.path().substring(1) + user.name()));
+    }
+    return userArns;
+  }
+
+  /** The cdk-nag IAM5 finding a managed-path user ARN raises, as a regular expression. */
+  static final String MANAGED_PATH_FINDING =
+      "/^Resource::arn:<AWS::Partition>:iam::(\\d{12}|<AWS::AccountId>):user\\/keyrotator\\/\\*$/";
 
   private static String userArn(Stack stack, String resourceName) {
     return stack.formatArn(

@@ -4,6 +4,7 @@ import io.keyrotator.infra.config.KeyrotatorConfig;
 import io.keyrotator.infra.config.KeyrotatorConfig.ManagedUser;
 import io.keyrotator.infra.constructs.AccessKeyChangeRule;
 import io.keyrotator.infra.constructs.NotificationTopic;
+import java.util.List;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.constructs.Construct;
@@ -15,7 +16,8 @@ import software.constructs.Construct;
  */
 public final class IamEventsStack extends Stack {
   /**
-   * @param targetRegion the Region of the main stack, whose rotation role's changes are expected
+   * @param targetRegion the Region of the main stack, whose rotation and hygiene roles' key changes
+   *     are expected
    */
   public IamEventsStack(
       Construct scope, String id, StackProps props, KeyrotatorConfig config, String targetRegion) {
@@ -25,20 +27,18 @@ public final class IamEventsStack extends Stack {
             this,
             "Notifications",
             NotificationTopic.Props.builder().emails(config.notificationEmails()).build());
-    String rotationRoleArn =
-        "arn:"
-            + getPartition()
-            + ":iam::"
-            + getAccount()
-            + ":role/"
-            + KeyrotatorStack.rotationRoleName(targetRegion);
+    List<String> roleArns =
+        KeyrotatorStack.expectedRoleNames(config, targetRegion).stream()
+            .map(name -> "arn:" + getPartition() + ":iam::" + getAccount() + ":role/" + name)
+            .toList();
     new AccessKeyChangeRule(
         this,
         "OutOfBandKeyChanges",
         AccessKeyChangeRule.Props.builder()
             .topic(notifications.getTopic())
             .userNames(config.users().stream().map(ManagedUser::name).toList())
-            .rotationRoleArn(rotationRoleArn)
+            .rotationRoleArn(roleArns.get(0))
+            .otherExpectedRoleArns(roleArns.subList(1, roleArns.size()))
             .build());
   }
 }

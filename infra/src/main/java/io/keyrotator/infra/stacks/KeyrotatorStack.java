@@ -7,6 +7,7 @@ import io.keyrotator.infra.constructs.AccessKeyChangeRule;
 import io.keyrotator.infra.constructs.AccountHardening;
 import io.keyrotator.infra.constructs.AlarmDefinition;
 import io.keyrotator.infra.constructs.CloudTrailAlarms;
+import io.keyrotator.infra.constructs.HygieneFunction;
 import io.keyrotator.infra.constructs.HygieneSchedule;
 import io.keyrotator.infra.constructs.ManagedKeySecret;
 import io.keyrotator.infra.constructs.ManagementTrail;
@@ -41,7 +42,8 @@ import software.constructs.Construct;
  * Everything keyrotator deploys into one account and Region: the rotation function, one secret
  * per managed user, the notification topic, the rotation-failure rule and alarm, the CloudTrail
  * alarms (when a trail is configured), the out-of-band key change rule (when this Region is
- * us-east-1; otherwise {@link IamEventsStack} carries it) and opt-in account hardening.
+ * us-east-1; otherwise {@link IamEventsStack} carries it), the scheduled hygiene function with its
+ * report rule and alarms (unless disabled) and opt-in account hardening.
  */
 public final class KeyrotatorStack extends Stack {
   /** The Step dimension values the rotation function reports. */
@@ -51,9 +53,10 @@ public final class KeyrotatorStack extends Stack {
   private final RotationFunction rotationFunction;
   private final NotificationTopic notifications;
   private final Map<String, ManagedKeySecret> secrets = new LinkedHashMap<>();
+  private final Optional<HygieneFunction> hygiene;
 
   /**
-   * @param codePath the rotation function's jar
+   * @param codePath the functions' jar (rotation and hygiene)
    */
   public KeyrotatorStack(
       Construct scope, String id, StackProps props, KeyrotatorConfig config, String codePath) {
@@ -101,6 +104,27 @@ public final class KeyrotatorStack extends Stack {
                 .logRetention(retention(config.logRetentionDays()))
                 .build());
 
+    hygiene =
+        config.hygiene().enabled()
+            ? Optional.of(
+                new HygieneFunction(
+                    this,
+                    "Hygiene",
+                    HygieneFunction.Props.builder()
+                        .topic(notifications.getTopic())
+                        .codePath(codePath)
+                        .settings(config.hygiene())
+                        .deleteUnprovenKeys(config.rotation().deleteUnprovenKeys())
+                        .manageUsersUnderPath(!createdUsers.isEmpty())
+                        .existingUsers(existing)
+                        .roleName(hygieneRoleName(region))
+                        .logRetention(retention(config.logRetentionDays()))
+                        .build()))
+            : Optional.empty();
+    // The hygiene role reads the secrets, and its changes to managed users' keys are expected.
+    List<String> hygieneRoleArns =
+        hygiene.map(h -> List.of(h.getRole().getRoleArn())).orElse(List.of());
+
     for (ManagedUser user : config.users()) {
       ManagedKeySecret secret =
           new ManagedKeySecret(
@@ -113,7 +137,9 @@ public final class KeyrotatorStack extends Stack {
                   .scheduleExpression(config.schedule().expression())
                   .window(config.schedule().window().orElse(null))
                   .readers(user.readers())
+                  .serviceReaders(hygieneRoleArns)
                   .build());
+      hygiene.ifPresent(h -> h.grantSecret(secret.getSecret(), secret.getKey()));
       User created = createdUsers.get(user.name());
       if (created != null) {
         // The first rotation starts when the schedule is created: the user must exist by then.
@@ -127,7 +153,15 @@ public final class KeyrotatorStack extends Stack {
         "RotationFailures",
         RotationFailureRule.Props.builder().topic(notifications.getTopic()).build());
     stepFailedAlarm();
-    new HygieneSchedule(this, "HygieneSchedule", HygieneSchedule.Props.builder().build());
+    hygiene.ifPresent(
+        h ->
+            new HygieneSchedule(
+                this,
+                "HygieneSchedule",
+                HygieneSchedule.Props.builder()
+                    .function(h.getFunction())
+                    .expression(config.hygiene().schedule())
+                    .build()));
 
     List<String> userNames = config.users().stream().map(ManagedUser::name).toList();
     if ("us-east-1".equals(region)) {
@@ -138,6 +172,7 @@ public final class KeyrotatorStack extends Stack {
               .topic(notifications.getTopic())
               .userNames(userNames)
               .rotationRoleArn(rotationFunction.getRole().getRoleArn())
+              .otherExpectedRoleArns(hygieneRoleArns)
               .build());
     }
 
@@ -150,7 +185,7 @@ public final class KeyrotatorStack extends Stack {
                     CloudTrailAlarms.Props.builder()
                         .logGroup(logGroup)
                         .topic(notifications.getTopic())
-                        .extra(keyrotatorAlarms(userNames, rotationRoleName(region)))
+                        .extra(keyrotatorAlarms(userNames, expectedRoleNames(config, region)))
                         .build()));
 
     if (config.hardening().passwordPolicy() || config.hardening().mfaGroupName().isPresent()) {
@@ -167,6 +202,18 @@ public final class KeyrotatorStack extends Stack {
   /** The rotation role's name: fixed so that the us-east-1 rule stack can recognise it. */
   public static String rotationRoleName(String region) {
     return "keyrotator-rotation-" + region;
+  }
+
+  /** The hygiene role's name: fixed for the same reason as {@link #rotationRoleName}. */
+  public static String hygieneRoleName(String region) {
+    return "keyrotator-hygiene-" + region;
+  }
+
+  /** The names of keyrotator's roles whose access-key changes are expected, in this Region. */
+  public static List<String> expectedRoleNames(KeyrotatorConfig config, String region) {
+    return config.hygiene().enabled()
+        ? List.of(rotationRoleName(region), hygieneRoleName(region))
+        : List.of(rotationRoleName(region));
   }
 
   private Optional<ILogGroup> trailLogGroup(KeyrotatorConfig config) {
@@ -195,7 +242,8 @@ public final class KeyrotatorStack extends Stack {
    * key-change filter watches every user's keys instead (still excluding the rotation role), and
    * the EventBridge rule, which has room for the names, stays precise.
    */
-  public static List<AlarmDefinition> keyrotatorAlarms(List<String> userNames, String rotationRoleName) {
+  public static List<AlarmDefinition> keyrotatorAlarms(
+      List<String> userNames, List<String> expectedRoleNames) {
     String users =
         userNames.stream()
             .map(name -> "($.requestParameters.userName=\"" + name + "\")")
@@ -203,11 +251,14 @@ public final class KeyrotatorStack extends Stack {
     String keyEvents =
         "($.eventSource=iam.amazonaws.com) && (($.eventName=CreateAccessKey) ||"
             + " ($.eventName=UpdateAccessKey) || ($.eventName=DeleteAccessKey))";
-    String notRotationRole =
-        "(($.userIdentity.type!=\"AssumedRole\") ||"
-            + " ($.userIdentity.sessionContext.sessionIssuer.userName!=\""
-            + rotationRoleName
-            + "\"))";
+    String otherIssuer =
+        expectedRoleNames.stream()
+            .map(name -> "($.userIdentity.sessionContext.sessionIssuer.userName!=\"" + name + "\")")
+            .collect(Collectors.joining(" && "));
+    if (expectedRoleNames.size() > 1) {
+      otherIssuer = "(" + otherIssuer + ")";
+    }
+    String notRotationRole = "(($.userIdentity.type!=\"AssumedRole\") || " + otherIssuer + ")";
     String keyChanges = "{" + keyEvents + " && (" + users + ") && " + notRotationRole + "}";
     String whose = "a managed user";
     if (keyChanges.length() > MAX_FILTER_PATTERN_LENGTH) {
@@ -223,7 +274,7 @@ public final class KeyrotatorStack extends Stack {
             "ManagedAccessKeyChangedOutsideRotation",
             "an access key of "
                 + whose
-                + " was created, changed or deleted by someone other than the rotation function",
+                + " was created, changed or deleted by someone other than keyrotator's functions",
             keyChanges),
         new AlarmDefinition(
             "keyrotator",
@@ -284,6 +335,11 @@ public final class KeyrotatorStack extends Stack {
   /** The rotation function. */
   public RotationFunction getRotationFunction() {
     return rotationFunction;
+  }
+
+  /** The hygiene function, unless {@code hygiene.enabled} is false. */
+  public Optional<HygieneFunction> getHygiene() {
+    return hygiene;
   }
 
   /** The notification topic. */

@@ -1,0 +1,488 @@
+package io.keyrotator.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keyrotator.infra.config.ConfigLoader;
+import io.keyrotator.infra.constructs.HygieneFunction;
+import io.keyrotator.infra.stacks.KeyrotatorStack;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.constructs.IConstruct;
+
+/**
+ * The hygiene function's resources: the function and its settings, the schedule, the report's way
+ * to the topic, the alarms and the least-privilege role. {@link TestApps#FULL} sets every hygiene
+ * setting away from its default, {@link TestApps#MINIMAL} keeps the defaults.
+ */
+class HygieneStackTest {
+  static KeyrotatorStack full;
+  static Template fullTemplate;
+  static KeyrotatorStack minimal;
+  static Template minimalTemplate;
+
+  @BeforeAll
+  static void synthesizeOnce() {
+    TestApps.Built fullApp = TestApps.get(TestApps.FULL);
+    full = (KeyrotatorStack) fullApp.stack("Keyrotator");
+    fullTemplate = fullApp.template("Keyrotator");
+    TestApps.Built minimalApp = TestApps.get(TestApps.MINIMAL);
+    minimal = (KeyrotatorStack) minimalApp.stack("Keyrotator");
+    minimalTemplate = minimalApp.template("Keyrotator");
+  }
+
+  private static String logicalId(Stack stack, IConstruct construct) {
+    IConstruct child = construct.getNode().getDefaultChild();
+    return stack.getLogicalId((CfnElement) (child == null ? construct : child));
+  }
+
+  private static HygieneFunction hygiene(KeyrotatorStack stack) {
+    return stack.getHygiene().orElseThrow();
+  }
+
+  private static Map<String, Object> partitionArn(String rest) {
+    return Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), rest)));
+  }
+
+  private static Map<String, Object> functionArn(KeyrotatorStack stack) {
+    return Map.of("Fn::GetAtt", List.of(logicalId(stack, hygiene(stack).getFunction()), "Arn"));
+  }
+
+  // --- the function ---------------------------------------------------------------------------
+
+  @Test
+  void runsTheSharedJarOnJava21WithJsonLogsAndWithoutSnapStart() {
+    String logs = logicalId(full, hygiene(full).getNode().findChild("Logs"));
+    fullTemplate.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Match.objectLike(
+            Map.of(
+                "Handler", "io.keyrotator.lambda.HygieneHandler::handleRequest",
+                "Runtime", "java21",
+                "Architectures", List.of("arm64"),
+                "MemorySize", 1024,
+                "Timeout", 600,
+                "LoggingConfig", Map.of("LogFormat", "JSON", "LogGroup", Map.of("Ref", logs)),
+                "SnapStart", Match.absent())));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> logGroup =
+        (Map<String, Object>)
+            ((Map<String, Object>) fullTemplate.toJSON().get("Resources")).get(logs);
+    assertThat(logGroup.get("Properties")).isEqualTo(Map.of("RetentionInDays", 731));
+    assertThat(logGroup.get("DeletionPolicy")).isEqualTo("Retain");
+  }
+
+  @Test
+  void getsTheConfiguredHygieneSettingsAndTheRotationFunctionsScope() {
+    fullTemplate.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Match.objectLike(
+            Map.of(
+                "Handler", HygieneFunction.HANDLER,
+                "Environment",
+                Map.of(
+                    "Variables",
+                    Map.ofEntries(
+                        Map.entry("KEYROTATOR_MANAGED_PATH_PREFIX", "/keyrotator/"),
+                        Map.entry("KEYROTATOR_MANAGED_TAG", "keyrotator:managed=true"),
+                        Map.entry("KEYROTATOR_HYGIENE_GRACE_DAYS", "10"),
+                        Map.entry("KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS", "60"),
+                        Map.entry("KEYROTATOR_HYGIENE_DELETE_AFTER_DAYS", "45"),
+                        Map.entry("KEYROTATOR_HYGIENE_STUCK_AFTER_HOURS", "6"),
+                        Map.entry("KEYROTATOR_HYGIENE_REPAIR", "true"),
+                        Map.entry("KEYROTATOR_HYGIENE_DRY_RUN", "false"),
+                        Map.entry("KEYROTATOR_DELETE_UNPROVEN_KEYS", "true"),
+                        Map.entry("KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS", "60"),
+                        Map.entry("KEYROTATOR_AUDIT_UNUSED_DAYS", "30"))))));
+  }
+
+  @Test
+  void defaultsMatchTheFunctionsOwnDefaults() {
+    minimalTemplate.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Match.objectLike(
+            Map.of(
+                "Handler", HygieneFunction.HANDLER,
+                "Environment",
+                Map.of(
+                    "Variables",
+                    Map.ofEntries(
+                        // Existing users only: no path scope, exactly as the rotation function.
+                        Map.entry("KEYROTATOR_MANAGED_PATH_PREFIX", ""),
+                        Map.entry("KEYROTATOR_MANAGED_TAG", "keyrotator:managed=true"),
+                        Map.entry("KEYROTATOR_HYGIENE_GRACE_DAYS", "7"),
+                        Map.entry("KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS", "0"),
+                        Map.entry("KEYROTATOR_HYGIENE_DELETE_AFTER_DAYS", "30"),
+                        Map.entry("KEYROTATOR_HYGIENE_STUCK_AFTER_HOURS", "24"),
+                        Map.entry("KEYROTATOR_HYGIENE_REPAIR", "false"),
+                        Map.entry("KEYROTATOR_HYGIENE_DRY_RUN", "false"),
+                        Map.entry("KEYROTATOR_DELETE_UNPROVEN_KEYS", "false"),
+                        Map.entry("KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS", "90"),
+                        Map.entry("KEYROTATOR_AUDIT_UNUSED_DAYS", "45"))))));
+    minimalTemplate.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(Map.of("ScheduleExpression", "cron(0 6 * * ? *)", "State", "ENABLED")));
+  }
+
+  // --- schedule and report --------------------------------------------------------------------
+
+  @Test
+  void scheduleInvokesTheFunctionOnTheConfiguredSchedule() {
+    String rule = logicalId(full, full.getNode().findChild("HygieneSchedule").getNode().findChild("Rule"));
+    fullTemplate.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of(
+                "ScheduleExpression", "rate(12 hours)",
+                "State", "ENABLED",
+                "Targets", List.of(Match.objectLike(Map.of("Arn", functionArn(full)))))));
+    fullTemplate.hasResourceProperties(
+        "AWS::Lambda::Permission",
+        Map.of(
+            "Action", "lambda:InvokeFunction",
+            "FunctionName", functionArn(full),
+            "Principal", "events.amazonaws.com",
+            "SourceArn", Map.of("Fn::GetAtt", List.of(rule, "Arn"))));
+  }
+
+  @Test
+  void asynchronousResultsGoToTheDefaultEventBus() {
+    fullTemplate.hasResourceProperties(
+        "AWS::Lambda::EventInvokeConfig",
+        Map.of(
+            "FunctionName", Map.of("Ref", logicalId(full, hygiene(full).getFunction())),
+            "Qualifier", "$LATEST",
+            "MaximumRetryAttempts", 1,
+            // No on-failure destination: the Errors alarm reports failures (see HygieneFunction).
+            "DestinationConfig",
+                Map.of(
+                    "OnSuccess",
+                    Map.of("Destination", partitionArn(":events:eu-west-1:123456789012:event-bus/default")))));
+  }
+
+  @Test
+  void reportsThatAskForAttentionReachTheTopicAsTheirSummary() {
+    Map<String, Object> fn = functionArn(full);
+    fullTemplate.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of(
+                "EventPattern",
+                Map.of(
+                    "source", List.of("lambda"),
+                    "detail-type", List.of("Lambda Function Invocation Result - Success"),
+                    "resources",
+                        List.of(fn, Map.of("prefix", Map.of("Fn::Join", List.of("", List.of(fn, ":"))))),
+                    "detail", Map.of("responsePayload", Map.of("notify", List.of(true)))),
+                "Targets",
+                List.of(
+                    Map.of(
+                        "Id", Match.anyValue(),
+                        "Arn", Map.of("Ref", logicalId(full, full.getNotifications().getTopic())),
+                        "InputTransformer",
+                            Map.of(
+                                "InputPathsMap",
+                                Map.of("detail-responsePayload-summary", "$.detail.responsePayload.summary"),
+                                "InputTemplate", "\"<detail-responsePayload-summary>\""))))));
+  }
+
+  // --- alarms ---------------------------------------------------------------------------------
+
+  @Test
+  void failedRunsRaiseTheErrorsAlarm() {
+    fullTemplate.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Match.objectLike(
+            Map.of(
+                "Namespace", "AWS/Lambda",
+                "MetricName", "Errors",
+                "Dimensions",
+                    List.of(
+                        Map.of(
+                            "Name", "FunctionName",
+                            "Value", Map.of("Ref", logicalId(full, hygiene(full).getFunction())))),
+                "Statistic", "Sum",
+                "Period", 86400,
+                "Threshold", 0,
+                "ComparisonOperator", "GreaterThanThreshold",
+                "TreatMissingData", "notBreaching",
+                "AlarmActions", List.of(Map.of("Ref", logicalId(full, full.getNotifications().getTopic()))))));
+  }
+
+  @Test
+  void everyProblemCountRaisesItsAlarmButRoutineActionsDoNot() {
+    Map<String, Object> topic = Map.of("Ref", logicalId(full, full.getNotifications().getTopic()));
+    assertThat(HygieneFunction.ALARMED_METRICS)
+        .containsExactly(
+            "PreviousKeysStillInUse", "StuckRotations", "OrphanKeys", "SecretsSkipped", "AuditFindings");
+    for (String metric : HygieneFunction.ALARMED_METRICS) {
+      fullTemplate.hasResourceProperties(
+          "AWS::CloudWatch::Alarm",
+          Match.objectLike(
+              Map.of(
+                  "Namespace", "keyrotator",
+                  "MetricName", metric,
+                  "Dimensions", List.of(Map.of("Name", "Job", "Value", "hygiene")),
+                  "Statistic", "Sum",
+                  "Period", 86400,
+                  "EvaluationPeriods", 1,
+                  "Threshold", 0,
+                  "ComparisonOperator", "GreaterThanThreshold",
+                  "TreatMissingData", "notBreaching",
+                  "AlarmActions", List.of(topic))));
+    }
+    for (String routine : List.of("PreviousKeysDeactivated", "PreviousKeysDeleted", "UnownedKeys")) {
+      assertThat(
+              fullTemplate.findResources(
+                  "AWS::CloudWatch::Alarm",
+                  Match.objectLike(
+                      Map.of("Properties", Match.objectLike(Map.of("MetricName", routine))))))
+          .as(routine)
+          .isEmpty();
+    }
+  }
+
+  // --- least privilege ------------------------------------------------------------------------
+
+  private static List<IamStatements.Located> statements(KeyrotatorStack stack, Template template) {
+    return IamStatements.statementsOf(
+        template, logicalId(stack, hygiene(stack).getRole().getNode().findChild("DefaultPolicy")));
+  }
+
+  private static List<IamStatements.Located> withAction(
+      List<IamStatements.Located> statements, String prefix) {
+    return statements.stream()
+        .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith(prefix)))
+        .toList();
+  }
+
+  @Test
+  void roleHasExactlyTheActionsTheFunctionCalls() {
+    assertThat(
+            statements(full, fullTemplate).stream()
+                .flatMap(s -> s.actions().stream())
+                .distinct()
+                .sorted()
+                .toList())
+        .containsExactly(
+            "events:PutEvents",
+            "iam:DeleteAccessKey",
+            "iam:GenerateCredentialReport",
+            "iam:GetAccessKeyLastUsed",
+            "iam:GetAccountPasswordPolicy",
+            "iam:GetCredentialReport",
+            "iam:GetUser",
+            "iam:ListAccessKeys",
+            "iam:TagUser",
+            "iam:UntagUser",
+            "iam:UpdateAccessKey",
+            "kms:Decrypt",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:ListSecretVersionIds",
+            "secretsmanager:ListSecrets",
+            "secretsmanager:UpdateSecretVersionStage");
+    fullTemplate.hasResourceProperties(
+        "AWS::IAM::Role",
+        Match.objectLike(
+            Map.of("RoleName", "keyrotator-hygiene-eu-west-1", "ManagedPolicyArns", Match.absent())));
+  }
+
+  @Test
+  void onlyActionsWithoutAResourceTypeAreOnEveryResource() {
+    List<String> onStar =
+        statements(full, fullTemplate).stream()
+            .filter(s -> s.resources().contains("*"))
+            .flatMap(s -> s.actions().stream())
+            .sorted()
+            .toList();
+
+    assertThat(onStar)
+        .containsExactly(
+            "iam:GenerateCredentialReport",
+            "iam:GetAccountPasswordPolicy",
+            "iam:GetCredentialReport",
+            "secretsmanager:ListSecrets");
+  }
+
+  @Test
+  void keyActionsReachManagedUsersOnlyAndTagOnlyTheDeactivationTag() {
+    List<Object> users =
+        List.of(
+            partitionArn(":iam::123456789012:user/keyrotator/*"),
+            partitionArn(":iam::123456789012:user/apps/legacy-batch"));
+    List<IamStatements.Located> iam =
+        withAction(statements(full, fullTemplate), "iam:").stream()
+            .filter(s -> !s.resources().contains("*"))
+            .toList();
+
+    assertThat(iam).hasSize(2);
+    for (IamStatements.Located statement : iam) {
+      assertThat(statement.resources()).as(statement.statement().toString()).isEqualTo(users);
+      assertThat(statement.actions()).doesNotContain("iam:CreateAccessKey");
+    }
+    IamStatements.Located tagging =
+        iam.stream().filter(s -> s.actions().contains("iam:TagUser")).findFirst().orElseThrow();
+    assertThat(tagging.actions()).containsExactlyInAnyOrder("iam:TagUser", "iam:UntagUser");
+    assertThat(tagging.statement().get("Condition"))
+        .isEqualTo(
+            Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("keyrotator:deactivated"))));
+  }
+
+  @Test
+  void existingUsersOnlyMeansExactUserArns() {
+    for (IamStatements.Located statement :
+        withAction(statements(minimal, minimalTemplate), "iam:").stream()
+            .filter(s -> !s.resources().contains("*"))
+            .toList()) {
+      assertThat(statement.resources())
+          .containsExactly(partitionArn(":iam::210987654321:user/reporting"));
+    }
+  }
+
+  @Test
+  void secretsAreReachedOneByOneAndTheirKeyOnlyThroughSecretsManager() {
+    List<IamStatements.Located> all = statements(full, fullTemplate);
+    List<IamStatements.Located> secrets =
+        withAction(all, "secretsmanager:").stream()
+            .filter(s -> !s.resources().contains("*"))
+            .toList();
+
+    assertThat(secrets.stream().flatMap(s -> s.resources().stream()).toList())
+        .containsExactlyInAnyOrder(
+            Map.of("Ref", logicalId(full, full.getSecrets().get("ci-deployer").getSecret())),
+            Map.of("Ref", logicalId(full, full.getSecrets().get("legacy-batch").getSecret())));
+    for (IamStatements.Located statement : secrets) {
+      assertThat(statement.actions())
+          .containsExactlyInAnyOrder(
+              "secretsmanager:DescribeSecret",
+              "secretsmanager:GetSecretValue",
+              "secretsmanager:ListSecretVersionIds",
+              "secretsmanager:UpdateSecretVersionStage");
+    }
+    List<IamStatements.Located> kms = withAction(all, "kms:");
+    assertThat(kms).hasSize(1);
+    assertThat(kms.get(0).actions()).containsExactly("kms:Decrypt");
+    assertThat(kms.get(0).resources())
+        .containsExactly(
+            Map.of("Fn::GetAtt", List.of(logicalId(full, full.getNode().findChild("SecretsKey")), "Arn")));
+    assertThat(kms.get(0).statement().get("Condition"))
+        .isEqualTo(
+            Map.of(
+                "StringEquals",
+                Map.of(
+                    "kms:ViaService",
+                    Map.of(
+                        "Fn::Join",
+                        List.of("", List.of("secretsmanager.eu-west-1.", Map.of("Ref", "AWS::URLSuffix")))))));
+  }
+
+  @Test
+  void reportDeliveryMayPutEventsOnTheDefaultBusOnly() {
+    List<IamStatements.Located> events = withAction(statements(full, fullTemplate), "events:");
+
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).actions()).containsExactly("events:PutEvents");
+    assertThat(events.get(0).resources())
+        .containsExactly(partitionArn(":events:eu-west-1:123456789012:event-bus/default"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void wildcardSuppressionNamesExactlyTheStarAndThePathFindings() {
+    String policy = logicalId(full, hygiene(full).getRole().getNode().findChild("DefaultPolicy"));
+    Map<String, Object> resource =
+        (Map<String, Object>) ((Map<String, Object>) fullTemplate.toJSON().get("Resources")).get(policy);
+    List<Map<String, Object>> rules =
+        (List<Map<String, Object>>)
+            ((Map<String, Object>) ((Map<String, Object>) resource.get("Metadata")).get("cdk_nag"))
+                .get("rules_to_suppress");
+
+    assertThat(rules).hasSize(1);
+    assertThat(rules.get(0).get("id")).isEqualTo("AwsSolutions-IAM5");
+    assertThat((List<Object>) rules.get(0).get("applies_to"))
+        .containsExactly(
+            "Resource::*",
+            Map.of(
+                "regex",
+                "/^Resource::arn:<AWS::Partition>:iam::(\\d{12}|<AWS::AccountId>):user\\/keyrotator\\/\\*$/"));
+    assertThat((String) rules.get(0).get("reason"))
+        .contains("secretsmanager:ListSecrets", "iam:GenerateCredentialReport", "/keyrotator/");
+  }
+
+  // --- switched off ---------------------------------------------------------------------------
+
+  @Test
+  void disabledHygieneDeploysNothingOfIt() {
+    App app = App.Builder.create().outdir(TestApps.outRoot().resolve("no-hygiene").toString()).build();
+    KeyrotatorStack stack =
+        (KeyrotatorStack)
+            KeyrotatorApp.build(
+                    app,
+                    ConfigLoader.fromContext(
+                        """
+                        {"environments": [{"name": "no-hygiene", "account": "444444444444", "region": "us-east-1"}],
+                         "users": [{"name": "app"}],
+                         "hygiene": {"enabled": false}}
+                        """),
+                    TestApps.fakeCode().toString())
+                .get(0);
+    Template template = Template.fromStack(stack);
+    String rotationRole = logicalId(stack, stack.getRotationFunction().getRole());
+
+    assertThat(stack.getHygiene()).isEmpty();
+    template.resourceCountIs("AWS::Lambda::Function", 1);
+    template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 0);
+    template.resourceCountIs("AWS::IAM::Role", 1);
+    // Only the StepFailed alarm (no trail configured).
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 1);
+    assertThat(
+            template.findResources(
+                "AWS::Events::Rule",
+                Match.objectLike(
+                    Map.of("Properties", Match.objectLike(Map.of("ScheduleExpression", Match.anyValue()))))))
+        .isEmpty();
+    Map<String, Object> rotationRoleArn = Map.of("Fn::GetAtt", List.of(rotationRole, "Arn"));
+    // Only the rotation role passes the secret's deny, and only its key changes are expected.
+    template.hasResourceProperties(
+        "AWS::SecretsManager::ResourcePolicy",
+        Match.objectLike(
+            Map.of(
+                "ResourcePolicy",
+                Match.objectLike(
+                    Map.of(
+                        "Statement",
+                        List.of(
+                            Match.objectLike(
+                                Map.of(
+                                    "Condition",
+                                    Map.of(
+                                        "StringNotEquals",
+                                        Map.of("aws:PrincipalArn", List.of(rotationRoleArn)))))))))));
+    Map<String, Object> issuer =
+        Map.of(
+            "userIdentity",
+            Map.of(
+                "sessionContext",
+                Map.of(
+                    "sessionIssuer",
+                    Map.of("arn", List.of(Map.of("anything-but", List.of(rotationRoleArn)))))));
+    template.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of(
+                "EventPattern",
+                Match.objectLike(
+                    Map.of(
+                        "detail",
+                        Match.objectLike(Map.of("$or", Match.arrayWith(List.of(issuer)))))))));
+  }
+}
