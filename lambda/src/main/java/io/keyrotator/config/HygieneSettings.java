@@ -47,11 +47,11 @@ public record HygieneSettings(
   public static HygieneSettings from(Map<String, String> env) {
     EnvironmentReader reader = new EnvironmentReader(env);
     HygieneSettings settings = new HygieneSettings(
-        Duration.ofDays(reader.number(GRACE_DAYS, 7, 0, 365)),
+        Duration.ofDays(reader.number(GRACE_DAYS, 7, 0, 3650)),
         Duration.ofMinutes(reader.number(SWITCH_MINUTES, 120, 0, 10_080)),
         Duration.ofDays(reader.number(HARD_LIMIT_DAYS, 0, 0, 3650)),
         Duration.ofDays(reader.number(DELETE_AFTER_DAYS, 30, 0, 3650)),
-        Duration.ofHours(reader.number(STUCK_AFTER_HOURS, 24, 1, 720)),
+        Duration.ofHours(reader.number(STUCK_AFTER_HOURS, 24, 1, 8760)),
         reader.bool(REPAIR, false),
         reader.bool(DRY_RUN, false));
     if (!settings.hardLimit.isZero() && settings.hardLimit.compareTo(settings.grace) <= 0) {
