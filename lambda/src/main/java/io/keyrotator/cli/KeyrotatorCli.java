@@ -1,6 +1,7 @@
 package io.keyrotator.cli;
 
 import io.keyrotator.config.InvalidSettingsException;
+import io.keyrotator.ports.AccountCredentials;
 import io.keyrotator.rotation.RotationFailure;
 import io.keyrotator.rotation.SecretNotFoundException;
 import java.io.InputStream;
@@ -22,7 +23,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
       RotateCommand.class,
       StatusCommand.class,
       CredentialsCommand.class,
-      DoctorCommand.class
+      DoctorCommand.class,
+      AuditCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -71,6 +73,9 @@ public final class KeyrotatorCli {
     }
     if (e instanceof InvalidSettingsException) {
       return new Failure(ExitCodes.USAGE, e.getMessage());
+    }
+    if (e instanceof AccountCredentials.CredentialReportUnavailableException) {
+      return new Failure(ExitCodes.AWS_ERROR, e.getMessage());
     }
     if (e instanceof RotationFailure) {
       return new Failure(ExitCodes.PROBLEMS, e.getMessage());
