@@ -56,7 +56,7 @@ public record AuditSettings(
             reader.number(PASSWORD_MAX_AGE_DAYS, 90, 1, 1095),
             Duration.ofSeconds(reader.number(REPORT_WAIT_SECONDS, 120, 1, 840)),
             Duration.ofMillis(reader.number(REPORT_POLL_MILLIS, 2000, 10, 60_000)));
-    reader.failOnProblems();
+    reader.failOnProblems("docs/hygiene.md");
     return settings;
   }
 }
