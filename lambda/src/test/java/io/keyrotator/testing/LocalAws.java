@@ -93,6 +93,12 @@ public final class LocalAws implements AutoCloseable {
     return new RotationHandler(settings, options, StructuredLog.to(logLines::add, Clock.systemUTC()));
   }
 
+  /** The production client factory pointed at moto, with extra SDK interceptors if given. */
+  public AwsClients clients(Settings settings, ExecutionInterceptor... interceptors) {
+    return AwsClients.create(settings,
+        new AwsClients.Options(CREDENTIALS, Optional.of(moto.endpoint()), List.of(interceptors)));
+  }
+
   public RotationHandler handler() {
     return handler(settings(Map.of()));
   }
