@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -83,7 +84,7 @@ public final class AccountAudit {
       }
     }
     passwordPolicy(policy, findings);
-    findings.sort(java.util.Comparator.comparing(AuditFinding::type));
+    findings.sort(Comparator.comparing(AuditFinding::type));
     return new AuditReport(
         now, report.generatedAt(), users, managed.size(), List.copyOf(findings), List.copyOf(skipped));
   }

@@ -58,6 +58,32 @@ public record AuditReport(
   }
 
   /**
+   * The JSON split into documents of at most {@code perBatch} findings each, for logs: a full
+   * account can have tens of thousands of findings, far beyond one CloudWatch Logs event. Each
+   * document carries the counts and its place ({@code batch} of {@code batches}); skipped rows go
+   * in the first. A clean account gives one document with no findings.
+   */
+  public List<Map<String, Object>> jsonBatches(int perBatch) {
+    if (perBatch < 1) {
+      throw new IllegalArgumentException("perBatch must be at least 1, was " + perBatch);
+    }
+    int batches = Math.max(1, (findings.size() + perBatch - 1) / perBatch);
+    List<Map<String, Object>> documents = new ArrayList<>();
+    for (int b = 0; b < batches; b++) {
+      Map<String, Object> json = json();
+      json.put("batch", b + 1);
+      json.put("batches", batches);
+      json.put("findings", findings.subList(b * perBatch, Math.min(findings.size(), (b + 1) * perBatch))
+          .stream().map(AuditFinding::json).toList());
+      if (b > 0) {
+        json.put("skipped", List.of());
+      }
+      documents.add(json);
+    }
+    return documents;
+  }
+
+  /**
    * A readable multi-line summary for an SNS notification. Lists at most {@code perType} findings
    * of each type (a full account could exceed the 256 KB message limit); the JSON has them all.
    */
@@ -67,7 +93,7 @@ public record AuditReport(
         .append(findings.isEmpty() ? "no findings" : findings.size() + (findings.size() == 1 ? " finding" : " findings"))
         .append(" in ")
         .append(usersChecked)
-        .append(" IAM users (")
+        .append(usersChecked == 1 ? " IAM user (" : " IAM users (")
         .append(managedUsers)
         .append(" managed by keyrotator)\n")
         .append("Audited ")

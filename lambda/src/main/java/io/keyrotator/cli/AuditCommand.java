@@ -74,8 +74,8 @@ final class AuditCommand implements Callable<Integer> {
 
   static void print(PrintWriter out, AuditReport report) {
     if (report.clean()) {
-      out.printf("No findings: %d IAM users checked (%d managed by keyrotator), credential report generated %s.%n",
-          report.usersChecked(), report.managedUsers(), report.reportGeneratedAt());
+      out.printf("No findings: %s checked (%d managed by keyrotator), credential report generated %s.%n",
+          users(report.usersChecked()), report.managedUsers(), report.reportGeneratedAt());
     } else {
       OutputOptions.printTable(out,
           List.of("FINDING", "USER", "CREDENTIAL", "FOUND"),
@@ -83,8 +83,9 @@ final class AuditCommand implements Callable<Integer> {
               .map(f -> List.of(f.type().name(), f.subject(), f.credential(), f.found()))
               .toList());
       out.println();
-      out.printf("%d findings in %d IAM users (%d managed by keyrotator); credential report generated %s.%n",
-          report.findings().size(), report.usersChecked(), report.managedUsers(), report.reportGeneratedAt());
+      out.printf("%d %s in %s (%d managed by keyrotator); credential report generated %s.%n",
+          report.findings().size(), report.findings().size() == 1 ? "finding" : "findings",
+          users(report.usersChecked()), report.managedUsers(), report.reportGeneratedAt());
       out.println("What to do:");
       report.findings().stream()
           .map(AuditFinding::type)
@@ -95,5 +96,9 @@ final class AuditCommand implements Callable<Integer> {
       out.printf("Not checked (%d):%n", report.skipped().size());
       report.skipped().forEach(s -> out.println("  " + s));
     }
+  }
+
+  private static String users(int n) {
+    return n + (n == 1 ? " IAM user" : " IAM users");
   }
 }

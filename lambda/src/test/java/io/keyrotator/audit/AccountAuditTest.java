@@ -314,6 +314,20 @@ class AccountAuditTest {
     }
 
     @Test
+    void jsonForLogsComesInBatchesThatTogetherHoldEveryFinding() {
+      AuditReport report = report();
+      List<Map<String, Object>> batches = report.jsonBatches(3);
+      assertThat(batches).hasSize(2);
+      assertThat(batches.get(0)).containsEntry("batch", 1).containsEntry("batches", 2).containsEntry("findingCount", 4);
+      assertThat((List<?>) batches.get(0).get("findings")).hasSize(3);
+      assertThat((List<?>) batches.get(1).get("findings")).hasSize(1);
+      assertThat(batches.get(1)).containsKey("counts");
+      account.policy = Optional.of(STRONG);
+      assertThat(audit(new CredentialReportRows()).jsonBatches(100)).singleElement()
+          .satisfies(b -> assertThat((List<?>) b.get("findings")).isEmpty());
+    }
+
+    @Test
     void jsonCarriesCountsAndEveryFindingWithItsNumbers() throws Exception {
       String json = JSON.std.asString(report().json());
       Map<String, Object> parsed = JSON.std.mapFrom(json);

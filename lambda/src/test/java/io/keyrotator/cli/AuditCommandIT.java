@@ -60,7 +60,7 @@ class AuditCommandIT {
     aws.iam.createUser(r -> r.userName("robot"));
     Run run = cli("audit");
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).startsWith("No findings: 1 IAM users checked");
+    assertThat(run.out()).startsWith("No findings: 1 IAM user checked");
   }
 
   @Test
@@ -74,7 +74,7 @@ class AuditCommandIT {
     assertThat(run.out())
         .contains("CONSOLE_WITHOUT_MFA")
         .contains("PASSWORD_POLICY_MISSING")
-        .contains("2 findings in 1 IAM users")
+        .contains("2 findings in 1 IAM user (")
         .contains("What to do:")
         .contains("CONSOLE_WITHOUT_MFA: Have the user enable an MFA device");
   }
