@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.aws.CredentialReportCsv;
 import io.keyrotator.config.AuditSettings;
+import io.keyrotator.observability.AuditLog;
 import io.keyrotator.observability.AuditMetrics;
+import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.AccountCredentials;
 import io.keyrotator.ports.CredentialReport;
 import io.keyrotator.ports.PasswordPolicy;
@@ -311,6 +313,24 @@ class AccountAuditTest {
           .containsEntry("AuditFindings", 4L)
           .containsEntry("AuditUsersChecked", 2L);
       assertThat((List<?>) directive.get("Metrics")).hasSize(FindingType.values().length + 3);
+    }
+
+    @Test
+    void theLogGetsTheMetricsThenFindingsInLinesSmallEnoughForOneEvent() throws Exception {
+      CredentialReportRows rows = new CredentialReportRows();
+      for (int i = 0; i < 450; i++) {
+        rows.user("user-" + i, daysAgo(10), "true", "no_information", "false", none(), none());
+      }
+      AuditReport report = audit(rows);
+      List<String> lines = new ArrayList<>();
+      AuditLog.write(StructuredLog.to(lines::add, Clock.fixed(NOW, ZoneOffset.UTC)), report);
+      assertThat(lines).hasSize(4);
+      assertThat(JSON.std.mapFrom(lines.get(0))).containsKey("_aws").containsEntry("ConsoleUsersWithoutMfa", 450);
+      assertThat(lines.subList(1, 4)).allSatisfy(line -> {
+        assertThat(line).contains("\"level\":\"WARN\"").contains("compliance audit findings");
+        assertThat(line.length()).isLessThan(256 * 1024);
+      });
+      assertThat(JSON.std.mapFrom(lines.get(3))).containsEntry("batch", 3).containsEntry("batches", 3);
     }
 
     @Test
