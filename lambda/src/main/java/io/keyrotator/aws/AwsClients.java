@@ -1,5 +1,6 @@
 package io.keyrotator.aws;
 
+import io.keyrotator.config.AuditSettings;
 import io.keyrotator.config.Settings;
 import java.net.URI;
 import java.util.List;
@@ -109,6 +110,11 @@ public final class AwsClients implements AutoCloseable {
 
   public SdkSecretVersions secretVersions() {
     return new SdkSecretVersions(secretsManager());
+  }
+
+  /** The account-wide IAM data for the compliance audit. */
+  public SdkAccountCredentials accountCredentials(AuditSettings audit) {
+    return new SdkAccountCredentials(iam(), audit.reportWait(), audit.reportPollInterval());
   }
 
   public synchronized SdkKeyProbe keyProbe() {

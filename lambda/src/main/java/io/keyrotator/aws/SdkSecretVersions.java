@@ -5,6 +5,9 @@ import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.SecretNotFoundException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
@@ -65,6 +68,21 @@ public final class SdkSecretVersions implements SecretVersions {
         .flatMap(page -> page.secretList().stream())
         .map(SecretListEntry::arn)
         .toList();
+  }
+
+  @Override
+  public Set<String> managedUsers() {
+    // The tags come back in each list entry: one paginated call however many secrets there are.
+    Set<String> users = new TreeSet<>();
+    secretsManager
+        .listSecretsPaginator(
+            r -> r.filters(f -> f.key(FilterNameStringType.TAG_KEY).values(USER_TAG)))
+        .stream()
+        .flatMap(page -> page.secretList().stream())
+        .flatMap(entry -> entry.hasTags() ? entry.tags().stream() : Stream.empty())
+        .filter(tag -> USER_TAG.equals(tag.key()) && tag.value() != null && !tag.value().isBlank())
+        .forEach(tag -> users.add(tag.value().trim()));
+    return users;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.keyrotator.cli;
 
 import io.keyrotator.config.InvalidSettingsException;
+import io.keyrotator.ports.AccountCredentials;
 import io.keyrotator.rotation.RotationFailure;
 import io.keyrotator.rotation.SecretNotFoundException;
 import java.io.InputStream;
@@ -23,7 +24,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
       StatusCommand.class,
       CredentialsCommand.class,
       DoctorCommand.class,
-      HygieneCommand.class
+      HygieneCommand.class,
+      AuditCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -72,6 +74,9 @@ public final class KeyrotatorCli {
     }
     if (e instanceof InvalidSettingsException) {
       return new Failure(ExitCodes.USAGE, e.getMessage());
+    }
+    if (e instanceof AccountCredentials.CredentialReportUnavailableException) {
+      return new Failure(ExitCodes.AWS_ERROR, e.getMessage());
     }
     if (e instanceof RotationFailure) {
       return new Failure(ExitCodes.PROBLEMS, e.getMessage());

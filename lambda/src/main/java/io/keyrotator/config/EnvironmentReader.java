@@ -99,8 +99,13 @@ final class EnvironmentReader {
   }
 
   void failOnProblems() {
+    failOnProblems("docs/rotation.md");
+  }
+
+  /** Fails naming every problem and the page that documents the variables. */
+  void failOnProblems(String documentation) {
     if (!problems.isEmpty()) {
-      throw new InvalidSettingsException(problems);
+      throw new InvalidSettingsException(problems, documentation);
     }
   }
 

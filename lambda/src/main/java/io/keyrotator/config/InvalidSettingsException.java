@@ -7,8 +7,12 @@ public final class InvalidSettingsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   InvalidSettingsException(List<String> problems) {
+    this(problems, "docs/rotation.md");
+  }
+
+  InvalidSettingsException(List<String> problems, String documentation) {
     super(
-        "keyrotator cannot start: fix these environment variables (see docs/rotation.md): "
+        "keyrotator cannot start: fix these environment variables (see " + documentation + "): "
             + String.join("; ", problems));
   }
 }

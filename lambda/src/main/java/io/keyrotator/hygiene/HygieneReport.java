@@ -1,5 +1,6 @@
 package io.keyrotator.hygiene;
 
+import io.keyrotator.audit.AuditReport;
 import io.keyrotator.observability.KeyIds;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +33,12 @@ public final class HygieneReport {
   public static final String REPAIRED = "REPAIR";
   public static final String STILL_IN_USE = "PREVIOUS_KEY_STILL_IN_USE";
 
+  /** Findings of each type the summary lists; the log has them all. */
+  private static final int AUDIT_FINDINGS_IN_SUMMARY = 10;
+
   private final boolean dryRun;
+  private AuditReport audit;
+  private String auditFailure;
   private final List<Action> actions = new ArrayList<>();
   private final List<Notice> notices = new ArrayList<>();
   private final List<Skipped> skipped = new ArrayList<>();
@@ -58,6 +64,16 @@ public final class HygieneReport {
     secretsChecked++;
   }
 
+  /** Adds the account's compliance audit to the report. */
+  public synchronized void audit(AuditReport report) {
+    audit = report;
+  }
+
+  /** Records that the audit could not run, and why. */
+  public synchronized void auditFailed(String reason) {
+    auditFailure = reason;
+  }
+
   public boolean dryRun() {
     return dryRun;
   }
@@ -76,7 +92,8 @@ public final class HygieneReport {
 
   /** Whether anything happened that people should hear about. */
   public synchronized boolean needsAttention() {
-    return !actions.isEmpty() || !notices.isEmpty() || !skipped.isEmpty();
+    return !actions.isEmpty() || !notices.isEmpty() || !skipped.isEmpty() || auditFailure != null
+        || (audit != null && !audit.clean());
   }
 
   /** Counts per kind, as metrics and in the report. */
@@ -91,6 +108,8 @@ public final class HygieneReport {
     counts.put("UnownedKeys", (int) notices.stream().filter(n -> n.kind().equals("UNOWNED_KEY")).count());
     counts.put("Repairs", count(actions, REPAIRED));
     counts.put("SecretsSkipped", skipped.size());
+    counts.put("AuditFindings", audit == null ? 0 : audit.findings().size());
+    counts.put("AuditFailed", auditFailure == null ? 0 : 1);
     return counts;
   }
 
@@ -115,6 +134,12 @@ public final class HygieneReport {
     if (!skipped.isEmpty()) {
       text.append("\nNot checked (the run went on with the others):\n");
       skipped().forEach(s -> text.append("- ").append(s.secret()).append(": ").append(s.reason()).append('\n'));
+    }
+    if (audit != null && !audit.clean()) {
+      text.append('\n').append(audit.summary(AUDIT_FINDINGS_IN_SUMMARY));
+    }
+    if (auditFailure != null) {
+      text.append("\nThe compliance audit could not run: ").append(auditFailure).append('\n');
     }
     if (!needsAttention()) {
       text.append("Nothing to do.\n");
@@ -141,6 +166,14 @@ public final class HygieneReport {
     }).toList());
     map.put("notices", notices().stream().map(n -> Map.of("kind", n.kind(), "secret", n.secret(), "message", n.message())).toList());
     map.put("skipped", skipped().stream().map(s -> Map.of("secret", s.secret(), "reason", s.reason())).toList());
+    if (audit != null) {
+      Map<String, Object> auditSummary = new LinkedHashMap<>(audit.json());
+      auditSummary.remove("findings"); // can be thousands: they are in the log, in batches
+      map.put("audit", auditSummary);
+    }
+    if (auditFailure != null) {
+      map.put("auditFailure", auditFailure);
+    }
     return map;
   }
 

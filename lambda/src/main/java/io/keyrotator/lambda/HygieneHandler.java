@@ -3,11 +3,15 @@ package io.keyrotator.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.keyrotator.audit.AccountAudit;
+import io.keyrotator.audit.AuditReport;
 import io.keyrotator.aws.AwsClients;
+import io.keyrotator.config.AuditSettings;
 import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.config.Settings;
 import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.hygiene.HygieneRun;
+import io.keyrotator.observability.AuditLog;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.rotation.ManagedScope;
 import java.io.IOException;
@@ -20,29 +24,31 @@ import java.util.Map;
 
 /**
  * The hygiene job's Lambda entry point: {@code io.keyrotator.lambda.HygieneHandler::handleRequest},
- * run by an EventBridge schedule. Retires previous keys and reports stuck rotations and orphan
- * keys. It returns its report; the function's on-success destination hands it to EventBridge,
+ * run by an EventBridge schedule. Retires previous keys, reports stuck rotations and orphan keys,
+ * and runs the account's compliance audit. It returns its report; the function's on-success destination hands it to EventBridge,
  * and a rule sends the {@code summary} to the notification topic when {@code notify} is true.
  * An input of {@code {"dryRun": true}} reports without changing anything.
  */
 public final class HygieneHandler implements RequestStreamHandler {
   private final Settings settings;
   private final HygieneSettings hygiene;
+  private final AuditSettings auditSettings;
   private final AwsClients aws;
   private final StructuredLog log;
   private final Clock clock;
 
   /** Used by Lambda: settings from the environment, clients built once per container. */
   public HygieneHandler() {
-    this(Settings.fromEnvironment(), HygieneSettings.fromEnvironment(), AwsClients.Options.standard(),
-        StructuredLog.toStandardOut(), Clock.systemUTC());
+    this(Settings.fromEnvironment(), HygieneSettings.fromEnvironment(), AuditSettings.fromEnvironment(),
+        AwsClients.Options.standard(), StructuredLog.toStandardOut(), Clock.systemUTC());
   }
 
   /** Builds the job from explicit settings (tests). */
-  public HygieneHandler(Settings settings, HygieneSettings hygiene, AwsClients.Options options, StructuredLog log,
-      Clock clock) {
+  public HygieneHandler(Settings settings, HygieneSettings hygiene, AuditSettings audit,
+      AwsClients.Options options, StructuredLog log, Clock clock) {
     this.settings = settings;
     this.hygiene = hygiene;
+    this.auditSettings = audit;
     this.aws = AwsClients.create(settings, options);
     this.log = log.with("job", "hygiene");
     this.clock = clock;
@@ -63,6 +69,7 @@ public final class HygieneHandler implements RequestStreamHandler {
         new ManagedScope(settings.managedPathPrefix(), settings.managedTag()), hygiene.withDryRun(dryRun),
         settings.deleteUnprovenKeys(), clock);
     HygieneReport report = run.run();
+    audit(report);
     Map<String, Object> fields = new LinkedHashMap<>(report.toMap());
     fields.remove("summary");
     if (report.needsAttention()) {
@@ -72,6 +79,18 @@ public final class HygieneHandler implements RequestStreamHandler {
     }
     log.raw(report.metrics(clock.instant()));
     return report;
+  }
+
+  /** The account-wide audit; a failure is reported, never the end of the run. It changes nothing. */
+  private void audit(HygieneReport report) {
+    try {
+      AuditReport audit = new AccountAudit(aws.accountCredentials(auditSettings), aws.secretVersions(),
+          auditSettings, clock).run();
+      AuditLog.write(log, audit);
+      report.audit(audit);
+    } catch (RuntimeException e) {
+      report.auditFailed(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
   }
 
   private static boolean requestsDryRun(InputStream input) {

@@ -3,6 +3,7 @@ package io.keyrotator.ports;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The Secrets Manager operations rotation, inspection and repair need. */
 public interface SecretVersions {
@@ -14,6 +15,12 @@ public interface SecretVersions {
 
   /** The ARNs of every secret tagged {@value #USER_TAG} (following every page). */
   List<String> listManagedSecrets();
+
+  /**
+   * The IAM user names in the {@value #USER_TAG} tags of every managed secret: one paginated
+   * ListSecrets, not one call per secret.
+   */
+  Set<String> managedUsers();
 
   /** The secret's labelled versions with their creation times. */
   List<Version> versions(String secretId);

@@ -75,6 +75,7 @@ public final class HygieneBenchmark {
   private static void measure(String label, LocalAws aws, MutableClock clock) {
     FaultInjector counter = new FaultInjector();
     HygieneHandler handler = new HygieneHandler(aws.settings(Map.of()), HygieneSettings.from(Map.of()),
+        io.keyrotator.config.AuditSettings.from(Map.of(io.keyrotator.config.AuditSettings.REPORT_POLL_MILLIS, "100")),
         aws.options(counter), io.keyrotator.observability.StructuredLog.to(line -> {}, clock), clock);
     System.gc();
     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);

@@ -2,6 +2,7 @@ package io.keyrotator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyrotator.ports.AccountCredentials;
 import io.keyrotator.rotation.RotationFailure;
 import io.keyrotator.rotation.SecretNotFoundException;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,14 @@ class ErrorMessagesTest {
     KeyrotatorCli.Failure failure = KeyrotatorCli.describe(aws("ThrottlingException", 400));
     assertThat(failure.exitCode()).isEqualTo(3);
     assertThat(failure.message()).contains("throttled", "ThrottlingException", "wait a minute");
+  }
+
+  @Test
+  void anUnfinishedCredentialReportIsAnAwsErrorWithItsAdvice() {
+    KeyrotatorCli.Failure failure = KeyrotatorCli.describe(new AccountCredentials.CredentialReportUnavailableException(
+        "IAM had not finished the credential report after 120 s (state INPROGRESS); run it again"));
+    assertThat(failure.exitCode()).isEqualTo(ExitCodes.AWS_ERROR);
+    assertThat(failure.message()).startsWith("IAM had not finished the credential report").contains("run it again");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.keyrotator.hygiene;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.keyrotator.config.AuditSettings;
 import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.lambda.HygieneHandler;
 import io.keyrotator.ports.SecretVersions;
@@ -44,6 +45,9 @@ class HygieneIT {
   void setUp() {
     aws = LocalAws.fresh();
     clock = new MutableClock(Instant.now());
+    // A compliant account, so that only what a test arranges shows up in the audit.
+    aws.iam.updateAccountPasswordPolicy(r -> r.minimumPasswordLength(14).requireSymbols(true).requireNumbers(true)
+        .requireUppercaseCharacters(true).requireLowercaseCharacters(true).passwordReusePrevention(24).maxPasswordAge(90));
   }
 
   @AfterEach
@@ -83,7 +87,7 @@ class HygieneIT {
 
   private Map<String, Object> runHandler(ExecutionInterceptor... interceptors) throws Exception {
     HygieneHandler handler = new HygieneHandler(aws.settings(Map.of()), HygieneSettings.from(env),
-        aws.options(interceptors), aws.log(), clock);
+        AuditSettings.from(Map.of(AuditSettings.REPORT_POLL_MILLIS, "20")), aws.options(interceptors), aws.log(), clock);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(new ByteArrayInputStream("{\"source\":\"aws.events\"}".getBytes(StandardCharsets.UTF_8)), out, null);
     return JSON.std.mapFrom(out.toByteArray());
@@ -197,10 +201,23 @@ class HygieneIT {
   }
 
   @Test
+  void theComplianceAuditRunsWithTheJobAndItsFindingsAreInTheNotification() throws Exception {
+    rotatedTwice(USER, SECRET);
+    aws.iam.createUser(r -> r.userName("old-ci"));
+    aws.iam.createAccessKey(r -> r.userName("old-ci"));
+    clock.advance(Duration.ofDays(100)); // moto cannot backdate keys: the job looks from the future
+    Map<String, Object> report = runHandler();
+    assertThat(report).containsEntry("notify", true);
+    assertThat(report.get("counts").toString()).contains("AuditFailed=0").doesNotContain("AuditFindings=0");
+    assertThat((String) report.get("summary")).contains("keyrotator compliance audit", "OLD_ACCESS_KEY", "old-ci");
+    assertThat(aws.logLines).anyMatch(l -> l.contains("compliance audit findings"));
+  }
+
+  @Test
   void completesDespiteIamThrottling() throws Exception {
     rotatedTwice(USER, SECRET);
     String previous = key(SECRET, "AWSPREVIOUS");
-    ThrottlingInjector throttling = new ThrottlingInjector("ListAccessKeys", 2);
+    ThrottlingInjector throttling = new ThrottlingInjector().throttle("ListAccessKeys", 2);
     clock.advance(Duration.ofDays(8));
     Map<String, Object> report = runHandler(throttling);
     assertThat(throttling.injected()).isEqualTo(2);

@@ -40,6 +40,14 @@ class ShadedJarIT {
   }
 
   @Test
+  void jarCarriesTheCredentialReportParser() throws Exception {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(JAR.toFile())) {
+      assertThat(jar.getEntry("org/apache/commons/csv/CSVParser.class")).isNotNull();
+      assertThat(jar.getEntry("io/keyrotator/audit/AccountAudit.class")).isNotNull();
+    }
+  }
+
+  @Test
   void unchangedJarRotatesInAFreshJvmPointedAtTheEmulatorByEnvironmentAlone() throws Exception {
     aws.createManagedUser("app-ci");
     String secret = aws.createBootstrapSecret("app-ci-key", "app-ci");

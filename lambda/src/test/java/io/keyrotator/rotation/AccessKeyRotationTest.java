@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -629,6 +630,11 @@ class AccessKeyRotationTest {
     @Override
     public List<String> listManagedSecrets() {
       return delegate.listManagedSecrets();
+    }
+
+    @Override
+    public Set<String> managedUsers() {
+      return delegate.managedUsers();
     }
 
     @Override

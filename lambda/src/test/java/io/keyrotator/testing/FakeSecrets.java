@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -72,6 +73,15 @@ public final class FakeSecrets implements SecretVersions {
   public List<String> listManagedSecrets() {
     calls.add("ListSecrets");
     return exists ? List.of(ARN) : List.of();
+  }
+
+  /** The user named in this secret's keyrotator:user tag; empty string means no tag. */
+  public String taggedUser = "app-ci";
+
+  @Override
+  public Set<String> managedUsers() {
+    calls.add("ListSecrets");
+    return exists && !taggedUser.isEmpty() ? Set.of(taggedUser) : Set.of();
   }
 
   @Override

@@ -101,6 +101,12 @@ public final class LocalAws implements AutoCloseable {
     return new RotationHandler(settings, options(interceptors), log());
   }
 
+  /** The production client factory pointed at moto, with extra SDK interceptors if given. */
+  public AwsClients clients(Settings settings, ExecutionInterceptor... interceptors) {
+    return AwsClients.create(settings,
+        new AwsClients.Options(CREDENTIALS, Optional.of(moto.endpoint()), List.of(interceptors)));
+  }
+
   public RotationHandler handler() {
     return handler(settings(Map.of()));
   }

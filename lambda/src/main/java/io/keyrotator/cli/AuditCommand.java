@@ -1,0 +1,104 @@
+package io.keyrotator.cli;
+
+import io.keyrotator.audit.AccountAudit;
+import io.keyrotator.audit.AuditFinding;
+import io.keyrotator.audit.AuditReport;
+import io.keyrotator.aws.AwsClients;
+import io.keyrotator.config.AuditSettings;
+import io.keyrotator.config.Settings;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The account-wide compliance audit from the IAM credential report: the same {@link AccountAudit}
+ * the scheduled hygiene function runs.
+ */
+@Command(
+    name = "audit",
+    description = {
+      "Audit the whole account from the IAM credential report: old or unused credentials, root",
+      "access keys, console users without MFA, the password policy. Exit code 1 when anything is found."
+    })
+final class AuditCommand implements Callable<Integer> {
+  /** Environment the audit settings are read from; tests replace it. */
+  static Map<String, String> environment = System.getenv();
+
+  @Spec CommandSpec spec;
+  @Mixin AwsOptions aws;
+  @Mixin OutputOptions output;
+
+  @Option(names = "--max-key-age-days", description = "Flag unmanaged access keys older than this (default: KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS or 90).")
+  Integer maxKeyAgeDays;
+
+  @Option(names = "--unused-days", description = "Flag credentials unused for longer than this (default: KEYROTATOR_AUDIT_UNUSED_DAYS or 45).")
+  Integer unusedDays;
+
+  @Override
+  public Integer call() {
+    Map<String, String> env = new HashMap<>(environment);
+    if (maxKeyAgeDays != null) {
+      env.put(AuditSettings.MAX_KEY_AGE_DAYS, maxKeyAgeDays.toString());
+    }
+    if (unusedDays != null) {
+      env.put(AuditSettings.UNUSED_DAYS, unusedDays.toString());
+    }
+    AuditSettings auditSettings = AuditSettings.from(env);
+    Settings settings = aws.settings();
+    AuditReport report;
+    try (AwsClients clients = aws.clients(settings)) {
+      report =
+          new AccountAudit(
+                  clients.accountCredentials(auditSettings),
+                  clients.secretVersions(),
+                  auditSettings,
+                  Clock.systemUTC())
+              .run();
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (output.json()) {
+      OutputOptions.printJson(out, report.json());
+    } else {
+      print(out, report);
+    }
+    return report.clean() ? ExitCodes.OK : ExitCodes.PROBLEMS;
+  }
+
+  static void print(PrintWriter out, AuditReport report) {
+    if (report.clean()) {
+      out.printf("No findings: %s checked (%d managed by keyrotator), credential report generated %s.%n",
+          users(report.usersChecked()), report.managedUsers(), report.reportGeneratedAt());
+    } else {
+      OutputOptions.printTable(out,
+          List.of("FINDING", "USER", "CREDENTIAL", "FOUND"),
+          report.findings().stream()
+              .map(f -> List.of(f.type().name(), f.subject(), f.credential(), f.found()))
+              .toList());
+      out.println();
+      out.printf("%d %s in %s (%d managed by keyrotator); credential report generated %s.%n",
+          report.findings().size(), report.findings().size() == 1 ? "finding" : "findings",
+          users(report.usersChecked()), report.managedUsers(), report.reportGeneratedAt());
+      out.println("What to do:");
+      report.findings().stream()
+          .map(AuditFinding::type)
+          .distinct()
+          .forEach(type -> out.printf("  %s: %s%n", type.name(), type.fix()));
+    }
+    if (!report.skipped().isEmpty()) {
+      out.printf("Not checked (%d):%n", report.skipped().size());
+      report.skipped().forEach(s -> out.println("  " + s));
+    }
+  }
+
+  private static String users(int n) {
+    return n + (n == 1 ? " IAM user" : " IAM users");
+  }
+}

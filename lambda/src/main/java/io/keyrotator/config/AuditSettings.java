@@ -1,0 +1,62 @@
+package io.keyrotator.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What the compliance audit checks against, read once from environment variables. Defaults follow
+ * the AWS Config managed rules: access-keys-rotated (90 days), the CIS 45-day variant of
+ * iam-user-unused-credentials-check, and iam-password-policy (length 14, all four character
+ * classes, reuse prevention 24, maximum age 90). Each variable is listed in {@code docs/hygiene.md}.
+ *
+ * @param maxKeyAge an active access key older than this, on a user keyrotator does not manage, is a
+ *     finding
+ * @param unusedAfter a password or active access key unused (or never used) for longer is a finding
+ * @param passwordMinimumLength the shortest minimum length the password policy may set
+ * @param passwordReusePrevention the fewest earlier passwords the policy must forbid reusing
+ * @param passwordMaxAgeDays the longest password lifetime the policy may allow
+ * @param reportWait how long to wait for IAM to finish generating the credential report
+ * @param reportPollInterval pause between two checks of the report's state
+ */
+public record AuditSettings(
+    Duration maxKeyAge,
+    Duration unusedAfter,
+    int passwordMinimumLength,
+    int passwordReusePrevention,
+    int passwordMaxAgeDays,
+    Duration reportWait,
+    Duration reportPollInterval) {
+
+  public static final String MAX_KEY_AGE_DAYS = "KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS";
+  public static final String UNUSED_DAYS = "KEYROTATOR_AUDIT_UNUSED_DAYS";
+  public static final String PASSWORD_MIN_LENGTH = "KEYROTATOR_AUDIT_PASSWORD_MIN_LENGTH";
+  public static final String PASSWORD_REUSE_PREVENTION = "KEYROTATOR_AUDIT_PASSWORD_REUSE_PREVENTION";
+  public static final String PASSWORD_MAX_AGE_DAYS = "KEYROTATOR_AUDIT_PASSWORD_MAX_AGE_DAYS";
+  public static final String REPORT_WAIT_SECONDS = "KEYROTATOR_AUDIT_REPORT_WAIT_SECONDS";
+  public static final String REPORT_POLL_MILLIS = "KEYROTATOR_AUDIT_REPORT_POLL_MILLIS";
+
+  /** Reads the settings from the process environment. */
+  public static AuditSettings fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  /**
+   * Reads the settings from the given variables, applying the documented defaults.
+   *
+   * @throws InvalidSettingsException naming every variable that has a bad value
+   */
+  public static AuditSettings from(Map<String, String> env) {
+    EnvironmentReader reader = new EnvironmentReader(env);
+    AuditSettings settings =
+        new AuditSettings(
+            Duration.ofDays(reader.number(MAX_KEY_AGE_DAYS, 90, 1, 3650)),
+            Duration.ofDays(reader.number(UNUSED_DAYS, 45, 1, 3650)),
+            reader.number(PASSWORD_MIN_LENGTH, 14, 6, 128),
+            reader.number(PASSWORD_REUSE_PREVENTION, 24, 1, 24),
+            reader.number(PASSWORD_MAX_AGE_DAYS, 90, 1, 1095),
+            Duration.ofSeconds(reader.number(REPORT_WAIT_SECONDS, 120, 1, 840)),
+            Duration.ofMillis(reader.number(REPORT_POLL_MILLIS, 2000, 10, 60_000)));
+    reader.failOnProblems("docs/hygiene.md");
+    return settings;
+  }
+}
