@@ -1,5 +1,6 @@
 package io.keyrotator.hygiene;
 
+import java.util.Comparator;
 import io.keyrotator.audit.AuditReport;
 import io.keyrotator.observability.KeyIds;
 import java.time.Instant;
@@ -79,15 +80,15 @@ public final class HygieneReport {
   }
 
   public synchronized List<Action> actions() {
-    return actions.stream().sorted(java.util.Comparator.comparing(Action::secret)).toList();
+    return actions.stream().sorted(Comparator.comparing(Action::secret)).toList();
   }
 
   public synchronized List<Notice> notices() {
-    return notices.stream().sorted(java.util.Comparator.comparing(Notice::secret)).toList();
+    return notices.stream().sorted(Comparator.comparing(Notice::secret)).toList();
   }
 
   public synchronized List<Skipped> skipped() {
-    return skipped.stream().sorted(java.util.Comparator.comparing(Skipped::secret)).toList();
+    return skipped.stream().sorted(Comparator.comparing(Skipped::secret)).toList();
   }
 
   /** Whether anything happened that people should hear about. */

@@ -1,5 +1,6 @@
 package io.keyrotator.inspection;
 
+import java.util.HashSet;
 import static io.keyrotator.ports.SecretDescription.CURRENT;
 import static io.keyrotator.ports.SecretDescription.PENDING;
 import static io.keyrotator.ports.SecretDescription.PREVIOUS;
@@ -132,7 +133,7 @@ public final class SecretInspector {
     Optional<ManagedKeySecret> pending = pendingVersion
         .flatMap(v -> read(secret, Optional.of(v.id()), PENDING, new ArrayList<>()))
         .filter(p -> p.userName().equals(userName));
-    Set<String> held = new java.util.HashSet<>();
+    Set<String> held = new HashSet<>();
     current.get().accessKeyId().ifPresent(held::add);
     previous.flatMap(ManagedKeySecret::accessKeyId).ifPresent(held::add);
     if (inProgress) {

@@ -1,5 +1,7 @@
 package io.keyrotator.lambda;
 
+import java.util.LinkedHashMap;
+import java.nio.charset.StandardCharsets;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.jr.ob.JSON;
@@ -96,7 +98,7 @@ public final class RotationHandler implements RequestStreamHandler {
             ? Duration.ofMinutes(15)
             : Duration.ofMillis(context.getRemainingTimeInMillis()).minus(REPORTING_MARGIN);
     handle(request, timeLeft);
-    output.write("null".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    output.write("null".getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -147,7 +149,7 @@ public final class RotationHandler implements RequestStreamHandler {
   }
 
   private Map<String, Object> fields(StepReport report, Instant start, String outcome) {
-    Map<String, Object> fields = new java.util.LinkedHashMap<>(report.fields());
+    Map<String, Object> fields = new LinkedHashMap<>(report.fields());
     fields.put("outcome", outcome);
     fields.put("durationMs", Duration.between(start, clock.instant()).toMillis());
     return fields;

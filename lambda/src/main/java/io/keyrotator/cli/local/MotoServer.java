@@ -1,5 +1,6 @@
 package io.keyrotator.cli.local;
 
+import java.util.concurrent.TimeUnit;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -239,7 +240,7 @@ public final class MotoServer {
     }
     process.destroy();
     try {
-      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {
