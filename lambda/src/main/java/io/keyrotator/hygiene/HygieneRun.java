@@ -33,18 +33,20 @@ public final class HygieneRun {
   static final int PARALLELISM = 4;
 
   private final SecretVersions secrets;
-  private final PreviousKeyRetirement retirement;
-  private final SecretInspector inspector;
-  private final Repairs repairs;
+  private final IamKeys iam;
+  private final ManagedScope scope;
   private final HygieneSettings settings;
+  private final boolean deleteUnprovenKeys;
+  private final Clock clock;
 
   public HygieneRun(SecretVersions secrets, IamKeys iam, ManagedScope scope, HygieneSettings settings,
       boolean deleteUnprovenKeys, Clock clock) {
     this.secrets = secrets;
-    this.retirement = new PreviousKeyRetirement(secrets, iam, scope, settings, deleteUnprovenKeys, clock);
-    this.inspector = new SecretInspector(secrets, iam, scope, clock, settings.stuckAfter());
-    this.repairs = new Repairs(secrets, iam);
+    this.iam = iam;
+    this.scope = scope;
     this.settings = settings;
+    this.deleteUnprovenKeys = deleteUnprovenKeys;
+    this.clock = clock;
   }
 
   /** Runs the pass over every secret tagged {@value SecretVersions#USER_TAG}. */
@@ -79,17 +81,22 @@ public final class HygieneRun {
     return report;
   }
 
+  /** Retirement, then inspection, sharing what they read (a write makes the next read fresh). */
   private void process(String secretId, HygieneReport report) {
+    SecretVersions secretReads = new ReadOnceSecretVersions(secrets);
+    IamKeys iamReads = new ReadOnceIamKeys(iam);
     try {
-      retirement.retire(secretId, report);
-      inspect(secretId, report);
+      new PreviousKeyRetirement(secretReads, iamReads, scope, settings, deleteUnprovenKeys, clock)
+          .retire(secretId, report);
+      inspect(new SecretInspector(secretReads, iamReads, scope, clock, settings.stuckAfter()),
+          new Repairs(secretReads, iamReads), secretId, report);
       report.checked();
     } catch (RuntimeException e) {
       report.skipped(new HygieneReport.Skipped(secretId, e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
   }
 
-  private void inspect(String secretId, HygieneReport report) {
+  private void inspect(SecretInspector inspector, Repairs repairs, String secretId, HygieneReport report) {
     SecretStatus status = inspector.inspect(secretId);
     for (Finding finding : status.findings()) {
       if (!REPORTED.contains(finding.type())) {
