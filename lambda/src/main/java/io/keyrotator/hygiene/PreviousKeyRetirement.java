@@ -108,7 +108,8 @@ public final class PreviousKeyRetirement {
     }
     String reason = usedAfterSwitch
         ? "hard limit of " + settings.hardLimit().toDays() + " days after the rotation passed, though still in use (" + consumer + ")"
-        : "not used since the rotation on " + rotatedAt + " (" + consumer + ")";
+        : "no use after the rotation on " + rotatedAt + " beyond the " + settings.switchWindow().toMinutes()
+            + "-minute switch window (" + consumer + ")";
     if (!settings.dryRun()) {
       iam.deactivateKey(user.name(), key.id());
       iam.tagUser(user.name(), DEACTIVATED_TAG, key.id() + " " + now.getEpochSecond());

@@ -112,7 +112,7 @@ class HygieneIT {
     Map<String, Object> deactivation = runHandler();
     assertThat(status(USER, previous)).isEqualTo(StatusType.INACTIVE);
     assertThat(deactivation).containsEntry("notify", true);
-    assertThat((String) deactivation.get("summary")).contains("deactivate previous key", "not used since the rotation");
+    assertThat((String) deactivation.get("summary")).contains("deactivate previous key", "no use after the rotation");
 
     clock.advance(Duration.ofDays(31));
     runHandler();

@@ -61,7 +61,7 @@ class PreviousKeyRetirementTest {
     assertThat(key(current).active()).isTrue();
     assertThat(report.actions()).singleElement().satisfies(a -> {
       assertThat(a.kind()).isEqualTo(HygieneReport.DEACTIVATED);
-      assertThat(a.reason()).contains("not used since the rotation");
+      assertThat(a.reason()).contains("no use after the rotation");
     });
     assertThat(account.iam.user(USER).tags()).containsKey(PreviousKeyRetirement.DEACTIVATED_TAG);
   }
