@@ -2,12 +2,9 @@ package io.keyrotator.hygiene;
 
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Remembers what one secret's pass has read, so that the retirement step and the inspection that
@@ -16,33 +13,25 @@ import java.util.function.Supplier;
  */
 final class ReadOnceSecretVersions implements SecretVersions {
   private final SecretVersions delegate;
-  private final Map<List<Object>, Object> reads = new HashMap<>();
+  private final ReadMemo reads = new ReadMemo();
 
   ReadOnceSecretVersions(SecretVersions delegate) {
     this.delegate = delegate;
   }
 
-  @SuppressWarnings("unchecked")
-  private <T> T once(List<Object> key, Supplier<T> read) {
-    if (!reads.containsKey(key)) {
-      reads.put(key, read.get());
-    }
-    return (T) reads.get(key);
-  }
-
   @Override
   public SecretDescription describe(String secretId) {
-    return once(List.of("describe", secretId), () -> delegate.describe(secretId));
+    return reads.once(List.of("describe", secretId), () -> delegate.describe(secretId));
   }
 
   @Override
   public Optional<String> value(String secretId, Optional<String> versionId, String stage) {
-    return once(List.of("value", secretId, versionId, stage), () -> delegate.value(secretId, versionId, stage));
+    return reads.once(List.of("value", secretId, versionId, stage), () -> delegate.value(secretId, versionId, stage));
   }
 
   @Override
   public List<Version> versions(String secretId) {
-    return once(List.of("versions", secretId), () -> delegate.versions(secretId));
+    return reads.once(List.of("versions", secretId), () -> delegate.versions(secretId));
   }
 
   @Override
@@ -57,19 +46,19 @@ final class ReadOnceSecretVersions implements SecretVersions {
 
   @Override
   public void putPending(String secretId, String token, String value) {
-    reads.clear();
+    reads.forget();
     delegate.putPending(secretId, token, value);
   }
 
   @Override
   public void moveCurrent(String secretId, String toVersion, String fromVersion) {
-    reads.clear();
+    reads.forget();
     delegate.moveCurrent(secretId, toVersion, fromVersion);
   }
 
   @Override
   public void removeStage(String secretId, String stage, String fromVersion) {
-    reads.clear();
+    reads.forget();
     delegate.removeStage(secretId, stage, fromVersion);
   }
 }

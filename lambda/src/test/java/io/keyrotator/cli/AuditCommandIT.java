@@ -19,12 +19,10 @@ import org.junit.jupiter.api.Test;
 class AuditCommandIT {
   private LocalAws aws;
 
-  record Run(int exitCode, String out, String err) {}
 
   @BeforeAll
   static void credentials() {
-    System.setProperty("aws.accessKeyId", "testing");
-    System.setProperty("aws.secretAccessKey", "testing");
+    CliRun.useTestCredentials();
   }
 
   @BeforeEach
@@ -39,13 +37,8 @@ class AuditCommandIT {
     aws.close();
   }
 
-  private Run cli(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--endpoint", aws.moto.endpoint().toString(), "--region", LocalAws.REGION));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = KeyrotatorCli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+  private CliRun cli(String... args) {
+    return CliRun.against(aws, args);
   }
 
   private void strongPasswordPolicy() {
@@ -58,7 +51,7 @@ class AuditCommandIT {
   void aCleanAccountExitsZero() {
     strongPasswordPolicy();
     aws.iam.createUser(r -> r.userName("robot"));
-    Run run = cli("audit");
+    CliRun run = cli("audit");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).startsWith("No findings: 1 IAM user checked");
   }
@@ -67,7 +60,7 @@ class AuditCommandIT {
   void findingsPrintAsATableWithWhatToDoAndExitOne() {
     aws.iam.createUser(r -> r.userName("bob"));
     aws.iam.createLoginProfile(r -> r.userName("bob").password("Correct-Horse-Battery-9"));
-    Run run = cli("audit");
+    CliRun run = cli("audit");
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.PROBLEMS);
     List<String> lines = run.out().lines().toList();
     assertThat(lines.get(0)).startsWith("FINDING").contains("USER").contains("CREDENTIAL").contains("FOUND");
@@ -85,7 +78,7 @@ class AuditCommandIT {
     aws.iam.createUser(r -> r.userName("robot"));
     aws.iam.createAccessKey(r -> r.userName("robot"));
     assertThat(cli("audit", "--max-key-age-days", "1", "--unused-days", "1").exitCode()).isZero();
-    Run bad = cli("audit", "--unused-days", "0");
+    CliRun bad = cli("audit", "--unused-days", "0");
     assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.err()).contains("KEYROTATOR_AUDIT_UNUSED_DAYS=0").contains("docs/hygiene.md");
   }
@@ -95,7 +88,7 @@ class AuditCommandIT {
   void jsonOutputCarriesCountsAndFindings() throws Exception {
     aws.iam.createUser(r -> r.userName("bob"));
     aws.iam.createLoginProfile(r -> r.userName("bob").password("Correct-Horse-Battery-9"));
-    Run run = cli("audit", "-o", "json");
+    CliRun run = cli("audit", "-o", "json");
     assertThat(run.exitCode()).isEqualTo(ExitCodes.PROBLEMS);
     Map<String, Object> json = JSON.std.mapFrom(run.out());
     assertThat(json).containsEntry("findingCount", 2).containsEntry("usersChecked", 1);

@@ -32,14 +32,10 @@ class KeyrotatorCliIT {
   private static final String SECRET = "app-ci-key";
   private LocalAws aws;
 
-  /** What one command run printed and returned. */
-  record Run(int exitCode, String out, String err) {}
 
   @BeforeAll
   static void credentials() {
-    // The CLI uses the SDK's default chain; system properties are part of it.
-    System.setProperty("aws.accessKeyId", "testing");
-    System.setProperty("aws.secretAccessKey", "testing");
+    CliRun.useTestCredentials();
   }
 
   @BeforeEach
@@ -54,13 +50,8 @@ class KeyrotatorCliIT {
     aws.close();
   }
 
-  private Run cli(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--endpoint", aws.moto.endpoint().toString(), "--region", LocalAws.REGION));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = KeyrotatorCli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+  private CliRun cli(String... args) {
+    return CliRun.against(aws, args);
   }
 
   /** A managed user with a tagged secret that has been rotated once. */
@@ -81,7 +72,7 @@ class KeyrotatorCliIT {
     void rotatesInProcessAgainstAnEmulator() {
       rotatedSecret();
       String before = current().accessKeyId().orElseThrow();
-      Run run = cli("rotate", "--secret-id", SECRET);
+      CliRun run = cli("rotate", "--secret-id", SECRET);
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.out()).contains("createSecret: done", "finishSecret: done", "is now AWSCURRENT");
       assertThat(current().accessKeyId().orElseThrow()).isNotEqualTo(before);
@@ -91,14 +82,14 @@ class KeyrotatorCliIT {
     void reportsAFailedRotationWithItsReason() {
       aws.createUser("admin", "/");
       aws.createBootstrapSecret("admin-key", "admin");
-      Run run = cli("rotate", "--secret-id", "admin-key", "--output", "json");
+      CliRun run = cli("rotate", "--secret-id", "admin-key", "--output", "json");
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.out()).contains("\"succeeded\" : false", "outside the users keyrotator manages");
     }
 
     @Test
     void anUnknownSecretIsExitCode4() {
-      Run run = cli("rotate", "--secret-id", "nope");
+      CliRun run = cli("rotate", "--secret-id", "nope");
       assertThat(run.exitCode()).isEqualTo(4);
       assertThat(run.err()).contains("secret nope does not exist");
     }
@@ -112,7 +103,7 @@ class KeyrotatorCliIT {
         String token = awaitPendingVersion();
         LocalAws.runSteps(function, SECRET, token);
       });
-      Run run = cli("rotate", "--secret-id", SECRET, "--no-in-process", "--wait", "--timeout", "30");
+      CliRun run = cli("rotate", "--secret-id", SECRET, "--no-in-process", "--wait", "--timeout", "30");
       secretsManager.get();
       assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
       assertThat(run.out()).contains("waiting: AWSPENDING on", "is now AWSCURRENT");
@@ -121,7 +112,7 @@ class KeyrotatorCliIT {
     @Test
     void waitGivesUpAtTheTimeoutAndSaysWhereTheReasonIs() {
       rotatedSecret();
-      Run run = cli("rotate", "--secret-id", SECRET, "--no-in-process", "--wait", "--timeout", "1");
+      CliRun run = cli("rotate", "--secret-id", SECRET, "--no-in-process", "--wait", "--timeout", "1");
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.out()).contains("still running after 1 s", "aws logs tail /aws/lambda/keyrotator-rotation");
     }
@@ -149,7 +140,7 @@ class KeyrotatorCliIT {
     @Test
     void showsAHealthySecretAsOneRow() {
       rotatedSecret();
-      Run run = cli("status");
+      CliRun run = cli("status");
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.out()).contains("SECRET", SECRET, USER, "active", "every 30 days", "ok");
     }
@@ -157,7 +148,7 @@ class KeyrotatorCliIT {
     @Test
     void jsonOutputCarriesEveryField() throws Exception {
       rotatedSecret();
-      Run run = cli("status", "--secret-id", SECRET, "-o", "json");
+      CliRun run = cli("status", "--secret-id", SECRET, "-o", "json");
       List<Object> rows = JSON.std.listFrom(run.out());
       @SuppressWarnings("unchecked")
       Map<String, Object> row = (Map<String, Object>) rows.get(0);
@@ -170,7 +161,7 @@ class KeyrotatorCliIT {
     void flagsAStuckRotation() {
       rotatedSecret();
       aws.startRotation(SECRET);
-      Run run = cli("status", "--stuck-after-minutes", "0");
+      CliRun run = cli("status", "--stuck-after-minutes", "0");
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.out()).contains("STUCK_ROTATION");
     }
@@ -181,7 +172,7 @@ class KeyrotatorCliIT {
     @Test
     void printsTheCurrentKeyForCredentialProcess() throws Exception {
       rotatedSecret();
-      Run run = cli("credentials", "--secret-id", SECRET);
+      CliRun run = cli("credentials", "--secret-id", SECRET);
       assertThat(run.exitCode()).as(run.err()).isZero();
       Map<String, Object> json = JSON.std.mapFrom(run.out());
       assertThat(json).containsEntry("Version", 1)
@@ -196,7 +187,7 @@ class KeyrotatorCliIT {
     void aBootstrapSecretHasNoKeyToServe() {
       aws.createManagedUser(USER);
       aws.createBootstrapSecret(SECRET, USER);
-      Run run = cli("credentials", "--secret-id", SECRET);
+      CliRun run = cli("credentials", "--secret-id", SECRET);
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err()).contains("holds no key yet", "keyrotator rotate --secret-id " + SECRET);
       assertThat(run.out()).isEmpty();
@@ -213,7 +204,7 @@ class KeyrotatorCliIT {
     @Test
     void aHealthyAccountHasNothingToRepair() {
       rotatedSecret();
-      Run run = cli("doctor");
+      CliRun run = cli("doctor");
       assertThat(run.exitCode()).isZero();
       assertThat(run.out()).contains("No problems found in 1 managed secret(s).");
     }
@@ -222,11 +213,11 @@ class KeyrotatorCliIT {
     void repairsAStuckRotationSoTheNextOneCanStart() {
       rotatedSecret();
       String stuck = aws.startRotation(SECRET);
-      Run found = cli("doctor", "--stuck-after-minutes", "0");
+      CliRun found = cli("doctor", "--stuck-after-minutes", "0");
       assertThat(found.exitCode()).isEqualTo(1);
       assertThat(found.out()).contains("STUCK_ROTATION", "doctor --fix: remove AWSPENDING from version " + stuck);
 
-      Run fixed = cli("doctor", "--fix", "--yes", "--stuck-after-minutes", "0");
+      CliRun fixed = cli("doctor", "--fix", "--yes", "--stuck-after-minutes", "0");
       assertThat(fixed.exitCode()).as(fixed.out()).isZero();
       assertThat(fixed.out()).contains("repaired: remove AWSPENDING from version " + stuck);
       assertThat(aws.stages(SECRET).values()).noneMatch(l -> l.contains("AWSPENDING"));
@@ -242,16 +233,16 @@ class KeyrotatorCliIT {
       String orphan = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
       aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key(InterruptedAttempts.INTENT_TAG)
           .value("old-token " + (Instant.now().getEpochSecond() - 60))));
-      Run found = cli("doctor", "--stuck-after-minutes", "0");
+      CliRun found = cli("doctor", "--stuck-after-minutes", "0");
       assertThat(found.out()).contains("ORPHAN_KEY", "interrupted rotation attempt");
 
-      Run fixed = cli("doctor", "--fix", "--yes", "--stuck-after-minutes", "0");
+      CliRun fixed = cli("doctor", "--fix", "--yes", "--stuck-after-minutes", "0");
       assertThat(fixed.out()).contains("repaired: delete never-used orphan key");
       assertThat(aws.keys(USER)).extracting(AccessKeyMetadata::accessKeyId).doesNotContain(orphan).hasSize(1);
 
       String foreign = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
       aws.iam.untagUser(r -> r.userName(USER).tagKeys(InterruptedAttempts.INTENT_TAG));
-      Run foreignRun = cli("doctor", "--fix", "--yes");
+      CliRun foreignRun = cli("doctor", "--fix", "--yes");
       assertThat(foreignRun.exitCode()).isEqualTo(1);
       assertThat(foreignRun.out()).contains("UNOWNED_KEY", "left alone");
       assertThat(aws.keys(USER)).extracting(AccessKeyMetadata::accessKeyId).contains(foreign);
@@ -264,7 +255,7 @@ class KeyrotatorCliIT {
           .tags(t -> t.key(SecretVersions.USER_TAG).value("admin")));
       aws.secretsManager.createSecret(r -> r.name("ghost-key").secretString("{\"UserName\":\"ghost\"}")
           .tags(t -> t.key(SecretVersions.USER_TAG).value("ghost")));
-      Run run = cli("doctor", "--fix", "--yes");
+      CliRun run = cli("doctor", "--fix", "--yes");
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.out()).contains("USER_OUT_OF_SCOPE", "USER_MISSING", "left alone: needs a person");
     }
@@ -274,17 +265,17 @@ class KeyrotatorCliIT {
       rotatedSecret();
       String stuck = aws.startRotation(SECRET);
       KeyrotatorCli.input = new ByteArrayInputStream("n\n".getBytes(StandardCharsets.UTF_8));
-      Run declined = cli("doctor", "--fix", "--stuck-after-minutes", "0");
+      CliRun declined = cli("doctor", "--fix", "--stuck-after-minutes", "0");
       assertThat(declined.out()).contains("Apply these 1 repairs? [y/N]", "Nothing was changed.");
       assertThat(aws.stages(SECRET).get(stuck)).contains("AWSPENDING");
 
       KeyrotatorCli.input = new ByteArrayInputStream(new byte[0]);
-      Run noTerminal = cli("doctor", "--fix", "--stuck-after-minutes", "0");
+      CliRun noTerminal = cli("doctor", "--fix", "--stuck-after-minutes", "0");
       assertThat(noTerminal.exitCode()).isEqualTo(2);
       assertThat(noTerminal.err()).contains("run again with --yes");
 
       KeyrotatorCli.input = new ByteArrayInputStream("y\n".getBytes(StandardCharsets.UTF_8));
-      Run accepted = cli("doctor", "--fix", "--stuck-after-minutes", "0");
+      CliRun accepted = cli("doctor", "--fix", "--stuck-after-minutes", "0");
       assertThat(accepted.exitCode()).isZero();
       assertThat(aws.stages(SECRET).getOrDefault(stuck, List.of())).doesNotContain("AWSPENDING");
     }
@@ -295,7 +286,7 @@ class KeyrotatorCliIT {
     @Test
     void aHealthyAccountNeedsNothing() {
       rotatedSecret();
-      Run run = cli("hygiene");
+      CliRun run = cli("hygiene");
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.out()).contains("1 managed secret(s) checked", "Nothing to do.");
     }
@@ -304,7 +295,7 @@ class KeyrotatorCliIT {
     void dryRunReportsAStuckRotationAndChangesNothing() throws Exception {
       rotatedSecret();
       String stuck = aws.startRotation(SECRET);
-      Run run = cli("hygiene", "--dry-run", "-o", "json");
+      CliRun run = cli("hygiene", "--dry-run", "-o", "json");
       // The pending version is seconds old: not stuck yet, so nothing to report.
       assertThat(run.exitCode()).isZero();
       Map<String, Object> report = JSON.std.mapFrom(run.out());
@@ -336,7 +327,7 @@ class KeyrotatorCliIT {
 
     @Test
     void aBadOptionIsAUsageError() {
-      Run run = cli("credentials", "--secret-id", SECRET, "--ttl-minutes", "0");
+      CliRun run = cli("credentials", "--secret-id", SECRET, "--ttl-minutes", "0");
       assertThat(run.exitCode()).isEqualTo(2);
       assertThat(cli("rotate").exitCode()).isEqualTo(2);
     }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
@@ -34,7 +33,6 @@ import software.amazon.awscdk.services.events.targets.SnsTopic;
 import software.amazon.awscdk.services.events.targets.SnsTopicProps;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -257,27 +255,14 @@ public final class HygieneFunction extends Construct {
     super(scope, id);
     Stack stack = Stack.of(this);
 
-    LogGroup logGroup =
-        LogGroup.Builder.create(this, "Logs")
-            .retention(props.logRetention())
-            .removalPolicy(RemovalPolicy.RETAIN)
-            .build();
-
-    Role.Builder roleBuilder =
-        Role.Builder.create(this, "Role")
-            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-            .description(
-                "keyrotator hygiene function: retires previous keys of managed users, audits the"
-                    + " account read-only");
-    props.roleName().ifPresent(roleBuilder::roleName);
-    role = roleBuilder.build();
-
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("WriteOwnLogs")
-            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-            .resources(List.of(logGroup.getLogGroupArn()))
-            .build());
+    LogGroup logGroup = FunctionExecution.logGroup(this, props.logRetention());
+    role =
+        FunctionExecution.role(
+            this,
+            "keyrotator hygiene function: retires previous keys of managed users, audits the"
+                + " account read-only",
+            props.roleName(),
+            logGroup);
     // ListSecrets has no resource type: it cannot be narrowed. It returns names and metadata,
     // never values; the function keeps only the managed secrets it finds.
     role.addToPrincipalPolicy(
@@ -488,19 +473,12 @@ public final class HygieneFunction extends Construct {
     if (!keysGranted.add(key.getNode().getPath())) {
       return;
     }
-    Stack stack = Stack.of(this);
     role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("DecryptSecretsOnlyViaSecretsManager" + keysGranted.size())
-            .actions(List.of("kms:Decrypt"))
-            .resources(List.of(key.getKeyArn()))
-            .conditions(
-                Map.of(
-                    "StringEquals",
-                    Map.of(
-                        "kms:ViaService",
-                        "secretsmanager." + stack.getRegion() + "." + stack.getUrlSuffix())))
-            .build());
+        FunctionExecution.keyViaSecretsManager(
+            this,
+            "DecryptSecretsOnlyViaSecretsManager" + keysGranted.size(),
+            List.of("kms:Decrypt"),
+            key));
   }
 
   /** The execution role. */

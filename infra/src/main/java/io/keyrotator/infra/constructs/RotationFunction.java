@@ -16,12 +16,10 @@ import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
@@ -189,26 +187,13 @@ public final class RotationFunction extends Construct {
                             + " s limit")
                     : List.of());
 
-    LogGroup logGroup =
-        LogGroup.Builder.create(this, "Logs")
-            .retention(props.logRetention())
-            .removalPolicy(RemovalPolicy.RETAIN)
-            .build();
-
-    Role.Builder roleBuilder =
-        Role.Builder.create(this, "Role")
-            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-            .description("keyrotator rotation function: rotates access keys of managed users only");
-    props.roleName().ifPresent(roleBuilder::roleName);
-    role = roleBuilder.build();
-
-    // Logs: the function's own log group only (no AWSLambdaBasicExecutionRole with its "*").
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("WriteOwnLogs")
-            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-            .resources(List.of(logGroup.getLogGroupArn()))
-            .build());
+    LogGroup logGroup = FunctionExecution.logGroup(this, props.logRetention());
+    role =
+        FunctionExecution.role(
+            this,
+            "keyrotator rotation function: rotates access keys of managed users only",
+            props.roleName(),
+            logGroup);
 
     List<String> userArns =
         managedUserArns(stack, props.manageUsersUnderPath(), props.existingUsers());
@@ -367,19 +352,12 @@ public final class RotationFunction extends Construct {
     if (!keysGranted.add(key.getNode().getPath())) {
       return;
     }
-    Stack stack = Stack.of(this);
     role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("UseSecretsKeyOnlyViaSecretsManager" + keysGranted.size())
-            .actions(List.of("kms:Decrypt", "kms:GenerateDataKey"))
-            .resources(List.of(key.getKeyArn()))
-            .conditions(
-                Map.of(
-                    "StringEquals",
-                    Map.of(
-                        "kms:ViaService",
-                        "secretsmanager." + stack.getRegion() + "." + stack.getUrlSuffix())))
-            .build());
+        FunctionExecution.keyViaSecretsManager(
+            this,
+            "UseSecretsKeyOnlyViaSecretsManager" + keysGranted.size(),
+            List.of("kms:Decrypt", "kms:GenerateDataKey"),
+            key));
   }
 
   /** The execution role. */
