@@ -28,8 +28,10 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>{@link FindingType#ROOT_ACCESS_KEY}: the root row has an access key, active or not.
- *   <li>{@link FindingType#OLD_ACCESS_KEY}: an active key older than the maximum age on a user no
- *       managed secret names (keyrotator rotates its own users' keys).
+ *   <li>{@link FindingType#OLD_ACCESS_KEY}: an active key older than the maximum age, on every
+ *       user. A secret's tag (which anyone with secretsmanager:TagResource can write) never
+ *       exempts a user: on a user a managed secret names, an old key means its rotation is not
+ *       working, and the finding says so.
  *   <li>{@link FindingType#UNUSED_CREDENTIAL}: an enabled password or active key last used longer
  *       ago than the threshold, or never used and created (set) longer ago than the threshold.
  *   <li>{@link FindingType#CONSOLE_WITHOUT_MFA}: a password-enabled user with no active MFA.
@@ -74,9 +76,7 @@ public final class AccountAudit {
           continue;
         }
         users++;
-        if (!managed.contains(row.user().toLowerCase(Locale.ROOT))) {
-          oldKeys(row, now, findings);
-        }
+        oldKeys(row, now, managed.contains(row.user().toLowerCase(Locale.ROOT)), findings);
         unused(row, now, findings);
         consoleWithoutMfa(row, findings);
       } catch (RuntimeException e) {
@@ -107,7 +107,7 @@ public final class AccountAudit {
     }
   }
 
-  private void oldKeys(Row row, Instant now, List<AuditFinding> findings) {
+  private void oldKeys(Row row, Instant now, boolean managed, List<AuditFinding> findings) {
     for (KeySlot key : row.accessKeys()) {
       if (!key.active() || key.lastRotated().isEmpty()) {
         continue;
@@ -121,7 +121,9 @@ public final class AccountAudit {
                 row.user(),
                 "access key " + key.slot(),
                 "access key " + key.slot() + " is " + age + " days old (created " + created
-                    + ", maximum " + settings.maxKeyAge().toDays() + "), " + lastUsedText(key, now),
+                    + ", maximum " + settings.maxKeyAge().toDays() + "), " + lastUsedText(key, now)
+                    + (managed ? "; a keyrotator secret names this user, so its rotation is not"
+                        + " working: run `keyrotator doctor`" : ""),
                 Optional.of(age),
                 key.lastUsed()));
       }

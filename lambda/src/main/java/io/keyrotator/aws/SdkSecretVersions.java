@@ -4,9 +4,9 @@ import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.SecretNotFoundException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.RotationRulesType;
 import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /**
  * {@link SecretVersions} on the AWS SDK's Secrets Manager client. Values are always read by stage
@@ -46,7 +47,12 @@ public final class SdkSecretVersions implements SecretVersions {
         secret.versionIdsToStages(),
         Optional.ofNullable(secret.rotationRules()).flatMap(SdkSecretVersions::schedule),
         Optional.ofNullable(secret.lastRotatedDate()),
-        Optional.ofNullable(secret.nextRotationDate()));
+        Optional.ofNullable(secret.nextRotationDate()),
+        secret.hasTags()
+            ? secret.tags().stream()
+                .filter(t -> t.key() != null && t.value() != null)
+                .collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b))
+            : Map.of());
   }
 
   private static Optional<String> schedule(RotationRulesType rules) {
@@ -60,34 +66,29 @@ public final class SdkSecretVersions implements SecretVersions {
   }
 
   @Override
-  public List<String> listManagedSecrets() {
+  public List<TaggedSecret> taggedSecrets() {
+    // The tags come back in each list entry: one paginated call however many secrets there are.
     return secretsManager
         .listSecretsPaginator(
             r -> r.filters(f -> f.key(FilterNameStringType.TAG_KEY).values(USER_TAG)))
         .stream()
         .flatMap(page -> page.secretList().stream())
-        .map(SecretListEntry::arn)
+        .flatMap(entry -> userTag(entry).map(user -> new TaggedSecret(entry.arn(), entry.name(), user)).stream())
         .toList();
   }
 
-  @Override
-  public Set<String> managedUsers() {
-    // The tags come back in each list entry: one paginated call however many secrets there are.
-    Set<String> users = new TreeSet<>();
-    secretsManager
-        .listSecretsPaginator(
-            r -> r.filters(f -> f.key(FilterNameStringType.TAG_KEY).values(USER_TAG)))
-        .stream()
-        .flatMap(page -> page.secretList().stream())
-        .flatMap(entry -> entry.hasTags() ? entry.tags().stream() : Stream.empty())
+  private static Optional<String> userTag(SecretListEntry entry) {
+    return (entry.hasTags() ? entry.tags().stream() : Stream.<Tag>empty())
         .filter(tag -> USER_TAG.equals(tag.key()) && tag.value() != null && !tag.value().isBlank())
-        .forEach(tag -> users.add(tag.value().trim()));
-    return users;
+        .map(tag -> tag.value().trim())
+        .findFirst();
   }
 
   @Override
   public List<Version> versions(String secretId) {
-    return secretsManager.listSecretVersionIdsPaginator(r -> r.secretId(secretId)).stream()
+    return secretsManager
+        .listSecretVersionIdsPaginator(r -> r.secretId(secretId).includeDeprecated(true))
+        .stream()
         .flatMap(page -> page.versions().stream())
         .map(v -> new Version(v.versionId(), v.versionStages(), Optional.ofNullable(v.createdDate())))
         .toList();
@@ -100,6 +101,17 @@ public final class SdkSecretVersions implements SecretVersions {
           secretsManager.getSecretValue(
               r -> r.secretId(secretId).versionId(versionId.orElse(null)).versionStage(stage));
       return Optional.of(response.secretString() == null ? "" : response.secretString());
+    } catch (ResourceNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Optional<String> versionValue(String secretId, String versionId) {
+    try {
+      GetSecretValueResponse response =
+          secretsManager.getSecretValue(r -> r.secretId(secretId).versionId(versionId));
+      return Optional.ofNullable(response.secretString());
     } catch (ResourceNotFoundException e) {
       return Optional.empty();
     }
@@ -129,5 +141,15 @@ public final class SdkSecretVersions implements SecretVersions {
   public void removeStage(String secretId, String stage, String fromVersion) {
     secretsManager.updateSecretVersionStage(
         r -> r.secretId(secretId).versionStage(stage).removeFromVersionId(fromVersion));
+  }
+
+  @Override
+  public void tagSecret(String secretId, String key, String value) {
+    secretsManager.tagResource(r -> r.secretId(secretId).tags(t -> t.key(key).value(value)));
+  }
+
+  @Override
+  public void untagSecret(String secretId, String key) {
+    secretsManager.untagResource(r -> r.secretId(secretId).tagKeys(key));
   }
 }

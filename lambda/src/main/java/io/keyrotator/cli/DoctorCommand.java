@@ -54,10 +54,11 @@ final class DoctorCommand implements Callable<Integer> {
       List<Repair> repairs = SecretInspector.repairs(statuses);
       List<String> applied = new ArrayList<>();
       if (fix && !repairs.isEmpty() && confirmed(out, repairs)) {
-        Repairs repairer = new Repairs(clients.secretVersions(), clients.iamKeys());
+        Repairs repairer = new Repairs(clients.secretVersions(), clients.iamKeys(),
+            Inspection.inspector(clients, settings, stuckAfter, Clock.systemUTC()));
         for (Repair repair : repairs) {
-          repairer.apply(repair);
-          applied.add(repair.describe());
+          applied.add(repairer.apply(repair) ? repair.describe()
+              : repair.describe() + " (skipped: the state changed since the inspection)");
         }
         statuses = Inspection.inspect(clients, settings, secretIds, stuckAfter, Clock.systemUTC());
       }

@@ -20,10 +20,14 @@ import java.util.Optional;
 final class Inspection {
   private Inspection() {}
 
+  static SecretInspector inspector(AwsClients clients, Settings settings, Duration stuckAfter, Clock clock) {
+    return new SecretInspector(clients.secretVersions(), clients.iamKeys(),
+        new ManagedScope(settings.managedPathPrefix(), settings.managedUsers()), clock, stuckAfter);
+  }
+
   static List<SecretStatus> inspect(AwsClients clients, Settings settings, List<String> secretIds,
       Duration stuckAfter, Clock clock) {
-    SecretInspector inspector = new SecretInspector(clients.secretVersions(), clients.iamKeys(),
-        new ManagedScope(settings.managedPathPrefix(), settings.managedTag()), clock, stuckAfter);
+    SecretInspector inspector = inspector(clients, settings, stuckAfter, clock);
     if (secretIds == null || secretIds.isEmpty()) {
       return inspector.inspectAll();
     }

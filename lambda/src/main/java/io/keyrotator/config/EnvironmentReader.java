@@ -1,18 +1,21 @@
 package io.keyrotator.config;
 
-import io.keyrotator.config.Settings.ManagedTag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Reads typed values from environment variables with defaults and ranges. Collects every problem
  * before failing, so that one deploy shows all bad variables at once.
  */
 final class EnvironmentReader {
+  private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
 
   private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
@@ -29,26 +32,48 @@ final class EnvironmentReader {
     return raw(name).filter(v -> !v.isEmpty()).orElse(fallback);
   }
 
+  /**
+   * An IAM path prefix such as {@code /keyrotator/}. A prefix that every user matches ({@code /},
+   * or any spelling of it) is refused: it would be no scope at all.
+   */
   String pathPrefix(String name, String fallback) {
     String value = raw(name).orElse(fallback);
-    if (!value.isEmpty() && !(value.startsWith("/") && value.endsWith("/"))) {
-      problems.add(
-          name + "=\"" + value + "\": an IAM path prefix starts and ends with \"/\", e.g. /keyrotator/");
+    if (value.isEmpty()) {
+      return value;
+    }
+    if (!(value.startsWith("/") && value.endsWith("/")) || value.contains("*") || value.contains("?")
+        || value.contains(" ")) {
+      problems.add(name + "=\"" + value + "\": an IAM path prefix starts and ends with \"/\" and has no"
+          + " wildcards or spaces, e.g. /keyrotator/");
+    } else if (value.replace("/", "").isEmpty()) {
+      problems.add(name + "=\"" + value + "\" matches every IAM user: that is no scope at all. Use a"
+          + " narrower path such as /keyrotator/, or list the users in KEYROTATOR_MANAGED_USERS.");
     }
     return value;
   }
 
-  Optional<ManagedTag> tag(String name, String fallback) {
-    String value = raw(name).orElse(fallback);
-    if (value.isEmpty()) {
-      return Optional.empty();
+  /** Comma-separated IAM user names, lower-cased; wildcards and invalid names are refused. */
+  Set<String> userNames(String name) {
+    Set<String> names = new TreeSet<>();
+    for (String each : raw(name).orElse("").split(",")) {
+      String user = each.trim();
+      if (user.isEmpty()) {
+        continue;
+      }
+      if (!USER_NAME.matcher(user).matches()) {
+        problems.add(name + ": \"" + user + "\" is not an IAM user name (letters, digits and +=,.@_-,"
+            + " at most 64; no wildcards)");
+      } else if (!names.add(user.toLowerCase(Locale.ROOT))) {
+        problems.add(name + ": \"" + user + "\" is listed twice (IAM user names are unique regardless"
+            + " of case)");
+      }
     }
-    int eq = value.indexOf('=');
-    if (eq <= 0 || eq == value.length() - 1) {
-      problems.add(name + "=\"" + value + "\": expected key=value, e.g. keyrotator:managed=true");
-      return Optional.empty();
-    }
-    return Optional.of(new ManagedTag(value.substring(0, eq), value.substring(eq + 1)));
+    return names;
+  }
+
+  /** Refuses a variable that is no longer supported when it is set to anything. */
+  void retired(String name, String why) {
+    raw(name).filter(v -> !v.isEmpty()).ifPresent(v -> problems.add(name + " is no longer supported: " + why));
   }
 
   <T> T choice(String name, T fallback, Function<String, T> parser) {

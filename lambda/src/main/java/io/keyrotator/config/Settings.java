@@ -5,7 +5,7 @@ import io.keyrotator.rotation.PreviousKeyPolicy;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the rotation function can be configured with, read once from environment variables.
@@ -15,7 +15,8 @@ import java.util.Optional;
  *
  * @param region the Region of the Secrets Manager and STS endpoints ({@code AWS_REGION})
  * @param managedPathPrefix IAM path prefix of users this function may rotate; empty disables the rule
- * @param managedTag user tag ({@code key=value}) that opts a user in; empty disables the rule
+ * @param managedUsers exact IAM user names this function may rotate, in lower case (IAM names are
+ *     unique regardless of case); empty disables the rule
  * @param previousKeyPolicy what finishSecret does with the key that was current before
  * @param keyLimitPolicy when createSecret may delete the previous key to stay within 2 keys
  * @param idleBeforeRemoval how long an active previous key must be unused before the limit policy
@@ -32,7 +33,7 @@ import java.util.Optional;
 public record Settings(
     String region,
     String managedPathPrefix,
-    Optional<ManagedTag> managedTag,
+    Set<String> managedUsers,
     PreviousKeyPolicy previousKeyPolicy,
     KeyLimitPolicy keyLimitPolicy,
     Duration idleBeforeRemoval,
@@ -43,17 +44,14 @@ public record Settings(
     Duration apiCallTimeout,
     String retryMode) {
 
-  /** A user tag that opts a user into rotation. */
-  public record ManagedTag(String key, String value) {
-    @Override
-    public String toString() {
-      return key + "=" + value;
-    }
-  }
-
   public static final String REGION = "AWS_REGION";
   public static final String MANAGED_PATH_PREFIX = "KEYROTATOR_MANAGED_PATH_PREFIX";
-  public static final String MANAGED_TAG = "KEYROTATOR_MANAGED_TAG";
+  public static final String MANAGED_USERS = "KEYROTATOR_MANAGED_USERS";
+  /**
+   * Read only to refuse it: keyrotator 1 let a user tag widen the scope, and a tag anyone with
+   * {@code iam:TagUser} can write must not decide which users keyrotator manages.
+   */
+  public static final String RETIRED_MANAGED_TAG = "KEYROTATOR_MANAGED_TAG";
   public static final String PREVIOUS_KEY_POLICY = "KEYROTATOR_PREVIOUS_KEY_POLICY";
   public static final String KEY_LIMIT_POLICY = "KEYROTATOR_KEY_LIMIT_POLICY";
   public static final String IDLE_DAYS = "KEYROTATOR_IDLE_DAYS";
@@ -80,7 +78,7 @@ public record Settings(
         new Settings(
             reader.text(REGION, "us-east-1"),
             reader.pathPrefix(MANAGED_PATH_PREFIX, "/keyrotator/"),
-            reader.tag(MANAGED_TAG, "keyrotator:managed=true"),
+            reader.userNames(MANAGED_USERS),
             reader.choice(PREVIOUS_KEY_POLICY, PreviousKeyPolicy.KEEP, PreviousKeyPolicy::parse),
             reader.choice(KEY_LIMIT_POLICY, KeyLimitPolicy.IDLE, KeyLimitPolicy::parse),
             Duration.ofDays(reader.number(IDLE_DAYS, 7, 0, 3650)),
@@ -90,20 +88,16 @@ public record Settings(
             Duration.ofMillis(reader.number(PROPAGATION_INTERVAL_MILLIS, 1000, 10, 60_000)),
             Duration.ofSeconds(reader.number(API_CALL_TIMEOUT_SECONDS, 30, 1, 300)),
             reader.choice(RETRY_MODE, "adaptive", Settings::retryMode));
-    if (settings.managedPathPrefix.equals("/") && settings.managedTag.isEmpty()) {
-      // "/" alone matches every user; with no tag rule that is no scope at all.
-      reader.problem(
-          MANAGED_PATH_PREFIX
-              + " is \"/\" and "
-              + MANAGED_TAG
-              + " is empty: that would let the function rotate every user in the account."
-              + " Set a narrower path prefix or a tag.");
-    }
-    if (settings.managedPathPrefix.isEmpty() && settings.managedTag.isEmpty()) {
+    reader.retired(
+        RETIRED_MANAGED_TAG,
+        "a user tag anyone with iam:TagUser can write no longer widens what keyrotator manages."
+            + " List the users in " + MANAGED_USERS + " (comma-separated) or create them under "
+            + MANAGED_PATH_PREFIX + ", and remove " + RETIRED_MANAGED_TAG);
+    if (settings.managedPathPrefix.isEmpty() && settings.managedUsers.isEmpty()) {
       reader.problem(
           MANAGED_PATH_PREFIX
               + " and "
-              + MANAGED_TAG
+              + MANAGED_USERS
               + " are both empty: set at least one so the function knows which users it manages.");
     }
     reader.failOnProblems();

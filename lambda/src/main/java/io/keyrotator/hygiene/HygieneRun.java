@@ -26,7 +26,7 @@ import java.util.Set;
 public final class HygieneRun {
   /** Findings the hygiene job reports; the rest are for doctor and status. */
   private static final Set<Finding.Type> REPORTED = Set.of(
-      Finding.Type.STUCK_ROTATION, Finding.Type.ORPHAN_KEY, Finding.Type.UNOWNED_KEY,
+      Finding.Type.STUCK_ROTATION, Finding.Type.ORPHAN_KEY, Finding.Type.UNOWNED_KEY, Finding.Type.BINDING_CONFLICT,
       Finding.Type.CURRENT_KEY_MISSING, Finding.Type.CURRENT_KEY_INACTIVE, Finding.Type.USER_MISSING,
       Finding.Type.USER_OUT_OF_SCOPE, Finding.Type.INVALID_VALUE, Finding.Type.ROTATION_DISABLED);
 
@@ -88,8 +88,8 @@ public final class HygieneRun {
     try {
       new PreviousKeyRetirement(secretReads, iamReads, scope, settings, deleteUnprovenKeys, clock)
           .retire(secretId, report);
-      inspect(new SecretInspector(secretReads, iamReads, scope, clock, settings.stuckAfter()),
-          new Repairs(secretReads, iamReads), secretId, report);
+      SecretInspector inspector = new SecretInspector(secretReads, iamReads, scope, clock, settings.stuckAfter());
+      inspect(inspector, new Repairs(secretReads, iamReads, inspector), secretId, report);
       report.checked();
     } catch (RuntimeException e) {
       report.skipped(new HygieneReport.Skipped(secretId, e.getClass().getSimpleName() + ": " + e.getMessage()));
@@ -103,8 +103,8 @@ public final class HygieneRun {
         continue;
       }
       if (finding.repair().isPresent() && settings.repair()) {
-        if (!settings.dryRun()) {
-          repairs.apply(finding.repair().get());
+        if (!settings.dryRun() && !repairs.apply(finding.repair().get())) {
+          continue; // the state changed since the inspection: the next run looks again
         }
         report.action(new HygieneReport.Action(HygieneReport.REPAIRED, status.secretName(),
             status.user().orElse("-"), null, finding.repair().get().describe(), !settings.dryRun()));

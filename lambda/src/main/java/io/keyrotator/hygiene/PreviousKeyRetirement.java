@@ -11,6 +11,8 @@ import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyUsage;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.ownership.KeyOwnership;
+import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.rotation.ManagedKeySecret;
 import io.keyrotator.rotation.ManagedScope;
 import java.time.Clock;
@@ -43,6 +45,7 @@ public final class PreviousKeyRetirement {
   private final HygieneSettings settings;
   private final boolean deleteUnprovenKeys;
   private final Clock clock;
+  private final KeyOwnership ownership;
 
   public PreviousKeyRetirement(SecretVersions secrets, IamKeys iam, ManagedScope scope,
       HygieneSettings settings, boolean deleteUnprovenKeys, Clock clock) {
@@ -52,9 +55,15 @@ public final class PreviousKeyRetirement {
     this.settings = settings;
     this.deleteUnprovenKeys = deleteUnprovenKeys;
     this.clock = clock;
+    this.ownership = new KeyOwnership(secrets, iam);
   }
 
-  /** Retires the secret's previous key as far as its timers allow; records what it did. */
+  /**
+   * Retires the secret's previous key as far as its timers allow; records what it did. Acts only
+   * on a key that keyrotator provably created for this secret (or, when allowed, that the operator
+   * imported into it), while the binding between the secret and its user holds and no other secret
+   * names the user; otherwise it reports why it left the key alone.
+   */
   public void retire(String secretId, HygieneReport report) {
     SecretDescription secret = secrets.describe(secretId);
     Optional<String> currentJson = secrets.value(secret.arn(), Optional.empty(), CURRENT);
@@ -62,28 +71,47 @@ public final class PreviousKeyRetirement {
       return; // nothing replaced yet
     }
     ManagedKeySecret current = ManagedKeySecret.parse(currentJson.get(), "AWSCURRENT of " + secret.name());
-    Optional<ManagedKeySecret> previous = secrets.value(secret.arn(), Optional.empty(), PREVIOUS)
-        .map(v -> ManagedKeySecret.parse(v, "AWSPREVIOUS of " + secret.name()))
-        .filter(p -> p.userName().equals(current.userName()))
-        .filter(p -> p.accessKeyId().isPresent() && !p.accessKeyId().equals(current.accessKeyId()));
-    if (previous.isEmpty()) {
-      return;
-    }
     Optional<IamUser> user = iam.findUser(current.userName()).filter(scope::covers);
     if (user.isEmpty()) {
       return; // the inspection reports a missing or out-of-scope user; nothing here may change it
     }
+    KeyOwnership.SecretRecords records = ownership.read(secret, Optional.of(current));
+    Optional<ManagedKeySecret> previous = records.previous()
+        .filter(p -> p.names(user.get()))
+        .filter(p -> p.accessKeyId().isPresent() && !p.accessKeyId().equals(current.accessKeyId()));
+    if (previous.isEmpty()) {
+      return;
+    }
     String keyId = previous.get().accessKeyId().orElseThrow();
-    Optional<AccessKey> key = iam.listKeys(user.get().name()).stream().filter(k -> k.id().equals(keyId)).findFirst();
+    Optional<KeyOwnership.OwnedKey> key = ownership.classify(records, user.get(), iam.listKeys(user.get().name()))
+        .stream().filter(k -> k.key().id().equals(keyId)).findFirst();
     if (key.isEmpty()) {
       clearDeactivationRecord(user.get(), keyId);
       return; // already retired
     }
+    if (key.get().role() != KeyOwnership.Role.PREVIOUS) {
+      return; // another version holds it too (e.g. copied into AWSCURRENT): never retired here
+    }
+    Optional<String> refusal = SecretBinding.conflict(secret, current, user.get(), records.previous())
+        .or(() -> SecretBinding.sharedWith(secret, user.get(), secrets.taggedSecrets()));
+    if (refusal.isPresent()) {
+      report.notice(new HygieneReport.Notice("PREVIOUS_KEY_LEFT_ALONE", secret.name(),
+          "previous key " + KeyIds.shorten(keyId) + " of user " + user.get().name() + " was left as it is: "
+              + refusal.get()));
+      return;
+    }
+    if (!key.get().provenOurs() && !deleteUnprovenKeys) {
+      report.notice(new HygieneReport.Notice("PREVIOUS_KEY_NOT_OURS", secret.name(),
+          "previous key " + KeyIds.shorten(keyId) + " of user " + user.get().name() + " was imported by hand,"
+              + " not created by keyrotator: keyrotator neither deactivates nor deletes it. Retire it"
+              + " yourself once its consumers use the current key, or set KEYROTATOR_DELETE_UNPROVEN_KEYS=true."));
+      return;
+    }
     Instant rotatedAt = rotationTime(secret);
-    if (key.get().active()) {
-      retireActive(secret, user.get(), key.get(), rotatedAt, report);
+    if (key.get().key().active()) {
+      retireActive(secret, user.get(), key.get().key(), rotatedAt, report);
     } else {
-      retireInactive(secret, user.get(), key.get(), previous.get(), report);
+      retireInactive(secret, user.get(), key.get().key(), rotatedAt, report);
     }
   }
 
@@ -123,25 +151,26 @@ public final class PreviousKeyRetirement {
     }
   }
 
-  private void retireInactive(SecretDescription secret, IamUser user, AccessKey key, ManagedKeySecret previous,
+  /*
+   * The deactivation record is a user tag, which anyone with iam:TagUser can write: it may only
+   * delay a deletion, never bring it forward. The key is deleted no earlier than deleteAfter after
+   * the latest of: the record, the end of the grace period after the rotation, and the key's last
+   * use as IAM reports it.
+   */
+  private void retireInactive(SecretDescription secret, IamUser user, AccessKey key, Instant rotatedAt,
       HygieneReport report) {
     Instant now = clock.instant();
-    Optional<Instant> since = deactivationRecord(user, key.id());
-    if (since.isEmpty()) {
+    Optional<Instant> recorded = deactivationRecord(user, key.id());
+    if (recorded.isEmpty()) {
       // Deactivated by finishSecret or by hand: the clock starts now.
       if (!settings.dryRun()) {
         iam.tagUser(user.name(), DEACTIVATED_TAG, key.id() + " " + now.getEpochSecond());
       }
       return;
     }
-    if (now.isBefore(since.get().plus(settings.deleteAfter()))) {
-      return;
-    }
-    if (!previous.provesCreationOf(key) && !deleteUnprovenKeys) {
-      report.notice(new HygieneReport.Notice("PREVIOUS_KEY_NOT_OURS", secret.name(),
-          "previous key " + KeyIds.shorten(key.id()) + " of user " + user.name() + " has been inactive since "
-              + since.get() + " but was imported by hand, not created by keyrotator: delete it yourself when"
-              + " sure, or set KEYROTATOR_DELETE_UNPROVEN_KEYS=true."));
+    Instant since = latest(recorded.get(), rotatedAt.plus(settings.grace()),
+        iam.lastUsed(key.id()).lastUsed().orElse(Instant.EPOCH));
+    if (now.isBefore(since.plus(settings.deleteAfter()))) {
       return;
     }
     if (!settings.dryRun()) {
@@ -149,8 +178,16 @@ public final class PreviousKeyRetirement {
       iam.untagUser(user.name(), DEACTIVATED_TAG);
     }
     report.action(new HygieneReport.Action(HygieneReport.DELETED, secret.name(), user.name(), key.id(),
-        "inactive since " + since.get() + ", longer than " + settings.deleteAfter().toDays() + " days",
+        "inactive since " + since + ", longer than " + settings.deleteAfter().toDays() + " days",
         !settings.dryRun()));
+  }
+
+  private static Instant latest(Instant... instants) {
+    Instant latest = Instant.EPOCH;
+    for (Instant each : instants) {
+      latest = each.isAfter(latest) ? each : latest;
+    }
+    return latest;
   }
 
   private void clearDeactivationRecord(IamUser user, String keyId) {

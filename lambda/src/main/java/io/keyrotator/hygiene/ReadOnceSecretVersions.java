@@ -4,7 +4,6 @@ import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Remembers what one secret's pass has read, so that the retirement step and the inspection that
@@ -35,13 +34,25 @@ final class ReadOnceSecretVersions implements SecretVersions {
   }
 
   @Override
-  public List<String> listManagedSecrets() {
-    return delegate.listManagedSecrets();
+  public List<TaggedSecret> taggedSecrets() {
+    return reads.once(List.of("tagged"), delegate::taggedSecrets);
   }
 
   @Override
-  public Set<String> managedUsers() {
-    return delegate.managedUsers();
+  public Optional<String> versionValue(String secretId, String versionId) {
+    return reads.once(List.of("version", secretId, versionId), () -> delegate.versionValue(secretId, versionId));
+  }
+
+  @Override
+  public void tagSecret(String secretId, String key, String value) {
+    reads.forget();
+    delegate.tagSecret(secretId, key, value);
+  }
+
+  @Override
+  public void untagSecret(String secretId, String key) {
+    reads.forget();
+    delegate.untagSecret(secretId, key);
   }
 
   @Override

@@ -15,7 +15,7 @@ public record Finding(Type type, String message, Optional<Repair> repair) {
   public enum Type {
     /** AWSPENDING sits on a version that is not current, longer than a rotation can take. */
     STUCK_ROTATION,
-    /** A key keyrotator created that no secret version holds any more, never used. */
+    /** A key keyrotator provably created that no labelled version holds (dropped or interrupted attempt). */
     ORPHAN_KEY,
     /** A key on a managed user that no version of the secret holds and keyrotator did not create. */
     UNOWNED_KEY,
@@ -25,6 +25,8 @@ public record Finding(Type type, String message, Optional<Repair> repair) {
     CURRENT_KEY_INACTIVE,
     /** The user the secret names does not exist. */
     USER_MISSING,
+    /** The secret and the user do not belong together (another secret, another user, re-created user). */
+    BINDING_CONFLICT,
     /** The user the secret names is outside the managed scope. */
     USER_OUT_OF_SCOPE,
     /** The secret has no usable AWSCURRENT value. */

@@ -2,10 +2,16 @@ package io.keyrotator.inspection;
 
 import io.keyrotator.observability.KeyIds;
 
-/** A change that fixes a finding without touching anything that works. */
+/**
+ * A change that fixes a finding without touching anything that works. {@link Repairs} inspects the
+ * secret again right before applying one and applies it only if the same repair is still offered.
+ */
 public sealed interface Repair {
   /** What the repair does, for confirmation prompts and reports. */
   String describe();
+
+  /** The secret whose inspection offered the repair. */
+  String secretArn();
 
   /** Removes the AWSPENDING label from an abandoned version, so the next rotation can start. */
   record RemovePendingLabel(String secretArn, String secretName, String versionId) implements Repair {
@@ -15,11 +21,19 @@ public sealed interface Repair {
     }
   }
 
-  /** Deletes a key keyrotator created whose secret no live version holds and that was never used. */
-  record DeleteOrphanKey(String userName, String accessKeyId) implements Repair {
+  /** Deactivates a never-used key keyrotator provably created and holds in no labelled version. */
+  record DeactivateOrphanKey(String secretArn, String userName, String accessKeyId) implements Repair {
     @Override
     public String describe() {
-      return "delete never-used orphan key " + KeyIds.shorten(accessKeyId) + " of user " + userName;
+      return "deactivate never-used orphan key " + KeyIds.shorten(accessKeyId) + " of user " + userName;
+    }
+  }
+
+  /** Deletes an inactive key keyrotator provably created and holds in no labelled version. */
+  record DeleteOrphanKey(String secretArn, String userName, String accessKeyId) implements Repair {
+    @Override
+    public String describe() {
+      return "delete inactive orphan key " + KeyIds.shorten(accessKeyId) + " of user " + userName;
     }
   }
 }

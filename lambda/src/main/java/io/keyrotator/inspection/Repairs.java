@@ -1,25 +1,48 @@
 package io.keyrotator.inspection;
 
+import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 
-/** Carries out repairs: the one implementation behind {@code keyrotator doctor --fix} and hygiene. */
+/**
+ * Carries out repairs: the one implementation behind {@code keyrotator doctor --fix} and hygiene.
+ * Each repair is re-checked right before it is applied: the secret is inspected again and the
+ * repair is applied only if that fresh inspection still offers it, so a record that went stale
+ * between the inspection and the repair is never acted on.
+ */
 public final class Repairs {
   private final SecretVersions secrets;
   private final IamKeys iam;
+  private final SecretInspector inspector;
 
-  public Repairs(SecretVersions secrets, IamKeys iam) {
+  public Repairs(SecretVersions secrets, IamKeys iam, SecretInspector inspector) {
     this.secrets = secrets;
     this.iam = iam;
+    this.inspector = inspector;
   }
 
-  /** Applies the repair; safe to run twice. */
-  public void apply(Repair repair) {
+  /**
+   * Applies the repair if a fresh inspection still offers it; safe to run twice.
+   *
+   * @return whether it was applied (false: the state changed and the repair no longer fits)
+   */
+  public boolean apply(Repair repair) {
+    SecretStatus now = inspector.inspect(repair.secretArn());
+    if (!SecretInspector.repairs(java.util.List.of(now)).contains(repair)) {
+      return false;
+    }
     if (repair instanceof Repair.RemovePendingLabel r) {
+      SecretDescription secret = secrets.describe(r.secretArn());
+      AttemptRecord.fromTags(secret.tags())
+          .filter(a -> a.token().equals(r.versionId()))
+          .ifPresent(a -> secrets.untagSecret(r.secretArn(), AttemptRecord.TAG));
       secrets.removeStage(r.secretArn(), SecretDescription.PENDING, r.versionId());
+    } else if (repair instanceof Repair.DeactivateOrphanKey r) {
+      iam.deactivateKey(r.userName(), r.accessKeyId());
     } else if (repair instanceof Repair.DeleteOrphanKey r) {
       iam.deleteKey(r.userName(), r.accessKeyId());
     }
+    return true;
   }
 }

@@ -1,6 +1,5 @@
 package io.keyrotator.inspection;
 
-import java.util.HashSet;
 import static io.keyrotator.ports.SecretDescription.CURRENT;
 import static io.keyrotator.ports.SecretDescription.PENDING;
 import static io.keyrotator.ports.SecretDescription.PREVIOUS;
@@ -13,7 +12,9 @@ import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyUsage;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.InterruptedAttempts;
+import io.keyrotator.ownership.AttemptRecord;
+import io.keyrotator.ownership.KeyOwnership;
+import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.rotation.ManagedKeySecret;
 import io.keyrotator.rotation.ManagedScope;
 import io.keyrotator.rotation.RotationFailure;
@@ -36,6 +37,8 @@ public final class SecretInspector {
   private final ManagedScope scope;
   private final Clock clock;
   private final Duration stuckAfter;
+  private final KeyOwnership ownership;
+  private List<SecretVersions.TaggedSecret> taggedSecrets;
 
   /**
    * @param stuckAfter how old an AWSPENDING version must be before it counts as stuck rather than
@@ -48,6 +51,7 @@ public final class SecretInspector {
     this.scope = scope;
     this.clock = clock;
     this.stuckAfter = stuckAfter;
+    this.ownership = new KeyOwnership(secrets, iam);
   }
 
   /** Inspects every secret tagged {@value SecretVersions#USER_TAG}; one failure never stops the rest. */
@@ -86,33 +90,33 @@ public final class SecretInspector {
         .findFirst();
     boolean stuck = pendingVersion.map(this::isStuck).orElse(false);
     boolean inProgress = pendingVersion.isPresent() && !stuck;
-    pendingVersion.filter(v -> stuck).ifPresent(v -> findings.add(Finding.repairable(Type.STUCK_ROTATION,
-        "AWSPENDING has been on version " + v.id() + " of " + secret.name() + " since "
-            + v.created().map(Instant::toString).orElse("an unknown time")
-            + " without becoming current: the rotation failed or was abandoned, and every later"
-            + " rotation will fail with \"A previous rotation isn't complete\". Removing the label"
-            + " lets the next rotation start; the current key is not touched.",
-        new Repair.RemovePendingLabel(secret.arn(), secret.name(), v.id()))));
-
     Optional<ManagedKeySecret> current = read(secret, Optional.empty(), CURRENT, findings);
     if (current.isEmpty()) {
+      stuckFinding(secret, pendingVersion, stuck, List.of(), findings);
       return status(secret, Optional.empty(), Optional.empty(), Optional.empty(), inProgress, findings);
     }
     String userName = current.get().userName();
     Optional<IamUser> user = iam.findUser(userName);
     if (user.isEmpty()) {
+      stuckFinding(secret, pendingVersion, stuck, List.of(), findings);
       findings.add(Finding.reportOnly(Type.USER_MISSING,
           "IAM user " + userName + " named in " + secret.name() + " does not exist. Put the right"
               + " UserName in the secret, or delete the secret if the user is gone for good."));
       return status(secret, Optional.of(userName), Optional.empty(), Optional.empty(), inProgress, findings);
     }
-    if (!scope.covers(user.get())) {
+    boolean inScope = scope.covers(user.get());
+    if (!inScope) {
       findings.add(Finding.reportOnly(Type.USER_OUT_OF_SCOPE,
           "IAM user " + userName + " named in " + secret.name() + " is outside the users keyrotator"
-              + " manages (" + scope.describe() + "), so every rotation of it fails. Opt the user in,"
-              + " or remove rotation from the secret."));
-      return status(secret, Optional.of(userName), Optional.empty(), Optional.empty(), inProgress, findings);
+              + " manages (" + scope.describe() + "), so every rotation of it fails and keyrotator"
+              + " changes none of its keys. Add the user to the deployment's users, or remove"
+              + " rotation from the secret."));
     }
+    KeyOwnership.SecretRecords records = ownership.read(secret, current);
+    Optional<String> conflict = SecretBinding.conflict(secret, current.get(), user.get(), records.previous())
+        .or(() -> SecretBinding.sharedWith(secret, user.get(), taggedSecrets()));
+    conflict.ifPresent(c -> findings.add(Finding.reportOnly(Type.BINDING_CONFLICT, c)));
+    boolean mayRepair = inScope && conflict.isEmpty();
 
     List<AccessKey> keys = iam.listKeys(userName);
     Optional<KeyState> currentKey = current.get().accessKeyId().map(id -> state(id, keys));
@@ -124,61 +128,91 @@ public final class SecretInspector {
         Type.CURRENT_KEY_INACTIVE,
         "the key " + KeyIds.shorten(k.id()) + " in AWSCURRENT of " + secret.name() + " is inactive:"
             + " consumers reading the secret cannot use it. Reactivate it, or rotate now.")));
+    Optional<KeyState> previousKey = records.previous().filter(p -> p.names(user.get()))
+        .flatMap(ManagedKeySecret::accessKeyId).map(id -> state(id, keys));
 
-    Optional<ManagedKeySecret> previous = secret.versionWith(PREVIOUS).isPresent()
-        ? read(secret, Optional.empty(), PREVIOUS, new ArrayList<>()).filter(p -> p.userName().equals(userName))
-        : Optional.empty();
-    Optional<KeyState> previousKey = previous.flatMap(ManagedKeySecret::accessKeyId).map(id -> state(id, keys));
-
-    Optional<ManagedKeySecret> pending = pendingVersion
-        .flatMap(v -> read(secret, Optional.of(v.id()), PENDING, new ArrayList<>()))
-        .filter(p -> p.userName().equals(userName));
-    Set<String> held = new HashSet<>();
-    current.get().accessKeyId().ifPresent(held::add);
-    previous.flatMap(ManagedKeySecret::accessKeyId).ifPresent(held::add);
-    if (inProgress) {
-      pending.flatMap(ManagedKeySecret::accessKeyId).ifPresent(held::add);
+    List<KeyOwnership.OwnedKey> owned = ownership.classify(records, user.get(), keys);
+    Optional<AttemptRecord> attempt = AttemptRecord.fromTags(secret.tags());
+    List<Finding> keyFindings = new ArrayList<>();
+    for (KeyOwnership.OwnedKey key : owned) {
+      unheldKey(secret, user.get(), key, attempt, mayRepair).ifPresent(keyFindings::add);
     }
-    for (AccessKey key : keys) {
-      if (!held.contains(key.id())) {
-        findings.add(unheldKey(secret, user.get(), key, stuck ? pending : Optional.empty()));
-      }
+    stuckFinding(secret, pendingVersion, stuck && mayRepair, keyFindings, findings);
+    if (stuck && !mayRepair) {
+      pendingVersion.ifPresent(v -> findings.add(Finding.reportOnly(Type.STUCK_ROTATION,
+          "AWSPENDING has been on version " + v.id() + " of " + secret.name() + " without becoming current."
+              + " Not repaired while the problem above stands.")));
     }
+    findings.addAll(keyFindings);
     return status(secret, Optional.of(userName), currentKey, previousKey, inProgress, findings);
   }
 
-  private Finding unheldKey(SecretDescription secret, IamUser user, AccessKey key,
-      Optional<ManagedKeySecret> abandonedPending) {
-    KeyUsage usage = iam.lastUsed(key.id());
-    boolean fromAbandonedRotation = abandonedPending.filter(p -> p.provesCreationOf(key)).isPresent();
-    boolean ours = fromAbandonedRotation || InterruptedAttempts.inWindow(user, key);
+  private List<SecretVersions.TaggedSecret> taggedSecrets() {
+    if (taggedSecrets == null) {
+      taggedSecrets = secrets.taggedSecrets();
+    }
+    return taggedSecrets;
+  }
+
+  /**
+   * A stuck AWSPENDING label, with its repair unless a key of the stuck attempt still waits to be
+   * deleted: dropping the attempt clears its record, after which that key could not be proven ours.
+   */
+  private void stuckFinding(SecretDescription secret, Optional<SecretVersions.Version> pendingVersion,
+      boolean stuck, List<Finding> keyFindings, List<Finding> findings) {
+    if (!stuck || pendingVersion.isEmpty()) {
+      return;
+    }
+    SecretVersions.Version v = pendingVersion.get();
+    boolean keyStillWaits = keyFindings.stream().anyMatch(f -> f.type() == Type.ORPHAN_KEY
+        && !(f.repair().orElse(null) instanceof Repair.DeleteOrphanKey)
+        && f.message().contains("rotation attempt " + v.id()));
+    String message = "AWSPENDING has been on version " + v.id() + " of " + secret.name() + " since "
+        + v.created().map(Instant::toString).orElse("an unknown time")
+        + " without becoming current: the rotation failed or was abandoned, and every later"
+        + " rotation will fail with \"A previous rotation isn't complete\". Removing the label"
+        + " lets the next rotation start; the current key is not touched.";
+    findings.add(keyStillWaits
+        ? Finding.reportOnly(Type.STUCK_ROTATION, message + " First the attempt's own key must go (see"
+            + " below): run the repair again after that.")
+        : Finding.repairable(Type.STUCK_ROTATION, message,
+            new Repair.RemovePendingLabel(secret.arn(), secret.name(), v.id())));
+  }
+
+  private Optional<Finding> unheldKey(SecretDescription secret, IamUser user, KeyOwnership.OwnedKey owned,
+      Optional<AttemptRecord> attempt, boolean mayRepair) {
+    AccessKey key = owned.key();
     String name = KeyIds.shorten(key.id());
-    if (!ours) {
-      return Finding.reportOnly(Type.UNOWNED_KEY,
-          "user " + user.name() + " has key " + key.describe() + " that no version of " + secret.name()
-              + " holds and keyrotator did not create. Left alone: find its owner (last used: " + usage
-              + "); it blocks rotation when the user reaches 2 keys.");
+    switch (owned.role()) {
+      case CURRENT, PENDING, PREVIOUS:
+        return Optional.empty();
+      case FOREIGN:
+        return Optional.of(Finding.reportOnly(Type.UNOWNED_KEY,
+            "user " + user.name() + " has key " + key.describe() + " that no version of " + secret.name()
+                + " holds and keyrotator did not create. Left alone: find its owner (last used: "
+                + iam.lastUsed(key.id()) + "); it blocks rotation when the user reaches 2 keys."));
+      default:
+        break;
     }
-    String origin = fromAbandonedRotation
-        ? "it was created for an abandoned rotation and is held only by the stuck AWSPENDING version"
-        : "it was created by an interrupted rotation attempt and its secret was never stored";
-    boolean attemptMayStillRun = !fromAbandonedRotation && InterruptedAttempts.intentTime(user)
-        .map(t -> t.isAfter(clock.instant().minus(stuckAfter))).orElse(false);
-    if (attemptMayStillRun) {
-      return Finding.reportOnly(Type.ORPHAN_KEY,
-          "key " + name + " of user " + user.name() + " was created by a rotation attempt that started"
-              + " less than " + stuckAfter.toMinutes() + " minutes ago and may still be running. Left"
-              + " alone; look again later.");
+    String prefix = "key " + key.describe() + " of user " + user.name() + " was " + owned.origin();
+    KeyOwnership.Cleanup cleanup = KeyOwnership.cleanupOf(owned, attempt, clock.instant());
+    if (!mayRepair || cleanup == KeyOwnership.Cleanup.NONE) {
+      String why = !mayRepair ? " Not repaired while the problem above stands."
+          : key.active() ? " It has been used (" + owned.usage().map(Object::toString).orElse("unknown")
+              + "), so someone holds it: left alone; find that consumer before retiring it."
+          : " It is inactive; keyrotator deletes it from "
+              + attempt.map(a -> a.startedAt().plus(AttemptRecord.LONGEST_RUN).toString()).orElse("later")
+              + ", when no run that could still store it is alive.";
+      return Optional.of(Finding.reportOnly(Type.ORPHAN_KEY, prefix + "." + why));
     }
-    if (usage.lastUsed().isPresent()) {
-      return Finding.reportOnly(Type.ORPHAN_KEY,
-          "key " + name + " of user " + user.name() + ": " + origin + ", but it has been used (" + usage
-              + "), so someone holds it. Left alone: find the consumer before deleting it.");
+    if (cleanup == KeyOwnership.Cleanup.DEACTIVATE) {
+      return Optional.of(Finding.repairable(Type.ORPHAN_KEY, prefix + "; it was never used and nobody"
+              + " can hold its secret. Deactivating it is reversible; it is deleted on a later run.",
+          new Repair.DeactivateOrphanKey(secret.arn(), user.name(), key.id())));
     }
-    return Finding.repairable(Type.ORPHAN_KEY,
-        "key " + name + " of user " + user.name() + ": " + origin + "; it was never used and counts"
-            + " against the 2-key limit.",
-        new Repair.DeleteOrphanKey(user.name(), key.id()));
+    return Optional.of(Finding.repairable(Type.ORPHAN_KEY, prefix + "; it is inactive and counts against"
+            + " the 2-key limit.",
+        new Repair.DeleteOrphanKey(secret.arn(), user.name(), key.id())));
   }
 
   private boolean isStuck(SecretVersions.Version version) {

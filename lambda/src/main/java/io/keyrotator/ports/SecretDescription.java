@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param schedule the rotation schedule in words (e.g. "every 30 days", "cron(0 4 ? * MON *)")
  * @param lastRotated when Secrets Manager last rotated the secret
  * @param nextRotation when it will rotate it next
+ * @param tags the secret's tags (DescribeSecret returns them with no extra call)
  */
 public record SecretDescription(
     String arn,
@@ -23,12 +24,18 @@ public record SecretDescription(
     Map<String, List<String>> versionStages,
     Optional<String> schedule,
     Optional<Instant> lastRotated,
-    Optional<Instant> nextRotation) {
+    Optional<Instant> nextRotation,
+    Map<String, String> tags) {
 
-  /** A description with no schedule facts, for rotation steps and tests. */
+  /** A description with no schedule facts and no tags, for rotation steps and tests. */
   public SecretDescription(
       String arn, String name, boolean rotationEnabled, Map<String, List<String>> versionStages) {
-    this(arn, name, rotationEnabled, versionStages, Optional.empty(), Optional.empty(), Optional.empty());
+    this(arn, name, rotationEnabled, versionStages, Optional.empty(), Optional.empty(), Optional.empty(),
+        Map.of());
+  }
+
+  public SecretDescription {
+    tags = Map.copyOf(tags);
   }
 
   public static final String CURRENT = "AWSCURRENT";

@@ -2,31 +2,65 @@ package io.keyrotator.ports;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** The Secrets Manager operations rotation, inspection and repair need. */
 public interface SecretVersions {
-  /** Tag on every secret keyrotator manages; its value is the IAM user name. */
+  /**
+   * Tag on every secret keyrotator manages; its value is the IAM user name. Only an index for
+   * finding secrets: the binding checks compare it with the value and refuse on a mismatch.
+   */
   String USER_TAG = "keyrotator:user";
 
-  /** A version with its labels and creation time. */
+  /**
+   * A version with its labels and creation time.
+   *
+   * @param id the version id (the rotation token for versions a rotation created)
+   * @param stages its staging labels; empty for a deprecated version
+   * @param created when the version was created, when the service says
+   */
   record Version(String id, List<String> stages, Optional<Instant> created) {}
 
+  /**
+   * A secret tagged {@value #USER_TAG}, as ListSecrets returns it.
+   *
+   * @param arn the secret's ARN
+   * @param name the secret's name
+   * @param user the value of its {@value #USER_TAG} tag
+   */
+  record TaggedSecret(String arn, String name, String user) {
+    /** Whether the tag names the user (IAM user names are unique regardless of case). */
+    public boolean names(String userName) {
+      return user.equalsIgnoreCase(userName);
+    }
+  }
+
+  /** Every secret tagged {@value #USER_TAG}, with its tag: one paginated ListSecrets. */
+  List<TaggedSecret> taggedSecrets();
+
   /** The ARNs of every secret tagged {@value #USER_TAG} (following every page). */
-  List<String> listManagedSecrets();
+  default List<String> listManagedSecrets() {
+    return taggedSecrets().stream().map(TaggedSecret::arn).toList();
+  }
+
+  /** The user names, lower case, in the {@value #USER_TAG} tags of every managed secret. */
+  default Set<String> managedUsers() {
+    Set<String> users = new TreeSet<>();
+    taggedSecrets().forEach(s -> users.add(s.user().toLowerCase(Locale.ROOT)));
+    return users;
+  }
 
   /**
-   * The IAM user names in the {@value #USER_TAG} tags of every managed secret: one paginated
-   * ListSecrets, not one call per secret.
+   * Every version of the secret, labelled and deprecated (a dropped rotation's version keeps its
+   * value, without labels, until Secrets Manager removes it past 100 versions).
    */
-  Set<String> managedUsers();
-
-  /** The secret's labelled versions with their creation times. */
   List<Version> versions(String secretId);
 
   /**
-   * Describes the secret.
+   * Describes the secret, tags included.
    *
    * @throws io.keyrotator.rotation.RotationFailure when there is no such secret
    */
@@ -34,6 +68,9 @@ public interface SecretVersions {
 
   /** The value stored under the stage (and version, when given), or empty when there is none. */
   Optional<String> value(String secretId, Optional<String> versionId, String stage);
+
+  /** The value of a version whatever its labels, or empty when it has none or is gone. */
+  Optional<String> versionValue(String secretId, String versionId);
 
   /** Stores the value as version {@code token} with the AWSPENDING label. */
   void putPending(String secretId, String token, String value);
@@ -43,4 +80,10 @@ public interface SecretVersions {
 
   /** Removes a label from a version. */
   void removeStage(String secretId, String stage, String fromVersion);
+
+  /** Adds or replaces one tag on the secret. */
+  void tagSecret(String secretId, String key, String value);
+
+  /** Removes one tag from the secret; a missing tag is not an error. */
+  void untagSecret(String secretId, String key);
 }

@@ -5,6 +5,9 @@ import static io.keyrotator.ports.SecretDescription.PENDING;
 import static io.keyrotator.ports.SecretDescription.PREVIOUS;
 
 import io.keyrotator.config.Settings;
+import io.keyrotator.ownership.AttemptRecord;
+import io.keyrotator.ownership.KeyOwnership;
+import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.observability.KeyIds;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.AccessKey;
@@ -32,13 +35,17 @@ import java.util.stream.Collectors;
  * states it may find and what it does with each.
  */
 public final class AccessKeyRotation {
-  /** See {@link InterruptedAttempts}: the user tag that records an attempt to create a key. */
-  public static final String INTENT_TAG = InterruptedAttempts.INTENT_TAG;
+  /**
+   * The user tag keyrotator 1 wrote before creating a key. No longer written or trusted (anyone
+   * with iam:TagUser can write it); finishSecret removes it where it is left over.
+   */
+  public static final String LEGACY_INTENT_TAG = "keyrotator:rotation";
 
   private final SecretVersions secrets;
   private final IamKeys iam;
   private final KeyPropagation propagation;
   private final ManagedScope scope;
+  private final KeyOwnership ownership;
   private final Settings settings;
   private final Clock clock;
   private final StructuredLog log;
@@ -53,7 +60,8 @@ public final class AccessKeyRotation {
     this.secrets = secrets;
     this.iam = iam;
     this.propagation = propagation;
-    this.scope = new ManagedScope(settings.managedPathPrefix(), settings.managedTag());
+    this.scope = new ManagedScope(settings.managedPathPrefix(), settings.managedUsers());
+    this.ownership = new KeyOwnership(secrets, iam);
     this.settings = settings;
     this.clock = clock;
     this.log = log;
@@ -118,13 +126,21 @@ public final class AccessKeyRotation {
    * createSecret: store a new key for this token under AWSPENDING.
    * - A value is already stored for the token (retry, or a concurrent run won): keep it, done.
    * - No AWSCURRENT value, or one that is not valid: fail; there is no user to rotate.
+   * - The binding does not hold (the value names another user than the secret serves, the user is
+   *   claimed by or named in another secret, or was re-created): fail, nothing changed.
    * - AWSCURRENT is a bootstrap value {"UserName"}: no key yet, create the first one.
    * - AWSCURRENT's key is gone from the user (deleted by hand): create a replacement.
-   * - Keys left by an interrupted attempt (crash after CreateAccessKey, before PutSecretValue),
-   *   recognised by the intent tag, never used and held by no version: delete them first.
+   * - Keys keyrotator provably created but holds in no labelled version (a dropped version's key,
+   *   or the key of an attempt that stopped before storing it): deactivate if active and unused,
+   *   delete once inactive (an interrupted attempt's key only after every run that could still
+   *   store it has ended). While such an interrupted key remains, fail: its record must not be
+   *   overwritten by a new attempt.
    * - Two keys already: delete the AWSPREVIOUS key if the limit policy allows and keyrotator
-   *   provably created it; never the AWSCURRENT key; else fail naming the keys, nothing changed.
-   * - PutSecretValue fails: if the value did land, go on; otherwise delete the new key and fail.
+   *   provably created it; never the AWSCURRENT key, never a key without proof; else fail naming
+   *   the keys, nothing changed.
+   * - Claim the user for this secret when nobody has, record the attempt on the secret, create
+   *   the key, store it. PutSecretValue fails: if the value did land, go on; otherwise delete the
+   *   new key and fail. Stored: the attempt record is removed.
    */
   private void createSecret(SecretDescription secret, String token, StepReport report) {
     if (secrets.value(secret.arn(), Optional.of(token), PENDING).isPresent()) {
@@ -135,27 +151,82 @@ public final class AccessKeyRotation {
     IamUser user = scope.requireManaged(iam, current.userName(), secret.name());
     report.user(user.name());
     current.accessKeyId().ifPresent(report::currentKey);
-    Optional<ManagedKeySecret> previous = previousValue(secret, user.name());
+    KeyOwnership.SecretRecords records = ownership.read(secret, Optional.of(current));
+    requireBinding(secret, current, user, records.previous());
+    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets()).ifPresent(refusal -> {
+      throw new RotationFailure(refusal);
+    });
 
     List<AccessKey> keys = new ArrayList<>(iam.listKeys(user.name()));
-    removeOrphans(user, keys, current, previous, report);
+    List<KeyOwnership.OwnedKey> owned = ownership.classify(records, user, keys);
     if (current.accessKeyId().isPresent() && keys.stream().noneMatch(k -> current.holds(k.id()))) {
       log.warn(
           "the key in AWSCURRENT no longer exists on the user: this rotation replaces it",
           Map.of("user", user.name(), "missingKey", KeyIds.shorten(current.accessKeyId().get())));
     }
+    cleanUpOwnKeys(secret, user, keys, owned, report);
     if (keys.size() >= 2) {
-      freeSlot(user, keys, current, previous, report);
+      freeSlot(user, keys, owned, report);
     }
 
-    iam.tagUser(user.name(), INTENT_TAG, InterruptedAttempts.intentValue(token, clock.instant()));
+    if (SecretBinding.unclaimed(user)) {
+      iam.tagUser(user.name(), SecretBinding.CLAIM_TAG, secret.arn());
+      report.note("claimed user " + user.name() + " for this secret");
+    }
+    AttemptRecord attempt = new AttemptRecord(token, user.id(), clock.instant(),
+        keys.stream().map(AccessKey::id).collect(Collectors.toSet()));
+    secrets.tagSecret(secret.arn(), AttemptRecord.TAG, attempt.tagValue());
     NewAccessKey created = iam.createKey(user.name());
     report.created(created.id());
-    String value = ManagedKeySecret.createdByRotation(user.name(), created).toJson();
+    String value = ManagedKeySecret.createdByRotation(current, user, created, secret.arn(), token).toJson();
     try {
       secrets.putPending(secret.arn(), token, value);
     } catch (RuntimeException e) {
       undoCreatedKey(secret, token, user, created, report, e);
+    }
+    secrets.untagSecret(secret.arn(), AttemptRecord.TAG);
+  }
+
+  /**
+   * Deactivates or deletes the keys keyrotator provably created and holds in no labelled version,
+   * as {@link KeyOwnership#cleanupOf} allows, and drops them from {@code keys} once deleted.
+   *
+   * @throws RotationFailure while a key of an interrupted attempt is still there
+   */
+  private void cleanUpOwnKeys(SecretDescription secret, IamUser user, List<AccessKey> keys,
+      List<KeyOwnership.OwnedKey> owned, StepReport report) {
+    Optional<AttemptRecord> attempt = AttemptRecord.fromTags(secret.tags());
+    for (KeyOwnership.OwnedKey key : owned) {
+      switch (KeyOwnership.cleanupOf(key, attempt, clock.instant())) {
+        case DELETE -> {
+          iam.deleteKey(user.name(), key.key().id());
+          keys.remove(key.key());
+          report.deleted(key.key().id(), key.origin());
+          log.warn("deleted an inactive key keyrotator created and no longer holds",
+              Map.of("user", user.name(), "key", KeyIds.shorten(key.key().id()), "origin", key.origin()));
+        }
+        case DEACTIVATE -> {
+          iam.deactivateKey(user.name(), key.key().id());
+          report.deactivated(key.key().id(), key.origin());
+          log.warn("deactivated a never-used key keyrotator created and no longer holds",
+              Map.of("user", user.name(), "key", KeyIds.shorten(key.key().id()), "origin", key.origin()));
+        }
+        case NONE -> { }
+      }
+    }
+    Optional<KeyOwnership.OwnedKey> waiting = owned.stream()
+        .filter(k -> k.role() == KeyOwnership.Role.INTERRUPTED && keys.contains(k.key()))
+        .findFirst();
+    if (waiting.isPresent()) {
+      Instant deletable = attempt.orElseThrow().startedAt().plus(AttemptRecord.LONGEST_RUN);
+      throw new RotationFailure(
+          "key " + KeyIds.shorten(waiting.get().key().id()) + " of user " + user.name() + " was "
+              + waiting.get().origin() + ": nobody holds its secret. It is now inactive; keyrotator"
+              + " deletes it once no run that could still store it is alive, from " + deletable
+              + " (" + AttemptRecord.LONGEST_RUN.toMinutes() + " minutes after that attempt). The"
+              + " current key is unchanged. Secrets Manager retries the rotation; after that time,"
+              + " `keyrotator rotate --secret-id " + secret.name() + "` or `keyrotator doctor --fix`"
+              + " finish it.");
     }
   }
 
@@ -174,7 +245,7 @@ public final class AccessKeyRotation {
               .value(secret.arn(), Optional.of(token), PENDING)
               .map(v -> ManagedKeySecret.parse(v, "AWSPENDING of " + secret.name()));
     } catch (RuntimeException lookupFailed) {
-      // Unknown outcome: keep the key; the intent tag lets the next attempt clean it up.
+      // Unknown outcome: keep the key; the attempt record lets a later run recognise it.
       throw new RotationFailure(
           "could not store the new key "
               + KeyIds.shorten(created.id())
@@ -182,8 +253,10 @@ public final class AccessKeyRotation {
               + secret.name()
               + " ("
               + cause.getMessage()
-              + "), nor read back whether it landed. Secrets Manager retries the rotation; the"
-              + " retry removes the new key if it was not stored. The current key is unchanged.",
+              + "), nor read back whether it landed. Secrets Manager retries the rotation; if the"
+              + " key was not stored, a later run deactivates it and deletes it "
+              + AttemptRecord.LONGEST_RUN.toMinutes() + " minutes after this attempt. The current"
+              + " key is unchanged.",
           cause);
     }
     if (stored.filter(s -> s.holds(created.id())).isPresent()) {
@@ -202,55 +275,27 @@ public final class AccessKeyRotation {
         cause);
   }
 
-  private void removeOrphans(
-      IamUser user,
-      List<AccessKey> keys,
-      ManagedKeySecret current,
-      Optional<ManagedKeySecret> previous,
-      StepReport report) {
-    if (InterruptedAttempts.intentTime(user).isEmpty()) {
-      return;
-    }
-    for (AccessKey key : List.copyOf(keys)) {
-      boolean held = current.holds(key.id()) || isPrevious(previous, key);
-      if (held
-          || !InterruptedAttempts.inWindow(user, key)
-          || !InterruptedAttempts.leftBehind(user, key, iam.lastUsed(key.id()))) {
-        continue;
-      }
-      iam.deleteKey(user.name(), key.id());
-      keys.remove(key);
-      report.deleted(key.id(), "left by an interrupted attempt; its secret was never stored");
-      log.warn(
-          "removed a key left by an interrupted rotation attempt",
-          Map.of("user", user.name(), "key", KeyIds.shorten(key.id())));
-    }
-  }
-
   private void freeSlot(
-      IamUser user,
-      List<AccessKey> keys,
-      ManagedKeySecret current,
-      Optional<ManagedKeySecret> previous,
-      StepReport report) {
+      IamUser user, List<AccessKey> keys, List<KeyOwnership.OwnedKey> owned, StepReport report) {
     List<String> refusals = new ArrayList<>();
-    List<AccessKey> candidates =
-        keys.stream()
-            .filter(k -> !current.holds(k.id()))
-            .sorted(Comparator.comparing((AccessKey k) -> !isPrevious(previous, k)))
+    List<KeyOwnership.OwnedKey> candidates =
+        owned.stream()
+            .filter(k -> keys.contains(k.key()) && k.role() != KeyOwnership.Role.CURRENT)
+            .sorted(Comparator.comparing((KeyOwnership.OwnedKey k) -> k.role() != KeyOwnership.Role.PREVIOUS))
             .toList();
-    for (AccessKey key : candidates) {
-      Optional<String> refusal = removalRefusal(key, previous);
+    for (KeyOwnership.OwnedKey key : candidates) {
+      Optional<String> refusal = removalRefusal(key);
       if (refusal.isEmpty()) {
-        iam.deleteKey(user.name(), key.id());
-        keys.remove(key);
-        report.deleted(key.id(), "made room for the new key");
+        iam.deleteKey(user.name(), key.key().id());
+        keys.remove(key.key());
+        report.deleted(key.key().id(), "made room for the new key");
         return;
       }
       refusals.add(refusal.get());
     }
     String currentNote =
-        current.accessKeyId().map(id -> KeyIds.shorten(id) + " is AWSCURRENT and is never deleted; ")
+        owned.stream().filter(k -> k.role() == KeyOwnership.Role.CURRENT).findFirst()
+            .map(k -> KeyIds.shorten(k.key().id()) + " is AWSCURRENT and is never deleted; ")
             .orElse("");
     throw new RotationFailure(
         "user "
@@ -269,31 +314,22 @@ public final class AccessKeyRotation {
             + "; Secrets Manager retries the rotation.");
   }
 
-  private static boolean isPrevious(Optional<ManagedKeySecret> previous, AccessKey key) {
-    return previous.filter(p -> p.holds(key.id())).isPresent();
-  }
-
   /** Why the key may not be deleted to make room, or empty when it may. */
-  private Optional<String> removalRefusal(AccessKey key, Optional<ManagedKeySecret> previous) {
+  private Optional<String> removalRefusal(KeyOwnership.OwnedKey owned) {
+    AccessKey key = owned.key();
     String name = KeyIds.shorten(key.id());
-    if (!isPrevious(previous, key)) {
-      if (settings.deleteUnprovenKeys() && !key.active()) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          name
-              + " is held by no version of this secret, so keyrotator does not own it"
-              + (key.active()
-                  ? ""
-                  : " (set " + Settings.DELETE_UNPROVEN_KEYS + "=true to let it delete such inactive keys)"));
+    if (owned.role() == KeyOwnership.Role.PENDING) {
+      return Optional.of(name + " is AWSPENDING of a rotation under way");
     }
-    boolean proven = previous.get().provesCreationOf(key);
-    if (!proven && !settings.deleteUnprovenKeys()) {
+    if (owned.role() != KeyOwnership.Role.PREVIOUS) {
+      return Optional.of(name + " (" + owned.origin() + ") is not one keyrotator may delete"
+          + (owned.provenOurs() && key.active() ? " while it is active" : ": it does not own it"));
+    }
+    if (!owned.provenOurs() && !(settings.deleteUnprovenKeys() && !key.active())) {
       return Optional.of(
           name
-              + " is AWSPREVIOUS but was not created by keyrotator (imported by hand); set "
-              + Settings.DELETE_UNPROVEN_KEYS
-              + "=true to allow deleting it");
+              + " is AWSPREVIOUS but was not created by keyrotator (imported by hand)"
+              + (key.active() ? "" : "; set " + Settings.DELETE_UNPROVEN_KEYS + "=true to allow deleting it"));
     }
     switch (settings.keyLimitPolicy()) {
       case NEVER:
@@ -324,8 +360,9 @@ public final class AccessKeyRotation {
 
   /*
    * setSecret: for IAM there is nothing to install: the key exists from the moment it is created.
-   * This step confirms the pending key is on the user and active.
+   * This step confirms the binding still holds and the pending key is on the user and active.
    * - No value stored for the token: fail; createSecret has to run first (the retry does that).
+   * - The binding does not hold any more (claimed by another secret, user re-created): fail.
    * - The pending key was deleted or deactivated by hand: fail with the repair.
    * - The pending key is there and active: done.
    */
@@ -333,6 +370,7 @@ public final class AccessKeyRotation {
     ManagedKeySecret pending = pendingValue(secret, token);
     IamUser user = scope.requireManaged(iam, pending.userName(), secret.name());
     report.user(user.name());
+    requireBinding(secret, pending, user, Optional.empty());
     requireUsablePendingKey(secret, token, user, pending, report);
   }
 
@@ -340,74 +378,118 @@ public final class AccessKeyRotation {
    * testSecret: prove the pending key works, signed calls to STS as the secret's user.
    * - A value is stored for the token: wait until that key succeeds N times in a row (bounded).
    * - No value (RotateImmediately=false runs testSecret alone against an empty AWSPENDING
-   *   version): validate the configuration instead: AWSCURRENT parses, its user is managed, and
-   *   its key (if any) works.
+   *   version): validate the configuration instead: AWSCURRENT parses, its user is managed and
+   *   bound to this secret, and its key (if any) exists, is active and works. A missing or
+   *   inactive current key fails at once, naming that key: no wait can fix it.
    */
   private void testSecret(
       SecretDescription secret, String token, StepReport report, Duration timeLeft) {
     Optional<String> pendingJson = secrets.value(secret.arn(), Optional.of(token), PENDING);
+    boolean testOnly = pendingJson.isEmpty();
     ManagedKeySecret subject =
-        pendingJson.isPresent()
-            ? ManagedKeySecret.parse(pendingJson.get(), "AWSPENDING of " + secret.name())
-            : currentValue(secret);
-    if (pendingJson.isEmpty()) {
+        testOnly
+            ? currentValue(secret)
+            : ManagedKeySecret.parse(pendingJson.get(), "AWSPENDING of " + secret.name());
+    if (testOnly) {
       report.note("no pending value: validating the current value (test-only rotation)");
     }
     IamUser user = scope.requireManaged(iam, subject.userName(), secret.name());
     report.user(user.name());
+    requireBinding(secret, subject, user, Optional.empty());
     if (subject.isBootstrap()) {
       report.note("bootstrap value: no key to test yet");
       return;
     }
-    subject.accessKeyId().ifPresent(pendingJson.isPresent() ? report::pendingKey : report::currentKey);
+    String keyId = subject.accessKeyId().orElseThrow();
+    if (testOnly) {
+      report.currentKey(keyId);
+      requireCurrentKeyUsable(secret, user, keyId);
+    } else {
+      report.pendingKey(keyId);
+    }
     Duration waited =
         propagation.awaitWorking(
-            subject.accessKeyId().get(), subject.secretAccessKey().get(), user.arn(), timeLeft);
+            keyId, subject.secretAccessKey().orElseThrow(), user.arn(), timeLeft,
+            testOnly ? "the current key" : "the new key");
     report.propagationWait(waited);
+  }
+
+  private void requireCurrentKeyUsable(SecretDescription secret, IamUser user, String keyId) {
+    Optional<AccessKey> key = iam.listKeys(user.name()).stream().filter(k -> k.id().equals(keyId)).findFirst();
+    if (key.isEmpty() || !key.get().active()) {
+      throw new RotationFailure(
+          "the current key "
+              + KeyIds.shorten(keyId)
+              + " in AWSCURRENT of secret "
+              + secret.name()
+              + (key.isEmpty()
+                  ? " no longer exists on user " + user.name() + " (deleted by hand?)"
+                  : " is inactive on user " + user.name() + " (deactivated by hand?)")
+              + ": consumers reading the secret get a key that does not work. Rotate now to give"
+              + " them a working one: `keyrotator rotate --secret-id "
+              + secret.name()
+              + "` (or `aws secretsmanager rotate-secret --secret-id "
+              + secret.name()
+              + "`). Nothing was changed.");
+    }
   }
 
   /*
    * finishSecret: make the pending key current, then deal with the key it replaces.
    * - The token is AWSCURRENT and still AWSPENDING: an earlier finishSecret stopped after the
-   *   promotion: apply the previous-key policy, clear the intent tag, drop AWSPENDING.
+   *   promotion: apply the previous-key policy, clear the records, drop AWSPENDING.
    * - (AWSCURRENT without AWSPENDING was already answered: nothing to do.)
+   * - The binding does not hold, or another secret names the user: fail before promoting.
    * - No value for the token, or its key is gone or inactive: fail before promoting; a key that
    *   does not work never becomes current.
-   * - Otherwise: move AWSCURRENT to the token (the old version becomes AWSPREVIOUS), apply the
-   *   previous-key policy, clear the intent tag, and remove AWSPENDING last, so that a crash at
-   *   any point leaves this token AWSPENDING and the retry finishes the work.
+   * - Otherwise: claim the user if nobody has, move AWSCURRENT to the token (the old version
+   *   becomes AWSPREVIOUS), apply the previous-key policy (only to a key keyrotator provably
+   *   created, unless unproven keys are allowed), clear the attempt record and keyrotator 1's user
+   *   tag, and remove AWSPENDING last, so that a crash at any point leaves this token AWSPENDING
+   *   and the retry finishes the work.
    */
   private void finishSecret(
       SecretDescription secret, String token, boolean alreadyCurrent, StepReport report) {
     ManagedKeySecret promoted = pendingValue(secret, token);
     IamUser user = scope.requireManaged(iam, promoted.userName(), secret.name());
     report.user(user.name());
-    Optional<ManagedKeySecret> replaced;
+    Optional<String> replacedVersion =
+        alreadyCurrent ? secret.versionWith(PREVIOUS) : secret.versionWith(CURRENT);
+    Optional<ManagedKeySecret> replaced =
+        replacedVersion.flatMap(v -> readQuietly(secret, v, alreadyCurrent ? PREVIOUS : CURRENT));
+    requireBinding(secret, promoted, user, replaced);
+    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets()).ifPresent(refusal -> {
+      throw new RotationFailure(refusal);
+    });
     if (alreadyCurrent) {
       report.note("resuming after an interrupted finishSecret");
-      replaced = previousValue(secret, user.name());
     } else {
       requireUsablePendingKey(secret, token, user, promoted, report);
-      Optional<String> oldVersion = secret.versionWith(CURRENT);
-      replaced =
-          oldVersion
-              .flatMap(v -> secrets.value(secret.arn(), Optional.of(v), CURRENT))
-              .map(v -> ManagedKeySecret.parse(v, "AWSCURRENT of " + secret.name()))
-              .filter(v -> v.userName().equals(user.name()));
-      secrets.moveCurrent(secret.arn(), token, oldVersion.orElse(null));
+    }
+    if (SecretBinding.unclaimed(user)) {
+      iam.tagUser(user.name(), SecretBinding.CLAIM_TAG, secret.arn());
+      report.note("claimed user " + user.name() + " for this secret");
+    }
+    if (!alreadyCurrent) {
+      secrets.moveCurrent(secret.arn(), token, replacedVersion.orElse(null));
       report.note("promoted the new key to AWSCURRENT");
     }
     replaced
+        .filter(old -> old.names(user))
         .filter(old -> !old.isBootstrap())
         .filter(old -> !old.accessKeyId().equals(promoted.accessKeyId()))
-        .ifPresent(old -> applyPreviousKeyPolicy(user, old, report));
-    if (user.tags().containsKey(INTENT_TAG)) {
-      iam.untagUser(user.name(), INTENT_TAG);
+        .ifPresent(old -> applyPreviousKeyPolicy(secret, user, old, replacedVersion.orElseThrow(), report));
+    if (secret.tags().containsKey(AttemptRecord.TAG)) {
+      secrets.untagSecret(secret.arn(), AttemptRecord.TAG);
+    }
+    if (user.tags().containsKey(LEGACY_INTENT_TAG)) {
+      iam.untagUser(user.name(), LEGACY_INTENT_TAG);
     }
     secrets.removeStage(secret.arn(), PENDING, token);
   }
 
-  private void applyPreviousKeyPolicy(IamUser user, ManagedKeySecret old, StepReport report) {
+  private void applyPreviousKeyPolicy(
+      SecretDescription secret, IamUser user, ManagedKeySecret old, String oldVersion, StepReport report) {
     String oldId = old.accessKeyId().orElseThrow();
     report.currentKey(oldId);
     Optional<AccessKey> key =
@@ -416,23 +498,48 @@ public final class AccessKeyRotation {
       report.note("the previous key " + KeyIds.shorten(oldId) + " is already gone");
       return;
     }
+    if (settings.previousKeyPolicy() == PreviousKeyPolicy.KEEP) {
+      report.note("kept the previous key active (policy keep)");
+      return;
+    }
+    boolean proven = old.provesCreationOf(key.get(), secret.arn(), oldVersion, user);
+    if (!proven && !settings.deleteUnprovenKeys()) {
+      report.note("kept the previous key: it was imported by hand, not created by keyrotator");
+      log.warn(
+          "the previous key was imported by hand, not created by keyrotator: left as it is (policy "
+              + settings.previousKeyPolicy().name().toLowerCase(java.util.Locale.ROOT)
+              + " applies only to keys keyrotator created); retire it by hand once its consumers"
+              + " use the new key, or set "
+              + Settings.DELETE_UNPROVEN_KEYS
+              + "=true",
+          Map.of("user", user.name(), "key", KeyIds.shorten(oldId)));
+      return;
+    }
     switch (settings.previousKeyPolicy()) {
-      case KEEP -> report.note("kept the previous key active (policy keep)");
       case DEACTIVATE -> deactivateIfActive(user, key.get(), report, "policy deactivate");
       case DELETE -> {
-        if (old.provesCreationOf(key.get()) || settings.deleteUnprovenKeys()) {
-          iam.deleteKey(user.name(), oldId);
-          report.deleted(oldId, "policy delete");
-        } else {
-          deactivateIfActive(user, key.get(), report, "policy delete, but not provably ours");
-          log.warn(
-              "the previous key was imported by hand, not created by keyrotator: deactivated it"
-                  + " instead of deleting it; delete it by hand once you are sure, or set "
-                  + Settings.DELETE_UNPROVEN_KEYS
-                  + "=true",
-              Map.of("user", user.name(), "key", KeyIds.shorten(oldId)));
-        }
+        iam.deleteKey(user.name(), oldId);
+        report.deleted(oldId, "policy delete");
       }
+      default -> { }
+    }
+  }
+
+  /** Fails with the refusal when the value, the user and this secret do not belong together. */
+  private static void requireBinding(
+      SecretDescription secret, ManagedKeySecret value, IamUser user, Optional<ManagedKeySecret> earlier) {
+    SecretBinding.conflict(secret, value, user, earlier).ifPresent(refusal -> {
+      throw new RotationFailure(refusal);
+    });
+  }
+
+  private Optional<ManagedKeySecret> readQuietly(SecretDescription secret, String version, String stage) {
+    try {
+      return secrets.value(secret.arn(), Optional.of(version), stage)
+          .map(v -> ManagedKeySecret.parse(v, stage + " of " + secret.name()));
+    } catch (RotationFailure unreadable) {
+      log.warn("the " + stage + " value is not valid; its key is treated as not owned", Map.of());
+      return Optional.empty();
     }
   }
 
@@ -522,22 +629,5 @@ public final class AccessKeyRotation {
                             + ": createSecret has not run for this rotation. Secrets Manager"
                             + " retries the rotation from createSecret; nothing was changed."));
     return ManagedKeySecret.parse(json, "AWSPENDING of " + secret.name());
-  }
-
-  /** The AWSPREVIOUS value, if it is valid and belongs to the same user. */
-  private Optional<ManagedKeySecret> previousValue(SecretDescription secret, String userName) {
-    if (secret.versionWith(PREVIOUS).isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return secrets
-          .value(secret.arn(), Optional.empty(), PREVIOUS)
-          .map(v -> ManagedKeySecret.parse(v, "AWSPREVIOUS of " + secret.name()))
-          .filter(v -> v.userName().equals(userName));
-    } catch (RotationFailure unreadable) {
-      // An unreadable old version proves nothing; treat its key as not ours.
-      log.warn("the AWSPREVIOUS value is not valid; its key is treated as not owned", Map.of());
-      return Optional.empty();
-    }
   }
 }

@@ -55,6 +55,18 @@ public final class KeyPropagation {
    */
   public Duration awaitWorking(
       String accessKeyId, String secretAccessKey, String expectedArn, Duration budget) {
+    return awaitWorking(accessKeyId, secretAccessKey, expectedArn, budget, "the new key");
+  }
+
+  /**
+   * As {@link #awaitWorking(String, String, String, Duration)}, naming the key in messages.
+   *
+   * @param which how messages name the key: "the new key" (a propagation wait) or "the current
+   *     key" (a test-only rotation validating the configuration)
+   */
+  public Duration awaitWorking(
+      String accessKeyId, String secretAccessKey, String expectedArn, Duration budget, String which) {
+    boolean fresh = which.equals("the new key");
     Instant start = clock.instant();
     Duration limit = budget.compareTo(timeout) < 0 ? budget : timeout;
     Instant deadline = start.plus(limit);
@@ -76,7 +88,7 @@ public final class KeyPropagation {
       if (arn != null) {
         if (!arn.equals(expectedArn)) {
           throw new RotationFailure(
-              "the new key "
+              which + " "
                   + KeyIds.shorten(accessKeyId)
                   + " authenticates as "
                   + arn
@@ -96,7 +108,7 @@ public final class KeyPropagation {
       Instant now = clock.instant();
       if (now.plus(pause).isAfter(deadline)) {
         throw new RotationFailure(
-            "the new key "
+            which + " "
                 + KeyIds.shorten(accessKeyId)
                 + " did not work "
                 + requiredSuccesses
@@ -108,9 +120,13 @@ public final class KeyPropagation {
                 + attempts
                 + " calls to STS; last error: "
                 + lastError
-                + "). IAM may still be propagating it: Secrets Manager retries the rotation and"
-                + " the current key stays in place. If this repeats, raise"
-                + " KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS (and the function timeout).");
+                + (fresh
+                    ? "). IAM may still be propagating it: Secrets Manager retries the rotation and"
+                        + " the current key stays in place. If this repeats, raise"
+                        + " KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS (and the function timeout)."
+                    : "). It exists and is active, so AWS refuses it for another reason (a wrong"
+                        + " SecretAccessKey in the secret, or a policy that denies sts:GetCallerIdentity):"
+                        + " rotate now to replace it. Nothing was changed."));
       }
       try {
         sleeper.sleep(pause);

@@ -1,69 +1,113 @@
 package io.keyrotator.rotation;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.observability.KeyIds;
 import io.keyrotator.ports.AccessKey;
+import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.NewAccessKey;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * The JSON value of a managed-key secret.
  *
- * <pre>{"UserName": "app-ci", "AccessKeyId": "AKIA...", "SecretAccessKey": "...",
- *  "CreateDate": "2026-11-23T10:00:00Z", "CreatedBy": "keyrotator"}</pre>
+ * <pre>{"UserName": "app-ci", "UserId": "AIDA...", "AccessKeyId": "AKIA...",
+ *  "SecretAccessKey": "...", "CreateDate": "2026-11-23T10:00:00Z", "CreatedBy": "keyrotator",
+ *  "SecretArn": "arn:aws:secretsmanager:...", "VersionId": "<rotation token>"}</pre>
  *
  * <p>{@code {"UserName": "app-ci"}} alone is a bootstrap value: the first rotation creates the
- * user's first managed key. {@code CreatedBy} and {@code CreateDate} are written by this function
- * and are how it later proves it created a key (see {@link #provesCreationOf}).
+ * user's first managed key. {@code UserId}, {@code CreatedBy}, {@code CreateDate}, {@code
+ * SecretArn} and {@code VersionId} are written by this function when it stores a key it created;
+ * together they are its evidence of creation (see {@link #provesCreationOf}). Fields it does not
+ * know (an operator's {@code Owner}, say) are carried to every new version unchanged.
+ *
+ * <p>Parsing is strict: one JSON object, no field twice, nothing after it. Error messages never
+ * repeat the value, which may hold a secret access key.
  */
 public final class ManagedKeySecret {
   static final String CREATED_BY_US = "keyrotator";
   private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
   private static final Pattern KEY_ID = Pattern.compile("\\w{16,128}");
+  private static final Set<String> KNOWN =
+      Set.of("UserName", "UserId", "AccessKeyId", "SecretAccessKey", "CreateDate", "CreatedBy",
+          "SecretArn", "VersionId");
+  private static final JsonFactory STRICT_JSON =
+      JsonFactory.builder()
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   private final String userName;
+  private final Optional<String> userId;
   private final Optional<String> accessKeyId;
   private final Optional<String> secretAccessKey;
   private final Optional<Instant> createDate;
   private final Optional<String> createdBy;
+  private final Optional<String> secretArn;
+  private final Optional<String> versionId;
+  private final Map<String, Object> otherFields;
 
   private ManagedKeySecret(
       String userName,
+      Optional<String> userId,
       Optional<String> accessKeyId,
       Optional<String> secretAccessKey,
       Optional<Instant> createDate,
-      Optional<String> createdBy) {
+      Optional<String> createdBy,
+      Optional<String> secretArn,
+      Optional<String> versionId,
+      Map<String, Object> otherFields) {
     this.userName = userName;
+    this.userId = userId;
     this.accessKeyId = accessKeyId;
     this.secretAccessKey = secretAccessKey;
     this.createDate = createDate;
     this.createdBy = createdBy;
+    this.secretArn = secretArn;
+    this.versionId = versionId;
+    this.otherFields = Collections.unmodifiableMap(new LinkedHashMap<>(otherFields));
   }
 
-  /** The value for a key this function has just created. */
-  public static ManagedKeySecret createdByRotation(String userName, NewAccessKey key) {
+  /**
+   * The value for a key this function has just created, bound to its user, secret and version.
+   *
+   * @param basis the value it replaces: its unknown fields are carried over
+   * @param user the user the key belongs to (its canonical name and unique id are recorded)
+   * @param key the new key, with its secret
+   * @param secretArn the secret the value is stored in
+   * @param versionId the version (rotation token) the value is stored as
+   */
+  public static ManagedKeySecret createdByRotation(
+      ManagedKeySecret basis, IamUser user, NewAccessKey key, String secretArn, String versionId) {
     return new ManagedKeySecret(
-        userName,
+        user.name(),
+        Optional.of(user.id()),
         Optional.of(key.id()),
         Optional.of(key.secret()),
         Optional.of(key.createDate()),
-        Optional.of(CREATED_BY_US));
+        Optional.of(CREATED_BY_US),
+        Optional.of(secretArn),
+        Optional.of(versionId),
+        basis.otherFields);
   }
 
   /** A bootstrap value: a user with no managed key yet. */
   public static ManagedKeySecret bootstrap(String userName) {
-    return new ManagedKeySecret(
-        userName, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    return new ManagedKeySecret(userName, Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
   }
 
   /**
@@ -78,20 +122,7 @@ public final class ManagedKeySecret {
     if (json == null || json.isBlank()) {
       throw invalid(where, "it is empty");
     }
-    Object parsed;
-    try {
-      parsed = JSON.std.anyFrom(json);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String position =
-          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw invalid(where, "it is not valid JSON" + position);
-    } catch (IOException e) {
-      throw invalid(where, "it is not valid JSON");
-    }
-    if (!(parsed instanceof Map<?, ?> fields)) {
-      throw invalid(where, "it is not a JSON object");
-    }
+    Map<String, Object> fields = readObject(json, where);
     String userName = text(fields, "UserName", where).orElse(null);
     if (userName == null) {
       throw invalid(where, "it has no \"UserName\"");
@@ -105,7 +136,9 @@ public final class ManagedKeySecret {
       throw invalid(
           where,
           "it has "
-              + (keyId.isPresent() ? "\"AccessKeyId\" but no \"SecretAccessKey\"" : "\"SecretAccessKey\" but no \"AccessKeyId\"")
+              + (keyId.isPresent()
+                  ? "\"AccessKeyId\" but no \"SecretAccessKey\""
+                  : "\"SecretAccessKey\" but no \"AccessKeyId\"")
               + "; a key needs both, a bootstrap value has neither");
     }
     if (keyId.isPresent() && !KEY_ID.matcher(keyId.get()).matches()) {
@@ -117,8 +150,47 @@ public final class ManagedKeySecret {
     } catch (DateTimeParseException e) {
       throw invalid(where, "\"CreateDate\" is not an ISO-8601 instant such as 2026-11-23T10:00:00Z");
     }
+    Map<String, Object> others = new LinkedHashMap<>(fields);
+    others.keySet().removeAll(KNOWN);
     return new ManagedKeySecret(
-        userName, keyId, secret, createDate, text(fields, "CreatedBy", where));
+        userName,
+        text(fields, "UserId", where),
+        keyId,
+        secret,
+        createDate,
+        text(fields, "CreatedBy", where),
+        text(fields, "SecretArn", where),
+        text(fields, "VersionId", where),
+        others);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> readObject(String json, String where) {
+    try (JsonParser parser = STRICT_JSON.createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw invalid(where, "it is not a JSON object");
+      }
+      Object parsed = JSON.std.with(JSON.Feature.PRESERVE_FIELD_ORDERING).anyFrom(parser);
+      if (parser.nextToken() != null) {
+        throw invalid(where, "it has more content after the JSON object" + position(parser.currentLocation()));
+      }
+      return (Map<String, Object>) parsed;
+    } catch (JsonProcessingException e) {
+      String message = String.valueOf(e.getOriginalMessage());
+      if (message.startsWith("Duplicate field")) {
+        int open = message.indexOf('\'');
+        int close = message.lastIndexOf('\'');
+        String field = open >= 0 && close > open ? message.substring(open + 1, close) : "a field";
+        throw invalid(where, "it has the field \"" + field + "\" more than once" + position(e.getLocation()));
+      }
+      throw invalid(where, "it is not valid JSON" + position(e.getLocation()));
+    } catch (IOException e) {
+      throw invalid(where, "it is not valid JSON");
+    }
+  }
+
+  private static String position(JsonLocation at) {
+    return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
   }
 
   private static Optional<String> text(Map<?, ?> fields, String name, String where) {
@@ -138,28 +210,38 @@ public final class ManagedKeySecret {
             + where
             + " cannot be used: "
             + problem
-            + ". Expected {\"UserName\": \"<iam user>\"} to bootstrap, or"
-            + " {\"UserName\", \"AccessKeyId\", \"SecretAccessKey\"} for an existing key."
-            + " Fix it with `aws secretsmanager put-secret-value`; no key was changed.");
+            + ". Expected one JSON object: {\"UserName\": \"<iam user>\"} to bootstrap, or"
+            + " {\"UserName\", \"AccessKeyId\", \"SecretAccessKey\"} for an existing key (other"
+            + " fields are kept). Fix it with `aws secretsmanager put-secret-value`; no key was"
+            + " changed.");
   }
 
   /** The JSON to store; the secret access key is in it, so never log the result. */
   public String toJson() {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("UserName", userName);
+    userId.ifPresent(v -> fields.put("UserId", v));
     accessKeyId.ifPresent(v -> fields.put("AccessKeyId", v));
     secretAccessKey.ifPresent(v -> fields.put("SecretAccessKey", v));
     createDate.ifPresent(v -> fields.put("CreateDate", v.toString()));
     createdBy.ifPresent(v -> fields.put("CreatedBy", v));
+    secretArn.ifPresent(v -> fields.put("SecretArn", v));
+    versionId.ifPresent(v -> fields.put("VersionId", v));
+    fields.putAll(otherFields);
     try {
       return JSON.std.asString(fields);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write a map of strings as JSON", e);
+      throw new IllegalStateException("cannot write the secret value as JSON", e);
     }
   }
 
   public String userName() {
     return userName;
+  }
+
+  /** IAM's unique id of the user the value was bound to; empty before the first binding. */
+  public Optional<String> userId() {
+    return userId;
   }
 
   public Optional<String> accessKeyId() {
@@ -171,6 +253,11 @@ public final class ManagedKeySecret {
     return secretAccessKey;
   }
 
+  /** Fields keyrotator does not interpret, in their order, carried to every new version. */
+  public Map<String, Object> otherFields() {
+    return otherFields;
+  }
+
   public boolean isBootstrap() {
     return accessKeyId.isEmpty();
   }
@@ -180,28 +267,40 @@ public final class ManagedKeySecret {
     return accessKeyId.filter(keyId::equals).isPresent();
   }
 
+  /** Whether this value says keyrotator wrote it (a claim, proven only by {@link #provesCreationOf}). */
+  public boolean writtenByRotation() {
+    return createdBy.filter(CREATED_BY_US::equals).isPresent();
+  }
+
+  /** Whether this value names the user: by unique id when it records one, else by name (any case). */
+  public boolean names(IamUser user) {
+    return userId.map(id -> id.equals(user.id())).orElse(userName.equalsIgnoreCase(user.name()));
+  }
+
   /**
-   * Whether this value proves that keyrotator created the key: it says so, and the creation time
-   * it recorded when the key was made matches the one IAM reports for that key id. A key someone
-   * imported by hand into the secret carries no such record.
+   * Whether this value, stored as version {@code storedAs} of secret {@code secretArn}, proves that
+   * keyrotator created the key for {@code user}: it holds the key, says keyrotator created it, the
+   * creation time it recorded matches the one IAM reports for the key, and the secret, version and
+   * user it recorded are the ones it is stored in and names. A value copied into another secret or
+   * version, a key imported by hand, or a user deleted and re-created prove nothing. Values written
+   * by keyrotator 1 carry no secret, version or user id; they are accepted on their creation time
+   * (the first rotation after an upgrade writes the full record).
    */
-  public boolean provesCreationOf(AccessKey key) {
+  public boolean provesCreationOf(AccessKey key, String secretArn, String storedAs, IamUser user) {
     return holds(key.id())
-        && createdBy.filter(CREATED_BY_US::equals).isPresent()
+        && writtenByRotation()
         && createDate
             .map(d -> d.truncatedTo(ChronoUnit.SECONDS))
             .filter(d -> d.equals(key.createDate().truncatedTo(ChronoUnit.SECONDS)))
-            .isPresent();
+            .isPresent()
+        && this.secretArn.map(secretArn::equals).orElse(true)
+        && versionId.map(storedAs::equals).orElse(true)
+        && userId.map(user.id()::equals).orElse(userName.equalsIgnoreCase(user.name()));
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ManagedKeySecret other
-        && userName.equals(other.userName)
-        && accessKeyId.equals(other.accessKeyId)
-        && secretAccessKey.equals(other.secretAccessKey)
-        && createDate.equals(other.createDate)
-        && createdBy.equals(other.createdBy);
+    return o instanceof ManagedKeySecret other && toJson().equals(other.toJson());
   }
 
   @Override

@@ -1,35 +1,35 @@
 package io.keyrotator.rotation;
 
-import io.keyrotator.config.Settings.ManagedTag;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Locale;
+import java.util.Set;
 
 /**
- * Which IAM users this function may rotate: those under a path prefix, or carrying an opt-in tag.
- * Checked before any change, as defence in depth behind the IAM policy that the CDK app scopes
- * the same way.
+ * Which IAM users this function may rotate: those under a path prefix, or named in its
+ * configuration. Both come from the deployment, never from a tag someone can write. Checked
+ * before any change, as defence in depth behind the IAM policy that the CDK app scopes to the same
+ * users by exact ARN.
  */
 public final class ManagedScope {
   private final String pathPrefix;
-  private final Optional<ManagedTag> tag;
+  private final Set<String> userNames;
 
   /**
    * @param pathPrefix e.g. {@code /keyrotator/}; empty turns the path rule off
-   * @param tag e.g. {@code keyrotator:managed=true}; empty turns the tag rule off
+   * @param userNames exact user names, lower case; empty turns the rule off
    */
-  public ManagedScope(String pathPrefix, Optional<ManagedTag> tag) {
+  public ManagedScope(String pathPrefix, Set<String> userNames) {
     this.pathPrefix = pathPrefix;
-    this.tag = tag;
+    this.userNames = Set.copyOf(userNames);
   }
 
-  /** Whether the user matches the path rule or the tag rule. */
+  /** Whether the user matches the path rule or is listed. */
   public boolean covers(IamUser user) {
     boolean byPath = !pathPrefix.isEmpty() && user.path().startsWith(pathPrefix);
-    boolean byTag = tag.filter(t -> t.value().equals(user.tags().get(t.key()))).isPresent();
-    return byPath || byTag;
+    return byPath || userNames.contains(user.name().toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -61,25 +61,22 @@ public final class ManagedScope {
               + secretName
               + " is outside the users keyrotator manages ("
               + describe()
-              + "). Nothing was changed. If keyrotator should rotate this user's keys, "
-              + remedy()
-              + "; otherwise remove rotation from the secret.");
+              + "). Nothing was changed. If keyrotator should rotate this user's keys, add it to"
+              + " the deployment's users (KEYROTATOR_MANAGED_USERS); otherwise remove rotation from"
+              + " the secret.");
     }
     return user;
   }
 
-  /** The rules in words, e.g. "path under /keyrotator/ or tag keyrotator:managed=true". */
+  /** The rules in words, e.g. "path under /keyrotator/ or one of 2 listed users". */
   public String describe() {
     List<String> rules = new ArrayList<>();
     if (!pathPrefix.isEmpty()) {
       rules.add("path under " + pathPrefix);
     }
-    tag.ifPresent(t -> rules.add("tag " + t));
+    if (!userNames.isEmpty()) {
+      rules.add("users " + String.join(", ", userNames));
+    }
     return String.join(" or ", rules);
-  }
-
-  private String remedy() {
-    return tag.map(t -> "tag it " + t + " (aws iam tag-user)")
-        .orElse("create it under the path " + pathPrefix);
   }
 }

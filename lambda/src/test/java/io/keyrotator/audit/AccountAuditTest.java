@@ -107,11 +107,14 @@ class AccountAuditTest {
     }
 
     @Test
-    void keysOfManagedUsersAreLeftToRotationWhateverTheCaseOfTheName() {
+    void aSecretTagNeverExemptsAUserItSaysOldKeysOfManagedUsersMeanBrokenRotation() {
       secrets.taggedUser = "App-CI";
       AuditReport report = audit(new CredentialReportRows()
           .user("app-ci", daysAgo(500), "false", "N/A", "false", key(true, daysAgo(120), daysAgo(1)), none()));
-      assertThat(report.findings()).isEmpty();
+      assertThat(report.findings()).singleElement().satisfies(f -> {
+        assertThat(f.type()).isEqualTo(FindingType.OLD_ACCESS_KEY);
+        assertThat(f.found()).contains("its rotation is not working");
+      });
       assertThat(report.managedUsers()).isEqualTo(1);
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.InterruptedAttempts;
+import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.rotation.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
 import java.io.ByteArrayInputStream;
@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -225,27 +226,34 @@ class KeyrotatorCliIT {
     }
 
     @Test
-    void deletesANeverUsedKeyLeftByAnInterruptedAttemptAndLeavesForeignKeysAlone() {
+    void deactivatesANeverUsedKeyLeftByAnInterruptedAttemptAndLeavesForeignKeysAlone() {
       rotatedSecret();
-      long longAgo = Instant.now().minus(Duration.ofHours(2)).getEpochSecond();
-      aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key(InterruptedAttempts.INTENT_TAG).value("old-token " + longAgo)));
-      // moto stamps new keys with the current time, so the attempt's window is moved to cover it.
+      String current = ManagedKeySecret.parse(aws.value(SECRET, "AWSCURRENT"), "c").accessKeyId().orElseThrow();
+      String userId = aws.iam.getUser(r -> r.userName(USER)).user().userId();
+      // An attempt recorded itself on the secret, created a key and stopped before storing it.
+      String token = aws.startRotation(SECRET);
+      aws.secretsManager.tagResource(r -> r.secretId(SECRET).tags(t -> t.key(AttemptRecord.TAG).value(
+          new AttemptRecord(token, userId, Instant.now().minusSeconds(2), Set.of(current)).tagValue())));
       String orphan = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
-      aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key(InterruptedAttempts.INTENT_TAG)
-          .value("old-token " + (Instant.now().getEpochSecond() - 60))));
       CliRun found = cli("doctor", "--stuck-after-minutes", "0");
-      assertThat(found.out()).contains("ORPHAN_KEY", "interrupted rotation attempt");
+      assertThat(found.out()).contains("ORPHAN_KEY", "stopped before its secret was stored");
 
       CliRun fixed = cli("doctor", "--fix", "--yes", "--stuck-after-minutes", "0");
-      assertThat(fixed.out()).contains("repaired: delete never-used orphan key");
-      assertThat(aws.keys(USER)).extracting(AccessKeyMetadata::accessKeyId).doesNotContain(orphan).hasSize(1);
+      assertThat(fixed.out()).contains("repaired: deactivate never-used orphan key");
+      assertThat(aws.keys(USER)).filteredOn(k -> k.accessKeyId().equals(orphan))
+          .as("deactivated, never deleted while active").singleElement()
+          .extracting(AccessKeyMetadata::status).isEqualTo(StatusType.INACTIVE);
+      assertThat(aws.stages(SECRET).get(token)).as("the attempt is not dropped while its key waits")
+          .contains("AWSPENDING");
 
+      aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(orphan));
+      aws.secretsManager.untagResource(r -> r.secretId(SECRET).tagKeys(AttemptRecord.TAG));
       String foreign = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
-      aws.iam.untagUser(r -> r.userName(USER).tagKeys(InterruptedAttempts.INTENT_TAG));
       CliRun foreignRun = cli("doctor", "--fix", "--yes");
       assertThat(foreignRun.exitCode()).isEqualTo(1);
       assertThat(foreignRun.out()).contains("UNOWNED_KEY", "left alone");
-      assertThat(aws.keys(USER)).extracting(AccessKeyMetadata::accessKeyId).contains(foreign);
+      assertThat(aws.keys(USER)).filteredOn(k -> k.accessKeyId().equals(foreign)).singleElement()
+          .extracting(AccessKeyMetadata::status).isEqualTo(StatusType.ACTIVE);
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.keyrotator.rotation.PreviousKeyPolicy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SettingsTest {
   @Test
@@ -15,7 +17,7 @@ class SettingsTest {
     Settings s = Settings.from(Map.of());
     assertThat(s.region()).isEqualTo("us-east-1");
     assertThat(s.managedPathPrefix()).isEqualTo("/keyrotator/");
-    assertThat(s.managedTag()).hasValueSatisfying(t -> assertThat(t.toString()).isEqualTo("keyrotator:managed=true"));
+    assertThat(s.managedUsers()).isEmpty();
     assertThat(s.previousKeyPolicy()).isEqualTo(PreviousKeyPolicy.KEEP);
     assertThat(s.keyLimitPolicy()).isEqualTo(KeyLimitPolicy.IDLE);
     assertThat(s.idleBeforeRemoval()).isEqualTo(Duration.ofDays(7));
@@ -44,7 +46,7 @@ class SettingsTest {
         Map.entry("KEYROTATOR_RETRY_MODE", "standard")));
     assertThat(s.region()).isEqualTo("eu-west-1");
     assertThat(s.managedPathPrefix()).isEqualTo("/ci/");
-    assertThat(s.managedTag()).isEmpty();
+    assertThat(s.managedUsers()).isEmpty();
     assertThat(s.previousKeyPolicy()).isEqualTo(PreviousKeyPolicy.DELETE);
     assertThat(s.keyLimitPolicy()).isEqualTo(KeyLimitPolicy.INACTIVE);
     assertThat(s.idleBeforeRemoval()).isEqualTo(Duration.ofDays(30));
@@ -68,7 +70,7 @@ class SettingsTest {
             "KEYROTATOR_RETRY_MODE", "legacy")))
         .isInstanceOf(InvalidSettingsException.class)
         .hasMessageContaining("KEYROTATOR_MANAGED_PATH_PREFIX=\"keyrotator\": an IAM path prefix starts and ends with \"/\"")
-        .hasMessageContaining("KEYROTATOR_MANAGED_TAG=\"managed\": expected key=value")
+        .hasMessageContaining("KEYROTATOR_MANAGED_TAG is no longer supported: a user tag anyone with iam:TagUser can write")
         .hasMessageContaining("KEYROTATOR_KEY_LIMIT_POLICY=\"sometimes\": expected inactive, idle or never")
         .hasMessageContaining("KEYROTATOR_DELETE_UNPROVEN_KEYS=\"yes\": expected true or false")
         .hasMessageContaining("KEYROTATOR_PROPAGATION_SUCCESSES=0: expected a whole number from 1 to 20")
@@ -76,11 +78,37 @@ class SettingsTest {
         .hasMessageContaining("KEYROTATOR_RETRY_MODE=\"legacy\": expected standard or adaptive");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "//", " / ", "///"})
+  void refusesAScopeThatWouldCoverEveryUserInEveryForm(String prefix) {
+    assertThatThrownBy(() -> Settings.from(Map.of("KEYROTATOR_MANAGED_PATH_PREFIX", prefix)))
+        .hasMessageContaining("matches every IAM user");
+    assertThatThrownBy(() -> Settings.from(Map.of("KEYROTATOR_MANAGED_PATH_PREFIX", prefix,
+            "KEYROTATOR_MANAGED_USERS", "app-ci")))
+        .as("a user list does not make a match-all path acceptable")
+        .hasMessageContaining("matches every IAM user");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/key*/", "/a?/", "*"})
+  void refusesWildcardsInThePath(String prefix) {
+    assertThatThrownBy(() -> Settings.from(Map.of("KEYROTATOR_MANAGED_PATH_PREFIX", prefix)))
+        .hasMessageContaining("no wildcards");
+  }
+
   @Test
-  void refusesAScopeThatWouldCoverEveryUser() {
-    assertThatThrownBy(() -> Settings.from(Map.of("KEYROTATOR_MANAGED_PATH_PREFIX", "/", "KEYROTATOR_MANAGED_TAG", "")))
-        .hasMessageContaining("would let the function rotate every user");
-    assertThatThrownBy(() -> Settings.from(Map.of("KEYROTATOR_MANAGED_PATH_PREFIX", "", "KEYROTATOR_MANAGED_TAG", "")))
+  void refusesAnEmptyScopeWildcardUsersAndCaseDuplicates() {
+    assertThatThrownBy(() -> Settings.from(Map.of("KEYROTATOR_MANAGED_PATH_PREFIX", "")))
         .hasMessageContaining("set at least one");
+    assertThatThrownBy(() -> Settings.from(Map.of("KEYROTATOR_MANAGED_USERS", "app-*")))
+        .hasMessageContaining("\"app-*\" is not an IAM user name");
+    assertThatThrownBy(() -> Settings.from(Map.of("KEYROTATOR_MANAGED_USERS", "legacy-batch,Legacy-Batch")))
+        .hasMessageContaining("\"Legacy-Batch\" is listed twice (IAM user names are unique regardless of case)");
+  }
+
+  @Test
+  void readsTheUserListInLowerCase() {
+    Settings s = Settings.from(Map.of("KEYROTATOR_MANAGED_PATH_PREFIX", "", "KEYROTATOR_MANAGED_USERS", " App-CI , legacy "));
+    assertThat(s.managedUsers()).containsExactlyInAnyOrder("app-ci", "legacy");
   }
 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.config.Settings;
+import io.keyrotator.ownership.AttemptRecord;
+import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.SecretVersions;
@@ -163,10 +165,12 @@ class AccessKeyRotationTest {
       assertThat(pending.userName()).isEqualTo(USER);
       AccessKey key = iam.keysOf(USER).get(0);
       assertThat(pending.holds(key.id())).isTrue();
-      assertThat(pending.provesCreationOf(key)).isTrue();
+      assertThat(pending.provesCreationOf(key, FakeSecrets.ARN, token, iam.user(USER))).isTrue();
       assertThat(pending.secretAccessKey()).contains(iam.secrets.get(key.id()));
       assertThat(report.keysCreated()).isEqualTo(1);
-      assertThat(iam.user(USER).tags()).containsKey(AccessKeyRotation.INTENT_TAG);
+      assertThat(iam.user(USER).tags()).containsEntry(SecretBinding.CLAIM_TAG, FakeSecrets.ARN);
+      assertThat(secrets.tags).as("the attempt record is gone once the key is stored")
+          .doesNotContainKey(AttemptRecord.TAG);
     }
 
     @Test
@@ -217,17 +221,22 @@ class AccessKeyRotationTest {
       String token = secrets.startRotation();
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
           .hasMessageContaining("outside the users keyrotator manages")
-          .hasMessageContaining("keyrotator:managed=true");
+          .hasMessageContaining("KEYROTATOR_MANAGED_USERS");
       assertThat(iam.calls).containsOnly("GetUser");
       assertThat(iam.keysOf("admin")).hasSize(1);
     }
 
     @Test
-    void acceptsAUserOptedInByTag() {
+    void acceptsAListedUserButNeverOneOptedInOnlyByATag() {
       iam.addUser("legacy", "/", Map.of("keyrotator:managed", "true"));
+      secrets.taggedUser = "legacy";
       secrets.putCurrent("{\"UserName\":\"legacy\"}");
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
+          .hasMessageContaining("outside the users keyrotator manages");
+      assertThat(iam.keysOf("legacy")).isEmpty();
+
+      env.put(Settings.MANAGED_USERS, "Legacy");
+      run(RotationStep.CREATE_SECRET, secrets.startRotation());
       assertThat(iam.keysOf("legacy")).hasSize(1);
     }
 
@@ -244,15 +253,22 @@ class AccessKeyRotationTest {
     }
 
     @Test
-    void removesAKeyLeftByAnInterruptedAttemptAndNeverPilesUpKeys() {
+    void deactivatesAKeyLeftByAnInterruptedAttemptThenDeletesItOnceNoRunCanStoreIt() {
       bootstrap();
       rotateFully();
       String current = currentKeyId();
       String token = secrets.startRotation();
-      // An earlier attempt tagged the user and created a key, then crashed before storing it.
-      iam.tagUser(USER, AccessKeyRotation.INTENT_TAG, token + " " + clock.instant().getEpochSecond());
+      // An earlier attempt recorded itself on the secret, created a key, then stopped before storing it.
+      recordAttempt(token, clock.instant(), current);
       String orphan = iam.createKey(USER).id();
       clock.advance(Duration.ofSeconds(30));
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+          .hasMessageContaining("nobody holds its secret")
+          .hasMessageContaining("It is now inactive");
+      assertThat(iam.key(USER, orphan).orElseThrow().active()).as("deactivated, not deleted").isFalse();
+      assertThat(iam.key(USER, current).orElseThrow().active()).isTrue();
+
+      clock.advance(AttemptRecord.LONGEST_RUN);
       StepReport report = run(RotationStep.CREATE_SECRET, token);
       assertThat(iam.key(USER, orphan)).isEmpty();
       assertThat(iam.keysOf(USER)).extracting(AccessKey::id).contains(current).hasSize(2);
@@ -264,25 +280,36 @@ class AccessKeyRotationTest {
       bootstrap();
       rotateFully();
       String token = secrets.startRotation();
-      iam.tagUser(USER, AccessKeyRotation.INTENT_TAG, token + " " + clock.instant().getEpochSecond());
+      recordAttempt(token, clock.instant(), currentKeyId());
       String someoneElses = iam.addKey(USER, true, clock.instant());
       iam.use(someoneElses, clock.instant());
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
           .hasMessageContaining("already has 2 access keys")
-          .hasMessageContaining("held by no version of this secret");
-      assertThat(iam.key(USER, someoneElses)).isPresent();
+          .hasMessageContaining("does not own it");
+      assertThat(iam.key(USER, someoneElses).orElseThrow().active()).isTrue();
     }
 
     @Test
-    void leavesAKeyCreatedBeforeTheIntentTag() {
+    void leavesAKeyTheAttemptRecordDoesNotExplain() {
       bootstrap();
       rotateFully();
       String older = iam.addKey(USER, false, clock.instant().minus(Duration.ofHours(1)));
       String token = secrets.startRotation();
-      iam.tagUser(USER, AccessKeyRotation.INTENT_TAG, token + " " + clock.instant().getEpochSecond());
+      recordAttempt(token, clock.instant(), currentKeyId());
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
-          .hasMessageContaining("held by no version of this secret");
+          .hasMessageContaining("does not own it");
       assertThat(iam.key(USER, older)).isPresent();
+    }
+
+    @Test
+    void aUserTagNeverMakesAKeyAnOrphan() {
+      bootstrap();
+      rotateFully();
+      String token = secrets.startRotation();
+      iam.tagUser(USER, AccessKeyRotation.LEGACY_INTENT_TAG, token + " " + clock.instant().getEpochSecond());
+      String handMade = iam.addKey(USER, true, clock.instant());
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token)).hasMessageContaining("does not own it");
+      assertThat(iam.key(USER, handMade).orElseThrow().active()).isTrue();
     }
 
     @Test
@@ -371,17 +398,19 @@ class AccessKeyRotationTest {
     }
 
     @Test
-    void refusesAForeignKeyAndDeletesAForeignInactiveOneOnlyWhenAllowed() {
+    void neverDeletesAForeignKeyNotEvenAnInactiveOneWhenUnprovenKeysMayGo() {
       bootstrap();
       rotateFully();
       String foreign = iam.addKey(USER, false, T0.minus(Duration.ofDays(400)));
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
-          .hasMessageContaining("held by no version of this secret, so keyrotator does not own it");
+          .hasMessageContaining("no version of app-ci proves keyrotator created it")
+          .hasMessageContaining("does not own it");
       assertThat(iam.key(USER, foreign)).isPresent();
 
       env.put(Settings.DELETE_UNPROVEN_KEYS, "true");
-      run(RotationStep.CREATE_SECRET, secrets.startRotation());
-      assertThat(iam.key(USER, foreign)).isEmpty();
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
+          .hasMessageContaining("does not own it");
+      assertThat(iam.key(USER, foreign)).as("held by no version: no setting makes it keyrotator's").isPresent();
     }
 
     @Test
@@ -540,7 +569,7 @@ class AccessKeyRotationTest {
       String current = currentKeyId();
       assertThat(iam.key(USER, otherKey(current)).orElseThrow().active()).isTrue();
       assertThat(secrets.stages().values()).noneMatch(l -> l.contains(PENDING));
-      assertThat(iam.user(USER).tags()).doesNotContainKey(AccessKeyRotation.INTENT_TAG);
+      assertThat(secrets.tags).doesNotContainKey(AttemptRecord.TAG);
     }
 
     @Test
@@ -560,13 +589,16 @@ class AccessKeyRotationTest {
     }
 
     @Test
-    void onlyDeactivatesAnImportedPreviousKeyUnderPolicyDelete() {
-      env.put(Settings.PREVIOUS_KEY_POLICY, "delete");
-      String imported = iam.addKey(USER, true, T0);
-      secrets.putCurrent("{\"UserName\":\"app-ci\",\"AccessKeyId\":\"" + imported + "\",\"SecretAccessKey\":\"x\"}");
-      rotateFully();
-      assertThat(iam.key(USER, imported)).hasValueSatisfying(k -> assertThat(k.active()).isFalse());
-      assertThat(logLines).anyMatch(l -> l.contains("imported by hand"));
+    void leavesAnImportedPreviousKeyAloneUnderPolicyDeleteOrDeactivate() {
+      for (String policy : List.of("delete", "deactivate")) {
+        setUp();
+        env.put(Settings.PREVIOUS_KEY_POLICY, policy);
+        String imported = iam.addKey(USER, true, T0);
+        secrets.putCurrent("{\"UserName\":\"app-ci\",\"AccessKeyId\":\"" + imported + "\",\"SecretAccessKey\":\"x\"}");
+        rotateFully();
+        assertThat(iam.key(USER, imported)).as(policy).hasValueSatisfying(k -> assertThat(k.active()).isTrue());
+        assertThat(logLines).anyMatch(l -> l.contains("imported by hand"));
+      }
     }
 
     @Test
@@ -614,6 +646,11 @@ class AccessKeyRotationTest {
     }
   }
 
+  private void recordAttempt(String token, java.time.Instant at, String... keysBefore) {
+    secrets.tagSecret(FakeSecrets.ARN, AttemptRecord.TAG,
+        new AttemptRecord(token, iam.user(USER).id(), at, Set.of(keysBefore)).tagValue());
+  }
+
   /** Passes every call to the real fake; tests override one method to inject a fault. */
   private static class DelegatingSecrets implements SecretVersions {
     private final FakeSecrets delegate;
@@ -628,13 +665,23 @@ class AccessKeyRotationTest {
     }
 
     @Override
-    public List<String> listManagedSecrets() {
-      return delegate.listManagedSecrets();
+    public List<TaggedSecret> taggedSecrets() {
+      return delegate.taggedSecrets();
     }
 
     @Override
-    public Set<String> managedUsers() {
-      return delegate.managedUsers();
+    public Optional<String> versionValue(String secretId, String versionId) {
+      return delegate.versionValue(secretId, versionId);
+    }
+
+    @Override
+    public void tagSecret(String secretId, String key, String value) {
+      delegate.tagSecret(secretId, key, value);
+    }
+
+    @Override
+    public void untagSecret(String secretId, String key) {
+      delegate.untagSecret(secretId, key);
     }
 
     @Override

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.ports.AccessKey;
+import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.NewAccessKey;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,14 +15,27 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ManagedKeySecretTest {
   private static final String SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY01";
   private static final Instant CREATED = Instant.parse("2026-11-23T10:00:00.123Z");
+  private static final IamUser USER =
+      new IamUser("app-ci", "AIDAEXAMPLE1", "/keyrotator/", "arn:aws:iam::123456789012:user/keyrotator/app-ci", Map.of());
+  private static final String ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-ci-AbCdEf";
+  private static final String TOKEN = "c0ffee00-0000-4000-8000-000000000001";
+
+  private static ManagedKeySecret created() {
+    return ManagedKeySecret.createdByRotation(ManagedKeySecret.bootstrap("app-ci"), USER,
+        new NewAccessKey("AKIAIOSFODNN7EXAMPLE", SECRET, CREATED), ARN, TOKEN);
+  }
 
   @Test
   void roundTripsAValueKeyrotatorCreated() {
-    ManagedKeySecret value =
-        ManagedKeySecret.createdByRotation("app-ci", new NewAccessKey("AKIAIOSFODNN7EXAMPLE", SECRET, CREATED));
+    ManagedKeySecret value = created();
     ManagedKeySecret parsed = ManagedKeySecret.parse(value.toJson(), "test");
     assertThat(parsed).isEqualTo(value);
-    assertThat(parsed.provesCreationOf(new AccessKey("AKIAIOSFODNN7EXAMPLE", true, Instant.parse("2026-11-23T10:00:00Z")))).isTrue();
+    AccessKey key = new AccessKey("AKIAIOSFODNN7EXAMPLE", true, Instant.parse("2026-11-23T10:00:00Z"));
+    assertThat(parsed.provesCreationOf(key, ARN, TOKEN, USER)).isTrue();
+    assertThat(parsed.provesCreationOf(key, ARN + "x", TOKEN, USER)).as("copied into another secret").isFalse();
+    assertThat(parsed.provesCreationOf(key, ARN, "another-version", USER)).as("copied into another version").isFalse();
+    IamUser recreated = new IamUser("app-ci", "AIDAEXAMPLE2", "/keyrotator/", USER.arn(), Map.of());
+    assertThat(parsed.provesCreationOf(key, ARN, TOKEN, recreated)).as("user deleted and re-created").isFalse();
     assertThat(value.toJson()).contains("\"CreatedBy\":\"keyrotator\"", "\"CreateDate\":\"2026-11-23T10:00:00.123Z\"");
   }
 
@@ -28,10 +43,10 @@ class ManagedKeySecretTest {
   void aKeyImportedByHandIsNotProvablyOurs() {
     ManagedKeySecret imported =
         ManagedKeySecret.parse("{\"UserName\":\"app-ci\",\"AccessKeyId\":\"AKIAIOSFODNN7EXAMPLE\",\"SecretAccessKey\":\"" + SECRET + "\"}", "t");
-    assertThat(imported.provesCreationOf(new AccessKey("AKIAIOSFODNN7EXAMPLE", true, CREATED))).isFalse();
+    assertThat(imported.provesCreationOf(new AccessKey("AKIAIOSFODNN7EXAMPLE", true, CREATED), ARN, TOKEN, USER)).isFalse();
     ManagedKeySecret claimsButWrongDate = ManagedKeySecret.parse(
         "{\"UserName\":\"app-ci\",\"AccessKeyId\":\"AKIAIOSFODNN7EXAMPLE\",\"SecretAccessKey\":\"x\",\"CreatedBy\":\"keyrotator\",\"CreateDate\":\"2020-01-01T00:00:00Z\"}", "t");
-    assertThat(claimsButWrongDate.provesCreationOf(new AccessKey("AKIAIOSFODNN7EXAMPLE", true, CREATED))).isFalse();
+    assertThat(claimsButWrongDate.provesCreationOf(new AccessKey("AKIAIOSFODNN7EXAMPLE", true, CREATED), ARN, TOKEN, USER)).isFalse();
   }
 
   @Test
@@ -43,7 +58,10 @@ class ManagedKeySecretTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "{\"UserName\":\"app-ci\",\"SecretAccessKey\":\"" + SECRET + "\"                 | is not valid JSON at line 1",
+      "{\"UserName\":\"app-ci\",\"SecretAccessKey\":\"" + SECRET + "\"                 | is not valid JSON (line 1",
+      "{\"UserName\":\"app-ci\",\"UserName\":\"deploy-admin\"}                         | has the field \"UserName\" more than once",
+      "{\"UserName\":\"app-ci\"} {\"UserName\":\"deploy-admin\"}                        | more content after the JSON object",
+      "{\"UserName\":\"app-ci\"} x                                                      | not valid JSON",
       "[\"" + SECRET + "\"]                                                              | it is not a JSON object",
       "''                                                                                | it is empty",
       "{\"SecretAccessKey\":\"" + SECRET + "\",\"AccessKeyId\":\"AKIAIOSFODNN7EXAMPLE\"} | it has no \"UserName\"",
@@ -64,9 +82,20 @@ class ManagedKeySecretTest {
 
   @Test
   void toStringHidesTheSecret() {
-    ManagedKeySecret value =
-        ManagedKeySecret.createdByRotation("app-ci", new NewAccessKey("AKIAIOSFODNN7EXAMPLE", SECRET, CREATED));
+    ManagedKeySecret value = created();
     assertThat(value.toString()).doesNotContain(SECRET).contains("AKIA...MPLE");
     assertThat(new NewAccessKey("AKIAIOSFODNN7EXAMPLE", SECRET, CREATED).toString()).doesNotContain(SECRET);
+  }
+
+  @Test
+  void carriesFieldsItDoesNotKnowToTheNextVersion() {
+    ManagedKeySecret current = ManagedKeySecret.parse(
+        "{\"Owner\":\"team-ci\",\"UserName\":\"app-ci\",\"Consumer\":{\"host\":\"build-1\",\"ports\":[1,2]}}", "t");
+    ManagedKeySecret next = ManagedKeySecret.createdByRotation(current, USER,
+        new NewAccessKey("AKIAIOSFODNN7EXAMPLE", SECRET, CREATED), ARN, TOKEN);
+    ManagedKeySecret reread = ManagedKeySecret.parse(next.toJson(), "t");
+    assertThat(reread.otherFields()).containsEntry("Owner", "team-ci").containsKey("Consumer");
+    assertThat(next.toJson()).contains("\"Consumer\":{\"host\":\"build-1\",\"ports\":[1,2]}");
+    assertThat(reread.userId()).contains("AIDAEXAMPLE1");
   }
 }

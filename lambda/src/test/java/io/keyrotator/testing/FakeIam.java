@@ -32,7 +32,8 @@ public final class FakeIam implements IamKeys {
   public void addUser(String name, String path, Map<String, String> tags) {
     users.put(
         name,
-        new IamUser(name, path, "arn:aws:iam::123456789012:user" + path + name, new HashMap<>(tags)));
+        new IamUser(name, "AIDAFAKE" + name.toUpperCase(java.util.Locale.ROOT) + (next++), path,
+            "arn:aws:iam::123456789012:user" + path + name, new HashMap<>(tags)));
     keys.put(name, new ArrayList<>());
   }
 
@@ -77,7 +78,7 @@ public final class FakeIam implements IamKeys {
     calls.add("GetUser");
     IamUser user = users.get(userName);
     return Optional.ofNullable(user)
-        .map(u -> new IamUser(u.name(), u.path(), u.arn(), Map.copyOf(u.tags())));
+        .map(u -> new IamUser(u.name(), u.id(), u.path(), u.arn(), Map.copyOf(u.tags())));
   }
 
   @Override

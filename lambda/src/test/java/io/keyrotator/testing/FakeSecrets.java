@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -69,27 +68,51 @@ public final class FakeSecrets implements SecretVersions {
   /** When each version was created; versions not listed here count as just created. */
   public final Map<String, java.time.Instant> created = new HashMap<>();
 
-  @Override
-  public List<String> listManagedSecrets() {
-    calls.add("ListSecrets");
-    return exists ? List.of(ARN) : List.of();
-  }
-
   /** The user named in this secret's keyrotator:user tag; empty string means no tag. */
   public String taggedUser = "app-ci";
 
+  /** The secret's tags other than keyrotator:user. */
+  public final Map<String, String> tags = new LinkedHashMap<>();
+
+  /** Other secrets tagged keyrotator:user, as ListSecrets would list them. */
+  public final List<TaggedSecret> otherTaggedSecrets = new ArrayList<>();
+
   @Override
-  public Set<String> managedUsers() {
+  public List<TaggedSecret> taggedSecrets() {
     calls.add("ListSecrets");
-    return exists && !taggedUser.isEmpty() ? Set.of(taggedUser) : Set.of();
+    List<TaggedSecret> all = new ArrayList<>();
+    if (exists && !taggedUser.isEmpty()) {
+      all.add(new TaggedSecret(ARN, NAME, taggedUser));
+    }
+    all.addAll(otherTaggedSecrets);
+    return all;
   }
 
   @Override
   public List<Version> versions(String secretId) {
     calls.add("ListSecretVersionIds");
-    return stages().entrySet().stream()
-        .map(e -> new Version(e.getKey(), e.getValue(), Optional.ofNullable(created.get(e.getKey()))))
+    Map<String, List<String>> labelled = stages();
+    return values.keySet().stream()
+        .map(id -> new Version(id, labelled.getOrDefault(id, List.of()), Optional.ofNullable(created.get(id))))
         .toList();
+  }
+
+  @Override
+  public Optional<String> versionValue(String secretId, String versionId) {
+    calls.add("GetSecretValue");
+    return Optional.ofNullable(values.get(versionId));
+  }
+
+  @Override
+  public void tagSecret(String secretId, String key, String value) {
+    calls.add("TagResource");
+    tags.put(key, value);
+  }
+
+  @Override
+  public void untagSecret(String secretId, String key) {
+    calls.add("UntagResource");
+    tags.remove(key);
   }
 
   @Override
@@ -98,7 +121,12 @@ public final class FakeSecrets implements SecretVersions {
     if (!exists) {
       throw new RotationFailure("secret " + secretId + " does not exist");
     }
-    return new SecretDescription(ARN, NAME, rotationEnabled, stages());
+    Map<String, String> allTags = new LinkedHashMap<>(tags);
+    if (!taggedUser.isEmpty()) {
+      allTags.put(USER_TAG, taggedUser);
+    }
+    return new SecretDescription(ARN, NAME, rotationEnabled, stages(), Optional.empty(), Optional.empty(),
+        Optional.empty(), allTags);
   }
 
   @Override

@@ -1,0 +1,81 @@
+package io.keyrotator.ownership;
+
+import io.keyrotator.ports.AccessKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * keyrotator's record of an attempt to create a key, kept as the secret tag {@value #TAG} while
+ * createSecret runs CreateAccessKey and then stores the key. If the function stops between the two
+ * calls, the key's secret is lost and the key is useless; this record is how a later run recognises
+ * that key. It lives on the secret, whose resource policy lets only keyrotator's roles and the
+ * deployment role tag it, and it names the secret's version (the rotation token), the user's unique
+ * id and the keys the user had before: a key it explains appeared on that very user after the
+ * record was written, was not there before, and is held by no version.
+ *
+ * <p>Tag value: {@code <token> <userId> <epoch seconds> <key ids before, comma-separated, or ->}.
+ *
+ * @param token the rotation token (version id) the key was being created for
+ * @param userId IAM's unique id of the user
+ * @param startedAt when the record was written, just before CreateAccessKey
+ * @param keysBefore the ids of the keys the user had at that moment
+ */
+public record AttemptRecord(String token, String userId, Instant startedAt, Set<String> keysBefore) {
+  /** The secret tag that holds the record. */
+  public static final String TAG = "keyrotator:attempt";
+
+  /**
+   * The longest a run that created a key can still be alive and store it: a Lambda invocation
+   * lasts at most 15 minutes. After that, a key the record explains has no one left to store it.
+   */
+  public static final Duration LONGEST_RUN = Duration.ofMinutes(15);
+
+  private static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
+
+  public AttemptRecord {
+    keysBefore = Set.copyOf(keysBefore);
+  }
+
+  /** The record in the secret's tags, if there is a well-formed one; anything else is ignored. */
+  public static Optional<AttemptRecord> fromTags(Map<String, String> tags) {
+    String value = tags.get(TAG);
+    if (value == null) {
+      return Optional.empty();
+    }
+    String[] parts = value.trim().split(" ");
+    if (parts.length != 4) {
+      return Optional.empty();
+    }
+    try {
+      Set<String> before =
+          parts[3].equals("-") ? Set.of() : new TreeSet<>(Arrays.asList(parts[3].split(",")));
+      return Optional.of(
+          new AttemptRecord(parts[0], parts[1], Instant.ofEpochSecond(Long.parseLong(parts[2])), before));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The tag value (at most about 120 characters: well within a tag's 256). */
+  public String tagValue() {
+    return token + " " + userId + " " + startedAt.getEpochSecond() + " "
+        + (keysBefore.isEmpty() ? "-" : String.join(",", new TreeSet<>(keysBefore)));
+  }
+
+  /** Whether the key appeared after this record was written: new, and created in the attempt's time. */
+  public boolean couldHaveCreated(AccessKey key) {
+    return !keysBefore.contains(key.id())
+        && !key.createDate().isBefore(startedAt.minus(CLOCK_SKEW))
+        && key.createDate().isBefore(startedAt.plus(LONGEST_RUN));
+  }
+
+  /** Whether every run that could still store a key of this attempt has ended. */
+  public boolean over(Instant now) {
+    return !now.isBefore(startedAt.plus(LONGEST_RUN));
+  }
+}

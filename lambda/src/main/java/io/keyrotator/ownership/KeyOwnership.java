@@ -1,0 +1,246 @@
+package io.keyrotator.ownership;
+
+import static io.keyrotator.ports.SecretDescription.CURRENT;
+import static io.keyrotator.ports.SecretDescription.PENDING;
+import static io.keyrotator.ports.SecretDescription.PREVIOUS;
+
+import io.keyrotator.ports.AccessKey;
+import io.keyrotator.ports.IamKeys;
+import io.keyrotator.ports.IamUser;
+import io.keyrotator.ports.KeyUsage;
+import io.keyrotator.ports.SecretDescription;
+import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.rotation.ManagedKeySecret;
+import io.keyrotator.rotation.RotationFailure;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who owns each access key of a managed user: the one answer that rotation, {@code keyrotator
+ * doctor}, the hygiene job and the audit all use before they touch or report a key.
+ *
+ * <p>Evidence comes only from the secret, which only keyrotator's roles and the deployment role
+ * may write: the values keyrotator stored (with the secret, version, user id and IAM creation time
+ * they belong to) and its {@link AttemptRecord}. A tag on the user, a time window or a key's age
+ * alone never makes a key keyrotator's.
+ */
+public final class KeyOwnership {
+  /** How many dropped versions are read, newest first, when looking for a key's origin. */
+  static final int DROPPED_VERSIONS_READ = 10;
+
+  /** What a key is to the secret. */
+  public enum Role {
+    /** Held by AWSCURRENT: consumers use it; never deactivated or deleted. */
+    CURRENT,
+    /** Held by the AWSPENDING value of a rotation under way; left to that rotation. */
+    PENDING,
+    /** Held by AWSPREVIOUS: the key the last rotation replaced; retired by the previous-key rules. */
+    PREVIOUS,
+    /** Created by keyrotator for a version of this secret that was dropped before it became current. */
+    ABANDONED,
+    /** Created by an attempt that stopped before storing it (see {@link AttemptRecord}). */
+    INTERRUPTED,
+    /** Nothing proves keyrotator created it: never touched, only reported. */
+    FOREIGN
+  }
+
+  /** What keyrotator may do to a key it does not need. */
+  public enum Cleanup {
+    /** Leave it. */
+    NONE,
+    /** Deactivate it (reversible): an active key is never deleted as an orphan. */
+    DEACTIVATE,
+    /** Delete it: it is inactive, was never used and keyrotator provably created it. */
+    DELETE
+  }
+
+  /**
+   * A key with its role.
+   *
+   * @param key the key as IAM lists it
+   * @param role what the key is to the secret
+   * @param provenOurs whether a value keyrotator wrote to this secret proves it created the key
+   * @param usage its last use, read for the keys whose cleanup depends on it
+   * @param origin in words, where the evidence comes from (for reports)
+   */
+  public record OwnedKey(AccessKey key, Role role, boolean provenOurs, Optional<KeyUsage> usage, String origin) {
+    /** Whether the key was ever used, as far as IAM has recorded (unknown counts as used). */
+    public boolean everUsed() {
+      return usage.map(u -> u.lastUsed().isPresent()).orElse(true);
+    }
+  }
+
+  /**
+   * The values of one secret that a step has read.
+   *
+   * @param secret the description, with version labels and tags
+   * @param current the AWSCURRENT value, if readable
+   * @param previous the AWSPREVIOUS value, if readable
+   * @param pending the AWSPENDING value of a rotation under way (not on the current version)
+   */
+  public record SecretRecords(
+      SecretDescription secret,
+      Optional<ManagedKeySecret> current,
+      Optional<ManagedKeySecret> previous,
+      Optional<ManagedKeySecret> pending) {
+
+    Optional<String> versionOf(String stage) {
+      return stage.equals(PENDING)
+          ? secret.versionStages().entrySet().stream()
+              .filter(e -> e.getValue().contains(PENDING) && !e.getValue().contains(CURRENT))
+              .map(java.util.Map.Entry::getKey)
+              .findFirst()
+          : secret.versionWith(stage);
+    }
+  }
+
+  private final SecretVersions secrets;
+  private final IamKeys iam;
+
+  public KeyOwnership(SecretVersions secrets, IamKeys iam) {
+    this.secrets = secrets;
+    this.iam = iam;
+  }
+
+  /**
+   * Reads the secret's labelled values. An unreadable AWSPREVIOUS or AWSPENDING value proves
+   * nothing and is left out; AWSCURRENT is read by the caller, which must fail on it.
+   */
+  public SecretRecords read(SecretDescription secret, Optional<ManagedKeySecret> current) {
+    Optional<ManagedKeySecret> previous =
+        secret.versionWith(PREVIOUS).flatMap(v -> quietly(secret, Optional.of(v), PREVIOUS));
+    SecretRecords partial = new SecretRecords(secret, current, previous, Optional.empty());
+    Optional<ManagedKeySecret> pending =
+        partial.versionOf(PENDING).flatMap(v -> quietly(secret, Optional.of(v), PENDING));
+    return new SecretRecords(secret, current, previous, pending);
+  }
+
+  private Optional<ManagedKeySecret> quietly(SecretDescription secret, Optional<String> version, String stage) {
+    try {
+      return secrets.value(secret.arn(), version, stage).map(v -> ManagedKeySecret.parse(v, stage + " of " + secret.name()));
+    } catch (RotationFailure unreadable) {
+      return Optional.empty();
+    }
+  }
+
+  /** Each of the user's keys with its role, in IAM's order. */
+  public List<OwnedKey> classify(SecretRecords records, IamUser user, List<AccessKey> keys) {
+    SecretDescription secret = records.secret();
+    List<OwnedKey> owned = new ArrayList<>();
+    List<AccessKey> unexplained = new ArrayList<>();
+    for (AccessKey key : keys) {
+      Optional<OwnedKey> labelled =
+          held(records.current(), records.versionOf(CURRENT), Role.CURRENT, "AWSCURRENT", secret, user, key)
+              .or(() -> held(records.pending(), records.versionOf(PENDING), Role.PENDING, "AWSPENDING", secret, user, key))
+              .or(() -> held(records.previous(), records.versionOf(PREVIOUS), Role.PREVIOUS, "AWSPREVIOUS", secret, user, key));
+      labelled.ifPresentOrElse(owned::add, () -> unexplained.add(key));
+    }
+    if (!unexplained.isEmpty()) {
+      List<SecretVersions.Version> dropped = droppedVersions(secret);
+      List<AccessKey> stillUnexplained = new ArrayList<>();
+      for (AccessKey key : unexplained) {
+        abandoned(secret, user, key, dropped).ifPresentOrElse(owned::add, () -> stillUnexplained.add(key));
+      }
+      List<AccessKey> interrupted = interruptedCandidates(records, user, stillUnexplained);
+      for (AccessKey key : stillUnexplained) {
+        if (interrupted.size() == 1 && interrupted.get(0).equals(key)) {
+          owned.add(new OwnedKey(key, Role.INTERRUPTED, true, Optional.of(KeyUsage.never()),
+              "created by the rotation attempt " + AttemptRecord.fromTags(secret.tags()).orElseThrow().token()
+                  + " that stopped before its secret was stored"));
+        } else {
+          owned.add(new OwnedKey(key, Role.FOREIGN, false, Optional.empty(),
+              "no version of " + secret.name() + " proves keyrotator created it"));
+        }
+      }
+    }
+    owned.sort(Comparator.comparingInt(k -> keys.indexOf(k.key())));
+    return owned;
+  }
+
+  private static Optional<OwnedKey> held(Optional<ManagedKeySecret> value, Optional<String> version, Role role,
+      String stage, SecretDescription secret, IamUser user, AccessKey key) {
+    if (value.isEmpty() || version.isEmpty() || !value.get().holds(key.id()) || !value.get().names(user)) {
+      return Optional.empty();
+    }
+    boolean proven = value.get().provesCreationOf(key, secret.arn(), version.get(), user);
+    return Optional.of(new OwnedKey(key, role, proven, Optional.empty(),
+        "held by " + stage + (proven ? ", created by keyrotator" : ", imported by hand")));
+  }
+
+  private List<SecretVersions.Version> droppedVersions(SecretDescription secret) {
+    return secrets.versions(secret.arn()).stream()
+        .filter(v -> !v.stages().contains(CURRENT) && !v.stages().contains(PREVIOUS) && !v.stages().contains(PENDING))
+        .sorted(Comparator.comparing((SecretVersions.Version v) -> v.created().orElse(Instant.EPOCH)).reversed())
+        .limit(DROPPED_VERSIONS_READ)
+        .toList();
+  }
+
+  private Optional<OwnedKey> abandoned(SecretDescription secret, IamUser user, AccessKey key,
+      List<SecretVersions.Version> dropped) {
+    for (SecretVersions.Version version : dropped) {
+      Optional<ManagedKeySecret> value;
+      try {
+        value = secrets.versionValue(secret.arn(), version.id())
+            .map(v -> ManagedKeySecret.parse(v, "version " + version.id() + " of " + secret.name()));
+      } catch (RotationFailure unreadable) {
+        continue;
+      }
+      if (value.filter(v -> v.provesCreationOf(key, secret.arn(), version.id(), user)).isPresent()) {
+        return Optional.of(new OwnedKey(key, Role.ABANDONED, true, Optional.of(iam.lastUsed(key.id())),
+            "created by keyrotator for version " + version.id() + " of " + secret.name()
+                + ", which was dropped before it became current"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The keys the secret's attempt record explains; only a single one is taken as its key. */
+  private List<AccessKey> interruptedCandidates(SecretRecords records, IamUser user, List<AccessKey> keys) {
+    Optional<AttemptRecord> attempt = AttemptRecord.fromTags(records.secret().tags());
+    if (attempt.isEmpty() || !attempt.get().userId().equals(user.id())) {
+      return List.of();
+    }
+    SecretDescription secret = records.secret();
+    String token = attempt.get().token();
+    boolean stillPending = secret.hasStage(token, PENDING) && !secret.hasStage(token, CURRENT);
+    // A stored value means the attempt got as far as storing its key: it left nothing behind.
+    boolean nothingStored = records.versionOf(PENDING).filter(token::equals).isPresent() && records.pending().isEmpty()
+        && secrets.value(secret.arn(), Optional.of(token), PENDING).isEmpty();
+    if (!stillPending || !nothingStored) {
+      return List.of();
+    }
+    List<AccessKey> candidates = keys.stream().filter(attempt.get()::couldHaveCreated).toList();
+    if (candidates.size() != 1 || iam.lastUsed(candidates.get(0).id()).lastUsed().isPresent()) {
+      return List.of();
+    }
+    return candidates;
+  }
+
+  /**
+   * What keyrotator may do to a key it holds in no labelled version: deactivate an active key it
+   * provably created and nobody used, delete it once inactive. Keys in any other role are left to
+   * the rules for them (AWSCURRENT never; AWSPREVIOUS by the previous-key policies).
+   *
+   * @param now the time, for the {@link AttemptRecord#LONGEST_RUN} wait before deleting an
+   *     interrupted attempt's key
+   */
+  public static Cleanup cleanupOf(OwnedKey key, Optional<AttemptRecord> attempt, Instant now) {
+    switch (key.role()) {
+      case ABANDONED:
+        if (key.key().active()) {
+          return key.everUsed() ? Cleanup.NONE : Cleanup.DEACTIVATE;
+        }
+        return Cleanup.DELETE;
+      case INTERRUPTED:
+        if (key.key().active()) {
+          return Cleanup.DEACTIVATE;
+        }
+        return attempt.filter(a -> a.over(now)).isPresent() ? Cleanup.DELETE : Cleanup.NONE;
+      default:
+        return Cleanup.NONE;
+    }
+  }
+}
