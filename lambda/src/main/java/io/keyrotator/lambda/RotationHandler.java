@@ -46,7 +46,16 @@ public final class RotationHandler implements RequestStreamHandler {
 
   /** Builds the function from explicit settings and AWS options (tests, the CLI, the demo). */
   public RotationHandler(Settings settings, AwsClients.Options options, StructuredLog log) {
-    this(wire(settings, AwsClients.create(settings, options), log), log, Clock.systemUTC());
+    this(settings, options, log, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #RotationHandler(Settings, AwsClients.Options, StructuredLog)}, with the clock the
+   * steps judge their records by (tests move it forward to stand for time passing). The wait for a
+   * new key to work always runs on the system clock.
+   */
+  public RotationHandler(Settings settings, AwsClients.Options options, StructuredLog log, Clock clock) {
+    this(wire(settings, AwsClients.create(settings, options), log, clock), log, Clock.systemUTC());
   }
 
   RotationHandler(AccessKeyRotation rotation, StructuredLog log, Clock clock) {
@@ -55,12 +64,11 @@ public final class RotationHandler implements RequestStreamHandler {
     this.clock = clock;
   }
 
-  private static AccessKeyRotation wire(Settings settings, AwsClients aws, StructuredLog log) {
-    Clock clock = Clock.systemUTC();
+  private static AccessKeyRotation wire(Settings settings, AwsClients aws, StructuredLog log, Clock clock) {
     KeyPropagation propagation =
         new KeyPropagation(
             aws.keyProbe(),
-            clock,
+            Clock.systemUTC(),
             duration -> Thread.sleep(duration.toMillis()),
             settings.propagationSuccesses(),
             settings.propagationTimeout(),

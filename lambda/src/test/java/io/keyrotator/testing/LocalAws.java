@@ -101,6 +101,11 @@ public final class LocalAws implements AutoCloseable {
     return new RotationHandler(settings, options(interceptors), log());
   }
 
+  /** The real handler whose steps judge their records by {@code clock}. */
+  public RotationHandler handler(Settings settings, Clock clock, ExecutionInterceptor... interceptors) {
+    return new RotationHandler(settings, options(interceptors), log(), clock);
+  }
+
   /** The production client factory pointed at moto, with extra SDK interceptors if given. */
   public AwsClients clients(Settings settings, ExecutionInterceptor... interceptors) {
     return AwsClients.create(settings,
