@@ -112,12 +112,14 @@ class AccountAuditIT {
   }
 
   @Test
-  void theSameAccountOneHundredDaysLaterHasOldAndUnusedCredentialsButNotOnManagedUsers() {
+  void theSameAccountOneHundredDaysLaterHasOldAndUnusedCredentialsOnManagedUsersToo() {
     healthyAccount();
     AuditReport report = audit(daysAhead(100));
     assertThat(report.findings())
         .filteredOn(f -> f.type() == FindingType.OLD_ACCESS_KEY)
-        .extracting(AuditFinding::subject).containsExactly("robot");
+        .extracting(AuditFinding::subject).containsExactlyInAnyOrder("robot", "app-ci");
+    assertThat(report.findings()).filteredOn(f -> f.subject().equals("app-ci") && f.type() == FindingType.OLD_ACCESS_KEY)
+        .singleElement().satisfies(f -> assertThat(f.found()).contains("its rotation is not working"));
     assertThat(report.findings())
         .filteredOn(f -> f.type() == FindingType.UNUSED_CREDENTIAL)
         .extracting(f -> f.subject() + " " + f.credential())

@@ -3,11 +3,16 @@ package io.keyrotator.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.config.Settings;
+import io.keyrotator.ownership.AttemptRecord;
+import io.keyrotator.ownership.SecretBinding;
+import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.ManagedKeySecret;
 import io.keyrotator.rotation.RotationFailure;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.FaultInjector.When;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.MutableClock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +24,13 @@ import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
  * For every AWS call a full rotation makes, in turn: make it fail before it takes effect, and
- * after; then rerun the rotation with the same token, as Secrets Manager retries it. The rotation
- * chosen makes every kind of change: at the two-key limit (deletes the inactive previous key),
- * with the deactivate policy (deactivates the replaced key).
+ * after; then rerun the rotation with the same token, as Secrets Manager retries it. Two rotations
+ * are taken apart this way: one at the two-key limit with the deactivate policy (deletes the
+ * inactive previous key, records the attempt on the secret, deactivates the replaced key), and the
+ * first rotation of a bootstrap secret (claims the user for the secret). A crash that leaves a key
+ * whose secret was never stored ends with that key deactivated and the retry refused until no run
+ * that could still store it is alive ({@link AttemptRecord#LONGEST_RUN}); the clock is then moved
+ * past that and the retry must finish the rotation.
  */
 class CrashPointIT {
   private static final String USER = "app-ci";
@@ -29,53 +38,71 @@ class CrashPointIT {
   private static final Map<String, String> POLICY = Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate");
 
   /** Account state before the rotation under test. */
-  private record Arranged(LocalAws aws, String secret, String previousKey, String bystanderKey) {}
+  private record Arranged(LocalAws aws, String secret, List<String> previousKeys, String bystanderKey) {}
 
-  private static Arranged arrange() {
+  /** Which rotation is taken apart. */
+  private enum Scenario {
+    /** The third rotation: two keys already, the previous one inactive. */
+    AT_THE_KEY_LIMIT,
+    /** The first rotation of a bootstrap secret: the user is claimed for the secret. */
+    FIRST_ROTATION
+  }
+
+  private static Arranged arrange(Scenario scenario) {
     LocalAws aws = LocalAws.fresh();
     aws.createManagedUser(USER);
     aws.createManagedUser(BYSTANDER);
     String bystanderKey = aws.iam.createAccessKey(r -> r.userName(BYSTANDER)).accessKey().accessKeyId();
-    String secret = aws.createBootstrapSecret("app-ci-key", USER);
-    RotationHandler handler = aws.handler(aws.settings(POLICY));
-    aws.rotate(handler, secret);
-    String first = ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "c").accessKeyId().orElseThrow();
-    aws.rotate(handler, secret);
-    assertThat(aws.keys(USER)).hasSize(2);
-    return new Arranged(aws, secret, first, bystanderKey);
+    String secret = aws.secretsManager.createSecret(r -> r.name("app-ci-key").secretString("{\"UserName\":\"" + USER + "\"}")
+        .tags(t -> t.key(SecretVersions.USER_TAG).value(USER))).arn();
+    List<String> previousKeys = new ArrayList<>();
+    if (scenario == Scenario.AT_THE_KEY_LIMIT) {
+      RotationHandler handler = aws.handler(aws.settings(POLICY));
+      aws.rotate(handler, secret);
+      previousKeys.add(ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "c").accessKeyId().orElseThrow());
+      aws.rotate(handler, secret);
+      previousKeys.add(ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "c").accessKeyId().orElseThrow());
+      assertThat(aws.keys(USER)).hasSize(2);
+    }
+    return new Arranged(aws, secret, previousKeys, bystanderKey);
   }
 
   @TestFactory
   Stream<DynamicTest> everyCallCrashingBeforeOrAfterItTakesEffectEndsWell() {
-    List<String> operations;
-    Arranged dryRun = arrange();
-    try {
-      FaultInjector counter = new FaultInjector();
-      dryRun.aws().rotate(dryRun.aws().handler(dryRun.aws().settings(POLICY), counter), dryRun.secret());
-      operations = List.copyOf(counter.operations);
-    } finally {
-      dryRun.aws().close();
-    }
-    assertThat(operations).contains("Iam:CreateAccessKey", "Iam:DeleteAccessKey", "Iam:UpdateAccessKey",
-        "SecretsManager:PutSecretValue", "SecretsManager:UpdateSecretVersionStage");
-
     List<DynamicTest> tests = new ArrayList<>();
-    for (int i = 1; i <= operations.size(); i++) {
-      for (When when : When.values()) {
-        int call = i;
-        String name = "call " + call + " (" + operations.get(call - 1) + ") fails " + when.name().toLowerCase() + " it takes effect";
-        tests.add(DynamicTest.dynamicTest(name, () -> crashThenRetry(call, when)));
+    for (Scenario scenario : Scenario.values()) {
+      List<String> operations;
+      Arranged dryRun = arrange(scenario);
+      try {
+        FaultInjector counter = new FaultInjector();
+        dryRun.aws().rotate(dryRun.aws().handler(dryRun.aws().settings(POLICY), counter), dryRun.secret());
+        operations = List.copyOf(counter.operations);
+      } finally {
+        dryRun.aws().close();
+      }
+      assertThat(operations).contains("Iam:CreateAccessKey", "SecretsManager:PutSecretValue",
+          "SecretsManager:UpdateSecretVersionStage", "SecretsManager:TagResource", "SecretsManager:UntagResource");
+      assertThat(operations).containsAll(scenario == Scenario.FIRST_ROTATION
+          ? List.of("Iam:TagUser") : List.of("Iam:DeleteAccessKey", "Iam:UpdateAccessKey"));
+      for (int i = 1; i <= operations.size(); i++) {
+        for (When when : When.values()) {
+          int call = i;
+          String name = scenario + ": call " + call + " (" + operations.get(call - 1) + ") fails "
+              + when.name().toLowerCase() + " it takes effect";
+          tests.add(DynamicTest.dynamicTest(name, () -> crashThenRetry(scenario, call, when)));
+        }
       }
     }
     return tests.stream();
   }
 
-  private void crashThenRetry(int call, When when) {
-    Arranged arranged = arrange();
+  private void crashThenRetry(Scenario scenario, int call, When when) {
+    Arranged arranged = arrange(scenario);
     LocalAws aws = arranged.aws();
     try {
       FaultInjector faults = new FaultInjector();
-      RotationHandler handler = aws.handler(aws.settings(POLICY), faults);
+      MutableClock clock = new MutableClock(Instant.now());
+      RotationHandler handler = aws.handler(aws.settings(POLICY), clock, faults);
       String token = aws.startRotation(arranged.secret());
       faults.arm(call, when);
       try {
@@ -83,10 +110,22 @@ class CrashPointIT {
       } catch (RotationFailure expected) {
         // the crash; what matters is the state it left
       }
-      assertCurrentKeyWorks(aws, arranged.secret());
+      if (scenario == Scenario.AT_THE_KEY_LIMIT) {
+        assertCurrentKeyWorks(aws, arranged.secret());
+      }
 
       faults.disarm();
-      LocalAws.runSteps(handler, arranged.secret(), token);
+      try {
+        LocalAws.runSteps(handler, arranged.secret(), token);
+      } catch (RotationFailure waiting) {
+        // Only a key whose secret was lost may hold the retry up, and only until no run can store it.
+        assertThat(waiting.getMessage()).contains("nobody holds its secret");
+        assertThat(aws.keys(USER)).as("the lost key is deactivated, never deleted while active")
+            .filteredOn(k -> faults.createdKeyIds.contains(k.accessKeyId()))
+            .allMatch(k -> k.status() == StatusType.INACTIVE);
+        clock.advance(AttemptRecord.LONGEST_RUN);
+        LocalAws.runSteps(handler, arranged.secret(), token);
+      }
 
       assertCurrentKeyWorks(aws, arranged.secret());
       ManagedKeySecret current = ManagedKeySecret.parse(aws.value(arranged.secret(), "AWSCURRENT"), "current");
@@ -98,9 +137,14 @@ class CrashPointIT {
           .allMatch(k -> current.holds(k.accessKeyId()) || previous.holds(k.accessKeyId()));
       assertThat(faults.errorCodes).as("never a third key").doesNotContain("LimitExceeded", "LimitExceededException");
       List<String> ownKeys = new ArrayList<>(faults.createdKeyIds);
-      ownKeys.add(arranged.previousKey());
+      ownKeys.addAll(arranged.previousKeys());
       assertThat(ownKeys).as("only keys the function owns were deleted").containsAll(faults.deletedKeyIds);
       assertThat(aws.keys(BYSTANDER)).extracting(AccessKeyMetadata::accessKeyId).containsExactly(arranged.bystanderKey());
+      assertThat(aws.secretsManager.describeSecret(r -> r.secretId(arranged.secret())).tags())
+          .as("no attempt record is left behind").noneMatch(t -> t.key().equals(AttemptRecord.TAG));
+      assertThat(aws.iam.listUserTags(r -> r.userName(USER)).tags())
+          .as("the user is claimed for the secret").anyMatch(t -> t.key().equals(SecretBinding.CLAIM_TAG)
+              && t.value().equals(arranged.secret()));
       for (String secretKey : faults.createdSecrets) {
         assertThat(aws.logLines).as("logs never hold a secret access key").noneMatch(l -> l.contains(secretKey));
       }

@@ -134,7 +134,8 @@ class RotationIT {
 
     String token = aws.startRotation(secret);
     assertThatThrownBy(() -> LocalAws.runSteps(handler, secret, token))
-        .hasMessageContaining("held by no version of this secret, so keyrotator does not own it");
+        .hasMessageContaining("no version of app-ci-key proves keyrotator created it")
+        .hasMessageContaining("does not own it");
 
     assertThat(aws.keys(USER)).extracting(AccessKeyMetadata::accessKeyId).contains(foreign).hasSize(2);
   }
@@ -175,12 +176,12 @@ class RotationIT {
   }
 
   @Test
-  void aUserOptedInByTagIsRotatedAndAnyOtherUserIsRefused() {
-    aws.createUser("legacy", "/", software.amazon.awssdk.services.iam.model.Tag.builder().key("keyrotator:managed").value("true").build());
-    aws.createUser("admin", "/");
+  void aListedUserIsRotatedAndAnyOtherUserIsRefusedWhateverItsTags() {
+    aws.createUser("legacy", "/");
+    aws.createUser("admin", "/", software.amazon.awssdk.services.iam.model.Tag.builder().key("keyrotator:managed").value("true").build());
     String legacy = aws.createBootstrapSecret("legacy-key", "legacy");
     String admin = aws.createBootstrapSecret("admin-key", "admin");
-    RotationHandler handler = aws.handler();
+    RotationHandler handler = aws.handler(aws.settings(Map.of(Settings.MANAGED_USERS, "Legacy")));
 
     aws.rotate(handler, legacy);
     assertThat(aws.keys("legacy")).hasSize(1);

@@ -1,0 +1,308 @@
+package io.keyrotator.ownership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keyrotator.aws.AwsClients;
+import io.keyrotator.config.HygieneSettings;
+import io.keyrotator.config.Settings;
+import io.keyrotator.hygiene.HygieneReport;
+import io.keyrotator.hygiene.HygieneRun;
+import io.keyrotator.inspection.Repair;
+import io.keyrotator.inspection.Repairs;
+import io.keyrotator.inspection.SecretInspector;
+import io.keyrotator.lambda.RotationHandler;
+import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.rotation.ManagedKeySecret;
+import io.keyrotator.rotation.ManagedScope;
+import io.keyrotator.rotation.RotationFailure;
+import io.keyrotator.rotation.RotationStep;
+import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.StatusType;
+
+/**
+ * The failures listed in the ownership issue, each reproduced on moto with the real handler, the
+ * hygiene job and doctor's repairs: each must end in a refusal that names the cause and the fix,
+ * with nothing deleted or deactivated that a managed secret's AWSCURRENT holds or that keyrotator
+ * cannot prove it created.
+ */
+class OwnershipIT {
+  private static final String USER = "app-ci";
+  private LocalAws aws;
+  private MutableClock clock;
+
+  @BeforeEach
+  void setUp() {
+    aws = LocalAws.fresh();
+    clock = new MutableClock(Instant.now());
+  }
+
+  @AfterEach
+  void tearDown() {
+    aws.close();
+  }
+
+  private RotationHandler handler(Map<String, String> env) {
+    return aws.handler(aws.settings(env), clock);
+  }
+
+  private String taggedSecret(String name, String user, String json) {
+    return aws.secretsManager.createSecret(r -> r.name(name).secretString(json)
+        .tags(t -> t.key(SecretVersions.USER_TAG).value(user))).arn();
+  }
+
+  private String bootstrap(String name, String user) {
+    return taggedSecret(name, user, "{\"UserName\":\"" + user + "\"}");
+  }
+
+  private ManagedKeySecret value(String secret, String stage) {
+    return ManagedKeySecret.parse(aws.value(secret, stage), stage);
+  }
+
+  private String keyIn(String secret, String stage) {
+    return value(secret, stage).accessKeyId().orElseThrow();
+  }
+
+  private StatusType status(String user, String keyId) {
+    return aws.keys(user).stream().filter(k -> k.accessKeyId().equals(keyId)).findFirst()
+        .map(AccessKeyMetadata::status).orElse(null);
+  }
+
+  private HygieneReport hygiene(Map<String, String> env) {
+    Settings settings = aws.settings(Map.of());
+    AwsClients clients = aws.clients(settings);
+    return new HygieneRun(clients.secretVersions(), clients.iamKeys(),
+        new ManagedScope(settings.managedPathPrefix(), settings.managedUsers()), HygieneSettings.from(env),
+        false, clock).run();
+  }
+
+  /** doctor --fix with everything stuck at once; returns what it applied. */
+  private List<Repair> doctorFix() {
+    Settings settings = aws.settings(Map.of());
+    AwsClients clients = aws.clients(settings);
+    SecretInspector inspector = new SecretInspector(clients.secretVersions(), clients.iamKeys(),
+        new ManagedScope(settings.managedPathPrefix(), settings.managedUsers()), clock, Duration.ZERO);
+    Repairs repairs = new Repairs(clients.secretVersions(), clients.iamKeys(), inspector);
+    List<Repair> offered = SecretInspector.repairs(inspector.inspectAll());
+    return offered.stream().filter(repairs::apply).toList();
+  }
+
+  @Test
+  void case1_aSecondSecretImportingTheKeyOfAnotherIsRefusedAndItsKeyNeverDeactivated() {
+    aws.createManagedUser(USER);
+    String a = bootstrap("a-key", USER);
+    aws.rotate(handler(Map.of()), a);
+    String k1 = keyIn(a, "AWSCURRENT");
+    ManagedKeySecret aValue = value(a, "AWSCURRENT");
+    String b = taggedSecret("b-key", USER, "{\"UserName\":\"" + USER + "\",\"AccessKeyId\":\"" + k1
+        + "\",\"SecretAccessKey\":\"" + aValue.secretAccessKey().orElseThrow() + "\"}");
+
+    assertThatThrownBy(() -> aws.rotate(handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")), a))
+        .isInstanceOf(RotationFailure.class)
+        .hasMessageContaining("is named by secret b-key as well as by a-key")
+        .hasMessageContaining("Keep one");
+    assertThatThrownBy(() -> aws.rotate(handler(Map.of()), b))
+        .hasMessageContaining("claimed by secret " + a);
+    assertThat(status(USER, k1)).as("B's AWSCURRENT key").isEqualTo(StatusType.ACTIVE);
+
+    // The hygiene job, with the clock past grace and deletion, never retires it either.
+    clock.advance(Duration.ofDays(60));
+    HygieneReport report = hygiene(Map.of(HygieneSettings.REPAIR, "true"));
+    clock.advance(Duration.ofDays(60));
+    hygiene(Map.of(HygieneSettings.REPAIR, "true"));
+    assertThat(status(USER, k1)).isEqualTo(StatusType.ACTIVE);
+    assertThat(report.toString()).doesNotContain(aValue.secretAccessKey().orElseThrow());
+  }
+
+  @Test
+  void case2_aSecondSecretsCreateSecretNeverDeletesTheFirstOnesPendingKey() {
+    aws.createManagedUser(USER);
+    String a = bootstrap("a-key", USER);
+    String b = aws.createBootstrapSecret("b-key", USER); // untagged, made by hand
+    RotationHandler handler = handler(Map.of());
+    aws.rotate(handler, a);
+    String tokenA = aws.startRotation(a);
+    LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, tokenA);
+    String pendingA = ManagedKeySecret.parse(aws.secretsManager.getSecretValue(r -> r.secretId(a).versionId(tokenA)
+        .versionStage("AWSPENDING")).secretString(), "p").accessKeyId().orElseThrow();
+
+    String tokenB = aws.startRotation(b);
+    assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, b, tokenB))
+        .hasMessageContaining("a-key")
+        .hasMessageContaining("Nothing was changed");
+    assertThat(status(USER, pendingA)).isEqualTo(StatusType.ACTIVE);
+
+    for (RotationStep step : List.of(RotationStep.SET_SECRET, RotationStep.TEST_SECRET, RotationStep.FINISH_SECRET)) {
+      LocalAws.runStep(handler, step, a, tokenA);
+    }
+    assertThat(keyIn(a, "AWSCURRENT")).isEqualTo(pendingA);
+  }
+
+  @Test
+  void case3_aKeyMadeByHandAfterADroppedAttemptIsNeverDeletedNorIsAForgedRecordTrusted() {
+    aws.createManagedUser(USER);
+    String a = bootstrap("a-key", USER);
+    RotationHandler handler = handler(Map.of());
+    aws.rotate(handler, a);
+    String current = keyIn(a, "AWSCURRENT");
+    String token = aws.startRotation(a);
+    LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token);
+    String abandoned = keyIn(a, "AWSPENDING");
+
+    clock.advance(Duration.ofMinutes(1)); // the test's clock started before the version was created
+    assertThat(doctorFix()).hasAtLeastOneElementOfType(Repair.RemovePendingLabel.class);
+    aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(abandoned));
+    String handMade = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
+    // Someone forges keyrotator 1's intent tag and a keyrotator:attempt record for the current version.
+    aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key("keyrotator:rotation").value(token + " " + Instant.now().getEpochSecond())));
+    String userId = aws.iam.getUser(r -> r.userName(USER)).user().userId();
+    String currentVersion = aws.stages(a).entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT"))
+        .findFirst().orElseThrow().getKey();
+    aws.secretsManager.tagResource(r -> r.secretId(a).tags(t -> t.key(AttemptRecord.TAG)
+        .value(new AttemptRecord(currentVersion, userId, Instant.now().minusSeconds(1), Set.of(current)).tagValue())));
+
+    assertThat(doctorFix()).isEmpty();
+    assertThatThrownBy(() -> aws.rotate(handler, a)).hasMessageContaining("does not own it");
+    clock.advance(Duration.ofHours(1));
+    assertThat(doctorFix()).as("only the refused rotation's empty AWSPENDING is dropped; no key is touched")
+        .allMatch(r -> r instanceof Repair.RemovePendingLabel);
+    assertThat(status(USER, handMade)).isEqualTo(StatusType.ACTIVE);
+    assertThat(status(USER, current)).isEqualTo(StatusType.ACTIVE);
+  }
+
+  @Test
+  void case4_aValueNamingAnotherUserNeverHandsOutThatUsersKey() {
+    aws.createManagedUser("low-priv");
+    aws.createManagedUser("deploy-admin");
+    String low = bootstrap("low-priv-key", "low-priv");
+    RotationHandler handler = handler(Map.of());
+    aws.rotate(handler, low);
+    aws.secretsManager.putSecretValue(r -> r.secretId(low).secretString("{\"UserName\":\"deploy-admin\"}"));
+    assertThatThrownBy(() -> aws.rotate(handler, low))
+        .hasMessageContaining("tagged keyrotator:user=low-priv but its value names IAM user deploy-admin");
+    assertThat(aws.keys("deploy-admin")).isEmpty();
+
+    // An untagged secret: its earlier keyrotator value shows whom it served.
+    String untagged = aws.createBootstrapSecret("untagged-key", "low-priv-2");
+    aws.createManagedUser("low-priv-2");
+    aws.rotate(handler, untagged);
+    aws.secretsManager.putSecretValue(r -> r.secretId(untagged).secretString("{\"UserName\":\"deploy-admin\"}"));
+    assertThatThrownBy(() -> aws.rotate(handler, untagged))
+        .hasMessageContaining("served IAM user low-priv-2");
+    assertThat(aws.keys("deploy-admin")).isEmpty();
+
+    // A secret made outside the stack naming a user another secret claims.
+    String admin = bootstrap("deploy-admin-key", "deploy-admin");
+    aws.rotate(handler, admin);
+    String outside = aws.createBootstrapSecret("outside-key", "deploy-admin");
+    assertThatThrownBy(() -> aws.rotate(handler, outside))
+        .hasMessageContaining("claimed by secret " + admin);
+    assertThat(aws.keys("deploy-admin")).hasSize(1);
+  }
+
+  @Test
+  void case4_aUserDeletedAndCreatedAgainIsADifferentUser() {
+    aws.createManagedUser(USER);
+    String a = bootstrap("a-key", USER);
+    RotationHandler handler = handler(Map.of());
+    aws.rotate(handler, a);
+    String old = keyIn(a, "AWSCURRENT");
+    aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(old));
+    aws.iam.untagUser(r -> r.userName(USER).tagKeys(SecretBinding.CLAIM_TAG));
+    aws.iam.deleteUser(r -> r.userName(USER));
+    aws.createManagedUser(USER);
+    assertThatThrownBy(() -> aws.rotate(handler, a))
+        .hasMessageContaining("deleted and created again");
+    assertThat(aws.keys(USER)).isEmpty();
+  }
+
+  @Test
+  void case5_afterADroppedFailedFinishTheNextRotationKnowsItsOwnKey() {
+    aws.createManagedUser(USER);
+    String a = bootstrap("a-key", USER);
+    RotationHandler handler = handler(Map.of());
+    aws.rotate(handler, a);
+    String current = keyIn(a, "AWSCURRENT");
+    String token = aws.startRotation(a);
+    LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token);
+    LocalAws.runStep(handler, RotationStep.SET_SECRET, a, token);
+    LocalAws.runStep(handler, RotationStep.TEST_SECRET, a, token);
+    String dropped = keyIn(a, "AWSPENDING");
+    aws.iam.updateAccessKey(r -> r.userName(USER).accessKeyId(dropped).status(StatusType.INACTIVE));
+    assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.FINISH_SECRET, a, token))
+        .hasMessageContaining("is inactive");
+    aws.secretsManager.updateSecretVersionStage(r -> r.secretId(a).versionStage("AWSPENDING").removeFromVersionId(token));
+
+    aws.rotate(handler, a);
+    assertThat(status(USER, dropped)).as("the dropped attempt's inactive key, provably ours, made room").isNull();
+    assertThat(keyIn(a, "AWSPREVIOUS")).isEqualTo(current);
+    assertThat(status(USER, keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
+  }
+
+  @Test
+  void case6_secretValuesRoundTripAndMalformedOnesAreNamedPrecisely() {
+    aws.createManagedUser(USER);
+    String a = taggedSecret("a-key", USER, "{\"UserName\":\"app-ci\",\"Owner\":\"team-ci\",\"Consumer\":{\"host\":\"build-1\"}}");
+    RotationHandler handler = handler(Map.of());
+    aws.rotate(handler, a);
+    aws.rotate(handler, a);
+    assertThat(value(a, "AWSCURRENT").otherFields()).containsEntry("Owner", "team-ci").containsKey("Consumer");
+
+    aws.createManagedUser("dup");
+    String duplicated = taggedSecret("dup-key", "dup", "{\"UserName\":\"dup\",\"UserName\":\"app-ci\"}");
+    assertThatThrownBy(() -> aws.rotate(handler, duplicated))
+        .hasMessageContaining("has the field \"UserName\" more than once (line 1, column");
+    String trailing = taggedSecret("trailing-key", "dup", "{\"UserName\":\"dup\"}{\"UserName\":\"app-ci\"}");
+    assertThatThrownBy(() -> aws.rotate(handler, trailing)).hasMessageContaining("more content after the JSON object");
+    assertThat(aws.keys("dup")).isEmpty();
+    assertThat(aws.keys(USER)).hasSize(2);
+  }
+
+  @Test
+  void case7_aTestOnlyRotationOfADeletedCurrentKeyFailsAtOnceNamingThatKey() {
+    aws.createManagedUser(USER);
+    String a = bootstrap("a-key", USER);
+    RotationHandler handler = handler(Map.of(Settings.PROPAGATION_TIMEOUT_SECONDS, "30"));
+    aws.rotate(handler, a);
+    String current = keyIn(a, "AWSCURRENT");
+    aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(current));
+    String token = aws.startRotation(a);
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.TEST_SECRET, a, token))
+        .hasMessageContaining("the current key")
+        .hasMessageContaining("no longer exists on user app-ci")
+        .hasMessageContaining("Rotate now")
+        .hasMessageNotContaining("propagat");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void migration_aSecretRotatedByKeyrotator1KeepsRotatingAndGetsBound() {
+    aws.createManagedUser(USER);
+    String k1 = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
+    var created = aws.keys(USER).get(0).createDate();
+    // A value as keyrotator 1 wrote it: CreatedBy and CreateDate, no UserId, SecretArn or VersionId.
+    String a = taggedSecret("a-key", USER, "{\"UserName\":\"app-ci\",\"AccessKeyId\":\"" + k1
+        + "\",\"SecretAccessKey\":\"s3cr3t\",\"CreateDate\":\"" + created + "\",\"CreatedBy\":\"keyrotator\"}");
+    aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key("keyrotator:rotation").value("old 1")));
+    RotationHandler handler = handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate"));
+    aws.rotate(handler, a);
+    assertThat(status(USER, k1)).as("keyrotator 1's proof is honoured").isEqualTo(StatusType.INACTIVE);
+    assertThat(value(a, "AWSCURRENT").userId()).isPresent();
+    var tags = aws.iam.listUserTags(r -> r.userName(USER)).tags();
+    assertThat(tags).anyMatch(t -> t.key().equals(SecretBinding.CLAIM_TAG) && t.value().equals(a));
+    assertThat(tags).noneMatch(t -> t.key().equals("keyrotator:rotation"));
+    aws.rotate(handler, a);
+    assertThat(status(USER, keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
+  }
+}
