@@ -81,7 +81,7 @@ class MinimalConfigurationStackTest {
             .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("iam:")))
             .toList();
 
-    assertThat(iam).hasSize(2);
+    assertThat(iam).hasSize(3);
     for (IamStatements.Located statement : iam) {
       assertThat(statement.resources())
           .containsExactly(
@@ -99,8 +99,9 @@ class MinimalConfigurationStackTest {
                     "Variables",
                     Match.objectLike(
                         Map.of(
+                            "KEYROTATOR_MANAGED_USERS", "reporting",
                             "KEYROTATOR_MANAGED_PATH_PREFIX", "",
-                            "KEYROTATOR_MANAGED_TAG", "keyrotator:managed=true",
+                            "KEYROTATOR_MANAGED_TAG", Match.absent(),
                             "KEYROTATOR_PREVIOUS_KEY_POLICY", "keep"))))));
   }
 

@@ -9,6 +9,7 @@ import io.keyrotator.infra.constructs.AlarmDefinition;
 import io.keyrotator.infra.constructs.CloudTrailAlarms;
 import io.keyrotator.infra.constructs.HygieneFunction;
 import io.keyrotator.infra.constructs.HygieneSchedule;
+import io.keyrotator.infra.constructs.IamUser;
 import io.keyrotator.infra.constructs.ManagedKeySecret;
 import io.keyrotator.infra.constructs.ManagementTrail;
 import io.keyrotator.infra.constructs.NotificationTopic;
@@ -77,7 +78,8 @@ public final class KeyrotatorStack extends Stack {
             .build();
 
     Map<String, User> createdUsers = new LinkedHashMap<>();
-    List<RotationFunction.ExistingUser> existing = new ArrayList<>();
+    // Every configured user by exact name and path: the functions' whole scope.
+    List<IamUser> managedUsers = new ArrayList<>();
     for (ManagedUser user : config.users()) {
       if (user.create()) {
         createdUsers.put(
@@ -86,9 +88,8 @@ public final class KeyrotatorStack extends Stack {
                 .userName(user.name())
                 .path(KeyrotatorConfig.MANAGED_PATH)
                 .build());
-      } else {
-        existing.add(new RotationFunction.ExistingUser(user.name(), user.path()));
       }
+      managedUsers.add(new IamUser(user.name(), user.path()));
     }
 
     rotationFunction =
@@ -98,8 +99,7 @@ public final class KeyrotatorStack extends Stack {
             RotationFunction.Props.builder()
                 .codePath(codePath)
                 .settings(config.rotation())
-                .manageUsersUnderPath(!createdUsers.isEmpty())
-                .existingUsers(existing)
+                .users(managedUsers)
                 .roleName(rotationRoleName(region))
                 .logRetention(retention(config.logRetentionDays()))
                 .build());
@@ -115,8 +115,7 @@ public final class KeyrotatorStack extends Stack {
                         .codePath(codePath)
                         .settings(config.hygiene())
                         .deleteUnprovenKeys(config.rotation().deleteUnprovenKeys())
-                        .manageUsersUnderPath(!createdUsers.isEmpty())
-                        .existingUsers(existing)
+                        .users(managedUsers)
                         .roleName(hygieneRoleName(region))
                         .logRetention(retention(config.logRetentionDays()))
                         .build()))
