@@ -295,7 +295,8 @@ class FullConfigurationStackTest {
                 Match.objectLike(
                     Map.of(
                         "Statement",
-                        List.of(
+                        Match.arrayWith(
+                            List.of(
                             Match.objectLike(
                                 Map.of(
                                     "Effect", "Deny",
@@ -306,7 +307,7 @@ class FullConfigurationStackTest {
                                                 "aws:PrincipalArn",
                                                 List.of(
                                                     Map.of("Fn::GetAtt", List.of(role, "Arn")),
-                                                    Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn")))))))))))));
+                                                    Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn"))))))))))))));
   }
 
   // --- least privilege ---------------------------------------------------------------------

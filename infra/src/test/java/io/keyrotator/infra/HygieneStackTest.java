@@ -475,13 +475,15 @@ class HygieneStackTest {
                 Match.objectLike(
                     Map.of(
                         "Statement",
-                        List.of(
-                            Match.objectLike(
-                                Map.of(
-                                    "Condition",
+                        Match.arrayWith(
+                            List.of(
+                                Match.objectLike(
                                     Map.of(
-                                        "StringNotEquals",
-                                        Map.of("aws:PrincipalArn", List.of(rotationRoleArn)))))))))));
+                                        "Action", "secretsmanager:GetSecretValue",
+                                        "Condition",
+                                        Map.of(
+                                            "StringNotEquals",
+                                            Map.of("aws:PrincipalArn", List.of(rotationRoleArn))))))))))));
     Map<String, Object> issuer =
         Map.of(
             "userIdentity",
