@@ -3,6 +3,7 @@ package io.keyrotator.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.infra.constructs.FunctionContract;
+import io.keyrotator.infra.constructs.ManagedKeySecret;
 import io.keyrotator.infra.constructs.RotationFunction;
 import io.keyrotator.infra.stacks.KeyrotatorStack;
 import java.util.List;
@@ -172,7 +173,7 @@ class FullConfigurationStackTest {
   }
 
   @Test
-  void secretsManagerMayInvokeTheAliasOnlyFromThisAccount() {
+  void secretsManagerMayInvokeTheAliasOnlyForEachManagedSecretFromThisAccount() {
     Map<String, Map<String, Object>> permissions =
         template.findResources(
             "AWS::Lambda::Permission",
@@ -181,14 +182,18 @@ class FullConfigurationStackTest {
                     "Properties",
                     Match.objectLike(Map.of("Principal", "secretsmanager.amazonaws.com")))));
 
-    assertThat(permissions).hasSize(1);
-    template.hasResourceProperties(
-        "AWS::Lambda::Permission",
-        Map.of(
-            "Action", "lambda:InvokeFunction",
-            "Principal", "secretsmanager.amazonaws.com",
-            "SourceAccount", "123456789012",
-            "FunctionName", Map.of("Ref", logicalId(stack.getRotationFunction().getAlias()))));
+    assertThat(permissions).hasSize(2);
+    for (String user : List.of("ci-deployer", "legacy-batch")) {
+      template.hasResourceProperties(
+          "AWS::Lambda::Permission",
+          Map.of(
+              "Action", "lambda:InvokeFunction",
+              "Principal", "secretsmanager.amazonaws.com",
+              "SourceAccount", "123456789012",
+              "SourceArn", Map.of("Ref", logicalId(stack.getSecrets().get(user).getSecret())),
+              "FunctionName", Map.of("Ref", logicalId(stack.getRotationFunction().getAlias()))));
+    }
+    assertThat(stack.getRotationFunction().getSharedInvokePermission()).isEmpty();
   }
 
   // --- secrets and schedules ---------------------------------------------------------------
@@ -227,7 +232,6 @@ class FullConfigurationStackTest {
   @Test
   void schedulesUseTheCronEscapeHatchTargetTheAliasAndWaitForThePermission() {
     String alias = logicalId(stack.getRotationFunction().getAlias());
-    String permission = stack.getLogicalId(stack.getRotationFunction().getInvokePermission());
     Map<String, Map<String, Object>> schedules =
         template.findResources("AWS::SecretsManager::RotationSchedule");
 
@@ -239,8 +243,21 @@ class FullConfigurationStackTest {
             "RotationLambdaARN", Map.of("Ref", alias),
             "RotationRules", Map.of("ScheduleExpression", "cron(0 4 ? * MON *)", "Duration", "3h"),
             "RotateImmediatelyOnUpdate", true));
-    for (Map<String, Object> schedule : schedules.values()) {
-      assertThat(IamStatements.strings(schedule.get("DependsOn"))).contains(permission);
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> resources =
+        (Map<String, Map<String, Object>>) (Map<String, ?>) template.toJSON().get("Resources");
+    for (String user : List.of("ci-deployer", "legacy-batch")) {
+      ManagedKeySecret secret = stack.getSecrets().get(user);
+      String permission = stack.getLogicalId(secret.getInvokePermission());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> permissionProperties =
+          (Map<String, Object>) resources.get(permission).get("Properties");
+      // The schedule waits for its own secret's permission (aws/aws-cdk issue 26481).
+      assertThat(permissionProperties.get("SourceArn"))
+          .isEqualTo(Map.of("Ref", logicalId(secret.getSecret())));
+      assertThat(IamStatements.strings(resources.get(stack.getLogicalId(secret.getSchedule())).get("DependsOn")))
+          .as(user)
+          .contains(permission);
     }
   }
 

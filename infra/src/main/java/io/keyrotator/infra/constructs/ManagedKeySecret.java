@@ -14,6 +14,7 @@ import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.secretsmanager.CfnRotationSchedule;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.constructs.Construct;
@@ -25,8 +26,8 @@ import software.constructs.Construct;
  * Manager starts as soon as the schedule is set) creates the first key. The schedule is written on
  * the L1 {@link CfnRotationSchedule}: the L2 {@code RotationSchedule} offers neither {@code cron}
  * (aws/aws-cdk issue 24062) nor control over the invoke permission it adds (it has no
- * SourceAccount condition). The schedule depends on the function's invoke permission (aws/aws-cdk
- * issue 26481).
+ * SourceAccount condition). The schedule depends on its own invoke permission, whose source is
+ * this secret's ARN (aws/aws-cdk issue 26481; see {@link RotationFunction#allowInvocationBy}).
  *
  * <p>Only keyrotator writes the secret (its resource policy): the value, stages and tags only the
  * rotation role, the hygiene role (stage moves and removing the attempt record) and the deployment
@@ -36,6 +37,8 @@ import software.constructs.Construct;
  * principals use it, only through Secrets Manager (see {@link SecretsKey}).
  */
 public final class ManagedKeySecret extends Construct {
+  /** The start of every secret name the CDK app gives: {@code keyrotator/<user>}. */
+  public static final String SECRET_NAME_PREFIX = "keyrotator/";
   /** Writes to the value and the tags: the rotation role and the deployment role. */
   public static final List<String> VALUE_AND_TAG_WRITES =
       List.of("secretsmanager:PutSecretValue", "secretsmanager:TagResource");
@@ -67,6 +70,7 @@ public final class ManagedKeySecret extends Construct {
 
   private final Secret secret;
   private final CfnRotationSchedule schedule;
+  private final CfnPermission invokePermission;
   private final SecretsKey key;
 
   /**
@@ -78,7 +82,7 @@ public final class ManagedKeySecret extends Construct {
    * @param scheduleExpression {@code rate(...)} or {@code cron(...)}; default {@code rate(30 days)}
    * @param window the rotation window, e.g. {@code 3h}; default none (Secrets Manager's default)
    * @param readers IAM principal ARNs allowed to read the secret; default none
-   * @param secretName default {@code keyrotator/<userName>}
+   * @param secretName default {@code keyrotator/<userName>} ({@link #SECRET_NAME_PREFIX})
    * @param hygieneRoleArn the hygiene function's role, which reads the secret, moves its stages
    *     and removes attempt records; default none (no hygiene function)
    * @param deploymentRoleArn the role CloudFormation deploys with, the only one allowed to change
@@ -180,7 +184,7 @@ public final class ManagedKeySecret extends Construct {
             scheduleExpression,
             Optional.ofNullable(window),
             readers,
-            secretName == null ? "keyrotator/" + userName : secretName,
+            secretName == null ? SECRET_NAME_PREFIX + userName : secretName,
             Optional.ofNullable(hygieneRoleArn),
             Optional.ofNullable(deploymentRoleArn),
             operators);
@@ -282,7 +286,8 @@ public final class ManagedKeySecret extends Construct {
             // Rotate as soon as the schedule exists: that first rotation creates the first key.
             .rotateImmediatelyOnUpdate(true)
             .build();
-    schedule.getNode().addDependency(rotation.getInvokePermission());
+    invokePermission = rotation.allowInvocationBy(this, secret, props.secretName());
+    schedule.getNode().addDependency(invokePermission);
     // The function must be able to read and write the secret before its first rotation.
     schedule.getNode().addDependency(rotation.getRole());
   }
@@ -311,6 +316,11 @@ public final class ManagedKeySecret extends Construct {
   /** The rotation schedule (L1, see the class comment). */
   public CfnRotationSchedule getSchedule() {
     return schedule;
+  }
+
+  /** The permission that lets Secrets Manager invoke the rotation function for this secret. */
+  public CfnPermission getInvokePermission() {
+    return invokePermission;
   }
 
   /** The key that encrypts the secret. */

@@ -4,6 +4,7 @@ import io.keyrotator.infra.config.KeyrotatorConfig;
 import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.Effect;
@@ -37,9 +40,16 @@ import software.constructs.Construct;
  * secrets handed to {@link #grantRotation}. The function gets the same user list as its scope
  * ({@link FunctionContract#MANAGED_USERS_ENV}).
  *
- * <p>Secrets Manager may invoke the alias only from this account ({@code aws:SourceAccount}); the
- * permission is exposed by {@link #getInvokePermission()} so schedules can depend on it (a schedule
- * created in parallel with the permission fails: aws/aws-cdk issue 26481).
+ * <p>Secrets Manager may invoke the alias only for keyrotator's secrets: {@link
+ * #allowInvocationBy} adds one permission per secret, with that secret's ARN as {@code
+ * aws:SourceArn} (and this account as {@code aws:SourceAccount}), for the secret's schedule to
+ * depend on (a schedule created in parallel with its permission fails: aws/aws-cdk issue 26481).
+ * Lambda keeps those permissions in one resource-based policy of at most 20 KB, about 35 to 37
+ * secrets. For more users, the construct falls back to one permission for every secret whose name
+ * starts with {@value ManagedKeySecret#SECRET_NAME_PREFIX} in this account and Region, and then
+ * refuses secrets named otherwise. Refusing large configurations instead would break deployments
+ * that work today; the fallback still keeps every other secret out, and the function itself
+ * accepts only secrets of the managed users that it can prove are keyrotator's.
  */
 public final class RotationFunction extends Construct {
   /** The handler in the lambda module. */
@@ -48,11 +58,22 @@ public final class RotationFunction extends Construct {
   static final int TIMEOUT_HEADROOM_SECONDS = 60;
   /** Lambda's longest timeout. */
   static final int MAX_TIMEOUT_SECONDS = 900;
+  /** Lambda's limit on a function's (here: the alias's) resource-based policy, in bytes. */
+  static final int MAX_FUNCTION_POLICY_BYTES = 20_480;
+  /**
+   * The most a per-secret permission statement takes besides its secret's name: a 100-character
+   * statement id (CloudFormation generates it), the longest partition and Region, a 64-character
+   * function name, the {@code live} qualifier, the source account and the ARN's random suffix.
+   */
+  static final int PERMISSION_STATEMENT_BYTES = 530;
+  /** The policy's own {@code Version}, {@code Id} and brackets. */
+  static final int POLICY_ENVELOPE_BYTES = 60;
 
   private final Role role;
   private final Function function;
   private final Alias alias;
-  private final CfnPermission invokePermission;
+  private final Optional<CfnPermission> sharedInvokePermission;
+  private final List<String> invokingSecretNames = new ArrayList<>();
   private final Set<String> keysGranted = new HashSet<>();
 
   /**
@@ -295,13 +316,85 @@ public final class RotationFunction extends Construct {
 
     alias = Alias.Builder.create(this, "Live").aliasName("live").version(function.getCurrentVersion()).build();
 
-    invokePermission =
-        CfnPermission.Builder.create(this, "SecretsManagerInvoke")
-            .action("lambda:InvokeFunction")
-            .functionName(alias.getFunctionArn())
-            .principal("secretsmanager.amazonaws.com")
-            .sourceAccount(stack.getAccount())
-            .build();
+    List<String> expectedSecretNames =
+        props.users().stream().map(user -> ManagedKeySecret.SECRET_NAME_PREFIX + user.name()).toList();
+    sharedInvokePermission =
+        estimatedInvokePolicyBytes(expectedSecretNames) <= MAX_FUNCTION_POLICY_BYTES
+            ? Optional.empty()
+            : Optional.of(
+                invokePermission(
+                    this,
+                    "SecretsManagerInvoke",
+                    stack.formatArn(
+                        ArnComponents.builder()
+                            .service("secretsmanager")
+                            .resource("secret")
+                            .resourceName(ManagedKeySecret.SECRET_NAME_PREFIX + "*")
+                            .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                            .build())));
+    getNode()
+        .addValidation(
+            () -> {
+              int bytes = estimatedInvokePolicyBytes(invokingSecretNames);
+              return sharedInvokePermission.isEmpty() && bytes > MAX_FUNCTION_POLICY_BYTES
+                  ? List.of(
+                      "RotationFunction: "
+                          + invokingSecretNames.size()
+                          + " per-secret invoke permissions need about "
+                          + bytes
+                          + " bytes, more than Lambda's "
+                          + MAX_FUNCTION_POLICY_BYTES
+                          + "-byte function policy; list every secret's user in users so the"
+                          + " function uses one permission for "
+                          + ManagedKeySecret.SECRET_NAME_PREFIX
+                          + "* instead")
+                  : List.of();
+            });
+  }
+
+  /**
+   * The size Lambda's policy on the alias reaches with one invoke permission per secret name,
+   * estimated from above.
+   */
+  static int estimatedInvokePolicyBytes(List<String> secretNames) {
+    return POLICY_ENVELOPE_BYTES
+        + secretNames.stream().mapToInt(name -> PERMISSION_STATEMENT_BYTES + name.length()).sum();
+  }
+
+  private CfnPermission invokePermission(Construct scope, String id, String sourceArn) {
+    return CfnPermission.Builder.create(scope, id)
+        .action("lambda:InvokeFunction")
+        .functionName(alias.getFunctionArn())
+        .principal("secretsmanager.amazonaws.com")
+        .sourceAccount(Stack.of(this).getAccount())
+        .sourceArn(sourceArn)
+        .build();
+  }
+
+  /**
+   * Lets Secrets Manager invoke the alias to rotate this secret, and returns the permission its
+   * schedule must depend on: a new one in {@code scope} whose {@code aws:SourceArn} is the
+   * secret's ARN, or, when the users are too many for one permission each, the shared one for
+   * {@value ManagedKeySecret#SECRET_NAME_PREFIX}{@code *} (then {@code secretName} must start with
+   * that prefix).
+   *
+   * @throws IllegalArgumentException in the shared case, for a secret named otherwise
+   */
+  public CfnPermission allowInvocationBy(Construct scope, ISecret secret, String secretName) {
+    if (sharedInvokePermission.isPresent()) {
+      if (!secretName.startsWith(ManagedKeySecret.SECRET_NAME_PREFIX)) {
+        throw new IllegalArgumentException(
+            "RotationFunction: secret "
+                + secretName
+                + " does not start with "
+                + ManagedKeySecret.SECRET_NAME_PREFIX
+                + ", the only secrets the shared invoke permission covers (the function has too"
+                + " many users for one permission per secret)");
+      }
+      return sharedInvokePermission.get();
+    }
+    invokingSecretNames.add(secretName);
+    return invokePermission(scope, "InvokePermission", secret.getSecretArn());
   }
 
   /**
@@ -378,8 +471,11 @@ public final class RotationFunction extends Construct {
     return alias;
   }
 
-  /** Secrets Manager's permission to invoke the alias; schedules must depend on it. */
-  public CfnPermission getInvokePermission() {
-    return invokePermission;
+  /**
+   * The one permission for every {@value ManagedKeySecret#SECRET_NAME_PREFIX} secret, present only
+   * when the users are too many for one permission per secret.
+   */
+  public Optional<CfnPermission> getSharedInvokePermission() {
+    return sharedInvokePermission;
   }
 }
