@@ -41,6 +41,60 @@ class ConfigLoaderTest {
         .isEqualTo(
             new KeyrotatorConfig.HygieneSettings(
                 true, "cron(0 6 * * ? *)", 7, 0, 30, 24, false, false, 90, 45));
+    assertThat(config.operators()).isEmpty();
+    assertThat(config.deploymentRoleArn()).isEmpty();
+  }
+
+  @Test
+  void operatorsAndDeploymentRoleAreReadAsGiven() {
+    KeyrotatorConfig config =
+        load(
+            ENV
+                + ", \"users\": [{\"name\": \"app\"}],"
+                + " \"operators\": [\"arn:aws:iam::123456789012:role/ops\","
+                + " \"arn:aws:iam::123456789012:user/alice\"],"
+                + " \"deploymentRoleArn\": \"arn:aws:iam::123456789012:role/deployer\"");
+
+    assertThat(config.operators())
+        .containsExactly(
+            "arn:aws:iam::123456789012:role/ops", "arn:aws:iam::123456789012:user/alice");
+    assertThat(config.deploymentRoleArn()).contains("arn:aws:iam::123456789012:role/deployer");
+  }
+
+  @Test
+  void userNamesThatDifferOnlyInCaseAreOneIamUser() {
+    assertThatThrownBy(
+            () -> load(ENV + ", \"users\": [{\"name\": \"legacy-batch\"}, {\"name\": \"Legacy-Batch\"}]"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining(
+            "users[1].name: \"Legacy-Batch\" and users[0].name \"legacy-batch\" are the same IAM"
+                + " user: IAM user names are unique regardless of case");
+  }
+
+  @Test
+  void managedUserNamesMustFitTheFunctionsEnvironment() {
+    StringBuilder users = new StringBuilder();
+    // 50 names of 60 characters: 50 * 61 - 1 = 3049 characters joined.
+    for (int i = 0; i < 50; i++) {
+      users.append(i == 0 ? "" : ", ").append("{\"name\": \"").append(String.format("%060d", i)).append("\"}");
+    }
+
+    assertThatThrownBy(() -> load(ENV + ", \"users\": [" + users + "]"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining(
+            "users: the 50 names come to 3049 characters joined with commas, more than 3000")
+        .hasMessageContaining("Lambda allows 4 KB");
+  }
+
+  @Test
+  void managedUserNamesJustWithinTheLimitAreAccepted() {
+    StringBuilder users = new StringBuilder();
+    // 50 names of 59 characters: 50 * 60 - 1 = 2999 characters joined.
+    for (int i = 0; i < 50; i++) {
+      users.append(i == 0 ? "" : ", ").append("{\"name\": \"").append(String.format("%059d", i)).append("\"}");
+    }
+
+    assertThat(load(ENV + ", \"users\": [" + users + "]").users()).hasSize(50);
   }
 
   @Test
@@ -99,7 +153,17 @@ class ConfigLoaderTest {
         ENV + ", \"users\": [{\"name\": \"a b\"}]"
             + "| users[0].name: \"a b\" is not a valid IAM user name",
         ENV + ", \"users\": [{\"name\": \"a\"}, {\"name\": \"a\"}]"
-            + "| users[1].name: \"a\" is listed twice",
+            + "| users[1].name: \"a\" is listed twice (users[0])",
+        ENV + ", \"users\": [{\"name\": \"a,b\"}]"
+            + "| users[0].name: \"a,b\" contains a comma",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"operators\": [\"ops\"]"
+            + "| operators[0]: \"ops\" is not an IAM role or user ARN",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"operators\": \"arn:aws:iam::123456789012:role/ops\""
+            + "| operators: expected a list of IAM role or user ARNs",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"deploymentRoleArn\": \"arn:aws:iam::123456789012:user/me\""
+            + "| deploymentRoleArn: \"arn:aws:iam::123456789012:user/me\" is not an IAM role ARN",
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"deploymentRoleArn\": \"arn:aws:iam::999999999999:role/deployer\""
+            + "| deploymentRoleArn: the role is in account 999999999999 but environments[0] deploys to 123456789012",
         ENV + ", \"users\": [{\"name\": \"a\", \"create\": true, \"path\": \"/x/\"}]"
             + "| users[0].path: users the stack creates always live under /keyrotator/",
         ENV + ", \"users\": [{\"name\": \"a\", \"readers\": [\"ci-runner\"]}]"

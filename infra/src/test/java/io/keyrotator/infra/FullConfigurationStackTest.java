@@ -2,6 +2,9 @@ package io.keyrotator.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyrotator.infra.constructs.FunctionContract;
+import io.keyrotator.infra.constructs.ManagedKeySecret;
+import io.keyrotator.infra.constructs.RotationFunction;
 import io.keyrotator.infra.stacks.KeyrotatorStack;
 import java.util.List;
 import java.util.Map;
@@ -139,17 +142,21 @@ class FullConfigurationStackTest {
         "AWS::Lambda::Function",
         Match.objectLike(
             Map.of(
+                "Handler", RotationFunction.HANDLER,
                 "Environment",
                 Map.of(
                     "Variables",
                     Match.objectLike(
                         Map.of(
-                            "KEYROTATOR_MANAGED_PATH_PREFIX", "/keyrotator/",
-                            "KEYROTATOR_MANAGED_TAG", "keyrotator:managed=true",
+                            // Every configured user, created and existing; no path, no opt-in tag.
+                            "KEYROTATOR_MANAGED_USERS", "ci-deployer,legacy-batch",
+                            "KEYROTATOR_MANAGED_PATH_PREFIX", "",
+                            "KEYROTATOR_MANAGED_TAG", Match.absent(),
                             "KEYROTATOR_PREVIOUS_KEY_POLICY", "deactivate",
                             "KEYROTATOR_KEY_LIMIT_POLICY", "idle",
                             "KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS", "90",
                             "KEYROTATOR_PROPAGATION_SUCCESSES", "3"))))));
+    assertThat(FunctionContract.MANAGED_USERS_ENV).isEqualTo("KEYROTATOR_MANAGED_USERS");
   }
 
   @Test
@@ -166,7 +173,7 @@ class FullConfigurationStackTest {
   }
 
   @Test
-  void secretsManagerMayInvokeTheAliasOnlyFromThisAccount() {
+  void secretsManagerMayInvokeTheAliasOnlyForEachManagedSecretFromThisAccount() {
     Map<String, Map<String, Object>> permissions =
         template.findResources(
             "AWS::Lambda::Permission",
@@ -175,14 +182,18 @@ class FullConfigurationStackTest {
                     "Properties",
                     Match.objectLike(Map.of("Principal", "secretsmanager.amazonaws.com")))));
 
-    assertThat(permissions).hasSize(1);
-    template.hasResourceProperties(
-        "AWS::Lambda::Permission",
-        Map.of(
-            "Action", "lambda:InvokeFunction",
-            "Principal", "secretsmanager.amazonaws.com",
-            "SourceAccount", "123456789012",
-            "FunctionName", Map.of("Ref", logicalId(stack.getRotationFunction().getAlias()))));
+    assertThat(permissions).hasSize(2);
+    for (String user : List.of("ci-deployer", "legacy-batch")) {
+      template.hasResourceProperties(
+          "AWS::Lambda::Permission",
+          Map.of(
+              "Action", "lambda:InvokeFunction",
+              "Principal", "secretsmanager.amazonaws.com",
+              "SourceAccount", "123456789012",
+              "SourceArn", Map.of("Ref", logicalId(stack.getSecrets().get(user).getSecret())),
+              "FunctionName", Map.of("Ref", logicalId(stack.getRotationFunction().getAlias()))));
+    }
+    assertThat(stack.getRotationFunction().getSharedInvokePermission()).isEmpty();
   }
 
   // --- secrets and schedules ---------------------------------------------------------------
@@ -221,7 +232,6 @@ class FullConfigurationStackTest {
   @Test
   void schedulesUseTheCronEscapeHatchTargetTheAliasAndWaitForThePermission() {
     String alias = logicalId(stack.getRotationFunction().getAlias());
-    String permission = stack.getLogicalId(stack.getRotationFunction().getInvokePermission());
     Map<String, Map<String, Object>> schedules =
         template.findResources("AWS::SecretsManager::RotationSchedule");
 
@@ -233,8 +243,21 @@ class FullConfigurationStackTest {
             "RotationLambdaARN", Map.of("Ref", alias),
             "RotationRules", Map.of("ScheduleExpression", "cron(0 4 ? * MON *)", "Duration", "3h"),
             "RotateImmediatelyOnUpdate", true));
-    for (Map<String, Object> schedule : schedules.values()) {
-      assertThat(IamStatements.strings(schedule.get("DependsOn"))).contains(permission);
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> resources =
+        (Map<String, Map<String, Object>>) (Map<String, ?>) template.toJSON().get("Resources");
+    for (String user : List.of("ci-deployer", "legacy-batch")) {
+      ManagedKeySecret secret = stack.getSecrets().get(user);
+      String permission = stack.getLogicalId(secret.getInvokePermission());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> permissionProperties =
+          (Map<String, Object>) resources.get(permission).get("Properties");
+      // The schedule waits for its own secret's permission (aws/aws-cdk issue 26481).
+      assertThat(permissionProperties.get("SourceArn"))
+          .isEqualTo(Map.of("Ref", logicalId(secret.getSecret())));
+      assertThat(IamStatements.strings(resources.get(stack.getLogicalId(secret.getSchedule())).get("DependsOn")))
+          .as(user)
+          .contains(permission);
     }
   }
 
@@ -289,7 +312,8 @@ class FullConfigurationStackTest {
                 Match.objectLike(
                     Map.of(
                         "Statement",
-                        List.of(
+                        Match.arrayWith(
+                            List.of(
                             Match.objectLike(
                                 Map.of(
                                     "Effect", "Deny",
@@ -300,7 +324,7 @@ class FullConfigurationStackTest {
                                                 "aws:PrincipalArn",
                                                 List.of(
                                                     Map.of("Fn::GetAtt", List.of(role, "Arn")),
-                                                    Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn")))))))))))));
+                                                    Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn"))))))))))))));
   }
 
   // --- least privilege ---------------------------------------------------------------------
@@ -312,15 +336,15 @@ class FullConfigurationStackTest {
   }
 
   @Test
-  void rotationRoleActsOnManagedUsersOnlyByPathAndExplicitArn() {
+  void rotationRoleActsOnEachManagedUserByExactArn() {
     List<Object> expectedUsers =
         List.of(
-            partitionArn(":iam::123456789012:user/keyrotator/*"),
+            partitionArn(":iam::123456789012:user/keyrotator/ci-deployer"),
             partitionArn(":iam::123456789012:user/apps/legacy-batch"));
     List<IamStatements.Located> iam =
         rotationStatements().stream().filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("iam:"))).toList();
 
-    assertThat(iam).hasSize(2);
+    assertThat(iam).hasSize(3);
     assertThat(iam.stream().flatMap(s -> s.actions().stream()).sorted().toList())
         .containsExactly(
             "iam:CreateAccessKey",
@@ -337,17 +361,50 @@ class FullConfigurationStackTest {
   }
 
   @Test
-  void rotationRoleMayWriteOnlyItsOwnTagKey() {
-    IamStatements.Located tagging =
+  void rotationRoleMayWriteOnlyTheClaimTagAndRemoveOnlyTheClaimAndTheLegacyTag() {
+    List<IamStatements.Located> tagging =
         rotationStatements().stream()
-            .filter(s -> s.actions().contains("iam:TagUser"))
-            .findFirst()
-            .orElseThrow();
+            .filter(s -> s.actions().stream().anyMatch(a -> a.matches("iam:(Tag|Untag)User")))
+            .toList();
 
-    assertThat(tagging.actions()).containsExactlyInAnyOrder("iam:TagUser", "iam:UntagUser");
-    assertThat(tagging.statement().get("Condition"))
+    assertThat(tagging).hasSize(2);
+    IamStatements.Located tag =
+        tagging.stream().filter(s -> s.actions().contains("iam:TagUser")).findFirst().orElseThrow();
+    assertThat(tag.actions()).containsExactly("iam:TagUser");
+    assertThat(tag.statement().get("Condition"))
         .isEqualTo(
-            Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("keyrotator:rotation"))));
+            Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("keyrotator:secret"))));
+    IamStatements.Located untag =
+        tagging.stream().filter(s -> s.actions().contains("iam:UntagUser")).findFirst().orElseThrow();
+    assertThat(untag.actions()).containsExactly("iam:UntagUser");
+    assertThat(untag.statement().get("Condition"))
+        .isEqualTo(
+            Map.of(
+                "ForAllValues:StringEquals",
+                Map.of("aws:TagKeys", List.of("keyrotator:secret", "keyrotator:rotation"))));
+  }
+
+  @Test
+  void noRoleStatementInAnyStackNamesAUserWildcard() {
+    int userStatements = 0;
+    for (String config : List.of(TestApps.FULL, TestApps.MINIMAL)) {
+      TestApps.Built each = TestApps.get(config);
+      for (Stack s : each.stacks()) {
+        for (IamStatements.Located statement :
+            IamStatements.identityStatements(each.template(s.getNode().getId()))) {
+          for (Object resource : statement.resources()) {
+            String text = resource.toString();
+            if (text.contains(":user/")) {
+              userStatements++;
+              assertThat(text)
+                  .as("%s in %s of %s", statement.statement(), statement.resource(), s.getNode().getPath())
+                  .doesNotContain("*");
+            }
+          }
+        }
+      }
+    }
+    assertThat(userStatements).as("statements on users were checked").isGreaterThan(0);
   }
 
   @Test
@@ -355,21 +412,42 @@ class FullConfigurationStackTest {
     List<IamStatements.Located> secrets =
         rotationStatements().stream()
             .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("secretsmanager:")))
+            .filter(s -> !s.resources().contains("*"))
             .toList();
     List<Object> secretRefs =
-        secrets.stream().flatMap(s -> s.resources().stream()).toList();
+        secrets.stream().flatMap(s -> s.resources().stream()).distinct().toList();
     assertThat(secretRefs)
         .containsExactlyInAnyOrder(
             Map.of("Ref", logicalId(stack.getSecrets().get("ci-deployer").getSecret())),
             Map.of("Ref", logicalId(stack.getSecrets().get("legacy-batch").getSecret())));
     for (IamStatements.Located statement : secrets) {
-      assertThat(statement.actions())
-          .containsExactlyInAnyOrder(
-              "secretsmanager:DescribeSecret",
-              "secretsmanager:GetSecretValue",
-              "secretsmanager:PutSecretValue",
-              "secretsmanager:UpdateSecretVersionStage");
+      if (statement.statement().containsKey("Condition")) {
+        // The attempt record is the only secret tag the function may write or remove.
+        assertThat(statement.actions())
+            .containsExactlyInAnyOrder("secretsmanager:TagResource", "secretsmanager:UntagResource");
+        assertThat(statement.statement().get("Condition"))
+            .isEqualTo(
+                Map.of(
+                    "ForAllValues:StringEquals",
+                    Map.of("aws:TagKeys", List.of("keyrotator:attempt"))));
+      } else {
+        assertThat(statement.actions())
+            .containsExactlyInAnyOrder(
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:ListSecretVersionIds",
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecretVersionStage");
+      }
     }
+    assertThat(secrets).hasSize(4);
+    // ListSecrets has no resource type: the only action on "*".
+    assertThat(
+            rotationStatements().stream()
+                .filter(s -> s.resources().contains("*"))
+                .flatMap(s -> s.actions().stream())
+                .toList())
+        .containsExactly("secretsmanager:ListSecrets");
 
     List<IamStatements.Located> kms =
         rotationStatements().stream()

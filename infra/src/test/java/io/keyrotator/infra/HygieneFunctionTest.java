@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.infra.constructs.HygieneFunction;
 import io.keyrotator.infra.constructs.HygieneSchedule;
-import io.keyrotator.infra.constructs.RotationFunction;
+import io.keyrotator.infra.constructs.IamUser;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Duration;
@@ -20,6 +20,7 @@ class HygieneFunctionTest {
   private static final ITopic TOPIC =
       Topic.fromTopicArn(
           new Stack(), "Topic", "arn:aws:sns:eu-west-1:123456789012:alerts");
+  private static final List<IamUser> USERS = List.of(new IamUser("app", "/"));
 
   @Test
   void needsATopicForItsReportsAndAlarms() {
@@ -31,20 +32,22 @@ class HygieneFunctionTest {
   void refusesToManageNobody() {
     assertThatThrownBy(
             () ->
-                HygieneFunction.Props.builder()
-                    .topic(TOPIC)
-                    .manageUsersUnderPath(false)
-                    .existingUsers(List.of())
-                    .build())
+                HygieneFunction.Props.builder().topic(TOPIC).users(List.of()).build())
         .hasMessageContaining("no managed users");
   }
 
   @Test
   void timeoutAndRetriesStayWithinLambdasLimits() {
     assertThatThrownBy(
-            () -> HygieneFunction.Props.builder().topic(TOPIC).timeout(Duration.minutes(16)).build())
+            () ->
+                HygieneFunction.Props.builder()
+                    .topic(TOPIC)
+                    .users(USERS)
+                    .timeout(Duration.minutes(16))
+                    .build())
         .hasMessageContaining("timeout 960 s is outside Lambda's 1-900 s");
-    assertThatThrownBy(() -> HygieneFunction.Props.builder().topic(TOPIC).retryAttempts(3).build())
+    assertThatThrownBy(
+            () -> HygieneFunction.Props.builder().topic(TOPIC).users(USERS).retryAttempts(3).build())
         .hasMessageContaining("retryAttempts 3 is outside Lambda's 0-2");
   }
 
@@ -53,14 +56,13 @@ class HygieneFunctionTest {
     HygieneFunction.Props props =
         HygieneFunction.Props.builder()
             .topic(TOPIC)
-            .existingUsers(List.of(new RotationFunction.ExistingUser("app", "/")))
+            .users(USERS)
             .build();
 
     assertThat(props.memorySize()).isEqualTo(1024);
     assertThat(props.timeout().toMinutes()).isEqualTo(10);
     assertThat(props.retryAttempts()).isEqualTo(1);
     assertThat(props.alarmPeriod().toHours()).isEqualTo(24);
-    assertThat(props.manageUsersUnderPath()).isTrue();
     assertThat(props.deleteUnprovenKeys()).isFalse();
     assertThat(props.settings().schedule()).isEqualTo("cron(0 6 * * ? *)");
   }

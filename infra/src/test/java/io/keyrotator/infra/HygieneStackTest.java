@@ -89,8 +89,9 @@ class HygieneStackTest {
                 Map.of(
                     "Variables",
                     Map.ofEntries(
-                        Map.entry("KEYROTATOR_MANAGED_PATH_PREFIX", "/keyrotator/"),
-                        Map.entry("KEYROTATOR_MANAGED_TAG", "keyrotator:managed=true"),
+                        // The same exact scope as the rotation function; no opt-in tag.
+                        Map.entry("KEYROTATOR_MANAGED_USERS", "ci-deployer,legacy-batch"),
+                        Map.entry("KEYROTATOR_MANAGED_PATH_PREFIX", ""),
                         Map.entry("KEYROTATOR_HYGIENE_GRACE_DAYS", "10"),
                         Map.entry("KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS", "60"),
                         Map.entry("KEYROTATOR_HYGIENE_DELETE_AFTER_DAYS", "45"),
@@ -113,9 +114,8 @@ class HygieneStackTest {
                 Map.of(
                     "Variables",
                     Map.ofEntries(
-                        // Existing users only: no path scope, exactly as the rotation function.
+                        Map.entry("KEYROTATOR_MANAGED_USERS", "reporting"),
                         Map.entry("KEYROTATOR_MANAGED_PATH_PREFIX", ""),
-                        Map.entry("KEYROTATOR_MANAGED_TAG", "keyrotator:managed=true"),
                         Map.entry("KEYROTATOR_HYGIENE_GRACE_DAYS", "7"),
                         Map.entry("KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS", "0"),
                         Map.entry("KEYROTATOR_HYGIENE_DELETE_AFTER_DAYS", "30"),
@@ -289,6 +289,7 @@ class HygieneStackTest {
             "secretsmanager:GetSecretValue",
             "secretsmanager:ListSecretVersionIds",
             "secretsmanager:ListSecrets",
+            "secretsmanager:UntagResource",
             "secretsmanager:UpdateSecretVersionStage");
     fullTemplate.hasResourceProperties(
         "AWS::IAM::Role",
@@ -317,7 +318,7 @@ class HygieneStackTest {
   void keyActionsReachManagedUsersOnlyAndTagOnlyTheDeactivationTag() {
     List<Object> users =
         List.of(
-            partitionArn(":iam::123456789012:user/keyrotator/*"),
+            partitionArn(":iam::123456789012:user/keyrotator/ci-deployer"),
             partitionArn(":iam::123456789012:user/apps/legacy-batch"));
     List<IamStatements.Located> iam =
         withAction(statements(full, fullTemplate), "iam:").stream()
@@ -354,6 +355,7 @@ class HygieneStackTest {
     List<IamStatements.Located> secrets =
         withAction(all, "secretsmanager:").stream()
             .filter(s -> !s.resources().contains("*"))
+            .filter(s -> !s.statement().containsKey("Condition"))
             .toList();
 
     assertThat(secrets.stream().flatMap(s -> s.resources().stream()).toList())
@@ -386,6 +388,24 @@ class HygieneStackTest {
   }
 
   @Test
+  void mayRemoveOnlyTheAttemptRecordFromTheManagedSecrets() {
+    List<IamStatements.Located> untag =
+        withAction(statements(full, fullTemplate), "secretsmanager:UntagResource");
+
+    assertThat(untag).hasSize(2);
+    for (IamStatements.Located statement : untag) {
+      assertThat(statement.actions()).containsExactly("secretsmanager:UntagResource");
+      assertThat(statement.statement().get("Condition"))
+          .isEqualTo(
+              Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("keyrotator:attempt"))));
+    }
+    assertThat(untag.stream().flatMap(s -> s.resources().stream()).toList())
+        .containsExactlyInAnyOrder(
+            Map.of("Ref", logicalId(full, full.getSecrets().get("ci-deployer").getSecret())),
+            Map.of("Ref", logicalId(full, full.getSecrets().get("legacy-batch").getSecret())));
+  }
+
+  @Test
   void reportDeliveryMayPutEventsOnTheDefaultBusOnly() {
     List<IamStatements.Located> events = withAction(statements(full, fullTemplate), "events:");
 
@@ -397,7 +417,7 @@ class HygieneStackTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void wildcardSuppressionNamesExactlyTheStarAndThePathFindings() {
+  void wildcardSuppressionNamesExactlyTheStarFinding() {
     String policy = logicalId(full, hygiene(full).getRole().getNode().findChild("DefaultPolicy"));
     Map<String, Object> resource =
         (Map<String, Object>) ((Map<String, Object>) fullTemplate.toJSON().get("Resources")).get(policy);
@@ -408,14 +428,9 @@ class HygieneStackTest {
 
     assertThat(rules).hasSize(1);
     assertThat(rules.get(0).get("id")).isEqualTo("AwsSolutions-IAM5");
-    assertThat((List<Object>) rules.get(0).get("applies_to"))
-        .containsExactly(
-            "Resource::*",
-            Map.of(
-                "regex",
-                "/^Resource::arn:<AWS::Partition>:iam::(\\d{12}|<AWS::AccountId>):user\\/keyrotator\\/\\*$/"));
+    assertThat((List<Object>) rules.get(0).get("applies_to")).containsExactly("Resource::*");
     assertThat((String) rules.get(0).get("reason"))
-        .contains("secretsmanager:ListSecrets", "iam:GenerateCredentialReport", "/keyrotator/");
+        .contains("secretsmanager:ListSecrets", "iam:GenerateCredentialReport");
   }
 
   // --- switched off ---------------------------------------------------------------------------
@@ -460,13 +475,15 @@ class HygieneStackTest {
                 Match.objectLike(
                     Map.of(
                         "Statement",
-                        List.of(
-                            Match.objectLike(
-                                Map.of(
-                                    "Condition",
+                        Match.arrayWith(
+                            List.of(
+                                Match.objectLike(
                                     Map.of(
-                                        "StringNotEquals",
-                                        Map.of("aws:PrincipalArn", List.of(rotationRoleArn)))))))))));
+                                        "Action", "secretsmanager:GetSecretValue",
+                                        "Condition",
+                                        Map.of(
+                                            "StringNotEquals",
+                                            Map.of("aws:PrincipalArn", List.of(rotationRoleArn))))))))))));
     Map<String, Object> issuer =
         Map.of(
             "userIdentity",

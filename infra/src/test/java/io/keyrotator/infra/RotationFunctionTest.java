@@ -3,7 +3,9 @@ package io.keyrotator.infra;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
+import io.keyrotator.infra.constructs.IamUser;
 import io.keyrotator.infra.constructs.RotationFunction;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
@@ -33,6 +35,7 @@ class RotationFunctionTest {
         RotationFunction.Props.builder()
             .codePath(TestApps.fakeCode().toString())
             .settings(new RotationSettings("keep", "idle", 7, false, 3, 880, 1000))
+            .users(List.of(new IamUser("app", "/")))
             .build());
 
     assertThatThrownBy(() -> Template.fromStack(stack))
@@ -48,9 +51,24 @@ class RotationFunctionTest {
                     "Rotation",
                     RotationFunction.Props.builder()
                         .codePath(TestApps.fakeCode().toString())
-                        .manageUsersUnderPath(false)
-                        .existingUsers(List.of())
+                        .users(List.of())
                         .build()))
         .hasMessageContaining("no managed users");
+  }
+
+  @Test
+  void refusesAUserListTooLongForTheEnvironment() {
+    List<IamUser> users = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      users.add(new IamUser(String.format("%060d", i), "/"));
+    }
+
+    assertThatThrownBy(() -> RotationFunction.Props.builder().users(users).build())
+        .hasMessageContaining("come to 3049 characters joined, more than 3000");
+  }
+
+  @Test
+  void refusesAUserNameWithTheListSeparator() {
+    assertThatThrownBy(() -> new IamUser("a,b", "/")).hasMessageContaining("without commas");
   }
 }

@@ -19,7 +19,8 @@ import software.amazon.awscdk.assertions.Template;
  */
 public final class TestApps {
   /**
-   * Every optional part on, target Region eu-west-1 (so a us-east-1 companion stack exists), every
+   * Every optional part on (an operator, no deploymentRoleArn: the bootstrap role), target Region
+   * eu-west-1 (so a us-east-1 companion stack exists), every
    * hygiene setting away from its default.
    */
   public static final String FULL =
@@ -34,6 +35,7 @@ public final class TestApps {
         "schedule": {"expression": "cron(0 4 ? * MON *)", "window": "3h"},
         "rotation": {"previousKeyPolicy": "deactivate", "propagationTimeoutSeconds": 90,
                      "deleteUnprovenKeys": true},
+        "operators": ["arn:aws:iam::123456789012:role/keyrotator-operator"],
         "notificationEmails": ["alerts@example.com", "oncall@example.com"],
         "trail": {"mode": "create"},
         "hardening": {"passwordPolicy": true, "mfaGroupName": "require-mfa"},

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,7 +34,8 @@ import java.util.regex.Pattern;
  * propagationTimeoutSeconds 60; propagationIntervalMillis 1000; no e-mail; trail mode {@code none};
  * no hardening; logRetentionDays 365; hygiene enabled, schedule {@code cron(0 6 * * ? *)},
  * graceDays 7, hardLimitDays 0 (off), deleteAfterDays 30, stuckAfterHours 24, repair false, dryRun
- * false, auditMaxKeyAgeDays 90, auditUnusedDays 45. {@code environments} and {@code users} have no
+ * false, auditMaxKeyAgeDays 90, auditUnusedDays 45; no operators; deploymentRoleArn unset (the CDK
+ * bootstrap's CloudFormation execution role). {@code environments} and {@code users} have no
  * default.
  */
 public final class ConfigLoader {
@@ -49,6 +51,8 @@ public final class ConfigLoader {
   private static final Pattern IAM_PATH = Pattern.compile("/([\\x21-\\x7E]*/)?");
   private static final Pattern PRINCIPAL_ARN =
       Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:(role|user)/[\\x21-\\x7E]+");
+  private static final Pattern ROLE_ARN =
+      Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):role/[\\x21-\\x7E]+");
   private static final Pattern RATE = Pattern.compile("rate\\((\\d+) (hour|hours|day|days)\\)");
   private static final Pattern CRON = Pattern.compile("cron\\(\\S+( \\S+){5}\\)");
   // EventBridge schedule rules: rate(1 minute|hour|day) or, for N >= 2, rate(N minutes|hours|days).
@@ -117,7 +121,9 @@ public final class ConfigLoader {
         "trail",
         "hardening",
         "logRetentionDays",
-        "hygiene");
+        "hygiene",
+        "operators",
+        "deploymentRoleArn");
     List<Environment> environments = environments(root.path("environments"));
     List<ManagedUser> users = users(root.path("users"));
     Schedule schedule = schedule(root.path("schedule"));
@@ -126,6 +132,8 @@ public final class ConfigLoader {
     Trail trail = trail(root.path("trail"));
     Hardening hardening = hardening(root.path("hardening"));
     HygieneSettings hygiene = hygiene(root.path("hygiene"));
+    List<String> operators = principalArns(root.path("operators"), "operators");
+    Optional<String> deploymentRole = deploymentRole(root, environments);
     int retention = integer(root, "logRetentionDays", "logRetentionDays", 365, 1, 3653);
     if (!RETENTION_DAYS.contains(retention)) {
       problems.add("logRetentionDays: " + retention + " is not one of " + sorted(RETENTION_DAYS));
@@ -134,7 +142,17 @@ public final class ConfigLoader {
       throw new InvalidConfigException(problems);
     }
     return new KeyrotatorConfig(
-        environments, users, schedule, rotation, emails, trail, hardening, retention, hygiene);
+        environments,
+        users,
+        schedule,
+        rotation,
+        emails,
+        trail,
+        hardening,
+        retention,
+        hygiene,
+        operators,
+        deploymentRole);
   }
 
   private List<Environment> environments(JsonNode node) {
@@ -197,7 +215,8 @@ public final class ConfigLoader {
       problems.add("users: expected a non-empty list of {\"name\", \"create\", \"path\", \"readers\"}");
       return result;
     }
-    Set<String> names = new HashSet<>();
+    // IAM user names are unique regardless of case: "App" and "app" cannot both exist.
+    Map<String, Integer> firstIndexByName = new HashMap<>();
     for (int i = 0; i < node.size(); i++) {
       String field = "users[" + i + "]";
       JsonNode user = node.get(i);
@@ -211,8 +230,30 @@ public final class ConfigLoader {
         problems.add(field + ".name: required");
       } else if (!USER_NAME.matcher(name).matches()) {
         problems.add(field + ".name: \"" + name + "\" is not a valid IAM user name");
-      } else if (!names.add(name)) {
-        problems.add(field + ".name: \"" + name + "\" is listed twice");
+      } else if (name.contains(",")) {
+        problems.add(
+            field
+                + ".name: \""
+                + name
+                + "\" contains a comma; IAM allows it, but the functions receive the managed users"
+                + " as one comma-separated list. Rename the user or leave it out");
+      } else {
+        Integer first = firstIndexByName.putIfAbsent(name.toLowerCase(Locale.ROOT), i);
+        if (first != null) {
+          String other = node.get(first).path("name").asText();
+          problems.add(
+              other.equals(name)
+                  ? field + ".name: \"" + name + "\" is listed twice (users[" + first + "])"
+                  : field
+                      + ".name: \""
+                      + name
+                      + "\" and users["
+                      + first
+                      + "].name \""
+                      + other
+                      + "\" are the same IAM user: IAM user names are unique regardless of case."
+                      + " Keep one of them");
+        }
       }
       boolean create = bool(user, "create", field + ".create", false);
       String path = text(user, "path", field + ".path", create ? KeyrotatorConfig.MANAGED_PATH : "/");
@@ -225,25 +266,75 @@ public final class ConfigLoader {
       } else if (path != null && !IAM_PATH.matcher(path).matches()) {
         problems.add(field + ".path: \"" + path + "\" must start and end with /");
       }
-      List<String> readers = new ArrayList<>();
-      JsonNode readersNode = user.path("readers");
-      if (!readersNode.isMissingNode()) {
-        if (!readersNode.isArray()) {
-          problems.add(field + ".readers: expected a list of IAM role or user ARNs");
-        } else {
-          for (int r = 0; r < readersNode.size(); r++) {
-            String arn = readersNode.get(r).asText();
-            if (!readersNode.get(r).isTextual() || !PRINCIPAL_ARN.matcher(arn).matches()) {
-              problems.add(
-                  field + ".readers[" + r + "]: \"" + arn + "\" is not an IAM role or user ARN");
-            }
-            readers.add(arn);
-          }
-        }
-      }
-      result.add(new ManagedUser(name, create, path, List.copyOf(readers)));
+      List<String> readers = principalArns(user.path("readers"), field + ".readers");
+      result.add(new ManagedUser(name, create, path, readers));
+    }
+    int joinedLength =
+        result.stream().mapToInt(u -> u.name() == null ? 0 : u.name().length() + 1).sum() - 1;
+    if (joinedLength > KeyrotatorConfig.MAX_MANAGED_USER_NAMES_LENGTH) {
+      problems.add(
+          "users: the "
+              + result.size()
+              + " names come to "
+              + joinedLength
+              + " characters joined with commas, more than "
+              + KeyrotatorConfig.MAX_MANAGED_USER_NAMES_LENGTH
+              + ": the functions receive them in one environment variable (Lambda allows 4 KB for"
+              + " all variables). Split the users over several deployments");
     }
     return result;
+  }
+
+  /** A list of IAM role or user ARNs, e.g. {@code readers} or {@code operators}; empty if absent. */
+  private List<String> principalArns(JsonNode node, String field) {
+    List<String> result = new ArrayList<>();
+    if (node.isMissingNode()) {
+      return result;
+    }
+    if (!node.isArray()) {
+      problems.add(field + ": expected a list of IAM role or user ARNs");
+      return result;
+    }
+    for (int r = 0; r < node.size(); r++) {
+      String arn = node.get(r).asText();
+      if (!node.get(r).isTextual() || !PRINCIPAL_ARN.matcher(arn).matches()) {
+        problems.add(field + "[" + r + "]: \"" + arn + "\" is not an IAM role or user ARN");
+      }
+      result.add(arn);
+    }
+    return List.copyOf(result);
+  }
+
+  /**
+   * The deployment role, if given: a role ARN in the account of every environment (CloudFormation
+   * runs as a role of the account it deploys to).
+   */
+  private Optional<String> deploymentRole(JsonNode root, List<Environment> environments) {
+    String arn = text(root, "deploymentRoleArn", "deploymentRoleArn", null);
+    if (arn == null) {
+      return Optional.empty();
+    }
+    var role = ROLE_ARN.matcher(arn);
+    if (!role.matches()) {
+      problems.add("deploymentRoleArn: \"" + arn + "\" is not an IAM role ARN");
+      return Optional.of(arn);
+    }
+    for (int i = 0; i < environments.size(); i++) {
+      String account = environments.get(i).account();
+      if (account != null && !account.equals(role.group(1))) {
+        problems.add(
+            "deploymentRoleArn: the role is in account "
+                + role.group(1)
+                + " but environments["
+                + i
+                + "] deploys to "
+                + account
+                + "; CloudFormation deploys with a role of the target account. Leave"
+                + " deploymentRoleArn out to use each account's CDK bootstrap role, or deploy"
+                + " that account from its own configuration");
+      }
+    }
+    return Optional.of(arn);
   }
 
   private Schedule schedule(JsonNode node) {

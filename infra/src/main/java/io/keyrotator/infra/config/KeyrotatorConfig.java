@@ -16,6 +16,11 @@ import java.util.Optional;
  * @param hardening opt-in account-wide hardening
  * @param logRetentionDays retention of the log groups this app creates
  * @param hygiene the scheduled hygiene function: retirement of previous keys and the audit
+ * @param operators IAM principal ARNs (roles or users) that may start and cancel rotations of the
+ *     managed secrets ({@code RotateSecret}, {@code CancelRotateSecret}); every other principal but
+ *     keyrotator's own roles and the deployment role is denied every write to the secrets
+ * @param deploymentRoleArn the role CloudFormation deploys the stack with; empty: the CDK
+ *     bootstrap's CloudFormation execution role of the stack's synthesizer
  */
 public record KeyrotatorConfig(
     List<Environment> environments,
@@ -26,10 +31,18 @@ public record KeyrotatorConfig(
     Trail trail,
     Hardening hardening,
     int logRetentionDays,
-    HygieneSettings hygiene) {
+    HygieneSettings hygiene,
+    List<String> operators,
+    Optional<String> deploymentRoleArn) {
 
   /** The IAM path under which the stack creates users; the rotation function's default scope. */
   public static final String MANAGED_PATH = "/keyrotator/";
+
+  /**
+   * The longest the managed user names may be, joined with commas: the functions get them in one
+   * environment variable, and Lambda allows 4 KB for all of a function's variables together.
+   */
+  public static final int MAX_MANAGED_USER_NAMES_LENGTH = 3000;
 
   /** One target: an account and Region, deployed as its own stage. */
   public record Environment(String name, String account, String region) {}

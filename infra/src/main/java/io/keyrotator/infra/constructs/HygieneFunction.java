@@ -2,11 +2,7 @@ package io.keyrotator.infra.constructs;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
-import io.github.cdklabs.cdknag.RegexAppliesTo;
-import io.keyrotator.infra.config.KeyrotatorConfig;
 import io.keyrotator.infra.config.KeyrotatorConfig.HygieneSettings;
-import io.keyrotator.infra.constructs.RotationFunction.ExistingUser;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,8 +60,6 @@ import software.constructs.Construct;
 public final class HygieneFunction extends Construct {
   /** The handler in the lambda module. */
   public static final String HANDLER = "io.keyrotator.lambda.HygieneHandler::handleRequest";
-  /** The only user tag the function writes. */
-  public static final String DEACTIVATED_TAG_KEY = "keyrotator:deactivated";
   /** The namespace of the function's metrics. */
   public static final String METRIC_NAMESPACE = "keyrotator";
   /** The dimension every hygiene metric carries. */
@@ -96,9 +90,8 @@ public final class HygieneFunction extends Construct {
    * @param settings default {@link HygieneSettings#defaults()}
    * @param deleteUnprovenKeys passed as KEYROTATOR_DELETE_UNPROVEN_KEYS; give the rotation
    *     function's value; default false
-   * @param manageUsersUnderPath the users under {@link KeyrotatorConfig#MANAGED_PATH} are in scope;
-   *     default true
-   * @param existingUsers existing users in scope, by exact ARN; default none
+   * @param users the IAM users in scope, by name and path (required, at least one): give the
+   *     rotation function's list
    * @param roleName the execution role's name; default generated. Give one when a rule elsewhere
    *     must recognise the role's key changes as expected
    * @param memorySize MB; default 1024
@@ -114,8 +107,7 @@ public final class HygieneFunction extends Construct {
       String codePath,
       HygieneSettings settings,
       boolean deleteUnprovenKeys,
-      boolean manageUsersUnderPath,
-      List<ExistingUser> existingUsers,
+      List<IamUser> users,
       Optional<String> roleName,
       int memorySize,
       Duration timeout,
@@ -124,7 +116,7 @@ public final class HygieneFunction extends Construct {
       RetentionDays logRetention,
       Duration alarmPeriod) {
     public Props {
-      existingUsers = List.copyOf(existingUsers);
+      users = List.copyOf(users);
     }
 
     public static Builder builder() {
@@ -137,8 +129,7 @@ public final class HygieneFunction extends Construct {
       private String codePath = "lambda/target/keyrotator-lambda.jar";
       private HygieneSettings settings = HygieneSettings.defaults();
       private boolean deleteUnprovenKeys;
-      private boolean manageUsersUnderPath = true;
-      private List<ExistingUser> existingUsers = List.of();
+      private List<IamUser> users = List.of();
       private String roleName;
       private int memorySize = 1024;
       private Duration timeout = Duration.minutes(10);
@@ -167,13 +158,8 @@ public final class HygieneFunction extends Construct {
         return this;
       }
 
-      public Builder manageUsersUnderPath(boolean value) {
-        manageUsersUnderPath = value;
-        return this;
-      }
-
-      public Builder existingUsers(List<ExistingUser> value) {
-        existingUsers = value;
+      public Builder users(List<IamUser> value) {
+        users = value;
         return this;
       }
 
@@ -216,10 +202,7 @@ public final class HygieneFunction extends Construct {
         if (topic == null) {
           throw new IllegalArgumentException("HygieneFunction: topic is required");
         }
-        if (!manageUsersUnderPath && existingUsers.isEmpty()) {
-          throw new IllegalArgumentException(
-              "HygieneFunction: no managed users: set manageUsersUnderPath or list existingUsers");
-        }
+        RotationFunction.checkUsers("HygieneFunction", users);
         long seconds = timeout.toSeconds().longValue();
         if (seconds < 1 || seconds > RotationFunction.MAX_TIMEOUT_SECONDS) {
           throw new IllegalArgumentException(
@@ -238,8 +221,7 @@ public final class HygieneFunction extends Construct {
             codePath,
             settings,
             deleteUnprovenKeys,
-            manageUsersUnderPath,
-            existingUsers,
+            users,
             Optional.ofNullable(roleName),
             memorySize,
             timeout,
@@ -271,9 +253,7 @@ public final class HygieneFunction extends Construct {
             .actions(List.of("secretsmanager:ListSecrets"))
             .resources(List.of("*"))
             .build());
-    List<String> userArns =
-        RotationFunction.managedUserArns(
-            stack, props.manageUsersUnderPath(), props.existingUsers());
+    List<String> userArns = props.users().stream().map(user -> user.arn(stack)).toList();
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
             .sid("RetireManagedUsersPreviousKeys")
@@ -291,10 +271,7 @@ public final class HygieneFunction extends Construct {
             .sid("TagManagedUsersWithDeactivationOnly")
             .actions(List.of("iam:TagUser", "iam:UntagUser"))
             .resources(userArns)
-            .conditions(
-                Map.of(
-                    "ForAllValues:StringEquals",
-                    Map.of("aws:TagKeys", List.of(DEACTIVATED_TAG_KEY))))
+            .conditions(RotationFunction.onlyTagKeys(FunctionContract.DEACTIVATED_TAG_KEY))
             .build());
     // The credential report and the password policy are account-level: no resource type exists.
     // GenerateCredentialReport only asks IAM to (re)build the report; it changes no identity.
@@ -307,10 +284,7 @@ public final class HygieneFunction extends Construct {
 
     HygieneSettings s = props.settings();
     Map<String, String> environment = new LinkedHashMap<>();
-    environment.put(
-        "KEYROTATOR_MANAGED_PATH_PREFIX",
-        props.manageUsersUnderPath() ? KeyrotatorConfig.MANAGED_PATH : "");
-    environment.put("KEYROTATOR_MANAGED_TAG", RotationFunction.MANAGED_TAG);
+    environment.putAll(RotationFunction.scopeEnvironment(props.users()));
     environment.put("KEYROTATOR_HYGIENE_GRACE_DAYS", Integer.toString(s.graceDays()));
     environment.put("KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS", Integer.toString(s.hardLimitDays()));
     environment.put("KEYROTATOR_HYGIENE_DELETE_AFTER_DAYS", Integer.toString(s.deleteAfterDays()));
@@ -352,25 +326,19 @@ public final class HygieneFunction extends Construct {
                         + " function shares the rotation function's jar and runtime, and moving"
                         + " to a newer runtime is a change of the lambda module.")
                 .build()));
-    List<Object> findings = new ArrayList<>(List.of("Resource::*"));
-    String reason =
-        "Resource \"*\" only for actions without a resource type: secretsmanager:ListSecrets"
-            + " (names and metadata, never values) and the account-level, read-only credential"
-            + " report and password policy (iam:GenerateCredentialReport, iam:GetCredentialReport,"
-            + " iam:GetAccountPasswordPolicy).";
-    if (props.manageUsersUnderPath()) {
-      findings.add(RegexAppliesTo.builder().regex(RotationFunction.MANAGED_PATH_FINDING).build());
-      reason +=
-          " Users under the IAM path /keyrotator/ are created for keyrotator: the path is the"
-              + " scope of the keys the function may retire (the function checks it too).";
-    }
     NagSuppressions.addResourceSuppressions(
         role,
         List.of(
             NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
-                .reason(reason)
-                .appliesTo(findings)
+                .reason(
+                    "Resource \"*\" only for actions without a resource type:"
+                        + " secretsmanager:ListSecrets (names and metadata, never values) and the"
+                        + " account-level, read-only credential report and password policy"
+                        + " (iam:GenerateCredentialReport, iam:GetCredentialReport,"
+                        + " iam:GetAccountPasswordPolicy). Users, secrets and keys are named"
+                        + " exactly.")
+                .appliesTo(List.of("Resource::*"))
                 .build()),
         true);
 
@@ -455,9 +423,10 @@ public final class HygieneFunction extends Construct {
   }
 
   /**
-   * Lets the function inspect one managed secret and move its stages (the stuck-rotation repair),
-   * and decrypt it only through Secrets Manager. Reading the value also needs the secret's
-   * resource policy to let this role through (see {@link ManagedKeySecret}).
+   * Lets the function inspect one managed secret, move its stages (the stuck-rotation repair),
+   * remove an attempt record ({@link FunctionContract#ATTEMPT_TAG_KEY}) it has resolved, and
+   * decrypt the secret only through Secrets Manager. Reading the value also needs the secret's
+   * resource policy and the key's policy to let this role through (see {@link ManagedKeySecret}).
    */
   public void grantSecret(ISecret secret, IKey key) {
     role.addToPrincipalPolicy(
@@ -469,6 +438,12 @@ public final class HygieneFunction extends Construct {
                     "secretsmanager:ListSecretVersionIds",
                     "secretsmanager:UpdateSecretVersionStage"))
             .resources(List.of(secret.getSecretArn()))
+            .build());
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("secretsmanager:UntagResource"))
+            .resources(List.of(secret.getSecretArn()))
+            .conditions(RotationFunction.onlyTagKeys(FunctionContract.ATTEMPT_TAG_KEY))
             .build());
     if (!keysGranted.add(key.getNode().getPath())) {
       return;

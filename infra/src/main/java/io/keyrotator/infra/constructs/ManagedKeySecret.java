@@ -14,7 +14,7 @@ import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.IKey;
-import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.secretsmanager.CfnRotationSchedule;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.constructs.Construct;
@@ -26,40 +26,84 @@ import software.constructs.Construct;
  * Manager starts as soon as the schedule is set) creates the first key. The schedule is written on
  * the L1 {@link CfnRotationSchedule}: the L2 {@code RotationSchedule} offers neither {@code cron}
  * (aws/aws-cdk issue 24062) nor control over the invoke permission it adds (it has no
- * SourceAccount condition). The schedule depends on the function's invoke permission (aws/aws-cdk
- * issue 26481). A resource policy denies reading the value to every principal except the rotation
- * role, keyrotator's other service roles and the listed readers.
+ * SourceAccount condition). The schedule depends on its own invoke permission, whose source is
+ * this secret's ARN (aws/aws-cdk issue 26481; see {@link RotationFunction#allowInvocationBy}).
+ *
+ * <p>Only keyrotator writes the secret (its resource policy): the value, stages and tags only the
+ * rotation role, the hygiene role (stage moves and removing the attempt record) and the deployment
+ * role; the secret's settings, policy, replication and deletion only the deployment role; starting
+ * and cancelling a rotation only the deployment role and the listed operators. Reading the value is
+ * denied to all but keyrotator's roles and the listed readers. The key's policy lets the same
+ * principals use it, only through Secrets Manager (see {@link SecretsKey}).
  */
 public final class ManagedKeySecret extends Construct {
+  /** The start of every secret name the CDK app gives: {@code keyrotator/<user>}. */
+  public static final String SECRET_NAME_PREFIX = "keyrotator/";
+  /** Writes to the value and the tags: the rotation role and the deployment role. */
+  public static final List<String> VALUE_AND_TAG_WRITES =
+      List.of("secretsmanager:PutSecretValue", "secretsmanager:TagResource");
+  /** Moving stages and removing tags: also the hygiene role (repair, resolved attempt records). */
+  public static final List<String> STAGE_MOVES_AND_TAG_REMOVAL =
+      List.of("secretsmanager:UpdateSecretVersionStage", "secretsmanager:UntagResource");
+  /** The secret's settings, policy, replication and life: the deployment role only. */
+  public static final List<String> DEPLOYMENT_ONLY_WRITES =
+      List.of(
+          "secretsmanager:UpdateSecret",
+          "secretsmanager:PutResourcePolicy",
+          "secretsmanager:DeleteResourcePolicy",
+          "secretsmanager:RestoreSecret",
+          "secretsmanager:ReplicateSecretToRegions",
+          "secretsmanager:RemoveRegionsFromReplication",
+          "secretsmanager:StopReplicationToReplica",
+          "secretsmanager:DeleteSecret");
+  /** Starting and cancelling a rotation: the deployment role and the operators. */
+  public static final List<String> ROTATION_CONTROL =
+      List.of("secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret");
+  /** What the rotation function needs of the key: read and write values. */
+  static final List<String> READ_WRITE_KEY_ACTIONS = List.of("kms:Decrypt", "kms:GenerateDataKey");
+  /**
+   * What CloudFormation needs of the key: it writes the first value, and a change of key
+   * re-encrypts the current versions (UpdateSecret with a new KmsKeyId needs kms:Encrypt).
+   */
+  static final List<String> DEPLOYMENT_KEY_ACTIONS =
+      List.of("kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt");
+
   private final Secret secret;
   private final CfnRotationSchedule schedule;
-  private final IKey key;
+  private final CfnPermission invokePermission;
+  private final SecretsKey key;
 
   /**
    * Options.
    *
    * @param userName the IAM user (required)
    * @param rotationFunction the rotation function (required)
-   * @param encryptionKey the customer managed key; default a new key for this secret, rotation on
+   * @param encryptionKey the key; default a new {@link SecretsKey} for this secret
    * @param scheduleExpression {@code rate(...)} or {@code cron(...)}; default {@code rate(30 days)}
    * @param window the rotation window, e.g. {@code 3h}; default none (Secrets Manager's default)
    * @param readers IAM principal ARNs allowed to read the secret; default none
-   * @param secretName default {@code keyrotator/<userName>}
-   * @param serviceReaders ARNs of keyrotator's own roles, besides the rotation role, that read the
-   *     value with their identity policy (the hygiene function); default none
+   * @param secretName default {@code keyrotator/<userName>} ({@link #SECRET_NAME_PREFIX})
+   * @param hygieneRoleArn the hygiene function's role, which reads the secret, moves its stages
+   *     and removes attempt records; default none (no hygiene function)
+   * @param deploymentRoleArn the role CloudFormation deploys with, the only one allowed to change
+   *     the secret's settings and policy; default {@link DeploymentRole#of} the stack (synthesis
+   *     fails if the stack's synthesizer names none)
+   * @param operators IAM principal ARNs allowed to start and cancel rotations; default none
    */
   public record Props(
       String userName,
       RotationFunction rotationFunction,
-      Optional<IKey> encryptionKey,
+      Optional<SecretsKey> encryptionKey,
       String scheduleExpression,
       Optional<String> window,
       List<String> readers,
       String secretName,
-      List<String> serviceReaders) {
+      Optional<String> hygieneRoleArn,
+      Optional<String> deploymentRoleArn,
+      List<String> operators) {
     public Props {
       readers = List.copyOf(readers);
-      serviceReaders = List.copyOf(serviceReaders);
+      operators = List.copyOf(operators);
     }
 
     public static Builder builder() {
@@ -70,12 +114,14 @@ public final class ManagedKeySecret extends Construct {
     public static final class Builder {
       private String userName;
       private RotationFunction rotationFunction;
-      private IKey encryptionKey;
+      private SecretsKey encryptionKey;
       private String scheduleExpression = "rate(30 days)";
       private String window;
       private List<String> readers = List.of();
       private String secretName;
-      private List<String> serviceReaders = List.of();
+      private String hygieneRoleArn;
+      private String deploymentRoleArn;
+      private List<String> operators = List.of();
 
       public Builder userName(String value) {
         userName = value;
@@ -87,7 +133,7 @@ public final class ManagedKeySecret extends Construct {
         return this;
       }
 
-      public Builder encryptionKey(IKey value) {
+      public Builder encryptionKey(SecretsKey value) {
         encryptionKey = value;
         return this;
       }
@@ -112,8 +158,18 @@ public final class ManagedKeySecret extends Construct {
         return this;
       }
 
-      public Builder serviceReaders(List<String> value) {
-        serviceReaders = value;
+      public Builder hygieneRoleArn(String value) {
+        hygieneRoleArn = value;
+        return this;
+      }
+
+      public Builder deploymentRoleArn(String value) {
+        deploymentRoleArn = value;
+        return this;
+      }
+
+      public Builder operators(List<String> value) {
+        operators = value;
         return this;
       }
 
@@ -128,8 +184,10 @@ public final class ManagedKeySecret extends Construct {
             scheduleExpression,
             Optional.ofNullable(window),
             readers,
-            secretName == null ? "keyrotator/" + userName : secretName,
-            serviceReaders);
+            secretName == null ? SECRET_NAME_PREFIX + userName : secretName,
+            Optional.ofNullable(hygieneRoleArn),
+            Optional.ofNullable(deploymentRoleArn),
+            operators);
       }
     }
   }
@@ -138,45 +196,58 @@ public final class ManagedKeySecret extends Construct {
     super(scope, id);
     Stack stack = Stack.of(this);
     RotationFunction rotation = props.rotationFunction();
+    String rotationRole = rotation.getRole().getRoleArn();
+    Optional<String> deploymentRole =
+        props.deploymentRoleArn().or(() -> DeploymentRole.of(stack));
+    if (deploymentRole.isEmpty()) {
+      throw new IllegalArgumentException(
+          "ManagedKeySecret: the stack's synthesizer names no CloudFormation execution role;"
+              + " give deploymentRoleArn, the role CloudFormation deploys this stack with");
+    }
     key =
         props
             .encryptionKey()
             .orElseGet(
-                () ->
-                    Key.Builder.create(this, "Key")
-                        .description("Encrypts the keyrotator secret of " + props.userName())
-                        .enableKeyRotation(true)
-                        .removalPolicy(RemovalPolicy.RETAIN)
-                        .build());
+                () -> new SecretsKey(this, "Key", "Encrypts the keyrotator secret of " + props.userName()));
 
     secret =
         Secret.Builder.create(this, "Secret")
             .secretName(props.secretName())
             .description("Access key of IAM user " + props.userName() + ", rotated by keyrotator")
-            .encryptionKey(key)
+            .encryptionKey(key.getKey())
             // Not a secret: only the user name. The first rotation creates the first key.
             .secretStringValue(
                 SecretValue.unsafePlainText("{\"UserName\":\"" + props.userName() + "\"}"))
             .removalPolicy(RemovalPolicy.DESTROY)
             .build();
-    Tags.of(secret).add("keyrotator:user", props.userName());
-    Tags.of(secret).add("keyrotator:managed", "true");
+    Tags.of(secret).add(FunctionContract.SECRET_USER_TAG_KEY, props.userName());
+    Tags.of(secret).add(FunctionContract.SECRET_MANAGED_TAG_KEY, "true");
 
-    rotation.grantRotation(secret, key);
+    rotation.grantRotation(secret, key.getKey());
 
     List<String> allowedReaders = new ArrayList<>();
-    allowedReaders.add(rotation.getRole().getRoleArn());
-    allowedReaders.addAll(props.serviceReaders());
+    allowedReaders.add(rotationRole);
+    props.hygieneRoleArn().ifPresent(allowedReaders::add);
     allowedReaders.addAll(props.readers());
     secret.addToResourcePolicy(
-        PolicyStatement.Builder.create()
-            .sid("OnlyRotationAndReadersGetValue")
-            .effect(Effect.DENY)
-            .principals(List.of(new AnyPrincipal()))
-            .actions(List.of("secretsmanager:GetSecretValue"))
-            .resources(List.of("*"))
-            .conditions(Map.of("StringNotEquals", Map.of("aws:PrincipalArn", allowedReaders)))
-            .build());
+        denyAllBut("OnlyRotationAndReadersGetValue", List.of("secretsmanager:GetSecretValue"), allowedReaders));
+    secret.addToResourcePolicy(
+        denyAllBut(
+            "OnlyKeyrotatorWritesValueAndTags",
+            VALUE_AND_TAG_WRITES,
+            List.of(rotationRole, deploymentRole.get())));
+    List<String> stageMovers = new ArrayList<>(List.of(rotationRole));
+    props.hygieneRoleArn().ifPresent(stageMovers::add);
+    stageMovers.add(deploymentRole.get());
+    secret.addToResourcePolicy(
+        denyAllBut("OnlyKeyrotatorMovesStagesAndRemovesTags", STAGE_MOVES_AND_TAG_REMOVAL, stageMovers));
+    secret.addToResourcePolicy(
+        denyAllBut(
+            "OnlyDeploymentChangesTheSecret", DEPLOYMENT_ONLY_WRITES, List.of(deploymentRole.get())));
+    List<String> rotationStarters = new ArrayList<>(List.of(deploymentRole.get()));
+    rotationStarters.addAll(props.operators());
+    secret.addToResourcePolicy(
+        denyAllBut("OnlyOperatorsStartOrCancelRotation", ROTATION_CONTROL, rotationStarters));
     if (!props.readers().isEmpty()) {
       List<IPrincipal> readers =
           props.readers().stream().map(arn -> (IPrincipal) new ArnPrincipal(arn)).toList();
@@ -188,22 +259,20 @@ public final class ManagedKeySecret extends Construct {
               .actions(List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"))
               .resources(List.of("*"))
               .build());
-      key.addToResourcePolicy(
-          PolicyStatement.Builder.create()
-              // Unique per secret even for user names that differ only in punctuation.
-              .sid("ReadersDecryptViaSecretsManager" + getNode().getAddr().substring(0, 12))
-              .effect(Effect.ALLOW)
-              .principals(readers)
-              .actions(List.of("kms:Decrypt"))
-              .resources(List.of("*"))
-              .conditions(
-                  Map.of(
-                      "StringEquals",
-                      Map.of(
-                          "kms:ViaService",
-                          "secretsmanager." + stack.getRegion() + "." + stack.getUrlSuffix())))
-              .build());
     }
+
+    key.allowUseViaSecretsManager("RotationRoleReadsAndWrites", List.of(rotationRole), READ_WRITE_KEY_ACTIONS);
+    props
+        .hygieneRoleArn()
+        .ifPresent(
+            hygiene -> key.allowUseViaSecretsManager("HygieneRoleReads", List.of(hygiene), List.of("kms:Decrypt")));
+    key.allowUseViaSecretsManager(
+        "DeploymentRoleWritesAndReads", List.of(deploymentRole.get()), DEPLOYMENT_KEY_ACTIONS);
+    key.allowUseViaSecretsManager(
+        // Unique per secret even for user names that differ only in punctuation.
+        "ReadersDecryptViaSecretsManager" + getNode().getAddr().substring(0, 12),
+        props.readers(),
+        List.of("kms:Decrypt"));
 
     CfnRotationSchedule.RotationRulesProperty.Builder rules =
         CfnRotationSchedule.RotationRulesProperty.builder()
@@ -217,9 +286,26 @@ public final class ManagedKeySecret extends Construct {
             // Rotate as soon as the schedule exists: that first rotation creates the first key.
             .rotateImmediatelyOnUpdate(true)
             .build();
-    schedule.getNode().addDependency(rotation.getInvokePermission());
+    invokePermission = rotation.allowInvocationBy(this, secret, props.secretName());
+    schedule.getNode().addDependency(invokePermission);
     // The function must be able to read and write the secret before its first rotation.
     schedule.getNode().addDependency(rotation.getRole());
+  }
+
+  /**
+   * Denies {@code actions} on the secret to every principal whose {@code aws:PrincipalArn} is none
+   * of {@code allowed}. A role session's PrincipalArn is the role's ARN, so naming a role covers
+   * all its sessions.
+   */
+  private static PolicyStatement denyAllBut(String sid, List<String> actions, List<String> allowed) {
+    return PolicyStatement.Builder.create()
+        .sid(sid)
+        .effect(Effect.DENY)
+        .principals(List.of(new AnyPrincipal()))
+        .actions(actions)
+        .resources(List.of("*"))
+        .conditions(Map.of("StringNotEquals", Map.of("aws:PrincipalArn", List.copyOf(allowed))))
+        .build();
   }
 
   /** The secret. */
@@ -232,8 +318,18 @@ public final class ManagedKeySecret extends Construct {
     return schedule;
   }
 
+  /** The permission that lets Secrets Manager invoke the rotation function for this secret. */
+  public CfnPermission getInvokePermission() {
+    return invokePermission;
+  }
+
   /** The key that encrypts the secret. */
   public IKey getKey() {
+    return key.getKey();
+  }
+
+  /** The key with its policy. */
+  public SecretsKey getSecretsKey() {
     return key;
   }
 

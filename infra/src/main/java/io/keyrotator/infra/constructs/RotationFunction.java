@@ -4,7 +4,6 @@ import io.keyrotator.infra.config.KeyrotatorConfig;
 import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
-import io.github.cdklabs.cdknag.RegexAppliesTo;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,29 +36,44 @@ import software.constructs.Construct;
 /**
  * The Secrets Manager rotation function for IAM access keys: Java 21, SnapStart on published
  * versions, an alias ({@code live}) that rotation schedules target, a log group with retention and
- * JSON logs, and an execution role that can touch only the managed users and the secrets handed to
- * {@link #grantRotation}.
+ * JSON logs, and an execution role that can touch only the listed users, by exact ARN, and the
+ * secrets handed to {@link #grantRotation}. The function gets the same user list as its scope
+ * ({@link FunctionContract#MANAGED_USERS_ENV}).
  *
- * <p>Secrets Manager may invoke the alias only from this account ({@code aws:SourceAccount}); the
- * permission is exposed by {@link #getInvokePermission()} so schedules can depend on it (a schedule
- * created in parallel with the permission fails: aws/aws-cdk issue 26481).
+ * <p>Secrets Manager may invoke the alias only for keyrotator's secrets: {@link
+ * #allowInvocationBy} adds one permission per secret, with that secret's ARN as {@code
+ * aws:SourceArn} (and this account as {@code aws:SourceAccount}), for the secret's schedule to
+ * depend on (a schedule created in parallel with its permission fails: aws/aws-cdk issue 26481).
+ * Lambda keeps those permissions in one resource-based policy of at most 20 KB, about 35 to 37
+ * secrets. For more users, the construct falls back to one permission for every secret whose name
+ * starts with {@value ManagedKeySecret#SECRET_NAME_PREFIX} in this account and Region, and then
+ * refuses secrets named otherwise. Refusing large configurations instead would break deployments
+ * that work today; the fallback still keeps every other secret out, and the function itself
+ * accepts only secrets of the managed users that it can prove are keyrotator's.
  */
 public final class RotationFunction extends Construct {
   /** The handler in the lambda module. */
   public static final String HANDLER = "io.keyrotator.lambda.RotationHandler::handleRequest";
-  /** The only user tag the function writes. */
-  public static final String ROTATION_TAG_KEY = "keyrotator:rotation";
-  /** The opt-in tag the function accepts on users outside the managed path. */
-  public static final String MANAGED_TAG = "keyrotator:managed=true";
   /** Added to the longest propagation wait to get the function timeout. */
   static final int TIMEOUT_HEADROOM_SECONDS = 60;
   /** Lambda's longest timeout. */
   static final int MAX_TIMEOUT_SECONDS = 900;
+  /** Lambda's limit on a function's (here: the alias's) resource-based policy, in bytes. */
+  static final int MAX_FUNCTION_POLICY_BYTES = 20_480;
+  /**
+   * The most a per-secret permission statement takes besides its secret's name: a 100-character
+   * statement id (CloudFormation generates it), the longest partition and Region, a 64-character
+   * function name, the {@code live} qualifier, the source account and the ARN's random suffix.
+   */
+  static final int PERMISSION_STATEMENT_BYTES = 530;
+  /** The policy's own {@code Version}, {@code Id} and brackets. */
+  static final int POLICY_ENVELOPE_BYTES = 60;
 
   private final Role role;
   private final Function function;
   private final Alias alias;
-  private final CfnPermission invokePermission;
+  private final Optional<CfnPermission> sharedInvokePermission;
+  private final List<String> invokingSecretNames = new ArrayList<>();
   private final Set<String> keysGranted = new HashSet<>();
 
   /**
@@ -69,10 +83,9 @@ public final class RotationFunction extends Construct {
    *     lambda/target/keyrotator-lambda.jar}, relative to where the app runs
    * @param settings rotation settings passed as environment variables; default the function's own
    *     defaults
-   * @param manageUsersUnderPath allow the users under {@link KeyrotatorConfig#MANAGED_PATH}; default
-   *     true
-   * @param existingUsers names with their IAM path of existing users the function may rotate;
-   *     default none
+   * @param users the IAM users the function may rotate, by name and path (required, at least
+   *     one; the names joined with commas at most {@link
+   *     KeyrotatorConfig#MAX_MANAGED_USER_NAMES_LENGTH} characters)
    * @param roleName the execution role's name; default generated. Give one when another stack
    *     must recognise the role (the out-of-band key change rule)
    * @param memorySize MB; default 512
@@ -82,14 +95,13 @@ public final class RotationFunction extends Construct {
   public record Props(
       String codePath,
       RotationSettings settings,
-      boolean manageUsersUnderPath,
-      List<ExistingUser> existingUsers,
+      List<IamUser> users,
       Optional<String> roleName,
       int memorySize,
       Architecture architecture,
       RetentionDays logRetention) {
     public Props {
-      existingUsers = List.copyOf(existingUsers);
+      users = List.copyOf(users);
     }
 
     public static Builder builder() {
@@ -101,8 +113,7 @@ public final class RotationFunction extends Construct {
       private String codePath = "lambda/target/keyrotator-lambda.jar";
       private RotationSettings settings =
           new RotationSettings("keep", "idle", 7, false, 3, 60, 1000);
-      private boolean manageUsersUnderPath = true;
-      private List<ExistingUser> existingUsers = List.of();
+      private List<IamUser> users = List.of();
       private String roleName;
       private int memorySize = 512;
       private Architecture architecture = Architecture.ARM_64;
@@ -118,13 +129,8 @@ public final class RotationFunction extends Construct {
         return this;
       }
 
-      public Builder manageUsersUnderPath(boolean value) {
-        manageUsersUnderPath = value;
-        return this;
-      }
-
-      public Builder existingUsers(List<ExistingUser> value) {
-        existingUsers = value;
+      public Builder users(List<IamUser> value) {
+        users = value;
         return this;
       }
 
@@ -149,11 +155,11 @@ public final class RotationFunction extends Construct {
       }
 
       public Props build() {
+        checkUsers("RotationFunction", users);
         return new Props(
             codePath,
             settings,
-            manageUsersUnderPath,
-            existingUsers,
+            users,
             Optional.ofNullable(roleName),
             memorySize,
             architecture,
@@ -162,15 +168,28 @@ public final class RotationFunction extends Construct {
     }
   }
 
-  /** An existing IAM user, by name and path ("/" for most). */
-  public record ExistingUser(String name, String path) {}
+  /**
+   * Refuses an empty user list and one whose names, joined, do not fit the function's
+   * environment.
+   */
+  static void checkUsers(String construct, List<IamUser> users) {
+    if (users.isEmpty()) {
+      throw new IllegalArgumentException(construct + ": no managed users: list at least one in users");
+    }
+    int length = FunctionContract.managedUsers(users.stream().map(IamUser::name).toList()).length();
+    if (length > KeyrotatorConfig.MAX_MANAGED_USER_NAMES_LENGTH) {
+      throw new IllegalArgumentException(
+          construct
+              + ": the managed user names come to "
+              + length
+              + " characters joined, more than "
+              + KeyrotatorConfig.MAX_MANAGED_USER_NAMES_LENGTH
+              + " (Lambda allows 4 KB for all environment variables)");
+    }
+  }
 
   public RotationFunction(Construct scope, String id, Props props) {
     super(scope, id);
-    if (!props.manageUsersUnderPath() && props.existingUsers().isEmpty()) {
-      throw new IllegalArgumentException(
-          "RotationFunction: no managed users: set manageUsersUnderPath or list existingUsers");
-    }
     Stack stack = Stack.of(this);
     int timeoutSeconds = props.settings().propagationTimeoutSeconds() + TIMEOUT_HEADROOM_SECONDS;
     getNode()
@@ -195,8 +214,7 @@ public final class RotationFunction extends Construct {
             props.roleName(),
             logGroup);
 
-    List<String> userArns =
-        managedUserArns(stack, props.manageUsersUnderPath(), props.existingUsers());
+    List<String> userArns = props.users().stream().map(user -> user.arn(stack)).toList();
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
             .sid("RotateManagedUsersKeys")
@@ -210,22 +228,35 @@ public final class RotationFunction extends Construct {
                     "iam:GetAccessKeyLastUsed"))
             .resources(userArns)
             .build());
+    // TagUser and UntagUser always carry at least one tag key, so ForAllValues never passes on
+    // an empty set here.
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
-            .sid("TagManagedUsersWithRotationStateOnly")
-            .actions(List.of("iam:TagUser", "iam:UntagUser"))
+            .sid("ClaimManagedUsers")
+            .actions(List.of("iam:TagUser"))
+            .resources(userArns)
+            .conditions(onlyTagKeys(FunctionContract.CLAIM_TAG_KEY))
+            .build());
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid("RemoveClaimOrLegacyRotationTag")
+            .actions(List.of("iam:UntagUser"))
             .resources(userArns)
             .conditions(
-                Map.of(
-                    "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of(ROTATION_TAG_KEY))))
+                onlyTagKeys(FunctionContract.CLAIM_TAG_KEY, FunctionContract.LEGACY_ROTATION_TAG_KEY))
+            .build());
+    // ListSecrets has no resource type: it cannot be narrowed. It returns names and metadata,
+    // never values; the function uses it to find every secret that claims a user.
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid("FindSecrets")
+            .actions(List.of("secretsmanager:ListSecrets"))
+            .resources(List.of("*"))
             .build());
 
     RotationSettings s = props.settings();
     Map<String, String> environment = new LinkedHashMap<>();
-    environment.put(
-        "KEYROTATOR_MANAGED_PATH_PREFIX",
-        props.manageUsersUnderPath() ? KeyrotatorConfig.MANAGED_PATH : "");
-    environment.put("KEYROTATOR_MANAGED_TAG", MANAGED_TAG);
+    environment.putAll(scopeEnvironment(props.users()));
     environment.put("KEYROTATOR_PREVIOUS_KEY_POLICY", s.previousKeyPolicy());
     environment.put("KEYROTATOR_KEY_LIMIT_POLICY", s.keyLimitPolicy());
     environment.put("KEYROTATOR_IDLE_DAYS", Integer.toString(s.idleDays()));
@@ -270,68 +301,125 @@ public final class RotationFunction extends Construct {
                         + " runtime with SnapStart that the project supports; moving to a newer"
                         + " runtime is a change of the lambda module, not of this stack.")
                 .build()));
-    if (props.manageUsersUnderPath()) {
-      NagSuppressions.addResourceSuppressions(
-          role,
-          List.of(
-              NagPackSuppression.builder()
-                  .id("AwsSolutions-IAM5")
-                  .reason(
-                      "Users under the IAM path /keyrotator/ are created for keyrotator and"
-                          + " rotated by it: the path is the scope (the function checks it too).")
-                  .appliesTo(
-                      List.of(
-                          RegexAppliesTo.builder()
-                              .regex(MANAGED_PATH_FINDING)
-                              .build()))
-                  .build()),
-          true);
-    }
+    NagSuppressions.addResourceSuppressions(
+        role,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "Resource \"*\" only for secretsmanager:ListSecrets, which has no resource"
+                        + " type; it returns names and metadata, never values. Every other"
+                        + " statement names exact users, secrets and keys.")
+                .appliesTo(List.of("Resource::*"))
+                .build()),
+        true);
 
     alias = Alias.Builder.create(this, "Live").aliasName("live").version(function.getCurrentVersion()).build();
 
-    invokePermission =
-        CfnPermission.Builder.create(this, "SecretsManagerInvoke")
-            .action("lambda:InvokeFunction")
-            .functionName(alias.getFunctionArn())
-            .principal("secretsmanager.amazonaws.com")
-            .sourceAccount(stack.getAccount())
-            .build();
+    List<String> expectedSecretNames =
+        props.users().stream().map(user -> ManagedKeySecret.SECRET_NAME_PREFIX + user.name()).toList();
+    sharedInvokePermission =
+        estimatedInvokePolicyBytes(expectedSecretNames) <= MAX_FUNCTION_POLICY_BYTES
+            ? Optional.empty()
+            : Optional.of(
+                invokePermission(
+                    this,
+                    "SecretsManagerInvoke",
+                    stack.formatArn(
+                        ArnComponents.builder()
+                            .service("secretsmanager")
+                            .resource("secret")
+                            .resourceName(ManagedKeySecret.SECRET_NAME_PREFIX + "*")
+                            .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                            .build())));
+    getNode()
+        .addValidation(
+            () -> {
+              int bytes = estimatedInvokePolicyBytes(invokingSecretNames);
+              return sharedInvokePermission.isEmpty() && bytes > MAX_FUNCTION_POLICY_BYTES
+                  ? List.of(
+                      "RotationFunction: "
+                          + invokingSecretNames.size()
+                          + " per-secret invoke permissions need about "
+                          + bytes
+                          + " bytes, more than Lambda's "
+                          + MAX_FUNCTION_POLICY_BYTES
+                          + "-byte function policy; list every secret's user in users so the"
+                          + " function uses one permission for "
+                          + ManagedKeySecret.SECRET_NAME_PREFIX
+                          + "* instead")
+                  : List.of();
+            });
   }
 
   /**
-   * The IAM user ARNs a keyrotator function may act on: every user under {@link
-   * KeyrotatorConfig#MANAGED_PATH} when {@code underPath}, and each existing user by exact ARN.
+   * The size Lambda's policy on the alias reaches with one invoke permission per secret name,
+   * estimated from above.
    */
-  static List<String> managedUserArns(Stack stack, boolean underPath, List<ExistingUser> existing) {
-    List<String> userArns = new ArrayList<>();
-    if (underPath) {
-      userArns.add(userArn(stack, KeyrotatorConfig.MANAGED_PATH.substring(1) + "*"));
-    }
-    for (ExistingUser user : existing) {
-      userArns.add(userArn(stack, user.path().substring(1) + user.name()));
-    }
-    return userArns;
+  static int estimatedInvokePolicyBytes(List<String> secretNames) {
+    return POLICY_ENVELOPE_BYTES
+        + secretNames.stream().mapToInt(name -> PERMISSION_STATEMENT_BYTES + name.length()).sum();
   }
 
-  /** The cdk-nag IAM5 finding a managed-path user ARN raises, as a regular expression. */
-  static final String MANAGED_PATH_FINDING =
-      "/^Resource::arn:<AWS::Partition>:iam::(\\d{12}|<AWS::AccountId>):user\\/keyrotator\\/\\*$/";
-
-  private static String userArn(Stack stack, String resourceName) {
-    return stack.formatArn(
-        ArnComponents.builder()
-            .service("iam")
-            .region("")
-            .resource("user")
-            .resourceName(resourceName)
-            .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
-            .build());
+  private CfnPermission invokePermission(Construct scope, String id, String sourceArn) {
+    return CfnPermission.Builder.create(scope, id)
+        .action("lambda:InvokeFunction")
+        .functionName(alias.getFunctionArn())
+        .principal("secretsmanager.amazonaws.com")
+        .sourceAccount(Stack.of(this).getAccount())
+        .sourceArn(sourceArn)
+        .build();
   }
 
   /**
-   * Lets the function rotate one secret: read, write and move stages on it, and use its key only
-   * through Secrets Manager.
+   * Lets Secrets Manager invoke the alias to rotate this secret, and returns the permission its
+   * schedule must depend on: a new one in {@code scope} whose {@code aws:SourceArn} is the
+   * secret's ARN, or, when the users are too many for one permission each, the shared one for
+   * {@value ManagedKeySecret#SECRET_NAME_PREFIX}{@code *} (then {@code secretName} must start with
+   * that prefix).
+   *
+   * @throws IllegalArgumentException in the shared case, for a secret named otherwise
+   */
+  public CfnPermission allowInvocationBy(Construct scope, ISecret secret, String secretName) {
+    if (sharedInvokePermission.isPresent()) {
+      if (!secretName.startsWith(ManagedKeySecret.SECRET_NAME_PREFIX)) {
+        throw new IllegalArgumentException(
+            "RotationFunction: secret "
+                + secretName
+                + " does not start with "
+                + ManagedKeySecret.SECRET_NAME_PREFIX
+                + ", the only secrets the shared invoke permission covers (the function has too"
+                + " many users for one permission per secret)");
+      }
+      return sharedInvokePermission.get();
+    }
+    invokingSecretNames.add(secretName);
+    return invokePermission(scope, "InvokePermission", secret.getSecretArn());
+  }
+
+  /**
+   * The scope both functions get: the exact user names, and no path (the list is the whole
+   * scope). No tag widens it: tags are records anyone with TagUser can write.
+   */
+  static Map<String, String> scopeEnvironment(List<IamUser> users) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put(
+        FunctionContract.MANAGED_USERS_ENV,
+        FunctionContract.managedUsers(users.stream().map(IamUser::name).toList()));
+    environment.put(FunctionContract.MANAGED_PATH_PREFIX_ENV, "");
+    return environment;
+  }
+
+  /** Tag requests (TagUser, UntagUser, TagResource, UntagResource) that name only these keys. */
+  static Map<String, Object> onlyTagKeys(String... keys) {
+    return Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of(keys)));
+  }
+
+  /**
+   * Lets the function rotate one secret: read it and its versions (deprecated versions are
+   * evidence), write values, move stages, keep its attempt record ({@link
+   * FunctionContract#ATTEMPT_TAG_KEY}, the only secret tag it may write), and use its key only
+   * through Secrets Manager. The key's own policy must let the role in too.
    */
   public void grantRotation(ISecret secret, IKey key) {
     role.addToPrincipalPolicy(
@@ -341,9 +429,17 @@ public final class RotationFunction extends Construct {
                 List.of(
                     "secretsmanager:DescribeSecret",
                     "secretsmanager:GetSecretValue",
+                    "secretsmanager:ListSecretVersionIds",
                     "secretsmanager:PutSecretValue",
                     "secretsmanager:UpdateSecretVersionStage"))
             .resources(List.of(secret.getSecretArn()))
+            .build());
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .effect(Effect.ALLOW)
+            .actions(List.of("secretsmanager:TagResource", "secretsmanager:UntagResource"))
+            .resources(List.of(secret.getSecretArn()))
+            .conditions(onlyTagKeys(FunctionContract.ATTEMPT_TAG_KEY))
             .build());
     grantKeyViaSecretsManager(key);
   }
@@ -375,8 +471,11 @@ public final class RotationFunction extends Construct {
     return alias;
   }
 
-  /** Secrets Manager's permission to invoke the alias; schedules must depend on it. */
-  public CfnPermission getInvokePermission() {
-    return invokePermission;
+  /**
+   * The one permission for every {@value ManagedKeySecret#SECRET_NAME_PREFIX} secret, present only
+   * when the users are too many for one permission per secret.
+   */
+  public Optional<CfnPermission> getSharedInvokePermission() {
+    return sharedInvokePermission;
   }
 }

@@ -7,13 +7,16 @@ import io.keyrotator.infra.constructs.AccessKeyChangeRule;
 import io.keyrotator.infra.constructs.AccountHardening;
 import io.keyrotator.infra.constructs.AlarmDefinition;
 import io.keyrotator.infra.constructs.CloudTrailAlarms;
+import io.keyrotator.infra.constructs.DeploymentRole;
 import io.keyrotator.infra.constructs.HygieneFunction;
 import io.keyrotator.infra.constructs.HygieneSchedule;
+import io.keyrotator.infra.constructs.IamUser;
 import io.keyrotator.infra.constructs.ManagedKeySecret;
 import io.keyrotator.infra.constructs.ManagementTrail;
 import io.keyrotator.infra.constructs.NotificationTopic;
 import io.keyrotator.infra.constructs.RotationFailureRule;
 import io.keyrotator.infra.constructs.RotationFunction;
+import io.keyrotator.infra.constructs.SecretsKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -32,7 +34,6 @@ import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.iam.User;
-import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.logs.ILogGroup;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -69,15 +70,11 @@ public final class KeyrotatorStack extends Stack {
             "Notifications",
             NotificationTopic.Props.builder().emails(config.notificationEmails()).build());
 
-    Key secretsKey =
-        Key.Builder.create(this, "SecretsKey")
-            .description("Encrypts keyrotator's access-key secrets")
-            .enableKeyRotation(true)
-            .removalPolicy(RemovalPolicy.RETAIN)
-            .build();
+    SecretsKey secretsKey = new SecretsKey(this, "SecretsKey", "Encrypts keyrotator's access-key secrets");
 
     Map<String, User> createdUsers = new LinkedHashMap<>();
-    List<RotationFunction.ExistingUser> existing = new ArrayList<>();
+    // Every configured user by exact name and path: the functions' whole scope.
+    List<IamUser> managedUsers = new ArrayList<>();
     for (ManagedUser user : config.users()) {
       if (user.create()) {
         createdUsers.put(
@@ -86,9 +83,8 @@ public final class KeyrotatorStack extends Stack {
                 .userName(user.name())
                 .path(KeyrotatorConfig.MANAGED_PATH)
                 .build());
-      } else {
-        existing.add(new RotationFunction.ExistingUser(user.name(), user.path()));
       }
+      managedUsers.add(new IamUser(user.name(), user.path()));
     }
 
     rotationFunction =
@@ -98,8 +94,7 @@ public final class KeyrotatorStack extends Stack {
             RotationFunction.Props.builder()
                 .codePath(codePath)
                 .settings(config.rotation())
-                .manageUsersUnderPath(!createdUsers.isEmpty())
-                .existingUsers(existing)
+                .users(managedUsers)
                 .roleName(rotationRoleName(region))
                 .logRetention(retention(config.logRetentionDays()))
                 .build());
@@ -115,8 +110,7 @@ public final class KeyrotatorStack extends Stack {
                         .codePath(codePath)
                         .settings(config.hygiene())
                         .deleteUnprovenKeys(config.rotation().deleteUnprovenKeys())
-                        .manageUsersUnderPath(!createdUsers.isEmpty())
-                        .existingUsers(existing)
+                        .users(managedUsers)
                         .roleName(hygieneRoleName(region))
                         .logRetention(retention(config.logRetentionDays()))
                         .build()))
@@ -124,6 +118,17 @@ public final class KeyrotatorStack extends Stack {
     // The hygiene role reads the secrets, and its changes to managed users' keys are expected.
     List<String> hygieneRoleArns =
         hygiene.map(h -> List.of(h.getRole().getRoleArn())).orElse(List.of());
+    // Only the role CloudFormation deploys with may change the secrets' settings and policies.
+    String deploymentRoleArn =
+        config
+            .deploymentRoleArn()
+            .or(() -> DeploymentRole.of(this))
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "The stack's synthesizer names no CloudFormation execution role that this"
+                            + " app can read: set deploymentRoleArn in the keyrotator configuration to"
+                            + " the role CloudFormation deploys with"));
 
     for (ManagedUser user : config.users()) {
       ManagedKeySecret secret =
@@ -137,7 +142,9 @@ public final class KeyrotatorStack extends Stack {
                   .scheduleExpression(config.schedule().expression())
                   .window(config.schedule().window().orElse(null))
                   .readers(user.readers())
-                  .serviceReaders(hygieneRoleArns)
+                  .hygieneRoleArn(hygiene.map(h -> h.getRole().getRoleArn()).orElse(null))
+                  .deploymentRoleArn(deploymentRoleArn)
+                  .operators(config.operators())
                   .build());
       hygiene.ifPresent(h -> h.grantSecret(secret.getSecret(), secret.getKey()));
       User created = createdUsers.get(user.name());

@@ -1,0 +1,67 @@
+package io.keyrotator.infra.constructs;
+
+import java.util.List;
+
+/**
+ * The names the CDK app and the lambda module agree on: the environment variables that scope the
+ * functions and the tags the functions read and write. The lambda module keeps its own copy of
+ * these strings; change both together.
+ *
+ * <p>The model is "ownership as proof": a secret serves exactly one IAM user, and keyrotator's
+ * evidence (which keys it created, its interrupted attempts) lives only where keyrotator alone can
+ * write. Records anyone can write may only make a function refuse, never act.
+ */
+public final class FunctionContract {
+  private FunctionContract() {}
+
+  /**
+   * Environment variable: the IAM user names the function may manage, exact names joined with
+   * commas, no wildcards. Both functions get every configured user, created and existing.
+   */
+  public static final String MANAGED_USERS_ENV = "KEYROTATOR_MANAGED_USERS";
+
+  /**
+   * Environment variable: the IAM path whose users the function may manage. The CDK app passes
+   * the empty string: the exact list in {@link #MANAGED_USERS_ENV} is the whole scope.
+   */
+  public static final String MANAGED_PATH_PREFIX_ENV = "KEYROTATOR_MANAGED_PATH_PREFIX";
+
+  /**
+   * User tag (the claim): its value is the ARN of the secret that serves the user. Only the
+   * rotation role may write or remove it.
+   */
+  public static final String CLAIM_TAG_KEY = "keyrotator:secret";
+
+  /**
+   * User tag of the earlier design, which the rotation role may only remove (migration); it no
+   * longer writes it.
+   */
+  public static final String LEGACY_ROTATION_TAG_KEY = "keyrotator:rotation";
+
+  /**
+   * User tag the hygiene function writes when it deactivates a previous key (unchanged by the
+   * ownership model).
+   */
+  public static final String DEACTIVATED_TAG_KEY = "keyrotator:deactivated";
+
+  /**
+   * Secret tag: a record of an interrupted rotation attempt. The rotation role may write and
+   * remove it, the hygiene role may remove it; the secret's resource policy denies both actions
+   * to everyone else but the deployment role.
+   */
+  public static final String ATTEMPT_TAG_KEY = "keyrotator:attempt";
+
+  /**
+   * Secret tag: the user the secret serves (the declared binding), set by the stack. Only the
+   * deployment role may change a secret's tags other than {@link #ATTEMPT_TAG_KEY}.
+   */
+  public static final String SECRET_USER_TAG_KEY = "keyrotator:user";
+
+  /** Secret tag that marks keyrotator's secrets (value {@code true}), set by the stack. */
+  public static final String SECRET_MANAGED_TAG_KEY = "keyrotator:managed";
+
+  /** The value of {@link #MANAGED_USERS_ENV} for these user names. */
+  public static String managedUsers(List<String> userNames) {
+    return String.join(",", userNames);
+  }
+}
