@@ -138,6 +138,9 @@ public final class PreviousKeyRetirement {
         ? "hard limit of " + settings.hardLimit().toDays() + " days after the rotation passed, though still in use (" + consumer + ")"
         : "no use after the rotation on " + rotatedAt + " beyond the " + settings.switchWindow().toMinutes()
             + "-minute switch window (" + consumer + ")";
+    if (heldElsewhere(secret, user, key, report)) {
+      return;
+    }
     if (!settings.dryRun()) {
       iam.deactivateKey(user.name(), key.id());
       iam.tagUser(user.name(), DEACTIVATED_TAG, key.id() + " " + now.getEpochSecond());
@@ -173,6 +176,9 @@ public final class PreviousKeyRetirement {
     if (now.isBefore(since.plus(settings.deleteAfter()))) {
       return;
     }
+    if (heldElsewhere(secret, user, key, report)) {
+      return;
+    }
     if (!settings.dryRun()) {
       iam.deleteKey(user.name(), key.id());
       iam.untagUser(user.name(), DEACTIVATED_TAG);
@@ -180,6 +186,16 @@ public final class PreviousKeyRetirement {
     report.action(new HygieneReport.Action(HygieneReport.DELETED, secret.name(), user.name(), key.id(),
         "inactive since " + since + ", longer than " + settings.deleteAfter().toDays() + " days",
         !settings.dryRun()));
+  }
+
+  /** Checked right before a change (it reads every managed secret): another secret hands the key out. */
+  private boolean heldElsewhere(SecretDescription secret, IamUser user, AccessKey key, HygieneReport report) {
+    Optional<String> other = ownership.heldByAnotherSecret(secret, key.id());
+    other.ifPresent(name -> report.notice(new HygieneReport.Notice("PREVIOUS_KEY_LEFT_ALONE", secret.name(),
+        "previous key " + KeyIds.shorten(key.id()) + " of user " + user.name() + " was left as it is: it is"
+            + " the AWSCURRENT key of secret " + name + " as well (put there by hand?). Give each secret its"
+            + " own user and key.")));
+    return other.isPresent();
   }
 
   private static Instant latest(Instant... instants) {

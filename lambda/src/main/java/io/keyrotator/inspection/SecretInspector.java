@@ -196,6 +196,13 @@ public final class SecretInspector {
     }
     String prefix = "key " + key.describe() + " of user " + user.name() + " was " + owned.origin();
     KeyOwnership.Cleanup cleanup = KeyOwnership.cleanupOf(owned, attempt, clock.instant());
+    Optional<String> elsewhere = cleanup == KeyOwnership.Cleanup.NONE || !mayRepair
+        ? Optional.empty() : ownership.heldByAnotherSecret(secret, key.id());
+    if (elsewhere.isPresent()) {
+      return Optional.of(Finding.reportOnly(Type.ORPHAN_KEY, prefix + ", but it is the AWSCURRENT key of"
+          + " secret " + elsewhere.get() + " (put there by hand?): left alone. Give each secret its own user"
+          + " and key."));
+    }
     if (!mayRepair || cleanup == KeyOwnership.Cleanup.NONE) {
       String why = !mayRepair ? " Not repaired while the problem above stands."
           : key.active() ? " It has been used (" + owned.usage().map(Object::toString).orElse("unknown")

@@ -35,6 +35,14 @@ public record AttemptRecord(String token, String userId, Instant startedAt, Set<
    */
   public static final Duration LONGEST_RUN = Duration.ofMinutes(15);
 
+  /**
+   * How soon after the record the attempt's key must have been created: CreateAccessKey is the
+   * next call after the record is written, and one AWS call with its retries is bounded by
+   * KEYROTATOR_API_CALL_TIMEOUT_SECONDS (at most 300). A key made by hand later is never taken
+   * for the attempt's.
+   */
+  static final Duration CREATION_WINDOW = Duration.ofMinutes(5);
+
   private static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
 
   public AttemptRecord {
@@ -71,7 +79,7 @@ public record AttemptRecord(String token, String userId, Instant startedAt, Set<
   public boolean couldHaveCreated(AccessKey key) {
     return !keysBefore.contains(key.id())
         && !key.createDate().isBefore(startedAt.minus(CLOCK_SKEW))
-        && key.createDate().isBefore(startedAt.plus(LONGEST_RUN));
+        && key.createDate().isBefore(startedAt.plus(CREATION_WINDOW));
   }
 
   /** Whether every run that could still store a key of this attempt has ended. */

@@ -220,6 +220,34 @@ public final class KeyOwnership {
   }
 
   /**
+   * The name of another managed secret whose AWSCURRENT value holds the key, if any. Checked right
+   * before every deactivation or deletion: a consumer of that secret would lose its working key.
+   * A value that points at another secret's key can only come from a hand-made write (the
+   * deployment's resource policy forbids it), so this only ever makes keyrotator refuse. It reads
+   * the AWSCURRENT value of every secret tagged {@value SecretVersions#USER_TAG}: one call per
+   * managed secret, paid only when a key is about to be changed.
+   */
+  public Optional<String> heldByAnotherSecret(SecretDescription secret, String keyId) {
+    for (SecretVersions.TaggedSecret other : secrets.taggedSecrets()) {
+      if (other.arn().equals(secret.arn())) {
+        continue;
+      }
+      Optional<ManagedKeySecret> value;
+      try {
+        value = secrets.value(other.arn(), Optional.empty(), CURRENT)
+            .map(v -> ManagedKeySecret.parse(v, "AWSCURRENT of " + other.name()));
+      } catch (RuntimeException unreadable) {
+        // A value we cannot read may hold the key: refuse rather than guess.
+        return Optional.of(other.name() + " (its AWSCURRENT value could not be read: " + unreadable.getMessage() + ")");
+      }
+      if (value.filter(v -> v.holds(keyId)).isPresent()) {
+        return Optional.of(other.name());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * What keyrotator may do to a key it holds in no labelled version: deactivate an active key it
    * provably created and nobody used, delete it once inactive. Keys in any other role are left to
    * the rules for them (AWSCURRENT never; AWSPREVIOUS by the previous-key policies).

@@ -158,7 +158,7 @@ public final class AccessKeyRotation {
     });
 
     List<AccessKey> keys = new ArrayList<>(iam.listKeys(user.name()));
-    List<KeyOwnership.OwnedKey> owned = ownership.classify(records, user, keys);
+    List<KeyOwnership.OwnedKey> owned = new ArrayList<>(ownership.classify(records, user, keys));
     if (current.accessKeyId().isPresent() && keys.stream().noneMatch(k -> current.holds(k.id()))) {
       log.warn(
           "the key in AWSCURRENT no longer exists on the user: this rotation replaces it",
@@ -166,7 +166,7 @@ public final class AccessKeyRotation {
     }
     cleanUpOwnKeys(secret, user, keys, owned, report);
     if (keys.size() >= 2) {
-      freeSlot(user, keys, owned, report);
+      freeSlot(secret, user, keys, owned, report);
     }
 
     if (SecretBinding.unclaimed(user)) {
@@ -196,26 +196,30 @@ public final class AccessKeyRotation {
   private void cleanUpOwnKeys(SecretDescription secret, IamUser user, List<AccessKey> keys,
       List<KeyOwnership.OwnedKey> owned, StepReport report) {
     Optional<AttemptRecord> attempt = AttemptRecord.fromTags(secret.tags());
-    for (KeyOwnership.OwnedKey key : owned) {
-      switch (KeyOwnership.cleanupOf(key, attempt, clock.instant())) {
-        case DELETE -> {
-          iam.deleteKey(user.name(), key.key().id());
-          keys.remove(key.key());
-          report.deleted(key.key().id(), key.origin());
-          log.warn("deleted an inactive key keyrotator created and no longer holds",
-              Map.of("user", user.name(), "key", KeyIds.shorten(key.key().id()), "origin", key.origin()));
-        }
-        case DEACTIVATE -> {
-          iam.deactivateKey(user.name(), key.key().id());
-          report.deactivated(key.key().id(), key.origin());
-          log.warn("deactivated a never-used key keyrotator created and no longer holds",
-              Map.of("user", user.name(), "key", KeyIds.shorten(key.key().id()), "origin", key.origin()));
-        }
-        case NONE -> { }
+    for (KeyOwnership.OwnedKey key : List.copyOf(owned)) {
+      KeyOwnership.Cleanup cleanup = KeyOwnership.cleanupOf(key, attempt, clock.instant());
+      if (cleanup == KeyOwnership.Cleanup.NONE || heldElsewhere(secret, user, key.key(), report)) {
+        continue;
+      }
+      if (cleanup == KeyOwnership.Cleanup.DELETE) {
+        iam.deleteKey(user.name(), key.key().id());
+        keys.remove(key.key());
+        report.deleted(key.key().id(), key.origin());
+        log.warn("deleted an inactive key keyrotator created and no longer holds",
+            Map.of("user", user.name(), "key", KeyIds.shorten(key.key().id()), "origin", key.origin()));
+      } else {
+        iam.deactivateKey(user.name(), key.key().id());
+        AccessKey inactive = new AccessKey(key.key().id(), false, key.key().createDate());
+        keys.set(keys.indexOf(key.key()), inactive);
+        owned.set(owned.indexOf(key),
+            new KeyOwnership.OwnedKey(inactive, key.role(), key.provenOurs(), key.usage(), key.origin()));
+        report.deactivated(key.key().id(), key.origin());
+        log.warn("deactivated a never-used key keyrotator created and no longer holds",
+            Map.of("user", user.name(), "key", KeyIds.shorten(key.key().id()), "origin", key.origin()));
       }
     }
     Optional<KeyOwnership.OwnedKey> waiting = owned.stream()
-        .filter(k -> k.role() == KeyOwnership.Role.INTERRUPTED && keys.contains(k.key()))
+        .filter(k -> k.role() == KeyOwnership.Role.INTERRUPTED && keys.stream().anyMatch(x -> x.id().equals(k.key().id())))
         .findFirst();
     if (waiting.isPresent()) {
       Instant deletable = attempt.orElseThrow().startedAt().plus(AttemptRecord.LONGEST_RUN);
@@ -275,7 +279,7 @@ public final class AccessKeyRotation {
         cause);
   }
 
-  private void freeSlot(
+  private void freeSlot(SecretDescription secret,
       IamUser user, List<AccessKey> keys, List<KeyOwnership.OwnedKey> owned, StepReport report) {
     List<String> refusals = new ArrayList<>();
     List<KeyOwnership.OwnedKey> candidates =
@@ -284,7 +288,10 @@ public final class AccessKeyRotation {
             .sorted(Comparator.comparing((KeyOwnership.OwnedKey k) -> k.role() != KeyOwnership.Role.PREVIOUS))
             .toList();
     for (KeyOwnership.OwnedKey key : candidates) {
-      Optional<String> refusal = removalRefusal(key);
+      Optional<String> refusal = removalRefusal(key)
+          .or(() -> ownership.heldByAnotherSecret(secret, key.key().id())
+              .map(other -> KeyIds.shorten(key.key().id()) + " is AWSCURRENT of secret " + other
+                  + " as well (put there by hand?): never deleted while a secret hands it out"));
       if (refusal.isEmpty()) {
         iam.deleteKey(user.name(), key.key().id());
         keys.remove(key.key());
@@ -321,9 +328,13 @@ public final class AccessKeyRotation {
     if (owned.role() == KeyOwnership.Role.PENDING) {
       return Optional.of(name + " is AWSPENDING of a rotation under way");
     }
+    if (owned.role() == KeyOwnership.Role.FOREIGN) {
+      return Optional.of(name + " (" + owned.origin() + ") is not one keyrotator may delete: it does not own it");
+    }
     if (owned.role() != KeyOwnership.Role.PREVIOUS) {
-      return Optional.of(name + " (" + owned.origin() + ") is not one keyrotator may delete"
-          + (owned.provenOurs() && key.active() ? " while it is active" : ": it does not own it"));
+      return Optional.of(name + " (" + owned.origin() + ") is " + (key.active() ? "active" : "inactive")
+          + ": keyrotator deletes such a key only once an earlier run found it inactive and no run"
+          + " that could still store it is alive; a later attempt deletes it");
     }
     if (!owned.provenOurs() && !(settings.deleteUnprovenKeys() && !key.active())) {
       return Optional.of(
@@ -515,6 +526,9 @@ public final class AccessKeyRotation {
           Map.of("user", user.name(), "key", KeyIds.shorten(oldId)));
       return;
     }
+    if (heldElsewhere(secret, user, key.get(), report)) {
+      return;
+    }
     switch (settings.previousKeyPolicy()) {
       case DEACTIVATE -> deactivateIfActive(user, key.get(), report, "policy deactivate");
       case DELETE -> {
@@ -523,6 +537,18 @@ public final class AccessKeyRotation {
       }
       default -> { }
     }
+  }
+
+  /** Whether another secret hands the key out; if so, logs and reports that it was left alone. */
+  private boolean heldElsewhere(SecretDescription secret, IamUser user, AccessKey key, StepReport report) {
+    Optional<String> other = ownership.heldByAnotherSecret(secret, key.id());
+    other.ifPresent(name -> {
+      report.note("left " + KeyIds.shorten(key.id()) + " alone: it is AWSCURRENT of secret " + name);
+      log.warn("a key keyrotator would retire is the AWSCURRENT key of another secret (put there by"
+              + " hand?): left as it is. Give each secret its own user and key.",
+          Map.of("user", user.name(), "key", KeyIds.shorten(key.id()), "otherSecret", name));
+    });
+    return other.isPresent();
   }
 
   /** Fails with the refusal when the value, the user and this secret do not belong together. */
