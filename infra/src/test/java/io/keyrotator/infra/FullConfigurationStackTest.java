@@ -160,6 +160,23 @@ class FullConfigurationStackTest {
   }
 
   @Test
+  void bothFunctionsTrustEvidenceOnlyInSecretsEncryptedWithTheStacksKey() {
+    Map<String, Map<String, Object>> keys = template.findResources("AWS::KMS::Key");
+    List<?> trusted = template.findResources("AWS::Lambda::Function").values().stream()
+        .map(f -> (Map<?, ?>) ((Map<?, ?>) f.get("Properties")).get("Environment"))
+        .filter(java.util.Objects::nonNull)
+        .map(environment -> (Map<?, ?>) environment.get("Variables"))
+        .<Object>map(vars -> vars.get(FunctionContract.SECRETS_KMS_KEYS_ENV))
+        .filter(java.util.Objects::nonNull)
+        .toList();
+    assertThat(trusted).as("the rotation and the hygiene function").hasSize(2).allSatisfy(value -> {
+      List<?> getAtt = (List<?>) ((Map<?, ?>) value).get("Fn::GetAtt");
+      assertThat(keys).containsKey((String) getAtt.get(0));
+      assertThat(getAtt.get(1)).isEqualTo("Arn");
+    });
+  }
+
+  @Test
   void liveAliasPointsAtThePublishedSnapStartVersion() {
     Map<String, Map<String, Object>> versions = template.findResources("AWS::Lambda::Version");
     assertThat(versions).hasSize(1);

@@ -52,7 +52,9 @@ public final class SdkSecretVersions implements SecretVersions {
             ? secret.tags().stream()
                 .filter(t -> t.key() != null && t.value() != null)
                 .collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b))
-            : Map.of());
+            : Map.of(),
+        Optional.ofNullable(secret.deletedDate()),
+        Optional.ofNullable(secret.kmsKeyId()));
   }
 
   private static Optional<String> schedule(RotationRulesType rules) {
@@ -70,10 +72,12 @@ public final class SdkSecretVersions implements SecretVersions {
     // The tags come back in each list entry: one paginated call however many secrets there are.
     return secretsManager
         .listSecretsPaginator(
-            r -> r.filters(f -> f.key(FilterNameStringType.TAG_KEY).values(USER_TAG)))
+            r -> r.includePlannedDeletion(true).filters(f -> f.key(FilterNameStringType.TAG_KEY).values(USER_TAG)))
         .stream()
         .flatMap(page -> page.secretList().stream())
-        .flatMap(entry -> userTag(entry).map(user -> new TaggedSecret(entry.arn(), entry.name(), user)).stream())
+        .flatMap(entry -> userTag(entry)
+            .map(user -> new TaggedSecret(entry.arn(), entry.name(), user, entry.deletedDate() != null,
+                Optional.ofNullable(entry.kmsKeyId()))).stream())
         .toList();
   }
 

@@ -43,6 +43,8 @@ import software.amazon.awssdk.services.iam.model.StatusType;
 @Command(name = "demo", description = "Rotate emulated IAM keys end to end on a local moto server (no AWS account needed).")
 final class DemoCommand implements Callable<Integer> {
   private static final String REGION = "us-east-1";
+  /** The key id the demo's secrets carry (moto does not encrypt); the demo names it as keyrotator's own. */
+  private static final String DEMO_KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/de305d54-75b4-431b-adb2-eb6b9e546014";
 
   @Spec CommandSpec spec;
 
@@ -73,7 +75,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private int run(MotoServer moto) {
-    Settings settings = Settings.from(Map.of(Settings.REGION, REGION, Settings.PROPAGATION_INTERVAL_MILLIS, "200"));
+    Settings settings = Settings.from(Map.of(Settings.REGION, REGION, Settings.PROPAGATION_INTERVAL_MILLIS, "200",
+        Settings.SECRETS_KMS_KEYS, DEMO_KMS_KEY));
     AwsClients.Options options = new AwsClients.Options(
         StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")),
         Optional.of(moto.endpoint()), List.of());
@@ -102,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
               + "\",\"SecretAccessKey\":\"" + key.secretAccessKey() + "\"}";
         }
         String secretValue = value;
-        clients.secretsManager().createSecret(r -> r.name(user.secretName()).secretString(secretValue)
+        clients.secretsManager().createSecret(r -> r.name(user.secretName()).kmsKeyId(DEMO_KMS_KEY).secretString(secretValue)
             .tags(t -> t.key(SecretVersions.USER_TAG).value(user.name())));
         out.printf("  %-22s %-13s %s%n", user.name(), user.path(), user.story());
       }

@@ -32,7 +32,7 @@ final class HygieneCommand implements Callable<Integer> {
     HygieneReport report;
     try (AwsClients clients = aws.clients(settings)) {
       report = new HygieneRun(clients.secretVersions(), clients.iamKeys(),
-          new ManagedScope(settings.managedPathPrefix(), settings.managedUsers()),
+          ManagedScope.of(settings),
           hygiene.withDryRun(dryRun || hygiene.dryRun()), settings.deleteUnprovenKeys(), Clock.systemUTC()).run();
     }
     PrintWriter out = spec.commandLine().getOut();

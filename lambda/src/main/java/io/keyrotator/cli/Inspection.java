@@ -22,7 +22,7 @@ final class Inspection {
 
   static SecretInspector inspector(AwsClients clients, Settings settings, Duration stuckAfter, Clock clock) {
     return new SecretInspector(clients.secretVersions(), clients.iamKeys(),
-        new ManagedScope(settings.managedPathPrefix(), settings.managedUsers()), clock, stuckAfter);
+        ManagedScope.of(settings), clock, stuckAfter);
   }
 
   static List<SecretStatus> inspect(AwsClients clients, Settings settings, List<String> secretIds,

@@ -71,6 +71,20 @@ final class EnvironmentReader {
     return names;
   }
 
+  /** Comma-separated values, trimmed, empty ones dropped; spaces inside a value are refused. */
+  Set<String> list(String name) {
+    Set<String> values = new TreeSet<>();
+    for (String each : raw(name).orElse("").split(",")) {
+      String value = each.trim();
+      if (value.contains(" ") || value.contains("*")) {
+        problems.add(name + ": \"" + value + "\" must be a KMS key ARN or id, with no spaces or wildcards");
+      } else if (!value.isEmpty()) {
+        values.add(value);
+      }
+    }
+    return values;
+  }
+
   /** Refuses a variable that is no longer supported when it is set to anything. */
   void retired(String name, String why) {
     raw(name).filter(v -> !v.isEmpty()).ifPresent(v -> problems.add(name + " is no longer supported: " + why));

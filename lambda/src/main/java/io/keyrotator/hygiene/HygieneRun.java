@@ -26,7 +26,7 @@ import java.util.Set;
 public final class HygieneRun {
   /** Findings the hygiene job reports; the rest are for doctor and status. */
   private static final Set<Finding.Type> REPORTED = Set.of(
-      Finding.Type.STUCK_ROTATION, Finding.Type.ORPHAN_KEY, Finding.Type.UNOWNED_KEY, Finding.Type.BINDING_CONFLICT,
+      Finding.Type.STUCK_ROTATION, Finding.Type.ORPHAN_KEY, Finding.Type.UNOWNED_KEY, Finding.Type.BINDING_CONFLICT, Finding.Type.SECRET_SCHEDULED_FOR_DELETION, Finding.Type.UNTRUSTED_SECRET,
       Finding.Type.CURRENT_KEY_MISSING, Finding.Type.CURRENT_KEY_INACTIVE, Finding.Type.USER_MISSING,
       Finding.Type.USER_OUT_OF_SCOPE, Finding.Type.INVALID_VALUE, Finding.Type.ROTATION_DISABLED);
 
@@ -102,7 +102,9 @@ public final class HygieneRun {
       if (!REPORTED.contains(finding.type())) {
         continue;
       }
-      if (finding.repair().isPresent() && settings.repair()) {
+      // Releasing a claim is left to an operator's doctor --fix: the hygiene role may not untag users' claims.
+      if (finding.repair().isPresent() && settings.repair()
+          && !(finding.repair().get() instanceof io.keyrotator.inspection.Repair.ReleaseStaleClaim)) {
         if (!settings.dryRun() && !repairs.apply(finding.repair().get())) {
           continue; // the state changed since the inspection: the next run looks again
         }

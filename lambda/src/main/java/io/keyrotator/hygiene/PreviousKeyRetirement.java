@@ -55,7 +55,7 @@ public final class PreviousKeyRetirement {
     this.settings = settings;
     this.deleteUnprovenKeys = deleteUnprovenKeys;
     this.clock = clock;
-    this.ownership = new KeyOwnership(secrets, iam);
+    this.ownership = new KeyOwnership(secrets, iam, scope.secretTrust());
   }
 
   /**
@@ -93,11 +93,18 @@ public final class PreviousKeyRetirement {
       return; // another version holds it too (e.g. copied into AWSCURRENT): never retired here
     }
     Optional<String> refusal = SecretBinding.conflict(secret, current, user.get(), records.previous())
-        .or(() -> SecretBinding.sharedWith(secret, user.get(), secrets.taggedSecrets()));
+        .or(() -> SecretBinding.sharedWith(secret, user.get(), secrets.taggedSecrets(), scope.secretTrust()));
     if (refusal.isPresent()) {
       report.notice(new HygieneReport.Notice("PREVIOUS_KEY_LEFT_ALONE", secret.name(),
           "previous key " + KeyIds.shorten(keyId) + " of user " + user.get().name() + " was left as it is: "
               + refusal.get()));
+      return;
+    }
+    if (!ownership.trusts(secret)) {
+      report.notice(new HygieneReport.Notice("PREVIOUS_KEY_LEFT_ALONE", secret.name(),
+          "previous key " + KeyIds.shorten(keyId) + " of user " + user.get().name() + " was left as it is:"
+              + " the secret is not keyrotator's own (" + scope.secretTrust().whyNot(secret) + "), so"
+              + " nothing in it proves who created the key."));
       return;
     }
     if (!key.get().provenOurs() && !deleteUnprovenKeys) {

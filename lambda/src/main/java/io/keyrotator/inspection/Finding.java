@@ -27,6 +27,10 @@ public record Finding(Type type, String message, Optional<Repair> repair) {
     USER_MISSING,
     /** The secret and the user do not belong together (another secret, another user, re-created user). */
     BINDING_CONFLICT,
+    /** The secret is not keyrotator's own (not encrypted with the deployment's key): nothing in it is evidence. */
+    UNTRUSTED_SECRET,
+    /** The secret is scheduled for deletion: what it leaves on its user is reported, not changed. */
+    SECRET_SCHEDULED_FOR_DELETION,
     /** The user the secret names is outside the managed scope. */
     USER_OUT_OF_SCOPE,
     /** The secret has no usable AWSCURRENT value. */

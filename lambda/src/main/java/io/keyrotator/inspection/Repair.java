@@ -36,4 +36,15 @@ public sealed interface Repair {
       return "delete inactive orphan key " + KeyIds.shorten(accessKeyId) + " of user " + userName;
     }
   }
+
+  /**
+   * Removes the user's claim ({@code keyrotator:secret}) when it names a secret that no longer
+   * exists or is scheduled for deletion, so that the secret that now serves the user can claim it.
+   */
+  record ReleaseStaleClaim(String secretArn, String userName, String claimedSecretArn) implements Repair {
+    @Override
+    public String describe() {
+      return "release user " + userName + "'s claim by secret " + claimedSecretArn + ", which is gone";
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.keyrotator.inspection;
 
 import io.keyrotator.ownership.AttemptRecord;
+import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
@@ -42,6 +43,8 @@ public final class Repairs {
       iam.deactivateKey(r.userName(), r.accessKeyId());
     } else if (repair instanceof Repair.DeleteOrphanKey r) {
       iam.deleteKey(r.userName(), r.accessKeyId());
+    } else if (repair instanceof Repair.ReleaseStaleClaim r) {
+      iam.untagUser(r.userName(), SecretBinding.CLAIM_TAG);
     }
     return true;
   }

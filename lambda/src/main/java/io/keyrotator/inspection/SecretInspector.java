@@ -18,6 +18,7 @@ import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.rotation.ManagedKeySecret;
 import io.keyrotator.rotation.ManagedScope;
 import io.keyrotator.rotation.RotationFailure;
+import io.keyrotator.rotation.SecretNotFoundException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +52,7 @@ public final class SecretInspector {
     this.scope = scope;
     this.clock = clock;
     this.stuckAfter = stuckAfter;
-    this.ownership = new KeyOwnership(secrets, iam);
+    this.ownership = new KeyOwnership(secrets, iam, scope.secretTrust());
   }
 
   /** Inspects every secret tagged {@value SecretVersions#USER_TAG}; one failure never stops the rest. */
@@ -79,6 +80,9 @@ public final class SecretInspector {
   public SecretStatus inspect(String secretId) {
     SecretDescription secret = secrets.describe(secretId);
     List<Finding> findings = new ArrayList<>();
+    if (secret.deletedDate().isPresent()) {
+      return scheduledForDeletion(secret, findings);
+    }
     if (!secret.rotationEnabled()) {
       findings.add(Finding.reportOnly(Type.ROTATION_DISABLED,
           "rotation is off for " + secret.name() + ": its key never changes. Turn it on with"
@@ -100,9 +104,10 @@ public final class SecretInspector {
     if (user.isEmpty()) {
       stuckFinding(secret, pendingVersion, stuck, List.of(), findings);
       findings.add(Finding.reportOnly(Type.USER_MISSING,
-          "IAM user " + userName + " named in " + secret.name() + " does not exist. Put the right"
+          "IAM user " + KeyIds.userNameForMessage(userName) + " named in " + secret.name() + " does not exist. Put the right"
               + " UserName in the secret, or delete the secret if the user is gone for good."));
-      return status(secret, Optional.of(userName), Optional.empty(), Optional.empty(), inProgress, findings);
+      return status(secret, Optional.of(KeyIds.userNameForMessage(userName)), Optional.empty(), Optional.empty(),
+          inProgress, findings);
     }
     boolean inScope = scope.covers(user.get());
     if (!inScope) {
@@ -114,9 +119,21 @@ public final class SecretInspector {
     }
     KeyOwnership.SecretRecords records = ownership.read(secret, current);
     Optional<String> conflict = SecretBinding.conflict(secret, current.get(), user.get(), records.previous())
-        .or(() -> SecretBinding.sharedWith(secret, user.get(), taggedSecrets()));
-    conflict.ifPresent(c -> findings.add(Finding.reportOnly(Type.BINDING_CONFLICT, c)));
-    boolean mayRepair = inScope && conflict.isEmpty();
+        .or(() -> SecretBinding.sharedWith(secret, user.get(), taggedSecrets(), scope.secretTrust()));
+    conflict.ifPresent(c -> findings.add(staleClaim(secret, user.get())
+        .map(gone -> Finding.repairable(Type.BINDING_CONFLICT, c + " The claimed secret " + gone
+                + ", so the claim is stale.",
+            new Repair.ReleaseStaleClaim(secret.arn(), user.get().name(), user.get().tags().get(SecretBinding.CLAIM_TAG))))
+        .orElseGet(() -> Finding.reportOnly(Type.BINDING_CONFLICT, c))));
+    boolean trusted = ownership.trusts(secret);
+    if (!trusted) {
+      findings.add(Finding.reportOnly(Type.UNTRUSTED_SECRET, "secret " + secret.name() + " is not one of"
+          + " keyrotator's own: " + scope.secretTrust().whyNot(secret) + ". Nothing in it counts as"
+          + " evidence, so keyrotator retires and repairs no key for it; its rotations stop at the"
+          + " 2-key limit. If it is yours, create it through the deployment (encrypted with its key),"
+          + " or set KEYROTATOR_SECRETS_KMS_KEYS to the key that only keyrotator may use."));
+    }
+    boolean mayRepair = inScope && conflict.isEmpty() && trusted;
 
     List<AccessKey> keys = iam.listKeys(userName);
     Optional<KeyState> currentKey = current.get().accessKeyId().map(id -> state(id, keys));
@@ -145,6 +162,43 @@ public final class SecretInspector {
     }
     findings.addAll(keyFindings);
     return status(secret, Optional.of(userName), currentKey, previousKey, inProgress, findings);
+  }
+
+  /**
+   * Why the user's claim is stale, when it names another secret that no longer exists or is
+   * scheduled for deletion; empty when the claim is live or names this secret.
+   */
+  private Optional<String> staleClaim(SecretDescription secret, IamUser user) {
+    String claimed = user.tags().get(SecretBinding.CLAIM_TAG);
+    if (claimed == null || claimed.equals(secret.arn())) {
+      return Optional.empty();
+    }
+    try {
+      return secrets.describe(claimed).deletedDate().map(d -> "is scheduled for deletion (since " + d + ")");
+    } catch (SecretNotFoundException gone) {
+      return Optional.of("does not exist");
+    }
+  }
+
+  /**
+   * A secret scheduled for deletion cannot be read, so nothing of it can be proven; what it leaves
+   * on its user is reported, never changed.
+   */
+  private SecretStatus scheduledForDeletion(SecretDescription secret, List<Finding> findings) {
+    Optional<String> userName = Optional.ofNullable(secret.tags().get(SecretVersions.USER_TAG));
+    String keysLeft = userName.flatMap(iam::findUser)
+        .map(u -> iam.listKeys(u.name()).stream().map(AccessKey::describe).collect(Collectors.joining(", ")))
+        .map(list -> list.isEmpty() ? "no keys" : "keys " + list)
+        .orElse("no user that still exists");
+    findings.add(Finding.reportOnly(Type.SECRET_SCHEDULED_FOR_DELETION,
+        "secret " + secret.name() + " is scheduled for deletion (since " + secret.deletedDate().orElseThrow()
+            + "): its consumers can no longer read it, and keyrotator changes nothing for it. Its user "
+            + userName.orElse("(unknown: no " + SecretVersions.USER_TAG + " tag)") + " has " + keysLeft
+            + ". Restore it (`aws secretsmanager restore-secret --secret-id " + secret.name() + "`), or"
+            + " once its consumers have moved, retire those keys by hand and release the user's claim"
+            + " (`aws iam untag-user --user-name " + userName.orElse("<user>") + " --tag-keys "
+            + SecretBinding.CLAIM_TAG + "`)."));
+    return status(secret, userName, Optional.empty(), Optional.empty(), false, findings);
   }
 
   private List<SecretVersions.TaggedSecret> taggedSecrets() {
@@ -186,10 +240,13 @@ public final class SecretInspector {
     switch (owned.role()) {
       case CURRENT, PENDING, PREVIOUS:
         return Optional.empty();
+      case UNCONFIRMED:
+        return Optional.of(Finding.reportOnly(Type.ORPHAN_KEY, "key " + key.describe() + " of user "
+            + user.name() + " " + owned.origin() + "."));
       case FOREIGN:
         return Optional.of(Finding.reportOnly(Type.UNOWNED_KEY,
-            "user " + user.name() + " has key " + key.describe() + " that no version of " + secret.name()
-                + " holds and keyrotator did not create. Left alone: find its owner (last used: "
+            "user " + user.name() + " has key " + key.describe() + " that keyrotator cannot prove it"
+                + " created (" + owned.origin() + "). Left alone: find its owner (last used: "
                 + iam.lastUsed(key.id()) + "); it blocks rotation when the user reaches 2 keys."));
       default:
         break;

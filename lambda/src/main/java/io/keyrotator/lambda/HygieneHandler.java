@@ -66,7 +66,7 @@ public final class HygieneHandler implements RequestStreamHandler {
   /** Runs one pass, logs its report and metrics, and returns it. */
   public HygieneReport run(boolean dryRun) {
     HygieneRun run = new HygieneRun(aws.secretVersions(), aws.iamKeys(),
-        new ManagedScope(settings.managedPathPrefix(), settings.managedUsers()), hygiene.withDryRun(dryRun),
+        ManagedScope.of(settings), hygiene.withDryRun(dryRun),
         settings.deleteUnprovenKeys(), clock);
     HygieneReport report = run.run();
     audit(report);

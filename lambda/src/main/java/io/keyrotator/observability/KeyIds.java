@@ -14,4 +14,17 @@ public final class KeyIds {
     }
     return accessKeyId.substring(0, 4) + "..." + accessKeyId.substring(accessKeyId.length() - 4);
   }
+
+  /**
+   * A user name read from a secret value, for a message about a user that does not exist: a name as
+   * long as a secret access key (40 characters) is shortened, in case a secret was pasted into the
+   * {@code UserName} field.
+   */
+  public static String userNameForMessage(String userName) {
+    if (userName == null || userName.length() < 32) {
+      return userName;
+    }
+    return shorten(userName) + " (a " + userName.length() + "-character name, shortened: is a secret in the"
+        + " UserName field?)";
+  }
 }

@@ -24,8 +24,10 @@ import java.util.TreeSet;
  * @param userId IAM's unique id of the user
  * @param startedAt when the record was written, just before CreateAccessKey
  * @param keysBefore the ids of the keys the user had at that moment
+ * @param keyId the id of the key CreateAccessKey returned; empty until it answered
  */
-public record AttemptRecord(String token, String userId, Instant startedAt, Set<String> keysBefore) {
+public record AttemptRecord(
+    String token, String userId, Instant startedAt, Set<String> keysBefore, Optional<String> keyId) {
   /** The secret tag that holds the record. */
   public static final String TAG = "keyrotator:attempt";
 
@@ -56,26 +58,46 @@ public record AttemptRecord(String token, String userId, Instant startedAt, Set<
       return Optional.empty();
     }
     String[] parts = value.trim().split(" ");
-    if (parts.length != 4) {
+    if (parts.length != 5) {
       return Optional.empty();
     }
     try {
       Set<String> before =
           parts[3].equals("-") ? Set.of() : new TreeSet<>(Arrays.asList(parts[3].split(",")));
-      return Optional.of(
-          new AttemptRecord(parts[0], parts[1], Instant.ofEpochSecond(Long.parseLong(parts[2])), before));
+      Optional<String> created = parts[4].equals("-") ? Optional.empty() : Optional.of(parts[4]);
+      return Optional.of(new AttemptRecord(
+          parts[0], parts[1], Instant.ofEpochSecond(Long.parseLong(parts[2])), before, created));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
   }
 
-  /** The tag value (at most about 120 characters: well within a tag's 256). */
-  public String tagValue() {
-    return token + " " + userId + " " + startedAt.getEpochSecond() + " "
-        + (keysBefore.isEmpty() ? "-" : String.join(",", new TreeSet<>(keysBefore)));
+  /** A record of an attempt that is about to call CreateAccessKey. */
+  public static AttemptRecord starting(String token, String userId, Instant now, Set<String> keysBefore) {
+    return new AttemptRecord(token, userId, now, keysBefore, Optional.empty());
   }
 
-  /** Whether the key appeared after this record was written: new, and created in the attempt's time. */
+  /** The same record, naming the key CreateAccessKey returned. */
+  public AttemptRecord created(String newKeyId) {
+    return new AttemptRecord(token, userId, startedAt, keysBefore, Optional.of(newKeyId));
+  }
+
+  /** Whether the record names this key as the one its attempt created. */
+  public boolean names(AccessKey key) {
+    return keyId.filter(key.id()::equals).isPresent() && !keysBefore.contains(key.id());
+  }
+
+  /** The tag value (at most about 150 characters: well within a tag's 256). */
+  public String tagValue() {
+    return token + " " + userId + " " + startedAt.getEpochSecond() + " "
+        + (keysBefore.isEmpty() ? "-" : String.join(",", new TreeSet<>(keysBefore))) + " "
+        + keyId.orElse("-");
+  }
+
+  /**
+   * Whether the key appeared while the attempt ran: new, and created in the attempt's time. Never
+   * enough to act on (someone may have made it by hand then); used only to explain a refusal.
+   */
   public boolean couldHaveCreated(AccessKey key) {
     return !keysBefore.contains(key.id())
         && !key.createDate().isBefore(startedAt.minus(CLOCK_SKEW))

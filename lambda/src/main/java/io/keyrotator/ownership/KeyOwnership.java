@@ -41,8 +41,14 @@ public final class KeyOwnership {
     PREVIOUS,
     /** Created by keyrotator for a version of this secret that was dropped before it became current. */
     ABANDONED,
-    /** Created by an attempt that stopped before storing it (see {@link AttemptRecord}). */
+    /** Created by an attempt that stopped before storing it: the attempt record names it. */
     INTERRUPTED,
+    /**
+     * Appeared while an attempt whose record names no key was open: the attempt's lost key, or one
+     * made by hand at that moment. keyrotator cannot tell, so it never touches it and the rotation
+     * waits for a person.
+     */
+    UNCONFIRMED,
     /** Nothing proves keyrotator created it: never touched, only reported. */
     FOREIGN
   }
@@ -99,10 +105,18 @@ public final class KeyOwnership {
 
   private final SecretVersions secrets;
   private final IamKeys iam;
+  private final SecretTrust trust;
 
-  public KeyOwnership(SecretVersions secrets, IamKeys iam) {
+  /** @param trust which secrets' values count as evidence; the others prove nothing */
+  public KeyOwnership(SecretVersions secrets, IamKeys iam, SecretTrust trust) {
     this.secrets = secrets;
     this.iam = iam;
+    this.trust = trust;
+  }
+
+  /** Whether the secret is one of keyrotator's own, whose values count as evidence. */
+  public boolean trusts(SecretDescription secret) {
+    return trust.trusts(secret);
   }
 
   /**
@@ -126,9 +140,14 @@ public final class KeyOwnership {
     }
   }
 
-  /** Each of the user's keys with its role, in IAM's order. */
+  /**
+   * Each of the user's keys with its role, in IAM's order. In a secret that is not keyrotator's own
+   * ({@link SecretTrust}) nothing is proven: keys it holds keep their labelled role, unproven, and
+   * every other key is {@link Role#FOREIGN}.
+   */
   public List<OwnedKey> classify(SecretRecords records, IamUser user, List<AccessKey> keys) {
     SecretDescription secret = records.secret();
+    boolean trusted = trust.trusts(secret);
     List<OwnedKey> owned = new ArrayList<>();
     List<AccessKey> unexplained = new ArrayList<>();
     for (AccessKey key : keys) {
@@ -138,18 +157,27 @@ public final class KeyOwnership {
               .or(() -> held(records.previous(), records.versionOf(PREVIOUS), Role.PREVIOUS, "AWSPREVIOUS", secret, user, key));
       labelled.ifPresentOrElse(owned::add, () -> unexplained.add(key));
     }
+    if (!trusted) {
+      owned.replaceAll(k -> new OwnedKey(k.key(), k.role(), false, k.usage(), k.origin()
+          + " (proves nothing: " + trust.whyNot(secret) + ")"));
+      unexplained.forEach(key -> owned.add(new OwnedKey(key, Role.FOREIGN, false, Optional.empty(),
+          "no version of " + secret.name() + " can prove keyrotator created it: " + trust.whyNot(secret))));
+      unexplained.clear();
+    }
     if (!unexplained.isEmpty()) {
       List<SecretVersions.Version> dropped = droppedVersions(secret);
       List<AccessKey> stillUnexplained = new ArrayList<>();
       for (AccessKey key : unexplained) {
         abandoned(secret, user, key, dropped).ifPresentOrElse(owned::add, () -> stillUnexplained.add(key));
       }
-      List<AccessKey> interrupted = interruptedCandidates(records, user, stillUnexplained);
+      Optional<AttemptRecord> attempt = openAttempt(records, user);
       for (AccessKey key : stillUnexplained) {
-        if (interrupted.size() == 1 && interrupted.get(0).equals(key)) {
-          owned.add(new OwnedKey(key, Role.INTERRUPTED, true, Optional.of(KeyUsage.never()),
-              "created by the rotation attempt " + AttemptRecord.fromTags(secret.tags()).orElseThrow().token()
-                  + " that stopped before its secret was stored"));
+        if (attempt.filter(a -> a.names(key)).isPresent()) {
+          owned.add(interrupted(key, attempt.get()));
+        } else if (attempt.filter(a -> a.keyId().isEmpty() && a.couldHaveCreated(key)).isPresent()
+            && iam.lastUsed(key.id()).lastUsed().isEmpty()) { // a used key is someone's: nobody has the lost one
+          owned.add(new OwnedKey(key, Role.UNCONFIRMED, false, Optional.empty(), unconfirmed(secret, user, key,
+              attempt.get())));
         } else {
           owned.add(new OwnedKey(key, Role.FOREIGN, false, Optional.empty(),
               "no version of " + secret.name() + " proves keyrotator created it"));
@@ -197,26 +225,43 @@ public final class KeyOwnership {
     return Optional.empty();
   }
 
-  /** The keys the secret's attempt record explains; only a single one is taken as its key. */
-  private List<AccessKey> interruptedCandidates(SecretRecords records, IamUser user, List<AccessKey> keys) {
+  /**
+   * The secret's attempt record while its attempt is still open: its token still carries
+   * AWSPENDING with no value stored (a stored value means the attempt got as far as storing its
+   * key and left nothing behind), and it names this very user.
+   */
+  private Optional<AttemptRecord> openAttempt(SecretRecords records, IamUser user) {
     Optional<AttemptRecord> attempt = AttemptRecord.fromTags(records.secret().tags());
     if (attempt.isEmpty() || !attempt.get().userId().equals(user.id())) {
-      return List.of();
+      return Optional.empty();
     }
     SecretDescription secret = records.secret();
     String token = attempt.get().token();
     boolean stillPending = secret.hasStage(token, PENDING) && !secret.hasStage(token, CURRENT);
-    // A stored value means the attempt got as far as storing its key: it left nothing behind.
     boolean nothingStored = records.versionOf(PENDING).filter(token::equals).isPresent() && records.pending().isEmpty()
         && secrets.value(secret.arn(), Optional.of(token), PENDING).isEmpty();
-    if (!stillPending || !nothingStored) {
-      return List.of();
-    }
-    List<AccessKey> candidates = keys.stream().filter(attempt.get()::couldHaveCreated).toList();
-    if (candidates.size() != 1 || iam.lastUsed(candidates.get(0).id()).lastUsed().isPresent()) {
-      return List.of();
-    }
-    return candidates;
+    return stillPending && nothingStored ? attempt : Optional.empty();
+  }
+
+  private static String unconfirmed(SecretDescription secret, IamUser user, AccessKey key, AttemptRecord attempt) {
+    return "appeared while the rotation attempt " + attempt.token() + " was open, and that attempt stopped"
+        + " before it recorded which key it created: it is either that attempt's key, whose secret nobody"
+        + " has, or a key made by hand at that moment. keyrotator cannot tell and leaves it alone. If"
+        + " nobody made it by hand, delete it (`aws iam delete-access-key --user-name " + user.name()
+        + " --access-key-id " + key.id() + "`); if someone did, drop the attempt (`aws secretsmanager"
+        + " update-secret-version-stage --secret-id " + secret.name() + " --version-stage AWSPENDING"
+        + " --remove-from-version-id " + attempt.token() + "`). Then rotate again";
+  }
+
+  /** The key the open attempt record names: keyrotator's, unless someone has used it (then it holds it). */
+  private OwnedKey interrupted(AccessKey key, AttemptRecord attempt) {
+    KeyUsage usage = iam.lastUsed(key.id());
+    String origin = "created by the rotation attempt " + attempt.token() + " that stopped before its secret"
+        + " was stored (the attempt record names it)";
+    return usage.lastUsed().isPresent()
+        ? new OwnedKey(key, Role.FOREIGN, false, Optional.of(usage), origin + ", but it has been used, so someone"
+            + " holds its secret")
+        : new OwnedKey(key, Role.INTERRUPTED, true, Optional.of(usage), origin);
   }
 
   /**
@@ -225,12 +270,13 @@ public final class KeyOwnership {
    * A value that points at another secret's key can only come from a hand-made write (the
    * deployment's resource policy forbids it), so this only ever makes keyrotator refuse. It reads
    * the AWSCURRENT value of every secret tagged {@value SecretVersions#USER_TAG}: one call per
-   * managed secret, paid only when a key is about to be changed.
+   * managed secret, paid only when a key is about to be changed. Secrets scheduled for deletion
+   * are skipped: nobody can read them.
    */
   public Optional<String> heldByAnotherSecret(SecretDescription secret, String keyId) {
     for (SecretVersions.TaggedSecret other : secrets.taggedSecrets()) {
-      if (other.arn().equals(secret.arn())) {
-        continue;
+      if (other.arn().equals(secret.arn()) || other.scheduledForDeletion()) {
+        continue; // a secret scheduled for deletion serves no one: its value cannot be read
       }
       Optional<ManagedKeySecret> value;
       try {

@@ -51,8 +51,11 @@ public final class SecretBinding {
           + " the old user. To serve the new user, put {\"UserName\": \"" + user.name() + "\"} in the"
           + " secret and rotate. Nothing was changed.");
     }
+    // By name: a user deleted and created again under its name is the same user to the secret's
+    // readers; its new unique id is handled by the UserId check above.
     Optional<ManagedKeySecret> servedBefore =
-        previous.filter(ManagedKeySecret::writtenByRotation).filter(p -> !p.names(user));
+        previous.filter(ManagedKeySecret::writtenByRotation)
+            .filter(p -> !p.userName().equalsIgnoreCase(value.userName()));
     if (servedBefore.isPresent()) {
       return Optional.of("secret " + secret.name() + " served IAM user " + servedBefore.get().userName()
           + " (its AWSPREVIOUS value, written by keyrotator), but its current value names "
@@ -75,13 +78,19 @@ public final class SecretBinding {
 
   /**
    * Whether any other secret is tagged as serving the same user (IAM user names are unique
-   * regardless of case, so are these tags).
+   * regardless of case, so are these tags). When the deployment names its secrets' KMS keys, only
+   * keyrotator's own secrets count: a tag on any other secret is ignored.
    *
    * @return the refusal naming the other secrets, or empty
    */
-  public static Optional<String> sharedWith(SecretDescription secret, IamUser user, List<TaggedSecret> tagged) {
+  public static Optional<String> sharedWith(
+      SecretDescription secret, IamUser user, List<TaggedSecret> tagged, SecretTrust trust) {
+    // A tag on a secret that is not keyrotator's own may not even stop a rotation: anyone can tag one.
     List<TaggedSecret> others =
-        tagged.stream().filter(s -> s.names(user.name()) && !s.arn().equals(secret.arn())).toList();
+        tagged.stream()
+            .filter(s -> s.names(user.name()) && !s.arn().equals(secret.arn()) && !s.scheduledForDeletion())
+            .filter(s -> !trust.configured() || trust.trusts(s))
+            .toList();
     if (others.isEmpty()) {
       return Optional.empty();
     }

@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param lastRotated when Secrets Manager last rotated the secret
  * @param nextRotation when it will rotate it next
  * @param tags the secret's tags (DescribeSecret returns them with no extra call)
+ * @param deletedDate when the secret was scheduled for deletion; empty for a live secret
+ * @param kmsKeyId the KMS key that encrypts it as Secrets Manager reports it (an ARN, id or alias);
+ *     empty for the AWS managed key {@code aws/secretsmanager}
  */
 public record SecretDescription(
     String arn,
@@ -25,13 +28,15 @@ public record SecretDescription(
     Optional<String> schedule,
     Optional<Instant> lastRotated,
     Optional<Instant> nextRotation,
-    Map<String, String> tags) {
+    Map<String, String> tags,
+    Optional<Instant> deletedDate,
+    Optional<String> kmsKeyId) {
 
   /** A description with no schedule facts and no tags, for rotation steps and tests. */
   public SecretDescription(
       String arn, String name, boolean rotationEnabled, Map<String, List<String>> versionStages) {
     this(arn, name, rotationEnabled, versionStages, Optional.empty(), Optional.empty(), Optional.empty(),
-        Map.of());
+        Map.of(), Optional.empty(), Optional.empty());
   }
 
   public SecretDescription {

@@ -30,15 +30,20 @@ public interface SecretVersions {
    * @param arn the secret's ARN
    * @param name the secret's name
    * @param user the value of its {@value #USER_TAG} tag
+   * @param scheduledForDeletion whether it is scheduled for deletion (its value cannot be read)
+   * @param kmsKeyId the KMS key that encrypts it; empty for {@code aws/secretsmanager}
    */
-  record TaggedSecret(String arn, String name, String user) {
+  record TaggedSecret(String arn, String name, String user, boolean scheduledForDeletion, Optional<String> kmsKeyId) {
     /** Whether the tag names the user (IAM user names are unique regardless of case). */
     public boolean names(String userName) {
       return user.equalsIgnoreCase(userName);
     }
   }
 
-  /** Every secret tagged {@value #USER_TAG}, with its tag: one paginated ListSecrets. */
+  /**
+   * Every secret tagged {@value #USER_TAG}, with its tag, including those scheduled for deletion
+   * (so that what they leave behind is reported): one paginated ListSecrets.
+   */
   List<TaggedSecret> taggedSecrets();
 
   /** The ARNs of every secret tagged {@value #USER_TAG} (following every page). */
@@ -49,7 +54,8 @@ public interface SecretVersions {
   /** The user names, lower case, in the {@value #USER_TAG} tags of every managed secret. */
   default Set<String> managedUsers() {
     Set<String> users = new TreeSet<>();
-    taggedSecrets().forEach(s -> users.add(s.user().toLowerCase(Locale.ROOT)));
+    taggedSecrets().stream().filter(s -> !s.scheduledForDeletion())
+        .forEach(s -> users.add(s.user().toLowerCase(Locale.ROOT)));
     return users;
   }
 

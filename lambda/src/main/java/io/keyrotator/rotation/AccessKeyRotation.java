@@ -60,8 +60,8 @@ public final class AccessKeyRotation {
     this.secrets = secrets;
     this.iam = iam;
     this.propagation = propagation;
-    this.scope = new ManagedScope(settings.managedPathPrefix(), settings.managedUsers());
-    this.ownership = new KeyOwnership(secrets, iam);
+    this.scope = ManagedScope.of(settings);
+    this.ownership = new KeyOwnership(secrets, iam, scope.secretTrust());
     this.settings = settings;
     this.clock = clock;
     this.log = log;
@@ -148,12 +148,19 @@ public final class AccessKeyRotation {
       return;
     }
     ManagedKeySecret current = currentValue(secret);
+    if (!secret.tags().containsKey(SecretVersions.USER_TAG)) {
+      throw new RotationFailure("secret " + secret.name() + " has no " + SecretVersions.USER_TAG + " tag."
+          + " keyrotator serves a secret only when its tag names the user it serves, so that two secrets"
+          + " can never serve one user unseen: `aws secretsmanager tag-resource --secret-id " + secret.name()
+          + " --tags Key=" + SecretVersions.USER_TAG + ",Value=" + current.userName() + "`. Nothing was"
+          + " changed.");
+    }
     IamUser user = scope.requireManaged(iam, current.userName(), secret.name());
     report.user(user.name());
     current.accessKeyId().ifPresent(report::currentKey);
     KeyOwnership.SecretRecords records = ownership.read(secret, Optional.of(current));
     requireBinding(secret, current, user, records.previous());
-    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets()).ifPresent(refusal -> {
+    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets(), scope.secretTrust()).ifPresent(refusal -> {
       throw new RotationFailure(refusal);
     });
 
@@ -173,13 +180,16 @@ public final class AccessKeyRotation {
       iam.tagUser(user.name(), SecretBinding.CLAIM_TAG, secret.arn());
       report.note("claimed user " + user.name() + " for this secret");
     }
-    AttemptRecord attempt = new AttemptRecord(token, user.id(), clock.instant(),
+    AttemptRecord attempt = AttemptRecord.starting(token, user.id(), clock.instant(),
         keys.stream().map(AccessKey::id).collect(Collectors.toSet()));
     secrets.tagSecret(secret.arn(), AttemptRecord.TAG, attempt.tagValue());
     NewAccessKey created = iam.createKey(user.name());
     report.created(created.id());
     String value = ManagedKeySecret.createdByRotation(current, user, created, secret.arn(), token).toJson();
     try {
+      // Name the key in the record first: only a key the record names is ever taken for this
+      // attempt's, should the function stop before the value is stored.
+      secrets.tagSecret(secret.arn(), AttemptRecord.TAG, attempt.created(created.id()).tagValue());
       secrets.putPending(secret.arn(), token, value);
     } catch (RuntimeException e) {
       undoCreatedKey(secret, token, user, created, report, e);
@@ -217,6 +227,12 @@ public final class AccessKeyRotation {
         log.warn("deactivated a never-used key keyrotator created and no longer holds",
             Map.of("user", user.name(), "key", KeyIds.shorten(key.key().id()), "origin", key.origin()));
       }
+    }
+    Optional<KeyOwnership.OwnedKey> unconfirmed =
+        owned.stream().filter(k -> k.role() == KeyOwnership.Role.UNCONFIRMED).findFirst();
+    if (unconfirmed.isPresent()) {
+      throw new RotationFailure("key " + unconfirmed.get().key().describe() + " of user " + user.name() + " "
+          + unconfirmed.get().origin() + ". The current key is unchanged.");
     }
     Optional<KeyOwnership.OwnedKey> waiting = owned.stream()
         .filter(k -> k.role() == KeyOwnership.Role.INTERRUPTED && keys.stream().anyMatch(x -> x.id().equals(k.key().id())))
@@ -258,9 +274,10 @@ public final class AccessKeyRotation {
               + " ("
               + cause.getMessage()
               + "), nor read back whether it landed. Secrets Manager retries the rotation; if the"
-              + " key was not stored, a later run deactivates it and deletes it "
-              + AttemptRecord.LONGEST_RUN.toMinutes() + " minutes after this attempt. The current"
-              + " key is unchanged.",
+              + " key was not stored and the attempt record on the secret names it, a later run"
+              + " deactivates it and deletes it "
+              + AttemptRecord.LONGEST_RUN.toMinutes() + " minutes after this attempt; otherwise the"
+              + " refusal names it. The current key is unchanged.",
           cause);
     }
     if (stored.filter(s -> s.holds(created.id())).isPresent()) {
@@ -288,7 +305,7 @@ public final class AccessKeyRotation {
             .sorted(Comparator.comparing((KeyOwnership.OwnedKey k) -> k.role() != KeyOwnership.Role.PREVIOUS))
             .toList();
     for (KeyOwnership.OwnedKey key : candidates) {
-      Optional<String> refusal = removalRefusal(key)
+      Optional<String> refusal = removalRefusal(key, ownership.trusts(secret))
           .or(() -> ownership.heldByAnotherSecret(secret, key.key().id())
               .map(other -> KeyIds.shorten(key.key().id()) + " is AWSCURRENT of secret " + other
                   + " as well (put there by hand?): never deleted while a secret hands it out"));
@@ -322,7 +339,7 @@ public final class AccessKeyRotation {
   }
 
   /** Why the key may not be deleted to make room, or empty when it may. */
-  private Optional<String> removalRefusal(KeyOwnership.OwnedKey owned) {
+  private Optional<String> removalRefusal(KeyOwnership.OwnedKey owned, boolean trustedSecret) {
     AccessKey key = owned.key();
     String name = KeyIds.shorten(key.id());
     if (owned.role() == KeyOwnership.Role.PENDING) {
@@ -336,11 +353,13 @@ public final class AccessKeyRotation {
           + ": keyrotator deletes such a key only once an earlier run found it inactive and no run"
           + " that could still store it is alive; a later attempt deletes it");
     }
-    if (!owned.provenOurs() && !(settings.deleteUnprovenKeys() && !key.active())) {
+    if (!owned.provenOurs() && !(trustedSecret && settings.deleteUnprovenKeys() && !key.active())) {
       return Optional.of(
           name
-              + " is AWSPREVIOUS but was not created by keyrotator (imported by hand)"
-              + (key.active() ? "" : "; set " + Settings.DELETE_UNPROVEN_KEYS + "=true to allow deleting it"));
+              + " is AWSPREVIOUS but keyrotator cannot prove it created it ("
+              + owned.origin()
+              + ")"
+              + (key.active() || !trustedSecret ? "" : "; set " + Settings.DELETE_UNPROVEN_KEYS + "=true to allow deleting it"));
     }
     switch (settings.keyLimitPolicy()) {
       case NEVER:
@@ -469,7 +488,7 @@ public final class AccessKeyRotation {
     Optional<ManagedKeySecret> replaced =
         replacedVersion.flatMap(v -> readQuietly(secret, v, alreadyCurrent ? PREVIOUS : CURRENT));
     requireBinding(secret, promoted, user, replaced);
-    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets()).ifPresent(refusal -> {
+    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets(), scope.secretTrust()).ifPresent(refusal -> {
       throw new RotationFailure(refusal);
     });
     if (alreadyCurrent) {
@@ -513,11 +532,13 @@ public final class AccessKeyRotation {
       report.note("kept the previous key active (policy keep)");
       return;
     }
-    boolean proven = old.provesCreationOf(key.get(), secret.arn(), oldVersion, user);
-    if (!proven && !settings.deleteUnprovenKeys()) {
-      report.note("kept the previous key: it was imported by hand, not created by keyrotator");
+    boolean proven = ownership.trusts(secret) && old.provesCreationOf(key.get(), secret.arn(), oldVersion, user);
+    if (!proven && !(settings.deleteUnprovenKeys() && ownership.trusts(secret))) {
+      report.note("kept the previous key: keyrotator cannot prove it created it");
       log.warn(
-          "the previous key was imported by hand, not created by keyrotator: left as it is (policy "
+          "keyrotator cannot prove it created the previous key (imported by hand, or the secret is not"
+              + " keyrotator's own: " + (ownership.trusts(secret) ? "imported" : "see KEYROTATOR_SECRETS_KMS_KEYS")
+              + "): left as it is (policy "
               + settings.previousKeyPolicy().name().toLowerCase(java.util.Locale.ROOT)
               + " applies only to keys keyrotator created); retire it by hand once its consumers"
               + " use the new key, or set "

@@ -1,5 +1,8 @@
 package io.keyrotator.rotation;
 
+import io.keyrotator.config.Settings;
+import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ownership.SecretTrust;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import java.util.ArrayList;
@@ -8,22 +11,36 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Which IAM users this function may rotate: those under a path prefix, or named in its
- * configuration. Both come from the deployment, never from a tag someone can write. Checked
- * before any change, as defence in depth behind the IAM policy that the CDK app scopes to the same
- * users by exact ARN.
+ * What keyrotator manages: the IAM users it may rotate (under a path prefix, or named in its
+ * configuration) and the secrets whose values count as its evidence ({@link SecretTrust}). All of
+ * it comes from the deployment, never from a tag someone can write. Checked before any change, as
+ * defence in depth behind the IAM policy that the CDK app scopes to the same users by exact ARN.
  */
 public final class ManagedScope {
   private final String pathPrefix;
   private final Set<String> userNames;
+  private final SecretTrust secretTrust;
 
   /**
    * @param pathPrefix e.g. {@code /keyrotator/}; empty turns the path rule off
    * @param userNames exact user names, lower case; empty turns the rule off
+   * @param secretTrust which secrets are keyrotator's own
    */
-  public ManagedScope(String pathPrefix, Set<String> userNames) {
+  public ManagedScope(String pathPrefix, Set<String> userNames, SecretTrust secretTrust) {
     this.pathPrefix = pathPrefix;
     this.userNames = Set.copyOf(userNames);
+    this.secretTrust = secretTrust;
+  }
+
+  /** The scope the settings describe. */
+  public static ManagedScope of(Settings settings) {
+    return new ManagedScope(settings.managedPathPrefix(), settings.managedUsers(),
+        new SecretTrust(settings.secretsKmsKeys()));
+  }
+
+  /** Which secrets are keyrotator's own. */
+  public SecretTrust secretTrust() {
+    return secretTrust;
   }
 
   /** Whether the user matches the path rule or is listed. */
@@ -45,7 +62,7 @@ public final class ManagedScope {
                 () ->
                     new RotationFailure(
                         "IAM user "
-                            + userName
+                            + KeyIds.userNameForMessage(userName)
                             + " named in secret "
                             + secretName
                             + " does not exist. Create the user, or put the right UserName in the"

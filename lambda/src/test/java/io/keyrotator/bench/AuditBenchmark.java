@@ -79,7 +79,7 @@ public final class AuditBenchmark {
         aws.iam.createAccessKey(r -> r.userName(user));
         aws.iam.createAccessKey(r -> r.userName(user));
         if (managed) {
-          aws.secretsManager.createSecret(r -> r.name(user + "-key").secretString("{\"UserName\":\"" + user + "\"}")
+          aws.secretsManager.createSecret(r -> r.name(user + "-key").kmsKeyId(LocalAws.KMS_KEY).secretString("{\"UserName\":\"" + user + "\"}")
               .tags(t -> t.key(SecretVersions.USER_TAG).value(user)));
         }
       }));

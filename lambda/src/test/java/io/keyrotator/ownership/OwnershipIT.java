@@ -57,7 +57,7 @@ class OwnershipIT {
   }
 
   private String taggedSecret(String name, String user, String json) {
-    return aws.secretsManager.createSecret(r -> r.name(name).secretString(json)
+    return aws.secretsManager.createSecret(r -> r.name(name).kmsKeyId(LocalAws.KMS_KEY).secretString(json)
         .tags(t -> t.key(SecretVersions.USER_TAG).value(user))).arn();
   }
 
@@ -82,7 +82,7 @@ class OwnershipIT {
     Settings settings = aws.settings(Map.of());
     AwsClients clients = aws.clients(settings);
     return new HygieneRun(clients.secretVersions(), clients.iamKeys(),
-        new ManagedScope(settings.managedPathPrefix(), settings.managedUsers()), HygieneSettings.from(env),
+        ManagedScope.of(settings), HygieneSettings.from(env),
         false, clock).run();
   }
 
@@ -91,7 +91,7 @@ class OwnershipIT {
     Settings settings = aws.settings(Map.of());
     AwsClients clients = aws.clients(settings);
     SecretInspector inspector = new SecretInspector(clients.secretVersions(), clients.iamKeys(),
-        new ManagedScope(settings.managedPathPrefix(), settings.managedUsers()), clock, Duration.ZERO);
+        ManagedScope.of(settings), clock, Duration.ZERO);
     Repairs repairs = new Repairs(clients.secretVersions(), clients.iamKeys(), inspector);
     List<Repair> offered = SecretInspector.repairs(inspector.inspectAll());
     return offered.stream().filter(repairs::apply).toList();
@@ -128,13 +128,13 @@ class OwnershipIT {
   void case2_aSecondSecretsCreateSecretNeverDeletesTheFirstOnesPendingKey() {
     aws.createManagedUser(USER);
     String a = bootstrap("a-key", USER);
-    String b = aws.createBootstrapSecret("b-key", USER); // untagged, made by hand
     RotationHandler handler = handler(Map.of());
     aws.rotate(handler, a);
     String tokenA = aws.startRotation(a);
     LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, tokenA);
     String pendingA = ManagedKeySecret.parse(aws.secretsManager.getSecretValue(r -> r.secretId(a).versionId(tokenA)
         .versionStage("AWSPENDING")).secretString(), "p").accessKeyId().orElseThrow();
+    String b = aws.createBootstrapSecret("b-key", USER); // a second secret for the same user, made meanwhile
 
     String tokenB = aws.startRotation(b);
     assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, b, tokenB))
@@ -142,9 +142,12 @@ class OwnershipIT {
         .hasMessageContaining("Nothing was changed");
     assertThat(status(USER, pendingA)).isEqualTo(StatusType.ACTIVE);
 
-    for (RotationStep step : List.of(RotationStep.SET_SECRET, RotationStep.TEST_SECRET, RotationStep.FINISH_SECRET)) {
-      LocalAws.runStep(handler, step, a, tokenA);
-    }
+    LocalAws.runStep(handler, RotationStep.SET_SECRET, a, tokenA);
+    LocalAws.runStep(handler, RotationStep.TEST_SECRET, a, tokenA);
+    assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.FINISH_SECRET, a, tokenA))
+        .as("A does not promote while another secret names its user").hasMessageContaining("b-key");
+    aws.secretsManager.deleteSecret(r -> r.secretId(b).forceDeleteWithoutRecovery(true)); // the merge
+    LocalAws.runStep(handler, RotationStep.FINISH_SECRET, a, tokenA);
     assertThat(keyIn(a, "AWSCURRENT")).isEqualTo(pendingA);
   }
 
@@ -169,7 +172,8 @@ class OwnershipIT {
     String currentVersion = aws.stages(a).entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT"))
         .findFirst().orElseThrow().getKey();
     aws.secretsManager.tagResource(r -> r.secretId(a).tags(t -> t.key(AttemptRecord.TAG)
-        .value(new AttemptRecord(currentVersion, userId, Instant.now().minusSeconds(1), Set.of(current)).tagValue())));
+        .value(AttemptRecord.starting(currentVersion, userId, Instant.now().minusSeconds(1), Set.of(current))
+            .created(handMade).tagValue())));
 
     assertThat(doctorFix()).isEmpty();
     assertThatThrownBy(() -> aws.rotate(handler, a)).hasMessageContaining("does not own it");
@@ -192,19 +196,26 @@ class OwnershipIT {
         .hasMessageContaining("tagged keyrotator:user=low-priv but its value names IAM user deploy-admin");
     assertThat(aws.keys("deploy-admin")).isEmpty();
 
-    // An untagged secret: its earlier keyrotator value shows whom it served.
-    String untagged = aws.createBootstrapSecret("untagged-key", "low-priv-2");
+    // A secret made by hand, untagged: refused before anything else.
+    String untagged = aws.createForeignSecret("untagged-key", "{\"UserName\":\"deploy-admin\"}");
+    assertThatThrownBy(() -> aws.rotate(handler, untagged)).hasMessageContaining("has no keyrotator:user tag");
+    assertThat(aws.keys("deploy-admin")).isEmpty();
+
+    // Both the value and the tag switched to another user: the earlier keyrotator value shows whom it served.
+    String switched = aws.createBootstrapSecret("switched-key", "low-priv-2");
     aws.createManagedUser("low-priv-2");
-    aws.rotate(handler, untagged);
-    aws.secretsManager.putSecretValue(r -> r.secretId(untagged).secretString("{\"UserName\":\"deploy-admin\"}"));
-    assertThatThrownBy(() -> aws.rotate(handler, untagged))
+    aws.rotate(handler, switched);
+    aws.secretsManager.putSecretValue(r -> r.secretId(switched).secretString("{\"UserName\":\"deploy-admin\"}"));
+    aws.secretsManager.tagResource(r -> r.secretId(switched).tags(t -> t.key(SecretVersions.USER_TAG).value("deploy-admin")));
+    assertThatThrownBy(() -> aws.rotate(handler, switched))
         .hasMessageContaining("served IAM user low-priv-2");
     assertThat(aws.keys("deploy-admin")).isEmpty();
+    aws.secretsManager.tagResource(r -> r.secretId(switched).tags(t -> t.key(SecretVersions.USER_TAG).value("low-priv-2")));
 
     // A secret made outside the stack naming a user another secret claims.
     String admin = bootstrap("deploy-admin-key", "deploy-admin");
     aws.rotate(handler, admin);
-    String outside = aws.createBootstrapSecret("outside-key", "deploy-admin");
+    String outside = aws.createBootstrapSecret("outside-key", "deploy-admin"); // even encrypted with keyrotator's key
     assertThatThrownBy(() -> aws.rotate(handler, outside))
         .hasMessageContaining("claimed by secret " + admin);
     assertThat(aws.keys("deploy-admin")).hasSize(1);
@@ -224,6 +235,23 @@ class OwnershipIT {
     assertThatThrownBy(() -> aws.rotate(handler, a))
         .hasMessageContaining("deleted and created again");
     assertThat(aws.keys(USER)).isEmpty();
+
+    // Following the refusal's advice serves the new user; the old value is no obstacle.
+    aws.secretsManager.updateSecretVersionStage(r -> r.secretId(a).versionStage("AWSPENDING")
+        .removeFromVersionId(aws.stages(a).entrySet().stream().filter(e -> e.getValue().contains("AWSPENDING")
+            && !e.getValue().contains("AWSCURRENT")).findFirst().orElseThrow().getKey()));
+    // moto leaves AWSCURRENT on two versions when PutSecretValue follows a stage move made by
+    // UpdateSecretVersionStage (AWS moves it): put the bootstrap under a label, then move AWSCURRENT.
+    String current = aws.stages(a).entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT"))
+        .findFirst().orElseThrow().getKey();
+    String bootstrapVersion = java.util.UUID.randomUUID().toString();
+    aws.secretsManager.putSecretValue(r -> r.secretId(a).clientRequestToken(bootstrapVersion)
+        .secretString("{\"UserName\":\"" + USER + "\"}").versionStages("OPERATOR"));
+    aws.secretsManager.updateSecretVersionStage(r -> r.secretId(a).versionStage("AWSCURRENT")
+        .moveToVersionId(bootstrapVersion).removeFromVersionId(current));
+    aws.rotate(handler, a);
+    assertThat(value(a, "AWSCURRENT").userId()).contains(aws.iam.getUser(r -> r.userName(USER)).user().userId());
+    assertThat(status(USER, keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
   }
 
   @Test
@@ -304,5 +332,35 @@ class OwnershipIT {
     assertThat(tags).noneMatch(t -> t.key().equals("keyrotator:rotation"));
     aws.rotate(handler, a);
     assertThat(status(USER, keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
+  }
+
+  @Test
+  void nothingItCreatedGoesUnreportedAndAStaleClaimIsReleasedOnlyByDoctor() {
+    aws.createManagedUser(USER);
+    String old = bootstrap("old-key", USER);
+    RotationHandler handler = handler(Map.of());
+    aws.rotate(handler, old);
+    String oldKey = keyIn(old, "AWSCURRENT");
+    aws.secretsManager.deleteSecret(r -> r.secretId(old).recoveryWindowInDays(7L));
+
+    Settings settings = aws.settings(Map.of());
+    AwsClients clients = aws.clients(settings);
+    SecretInspector inspector = new SecretInspector(clients.secretVersions(), clients.iamKeys(),
+        ManagedScope.of(settings), clock, Duration.ofHours(1));
+    assertThat(inspector.inspectAll()).singleElement().satisfies(status -> assertThat(status.findings())
+        .singleElement().satisfies(f -> {
+          assertThat(f.type()).isEqualTo(io.keyrotator.inspection.Finding.Type.SECRET_SCHEDULED_FOR_DELETION);
+          assertThat(f.message()).contains("restore-secret", io.keyrotator.observability.KeyIds.shorten(oldKey));
+        }));
+
+    String replacement = bootstrap("new-key", USER);
+    assertThatThrownBy(() -> aws.rotate(handler, replacement)).hasMessageContaining("claimed by secret " + old);
+    List<Repair> applied = doctorFix();
+    assertThat(applied).hasAtLeastOneElementOfType(Repair.ReleaseStaleClaim.class);
+    assertThat(applied).noneMatch(r -> r instanceof Repair.DeleteOrphanKey || r instanceof Repair.DeactivateOrphanKey);
+    aws.rotate(handler, replacement);
+    assertThat(status(USER, oldKey)).as("the deleted secret's key is not the new secret's to retire")
+        .isEqualTo(StatusType.ACTIVE);
+    assertThat(status(USER, keyIn(replacement, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
   }
 }

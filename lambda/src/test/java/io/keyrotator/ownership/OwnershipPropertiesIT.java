@@ -157,7 +157,7 @@ class OwnershipPropertiesIT {
       }
       for (String secret : List.of("A", "B")) {
         String user = userOf.get(secret);
-        arns.put(secret, aws.secretsManager.createSecret(r -> r.name("secret-" + secret)
+        arns.put(secret, aws.secretsManager.createSecret(r -> r.name("secret-" + secret).kmsKeyId(LocalAws.KMS_KEY)
             .secretString("{\"UserName\":\"" + user + "\"}")
             .tags(t -> t.key(SecretVersions.USER_TAG).value(user))).arn());
         aws.rotate(handler, arns.get(secret));
@@ -486,7 +486,7 @@ class OwnershipPropertiesIT {
     }
 
     private ManagedScope scope() {
-      return new ManagedScope(settings.managedPathPrefix(), settings.managedUsers());
+      return ManagedScope.of(settings);
     }
 
     private <T> T pick(List<T> items) {

@@ -48,6 +48,7 @@ class AccessKeyRotationTest {
     probe = new FakeProbe(iam);
     iam.addUser(USER, "/keyrotator/", Map.of());
     env.put(Settings.PROPAGATION_INTERVAL_MILLIS, "100");
+    env.put(Settings.SECRETS_KMS_KEYS, FakeSecrets.KMS_KEY);
   }
 
   private AccessKeyRotation rotation() {
@@ -259,8 +260,8 @@ class AccessKeyRotationTest {
       String current = currentKeyId();
       String token = secrets.startRotation();
       // An earlier attempt recorded itself on the secret, created a key, then stopped before storing it.
-      recordAttempt(token, clock.instant(), current);
       String orphan = iam.createKey(USER).id();
+      recordAttempt(token, clock.instant(), Optional.of(orphan), current);
       clock.advance(Duration.ofSeconds(30));
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
           .hasMessageContaining("nobody holds its secret")
@@ -276,11 +277,24 @@ class AccessKeyRotationTest {
     }
 
     @Test
+    void leavesAKeyTheRecordDoesNotNameEvenIfItAppearedDuringTheAttempt() {
+      bootstrap();
+      rotateFully();
+      String token = secrets.startRotation();
+      recordAttempt(token, clock.instant(), Optional.empty(), currentKeyId());
+      String appeared = iam.addKey(USER, true, clock.instant());
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+          .hasMessageContaining("appeared while the rotation attempt " + token + " was open")
+          .hasMessageContaining("aws iam delete-access-key --user-name app-ci --access-key-id " + appeared);
+      assertThat(iam.key(USER, appeared).orElseThrow().active()).isTrue();
+    }
+
+    @Test
     void leavesAKeyThatLooksOrphanedButHasBeenUsed() {
       bootstrap();
       rotateFully();
       String token = secrets.startRotation();
-      recordAttempt(token, clock.instant(), currentKeyId());
+      recordAttempt(token, clock.instant(), Optional.empty(), currentKeyId());
       String someoneElses = iam.addKey(USER, true, clock.instant());
       iam.use(someoneElses, clock.instant());
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
@@ -295,7 +309,7 @@ class AccessKeyRotationTest {
       rotateFully();
       String older = iam.addKey(USER, false, clock.instant().minus(Duration.ofHours(1)));
       String token = secrets.startRotation();
-      recordAttempt(token, clock.instant(), currentKeyId());
+      recordAttempt(token, clock.instant(), Optional.empty(), currentKeyId());
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
           .hasMessageContaining("does not own it");
       assertThat(iam.key(USER, older)).isPresent();
@@ -387,7 +401,7 @@ class AccessKeyRotationTest {
       rotateFully();
       iam.deactivateKey(USER, imported);
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
-          .hasMessageContaining("was not created by keyrotator")
+          .hasMessageContaining("keyrotator cannot prove it created it (held by AWSPREVIOUS, imported by hand)")
           .hasMessageContaining(Settings.DELETE_UNPROVEN_KEYS);
       assertThat(iam.key(USER, imported)).isPresent();
 
@@ -646,9 +660,9 @@ class AccessKeyRotationTest {
     }
   }
 
-  private void recordAttempt(String token, java.time.Instant at, String... keysBefore) {
-    secrets.tagSecret(FakeSecrets.ARN, AttemptRecord.TAG,
-        new AttemptRecord(token, iam.user(USER).id(), at, Set.of(keysBefore)).tagValue());
+  private void recordAttempt(String token, java.time.Instant at, Optional<String> created, String... keysBefore) {
+    AttemptRecord record = AttemptRecord.starting(token, iam.user(USER).id(), at, Set.of(keysBefore));
+    secrets.tagSecret(FakeSecrets.ARN, AttemptRecord.TAG, created.map(record::created).orElse(record).tagValue());
   }
 
   /** Passes every call to the real fake; tests override one method to inject a fault. */

@@ -22,7 +22,8 @@ public final class FakeAccount {
   public final FakeSecrets secrets = new FakeSecrets();
   public final FakeProbe probe = new FakeProbe(iam);
   /** Rotation settings (environment variables) used by {@link #rotate()}. */
-  public final Map<String, String> env = new HashMap<>(Map.of(Settings.PROPAGATION_INTERVAL_MILLIS, "10"));
+  public final Map<String, String> env = new HashMap<>(Map.of(Settings.PROPAGATION_INTERVAL_MILLIS, "10",
+      Settings.SECRETS_KMS_KEYS, FakeSecrets.KMS_KEY));
 
   public FakeAccount() {
     secrets.clock = clock;

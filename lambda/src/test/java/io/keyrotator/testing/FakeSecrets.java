@@ -18,6 +18,11 @@ import java.util.UUID;
 public final class FakeSecrets implements SecretVersions {
   public static final String ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-ci-AbCdEf";
   public static final String NAME = "app-ci";
+  /** The KMS key the fake secret is encrypted with; settings list it as keyrotator's. */
+  public static final String KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+
+  /** The key that encrypts the secret; empty stands for aws/secretsmanager. */
+  public Optional<String> kmsKeyId = Optional.of(KMS_KEY);
 
   private final Map<String, String> values = new HashMap<>();
   private final Map<String, List<String>> stages = new LinkedHashMap<>();
@@ -82,7 +87,7 @@ public final class FakeSecrets implements SecretVersions {
     calls.add("ListSecrets");
     List<TaggedSecret> all = new ArrayList<>();
     if (exists && !taggedUser.isEmpty()) {
-      all.add(new TaggedSecret(ARN, NAME, taggedUser));
+      all.add(new TaggedSecret(ARN, NAME, taggedUser, false, kmsKeyId));
     }
     all.addAll(otherTaggedSecrets);
     return all;
@@ -126,7 +131,7 @@ public final class FakeSecrets implements SecretVersions {
       allTags.put(USER_TAG, taggedUser);
     }
     return new SecretDescription(ARN, NAME, rotationEnabled, stages(), Optional.empty(), Optional.empty(),
-        Optional.empty(), allTags);
+        Optional.empty(), allTags, Optional.empty(), kmsKeyId);
   }
 
   @Override

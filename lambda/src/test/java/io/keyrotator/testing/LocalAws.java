@@ -5,6 +5,8 @@ import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.observability.StructuredLog;
+import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.rotation.ManagedKeySecret;
 import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.RotationStep;
 import java.time.Clock;
@@ -32,6 +34,11 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class LocalAws implements AutoCloseable {
   public static final String REGION = "us-east-1";
   public static final String ACCOUNT = "123456789012";
+  /**
+   * The KMS key id keyrotator's secrets are created with here (moto stores it without encrypting);
+   * the test settings name it as the deployment's key, as the CDK app does with its real key.
+   */
+  public static final String KMS_KEY = "arn:aws:kms:" + "us-east-1" + ":123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
   public static final String ROTATION_FUNCTION =
       "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:keyrotator-rotation";
 
@@ -77,6 +84,7 @@ public final class LocalAws implements AutoCloseable {
     env.put(Settings.REGION, REGION);
     env.put(Settings.PROPAGATION_INTERVAL_MILLIS, "20");
     env.put(Settings.PROPAGATION_TIMEOUT_SECONDS, "5");
+    env.put(Settings.SECRETS_KMS_KEYS, KMS_KEY);
     return env;
   }
 
@@ -125,8 +133,23 @@ public final class LocalAws implements AutoCloseable {
     iam.createUser(r -> r.userName(name).path(path).tags(tags));
   }
 
-  /** Creates a secret holding the given JSON (no rotation configured yet). */
+  /**
+   * Creates a secret holding the given JSON as keyrotator's deployment would: encrypted with
+   * {@link #KMS_KEY} and tagged keyrotator:user with the value's user (no rotation configured yet).
+   */
   public String createSecret(String name, String json) {
+    String user = ManagedKeySecret.parse(json, "test value").userName();
+    return createSecret(name, json, user);
+  }
+
+  /** As {@link #createSecret(String, String)}, tagged for {@code taggedUser}. */
+  public String createSecret(String name, String json, String taggedUser) {
+    return secretsManager.createSecret(r -> r.name(name).secretString(json).kmsKeyId(KMS_KEY)
+        .tags(t -> t.key(SecretVersions.USER_TAG).value(taggedUser))).arn();
+  }
+
+  /** A secret someone made by hand: untagged, encrypted with the AWS managed key. */
+  public String createForeignSecret(String name, String json) {
     return secretsManager.createSecret(r -> r.name(name).secretString(json)).arn();
   }
 

@@ -27,6 +27,13 @@ public final class FunctionContract {
   public static final String MANAGED_PATH_PREFIX_ENV = "KEYROTATOR_MANAGED_PATH_PREFIX";
 
   /**
+   * Environment variable: the ARNs of the KMS keys that encrypt keyrotator's secrets, joined with
+   * commas. A secret's values count as evidence (which keys keyrotator created) only in a secret
+   * encrypted with one of these keys, which only keyrotator's roles and the deployment role may use.
+   */
+  public static final String SECRETS_KMS_KEYS_ENV = "KEYROTATOR_SECRETS_KMS_KEYS";
+
+  /**
    * User tag (the claim): its value is the ARN of the secret that serves the user. Only the
    * rotation role may write or remove it.
    */

@@ -16,6 +16,7 @@ import io.keyrotator.infra.constructs.ManagementTrail;
 import io.keyrotator.infra.constructs.NotificationTopic;
 import io.keyrotator.infra.constructs.RotationFailureRule;
 import io.keyrotator.infra.constructs.RotationFunction;
+import io.keyrotator.infra.constructs.FunctionContract;
 import io.keyrotator.infra.constructs.SecretsKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -115,6 +116,11 @@ public final class KeyrotatorStack extends Stack {
                         .logRetention(retention(config.logRetentionDays()))
                         .build()))
             : Optional.empty();
+    // Evidence counts only in secrets encrypted with this key, which only keyrotator may use.
+    rotationFunction.getFunction()
+        .addEnvironment(FunctionContract.SECRETS_KMS_KEYS_ENV, secretsKey.getKey().getKeyArn());
+    hygiene.ifPresent(h -> h.getFunction()
+        .addEnvironment(FunctionContract.SECRETS_KMS_KEYS_ENV, secretsKey.getKey().getKeyArn()));
     // The hygiene role reads the secrets, and its changes to managed users' keys are expected.
     List<String> hygieneRoleArns =
         hygiene.map(h -> List.of(h.getRole().getRoleArn())).orElse(List.of());
