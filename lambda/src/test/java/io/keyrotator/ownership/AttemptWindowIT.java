@@ -22,7 +22,6 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
@@ -45,11 +44,6 @@ class AttemptWindowIT {
   @AfterEach
   void tearDown() {
     aws.close();
-  }
-
-  private StatusType status(String keyId) {
-    return aws.keys(USER).stream().filter(k -> k.accessKeyId().equals(keyId)).findFirst()
-        .map(AccessKeyMetadata::status).orElse(null);
   }
 
   private String setUpRotatedSecret() {
@@ -91,12 +85,12 @@ class AttemptWindowIT {
 
     RotationHandler handler = aws.handler(aws.settings(Map.of()), clock);
     Throwable retry = catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token));
-    assertThat(status(handMade)).as("hand-made key after the retry; retry said: "
+    assertThat(aws.keyStatus(USER, handMade)).as("hand-made key after the retry; retry said: "
         + (retry == null ? "-" : retry.getMessage())).isEqualTo(StatusType.ACTIVE);
     clock.advance(Duration.ofMinutes(16));
     catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token));
-    assertThat(status(handMade)).as("hand-made key after a later retry").isEqualTo(StatusType.ACTIVE);
-    assertThat(status(current)).isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, handMade)).as("hand-made key after a later retry").isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, current)).isEqualTo(StatusType.ACTIVE);
   }
 
   /** No fault at all: the operator makes a key by hand while createSecret runs (between record and CreateAccessKey). */
@@ -112,10 +106,10 @@ class AttemptWindowIT {
 
     RotationHandler handler = aws.handler(aws.settings(Map.of()), clock);
     Throwable retry = catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token));
-    assertThat(status(handMade.get())).as("hand-made key after the retry; first: " + first.getMessage()
+    assertThat(aws.keyStatus(USER, handMade.get())).as("hand-made key after the retry; first: " + first.getMessage()
         + "; retry said: " + (retry == null ? "-" : retry.getMessage())).isEqualTo(StatusType.ACTIVE);
     clock.advance(Duration.ofMinutes(16));
     catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token));
-    assertThat(status(handMade.get())).as("hand-made key after a later retry").isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, handMade.get())).as("hand-made key after a later retry").isEqualTo(StatusType.ACTIVE);
   }
 }

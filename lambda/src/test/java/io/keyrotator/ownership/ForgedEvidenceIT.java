@@ -2,17 +2,11 @@ package io.keyrotator.ownership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyrotator.aws.AwsClients;
-import io.keyrotator.config.HygieneSettings;
-import io.keyrotator.config.Settings;
-import io.keyrotator.hygiene.HygieneRun;
 import io.keyrotator.inspection.Repair;
-import io.keyrotator.inspection.Repairs;
-import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.ManagedKeySecret;
-import io.keyrotator.rotation.ManagedScope;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalJobs;
 import io.keyrotator.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +16,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
@@ -37,21 +30,18 @@ class ForgedEvidenceIT {
   private static final String VICTIM = "payments-batch";
   private LocalAws aws;
   private MutableClock clock;
+  private LocalJobs jobs;
 
   @BeforeEach
   void setUp() {
     aws = LocalAws.fresh();
     clock = new MutableClock(Instant.now());
+    jobs = new LocalJobs(aws, clock);
   }
 
   @AfterEach
   void tearDown() {
     aws.close();
-  }
-
-  private StatusType status(String user, String keyId) {
-    return aws.keys(user).stream().filter(k -> k.accessKeyId().equals(keyId)).findFirst()
-        .map(AccessKeyMetadata::status).orElse(null);
   }
 
   /** The attacker's own secret, tagged for the victim, with a forged "created by keyrotator" value for the key. */
@@ -75,23 +65,6 @@ class ForgedEvidenceIT {
     return arn;
   }
 
-  private void hygiene(Map<String, String> env) {
-    Settings settings = aws.settings(Map.of());
-    AwsClients clients = aws.clients(settings);
-    new HygieneRun(clients.secretVersions(), clients.iamKeys(),
-        ManagedScope.of(settings), HygieneSettings.from(env),
-        false, clock).run();
-  }
-
-  private List<Repair> doctorFix() {
-    Settings settings = aws.settings(Map.of());
-    AwsClients clients = aws.clients(settings);
-    SecretInspector inspector = new SecretInspector(clients.secretVersions(), clients.iamKeys(),
-        ManagedScope.of(settings), clock, Duration.ZERO);
-    Repairs repairs = new Repairs(clients.secretVersions(), clients.iamKeys(), inspector);
-    return SecretInspector.repairs(inspector.inspectAll()).stream().filter(repairs::apply).toList();
-  }
-
   /**
    * A managed (in-scope) user whose key was made by hand (not yet onboarded to a keyrotator secret).
    * The attacker's own secret holds a forged AWSPREVIOUS value; the hygiene job retires the key.
@@ -103,12 +76,12 @@ class ForgedEvidenceIT {
     forgeEvidence("attacker-secret", handMade, 1); // forged value -> AWSPREVIOUS
 
     clock.advance(Duration.ofDays(60));
-    hygiene(Map.of());
-    assertThat(status(VICTIM, handMade)).as("a key keyrotator never created, after hygiene")
+    jobs.hygiene(Map.of());
+    assertThat(aws.keyStatus(VICTIM, handMade)).as("a key keyrotator never created, after hygiene")
         .isEqualTo(StatusType.ACTIVE);
     clock.advance(Duration.ofDays(60));
-    hygiene(Map.of());
-    assertThat(status(VICTIM, handMade)).as("a key keyrotator never created, after second hygiene")
+    jobs.hygiene(Map.of());
+    assertThat(aws.keyStatus(VICTIM, handMade)).as("a key keyrotator never created, after second hygiene")
         .isEqualTo(StatusType.ACTIVE);
   }
 
@@ -120,9 +93,9 @@ class ForgedEvidenceIT {
     forgeEvidence("attacker-secret", handMade, 2); // forged value -> unlabelled (dropped)
 
     clock.advance(Duration.ofMinutes(5));
-    List<Repair> first = doctorFix();
-    List<Repair> second = doctorFix();
-    assertThat(status(VICTIM, handMade)).as("repairs applied: " + first + " then " + second)
+    List<Repair> first = jobs.doctorFix();
+    List<Repair> second = jobs.doctorFix();
+    assertThat(aws.keyStatus(VICTIM, handMade)).as("repairs applied: " + first + " then " + second)
         .isEqualTo(StatusType.ACTIVE);
   }
 
@@ -141,7 +114,7 @@ class ForgedEvidenceIT {
     forgeEvidence("attacker-secret", current, 1);
 
     clock.advance(Duration.ofDays(60));
-    hygiene(Map.of());
-    assertThat(status(VICTIM, current)).as("AWSCURRENT key of legit-untagged").isEqualTo(StatusType.ACTIVE);
+    jobs.hygiene(Map.of());
+    assertThat(aws.keyStatus(VICTIM, current)).as("AWSCURRENT key of legit-untagged").isEqualTo(StatusType.ACTIVE);
   }
 }

@@ -3,21 +3,18 @@ package io.keyrotator.ownership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.config.Settings;
 import io.keyrotator.hygiene.HygieneReport;
-import io.keyrotator.hygiene.HygieneRun;
 import io.keyrotator.inspection.Repair;
-import io.keyrotator.inspection.Repairs;
 import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.ManagedKeySecret;
-import io.keyrotator.rotation.ManagedScope;
 import io.keyrotator.rotation.RotationFailure;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalJobs;
 import io.keyrotator.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +24,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
@@ -40,11 +36,13 @@ class OwnershipIT {
   private static final String USER = "app-ci";
   private LocalAws aws;
   private MutableClock clock;
+  private LocalJobs jobs;
 
   @BeforeEach
   void setUp() {
     aws = LocalAws.fresh();
     clock = new MutableClock(Instant.now());
+    jobs = new LocalJobs(aws, clock);
   }
 
   @AfterEach
@@ -69,40 +67,12 @@ class OwnershipIT {
     return ManagedKeySecret.parse(aws.value(secret, stage), stage);
   }
 
-  private String keyIn(String secret, String stage) {
-    return value(secret, stage).accessKeyId().orElseThrow();
-  }
-
-  private StatusType status(String user, String keyId) {
-    return aws.keys(user).stream().filter(k -> k.accessKeyId().equals(keyId)).findFirst()
-        .map(AccessKeyMetadata::status).orElse(null);
-  }
-
-  private HygieneReport hygiene(Map<String, String> env) {
-    Settings settings = aws.settings(Map.of());
-    AwsClients clients = aws.clients(settings);
-    return new HygieneRun(clients.secretVersions(), clients.iamKeys(),
-        ManagedScope.of(settings), HygieneSettings.from(env),
-        false, clock).run();
-  }
-
-  /** doctor --fix with everything stuck at once; returns what it applied. */
-  private List<Repair> doctorFix() {
-    Settings settings = aws.settings(Map.of());
-    AwsClients clients = aws.clients(settings);
-    SecretInspector inspector = new SecretInspector(clients.secretVersions(), clients.iamKeys(),
-        ManagedScope.of(settings), clock, Duration.ZERO);
-    Repairs repairs = new Repairs(clients.secretVersions(), clients.iamKeys(), inspector);
-    List<Repair> offered = SecretInspector.repairs(inspector.inspectAll());
-    return offered.stream().filter(repairs::apply).toList();
-  }
-
   @Test
   void case1_aSecondSecretImportingTheKeyOfAnotherIsRefusedAndItsKeyNeverDeactivated() {
     aws.createManagedUser(USER);
     String a = bootstrap("a-key", USER);
     aws.rotate(handler(Map.of()), a);
-    String k1 = keyIn(a, "AWSCURRENT");
+    String k1 = aws.keyIn(a, "AWSCURRENT");
     ManagedKeySecret aValue = value(a, "AWSCURRENT");
     String b = taggedSecret("b-key", USER, "{\"UserName\":\"" + USER + "\",\"AccessKeyId\":\"" + k1
         + "\",\"SecretAccessKey\":\"" + aValue.secretAccessKey().orElseThrow() + "\"}");
@@ -113,14 +83,14 @@ class OwnershipIT {
         .hasMessageContaining("Keep one");
     assertThatThrownBy(() -> aws.rotate(handler(Map.of()), b))
         .hasMessageContaining("claimed by secret " + a);
-    assertThat(status(USER, k1)).as("B's AWSCURRENT key").isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, k1)).as("B's AWSCURRENT key").isEqualTo(StatusType.ACTIVE);
 
     // The hygiene job, with the clock past grace and deletion, never retires it either.
     clock.advance(Duration.ofDays(60));
-    HygieneReport report = hygiene(Map.of(HygieneSettings.REPAIR, "true"));
+    HygieneReport report = jobs.hygiene(Map.of(HygieneSettings.REPAIR, "true"));
     clock.advance(Duration.ofDays(60));
-    hygiene(Map.of(HygieneSettings.REPAIR, "true"));
-    assertThat(status(USER, k1)).isEqualTo(StatusType.ACTIVE);
+    jobs.hygiene(Map.of(HygieneSettings.REPAIR, "true"));
+    assertThat(aws.keyStatus(USER, k1)).isEqualTo(StatusType.ACTIVE);
     assertThat(report.toString()).doesNotContain(aValue.secretAccessKey().orElseThrow());
   }
 
@@ -140,7 +110,7 @@ class OwnershipIT {
     assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, b, tokenB))
         .hasMessageContaining("a-key")
         .hasMessageContaining("Nothing was changed");
-    assertThat(status(USER, pendingA)).isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, pendingA)).isEqualTo(StatusType.ACTIVE);
 
     LocalAws.runStep(handler, RotationStep.SET_SECRET, a, tokenA);
     LocalAws.runStep(handler, RotationStep.TEST_SECRET, a, tokenA);
@@ -148,7 +118,7 @@ class OwnershipIT {
         .as("A does not promote while another secret names its user").hasMessageContaining("b-key");
     aws.secretsManager.deleteSecret(r -> r.secretId(b).forceDeleteWithoutRecovery(true)); // the merge
     LocalAws.runStep(handler, RotationStep.FINISH_SECRET, a, tokenA);
-    assertThat(keyIn(a, "AWSCURRENT")).isEqualTo(pendingA);
+    assertThat(aws.keyIn(a, "AWSCURRENT")).isEqualTo(pendingA);
   }
 
   @Test
@@ -157,13 +127,13 @@ class OwnershipIT {
     String a = bootstrap("a-key", USER);
     RotationHandler handler = handler(Map.of());
     aws.rotate(handler, a);
-    String current = keyIn(a, "AWSCURRENT");
+    String current = aws.keyIn(a, "AWSCURRENT");
     String token = aws.startRotation(a);
     LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token);
-    String abandoned = keyIn(a, "AWSPENDING");
+    String abandoned = aws.keyIn(a, "AWSPENDING");
 
     clock.advance(Duration.ofMinutes(1)); // the test's clock started before the version was created
-    assertThat(doctorFix()).hasAtLeastOneElementOfType(Repair.RemovePendingLabel.class);
+    assertThat(jobs.doctorFix()).hasAtLeastOneElementOfType(Repair.RemovePendingLabel.class);
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(abandoned));
     String handMade = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
     // Someone forges keyrotator 1's intent tag and a keyrotator:attempt record for the current version.
@@ -175,13 +145,13 @@ class OwnershipIT {
         .value(AttemptRecord.starting(currentVersion, userId, Instant.now().minusSeconds(1), Set.of(current))
             .created(handMade).tagValue())));
 
-    assertThat(doctorFix()).isEmpty();
+    assertThat(jobs.doctorFix()).isEmpty();
     assertThatThrownBy(() -> aws.rotate(handler, a)).hasMessageContaining("does not own it");
     clock.advance(Duration.ofHours(1));
-    assertThat(doctorFix()).as("only the refused rotation's empty AWSPENDING is dropped; no key is touched")
+    assertThat(jobs.doctorFix()).as("only the refused rotation's empty AWSPENDING is dropped; no key is touched")
         .allMatch(r -> r instanceof Repair.RemovePendingLabel);
-    assertThat(status(USER, handMade)).isEqualTo(StatusType.ACTIVE);
-    assertThat(status(USER, current)).isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, handMade)).isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, current)).isEqualTo(StatusType.ACTIVE);
   }
 
   @Test
@@ -227,7 +197,7 @@ class OwnershipIT {
     String a = bootstrap("a-key", USER);
     RotationHandler handler = handler(Map.of());
     aws.rotate(handler, a);
-    String old = keyIn(a, "AWSCURRENT");
+    String old = aws.keyIn(a, "AWSCURRENT");
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(old));
     aws.iam.untagUser(r -> r.userName(USER).tagKeys(SecretBinding.CLAIM_TAG));
     aws.iam.deleteUser(r -> r.userName(USER));
@@ -251,7 +221,7 @@ class OwnershipIT {
         .moveToVersionId(bootstrapVersion).removeFromVersionId(current));
     aws.rotate(handler, a);
     assertThat(value(a, "AWSCURRENT").userId()).contains(aws.iam.getUser(r -> r.userName(USER)).user().userId());
-    assertThat(status(USER, keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, aws.keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
   }
 
   @Test
@@ -260,21 +230,21 @@ class OwnershipIT {
     String a = bootstrap("a-key", USER);
     RotationHandler handler = handler(Map.of());
     aws.rotate(handler, a);
-    String current = keyIn(a, "AWSCURRENT");
+    String current = aws.keyIn(a, "AWSCURRENT");
     String token = aws.startRotation(a);
     LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token);
     LocalAws.runStep(handler, RotationStep.SET_SECRET, a, token);
     LocalAws.runStep(handler, RotationStep.TEST_SECRET, a, token);
-    String dropped = keyIn(a, "AWSPENDING");
+    String dropped = aws.keyIn(a, "AWSPENDING");
     aws.iam.updateAccessKey(r -> r.userName(USER).accessKeyId(dropped).status(StatusType.INACTIVE));
     assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.FINISH_SECRET, a, token))
         .hasMessageContaining("is inactive");
     aws.secretsManager.updateSecretVersionStage(r -> r.secretId(a).versionStage("AWSPENDING").removeFromVersionId(token));
 
     aws.rotate(handler, a);
-    assertThat(status(USER, dropped)).as("the dropped attempt's inactive key, provably ours, made room").isNull();
-    assertThat(keyIn(a, "AWSPREVIOUS")).isEqualTo(current);
-    assertThat(status(USER, keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, dropped)).as("the dropped attempt's inactive key, provably ours, made room").isNull();
+    assertThat(aws.keyIn(a, "AWSPREVIOUS")).isEqualTo(current);
+    assertThat(aws.keyStatus(USER, aws.keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
   }
 
   @Test
@@ -302,7 +272,7 @@ class OwnershipIT {
     String a = bootstrap("a-key", USER);
     RotationHandler handler = handler(Map.of(Settings.PROPAGATION_TIMEOUT_SECONDS, "30"));
     aws.rotate(handler, a);
-    String current = keyIn(a, "AWSCURRENT");
+    String current = aws.keyIn(a, "AWSCURRENT");
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(current));
     String token = aws.startRotation(a);
     long start = System.nanoTime();
@@ -325,13 +295,13 @@ class OwnershipIT {
     aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key("keyrotator:rotation").value("old 1")));
     RotationHandler handler = handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate"));
     aws.rotate(handler, a);
-    assertThat(status(USER, k1)).as("keyrotator 1's proof is honoured").isEqualTo(StatusType.INACTIVE);
+    assertThat(aws.keyStatus(USER, k1)).as("keyrotator 1's proof is honoured").isEqualTo(StatusType.INACTIVE);
     assertThat(value(a, "AWSCURRENT").userId()).isPresent();
     var tags = aws.iam.listUserTags(r -> r.userName(USER)).tags();
     assertThat(tags).anyMatch(t -> t.key().equals(SecretBinding.CLAIM_TAG) && t.value().equals(a));
     assertThat(tags).noneMatch(t -> t.key().equals("keyrotator:rotation"));
     aws.rotate(handler, a);
-    assertThat(status(USER, keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, aws.keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
   }
 
   @Test
@@ -340,13 +310,10 @@ class OwnershipIT {
     String old = bootstrap("old-key", USER);
     RotationHandler handler = handler(Map.of());
     aws.rotate(handler, old);
-    String oldKey = keyIn(old, "AWSCURRENT");
+    String oldKey = aws.keyIn(old, "AWSCURRENT");
     aws.secretsManager.deleteSecret(r -> r.secretId(old).recoveryWindowInDays(7L));
 
-    Settings settings = aws.settings(Map.of());
-    AwsClients clients = aws.clients(settings);
-    SecretInspector inspector = new SecretInspector(clients.secretVersions(), clients.iamKeys(),
-        ManagedScope.of(settings), clock, Duration.ofHours(1));
+    SecretInspector inspector = jobs.inspector(Duration.ofHours(1));
     assertThat(inspector.inspectAll()).singleElement().satisfies(status -> assertThat(status.findings())
         .singleElement().satisfies(f -> {
           assertThat(f.type()).isEqualTo(io.keyrotator.inspection.Finding.Type.SECRET_SCHEDULED_FOR_DELETION);
@@ -355,12 +322,12 @@ class OwnershipIT {
 
     String replacement = bootstrap("new-key", USER);
     assertThatThrownBy(() -> aws.rotate(handler, replacement)).hasMessageContaining("claimed by secret " + old);
-    List<Repair> applied = doctorFix();
+    List<Repair> applied = jobs.doctorFix();
     assertThat(applied).hasAtLeastOneElementOfType(Repair.ReleaseStaleClaim.class);
     assertThat(applied).noneMatch(r -> r instanceof Repair.DeleteOrphanKey || r instanceof Repair.DeactivateOrphanKey);
     aws.rotate(handler, replacement);
-    assertThat(status(USER, oldKey)).as("the deleted secret's key is not the new secret's to retire")
+    assertThat(aws.keyStatus(USER, oldKey)).as("the deleted secret's key is not the new secret's to retire")
         .isEqualTo(StatusType.ACTIVE);
-    assertThat(status(USER, keyIn(replacement, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, aws.keyIn(replacement, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
   }
 }

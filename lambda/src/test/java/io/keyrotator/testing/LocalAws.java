@@ -205,6 +205,17 @@ public final class LocalAws implements AutoCloseable {
     }
   }
 
+  /** The access key id in the secret's value under the stage. */
+  public String keyIn(String secretId, String stage) {
+    return ManagedKeySecret.parse(value(secretId, stage), stage).accessKeyId().orElseThrow();
+  }
+
+  /** The key's status on the user, or null when the user has no such key. */
+  public software.amazon.awssdk.services.iam.model.StatusType keyStatus(String user, String keyId) {
+    return keys(user).stream().filter(k -> k.accessKeyId().equals(keyId)).findFirst()
+        .map(AccessKeyMetadata::status).orElse(null);
+  }
+
   public List<AccessKeyMetadata> keys(String user) {
     return iam.listAccessKeys(r -> r.userName(user)).accessKeyMetadata();
   }
