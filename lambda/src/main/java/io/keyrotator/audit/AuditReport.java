@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The result of one compliance audit, and its three renderings: a readable summary (for the
  * notification), JSON (for logs and the CLI) and, via {@link
- * io.keyrotator.observability.AuditMetrics}, metrics.
+ * io.keyrotator.audit.AuditMetrics}, metrics.
  *
  * @param auditedAt when the audit ran; ages are measured from here
  * @param reportGeneratedAt when IAM generated the credential report (up to 4 hours earlier)

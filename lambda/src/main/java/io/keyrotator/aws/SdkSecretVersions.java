@@ -2,7 +2,7 @@ package io.keyrotator.aws;
 
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.SecretNotFoundException;
+import io.keyrotator.ports.SecretNotFoundException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

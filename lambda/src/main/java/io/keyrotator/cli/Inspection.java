@@ -6,7 +6,7 @@ import io.keyrotator.inspection.Finding;
 import io.keyrotator.inspection.KeyState;
 import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.inspection.SecretStatus;
-import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ports.KeyIds;
 import io.keyrotator.rotation.ManagedScope;
 import java.time.Clock;
 import java.time.Duration;

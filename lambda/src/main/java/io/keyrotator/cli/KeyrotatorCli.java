@@ -2,8 +2,8 @@ package io.keyrotator.cli;
 
 import io.keyrotator.config.InvalidSettingsException;
 import io.keyrotator.ports.AccountCredentials;
-import io.keyrotator.rotation.RotationFailure;
-import io.keyrotator.rotation.SecretNotFoundException;
+import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.SecretNotFoundException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;

@@ -7,7 +7,7 @@ import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.SecretDescription;
-import io.keyrotator.rotation.SecretNotFoundException;
+import io.keyrotator.ports.SecretNotFoundException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Clock;

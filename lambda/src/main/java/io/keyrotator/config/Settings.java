@@ -1,7 +1,5 @@
 package io.keyrotator.config;
 
-import io.keyrotator.rotation.KeyLimitPolicy;
-import io.keyrotator.rotation.PreviousKeyPolicy;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

@@ -1,8 +1,9 @@
 package io.keyrotator.hygiene;
 
 import java.util.Comparator;
+import io.keyrotator.observability.MetricsDocument;
 import io.keyrotator.audit.AuditReport;
-import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ports.KeyIds;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -180,17 +181,8 @@ public final class HygieneReport {
 
   /** The CloudWatch embedded-metric-format document: namespace keyrotator, dimension Job=hygiene. */
   public Map<String, Object> metrics(Instant at) {
-    Map<String, Object> document = new LinkedHashMap<>();
-    List<Map<String, String>> definitions = new ArrayList<>();
-    Map<String, Object> values = new LinkedHashMap<>();
-    counts().forEach((name, value) -> {
-      definitions.add(Map.of("Name", name, "Unit", "Count"));
-      values.put(name, value);
-    });
-    document.put("_aws", Map.of("Timestamp", at.toEpochMilli(), "CloudWatchMetrics",
-        List.of(Map.of("Namespace", "keyrotator", "Dimensions", List.of(List.of("Job")), "Metrics", definitions))));
-    document.put("Job", "hygiene");
-    document.putAll(values);
-    return document;
+    MetricsDocument document = MetricsDocument.at(at).dimension("Job", "hygiene");
+    counts().forEach(document::count);
+    return document.build();
   }
 }

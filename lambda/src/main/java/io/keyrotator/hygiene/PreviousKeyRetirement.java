@@ -4,7 +4,7 @@ import static io.keyrotator.ports.SecretDescription.CURRENT;
 import static io.keyrotator.ports.SecretDescription.PREVIOUS;
 
 import io.keyrotator.config.HygieneSettings;
-import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
@@ -13,7 +13,7 @@ import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ownership.KeyOwnership;
 import io.keyrotator.ownership.SecretBinding;
-import io.keyrotator.rotation.ManagedKeySecret;
+import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.rotation.ManagedScope;
 import java.time.Clock;
 import java.time.Duration;

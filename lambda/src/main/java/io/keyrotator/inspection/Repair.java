@@ -1,6 +1,6 @@
 package io.keyrotator.inspection;
 
-import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ports.KeyIds;
 
 /**
  * A change that fixes a finding without touching anything that works. {@link Repairs} inspects the

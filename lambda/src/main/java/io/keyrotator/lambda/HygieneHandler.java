@@ -11,7 +11,7 @@ import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.config.Settings;
 import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.hygiene.HygieneRun;
-import io.keyrotator.observability.AuditLog;
+import io.keyrotator.audit.AuditLog;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.rotation.ManagedScope;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.keyrotator.observability;
 
+import io.keyrotator.ports.KeyIds;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.PrintStream;

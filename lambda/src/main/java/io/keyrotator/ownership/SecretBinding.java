@@ -4,7 +4,6 @@ import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ports.SecretVersions.TaggedSecret;
-import io.keyrotator.rotation.ManagedKeySecret;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;

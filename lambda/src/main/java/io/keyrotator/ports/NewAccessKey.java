@@ -1,6 +1,5 @@
 package io.keyrotator.ports;
 
-import io.keyrotator.observability.KeyIds;
 import java.time.Instant;
 
 /**

@@ -1,5 +1,8 @@
 package io.keyrotator.rotation;
 
+import io.keyrotator.config.PreviousKeyPolicy;
+import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.RotationFailure;
 import static io.keyrotator.ports.SecretDescription.CURRENT;
 import static io.keyrotator.ports.SecretDescription.PENDING;
 import static io.keyrotator.ports.SecretDescription.PREVIOUS;
@@ -8,7 +11,7 @@ import io.keyrotator.config.Settings;
 import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.ownership.KeyOwnership;
 import io.keyrotator.ownership.SecretBinding;
-import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ports.KeyIds;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamKeys;

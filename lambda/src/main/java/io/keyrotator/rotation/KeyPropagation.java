@@ -1,6 +1,7 @@
 package io.keyrotator.rotation;
 
-import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.KeyProbe;
 import io.keyrotator.ports.KeyProbe.KeyRejectedException;
 import java.time.Clock;

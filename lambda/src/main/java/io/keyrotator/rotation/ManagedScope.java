@@ -1,7 +1,8 @@
 package io.keyrotator.rotation;
 
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.config.Settings;
-import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ownership.SecretTrust;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;

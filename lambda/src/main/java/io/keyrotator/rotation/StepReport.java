@@ -1,6 +1,6 @@
 package io.keyrotator.rotation;
 
-import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ports.KeyIds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

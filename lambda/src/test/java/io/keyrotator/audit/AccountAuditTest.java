@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.aws.CredentialReportCsv;
 import io.keyrotator.config.AuditSettings;
-import io.keyrotator.observability.AuditLog;
-import io.keyrotator.observability.AuditMetrics;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.AccountCredentials;
 import io.keyrotator.ports.CredentialReport;

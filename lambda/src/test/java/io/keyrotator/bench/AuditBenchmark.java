@@ -7,7 +7,7 @@ import io.keyrotator.cli.local.MotoServer;
 import io.keyrotator.config.AuditSettings;
 import io.keyrotator.ports.SecretVersions;
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.keyrotator.observability.AuditMetrics;
+import io.keyrotator.audit.AuditMetrics;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.LocalAws;
 import java.lang.management.ManagementFactory;

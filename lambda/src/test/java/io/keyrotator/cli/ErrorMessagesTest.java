@@ -3,8 +3,8 @@ package io.keyrotator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.ports.AccountCredentials;
-import io.keyrotator.rotation.RotationFailure;
-import io.keyrotator.rotation.SecretNotFoundException;
+import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.SecretNotFoundException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ownership.AttemptRecord;
-import io.keyrotator.rotation.ManagedKeySecret;
+import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;

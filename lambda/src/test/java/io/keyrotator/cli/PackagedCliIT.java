@@ -3,7 +3,7 @@ package io.keyrotator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.ManagedKeySecret;
+import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

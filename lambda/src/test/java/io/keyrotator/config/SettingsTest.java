@@ -3,8 +3,6 @@ package io.keyrotator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.keyrotator.rotation.KeyLimitPolicy;
-import io.keyrotator.rotation.PreviousKeyPolicy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

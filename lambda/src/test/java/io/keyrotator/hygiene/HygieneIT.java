@@ -7,7 +7,7 @@ import io.keyrotator.config.AuditSettings;
 import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.lambda.HygieneHandler;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.ManagedKeySecret;
+import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.MutableClock;
 import io.keyrotator.testing.ThrottlingInjector;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.config.InvalidSettingsException;
 import io.keyrotator.config.Settings;
-import io.keyrotator.rotation.RotationFailure;
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.testing.LocalAws;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

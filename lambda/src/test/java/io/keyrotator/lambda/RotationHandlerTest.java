@@ -12,7 +12,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.rotation.AccessKeyRotation;
-import io.keyrotator.rotation.RotationFailure;
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.MutableClock;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.config.Settings;
-import io.keyrotator.rotation.ManagedKeySecret;
-import io.keyrotator.rotation.RotationFailure;
+import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.LocalAws;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.keyrotator.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.bench.ColdStartRotation;
-import io.keyrotator.rotation.ManagedKeySecret;
+import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
 import java.io.File;
 import java.nio.charset.StandardCharsets;

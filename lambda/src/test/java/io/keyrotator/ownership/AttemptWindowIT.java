@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.ManagedKeySecret;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.MutableClock;

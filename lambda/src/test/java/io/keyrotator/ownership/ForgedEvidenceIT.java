@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.inspection.Repair;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.LocalJobs;
 import io.keyrotator.testing.MutableClock;

@@ -10,8 +10,7 @@ import io.keyrotator.inspection.Repair;
 import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.ManagedKeySecret;
-import io.keyrotator.rotation.RotationFailure;
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.LocalJobs;
@@ -317,7 +316,7 @@ class OwnershipIT {
     assertThat(inspector.inspectAll()).singleElement().satisfies(status -> assertThat(status.findings())
         .singleElement().satisfies(f -> {
           assertThat(f.type()).isEqualTo(io.keyrotator.inspection.Finding.Type.SECRET_SCHEDULED_FOR_DELETION);
-          assertThat(f.message()).contains("restore-secret", io.keyrotator.observability.KeyIds.shorten(oldKey));
+          assertThat(f.message()).contains("restore-secret", io.keyrotator.ports.KeyIds.shorten(oldKey));
         }));
 
     String replacement = bootstrap("new-key", USER);

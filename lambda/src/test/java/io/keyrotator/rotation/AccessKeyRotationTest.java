@@ -1,5 +1,7 @@
 package io.keyrotator.rotation;
 
+import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.RotationFailure;
 import static io.keyrotator.ports.SecretDescription.CURRENT;
 import static io.keyrotator.ports.SecretDescription.PENDING;
 import static io.keyrotator.ports.SecretDescription.PREVIOUS;
@@ -364,7 +366,7 @@ class AccessKeyRotationTest {
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
           .isInstanceOf(RotationFailure.class)
           .hasMessageContaining("user app-ci already has 2 access keys")
-          .hasMessageContaining(io.keyrotator.observability.KeyIds.shorten(previous))
+          .hasMessageContaining(io.keyrotator.ports.KeyIds.shorten(previous))
           .hasMessageContaining("is AWSCURRENT and is never deleted")
           .hasMessageContaining("within the last 7 days")
           .hasMessageContaining("Nothing was changed");

@@ -1,5 +1,7 @@
 package io.keyrotator.rotation;
 
+import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.RotationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

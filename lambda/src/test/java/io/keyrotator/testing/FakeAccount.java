@@ -49,6 +49,6 @@ public final class FakeAccount {
     String version = secrets.stages().entrySet().stream().filter(e -> e.getValue().contains(stage))
         .findFirst().orElseThrow().getKey();
     String json = secrets.rawValue(version).orElseThrow();
-    return io.keyrotator.rotation.ManagedKeySecret.parse(json, stage).accessKeyId().orElseThrow();
+    return io.keyrotator.ownership.ManagedKeySecret.parse(json, stage).accessKeyId().orElseThrow();
   }
 }

@@ -2,7 +2,7 @@ package io.keyrotator.testing;
 
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.RotationFailure;
+import io.keyrotator.ports.RotationFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -6,7 +6,7 @@ import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.ManagedKeySecret;
+import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.RotationStep;
 import java.time.Clock;

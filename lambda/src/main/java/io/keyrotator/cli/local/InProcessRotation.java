@@ -1,7 +1,7 @@
 package io.keyrotator.cli.local;
 
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.rotation.RotationFailure;
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.RotationStep;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.keyrotator.rotation;
+package io.keyrotator.ports;
 
 /** The secret a rotation or command names does not exist (or cannot be seen). */
 public final class SecretNotFoundException extends RotationFailure {

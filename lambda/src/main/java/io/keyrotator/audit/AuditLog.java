@@ -1,4 +1,6 @@
-package io.keyrotator.observability;
+package io.keyrotator.audit;
+
+import io.keyrotator.observability.StructuredLog;
 
 import io.keyrotator.audit.AuditReport;
 

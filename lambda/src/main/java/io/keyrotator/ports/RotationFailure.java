@@ -1,4 +1,4 @@
-package io.keyrotator.rotation;
+package io.keyrotator.ports;
 
 /**
  * A rotation step cannot go on. The message says what was expected, what was found and what to

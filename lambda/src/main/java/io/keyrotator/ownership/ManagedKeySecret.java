@@ -1,12 +1,13 @@
-package io.keyrotator.rotation;
+package io.keyrotator.ownership;
 
+import io.keyrotator.ports.RotationFailure;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.keyrotator.observability.KeyIds;
+import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.NewAccessKey;

@@ -1,4 +1,4 @@
-package io.keyrotator.rotation;
+package io.keyrotator.config;
 
 import java.util.Locale;
 

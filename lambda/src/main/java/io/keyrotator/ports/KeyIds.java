@@ -1,4 +1,4 @@
-package io.keyrotator.observability;
+package io.keyrotator.ports;
 
 /** Shortens access key ids for logs and messages. */
 public final class KeyIds {
