@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import io.keyrotator.localaws.MotoServer;
 
 /**
  * EventBridge of the local AWS emulator (moto server), started on a free loopback port for one
@@ -24,80 +25,21 @@ import java.util.Map;
  * without an AWS account. Fails, never skips, when moto is missing.
  */
 final class LocalEventBridge implements AutoCloseable {
-  static final String INSTALL_HINT =
-      "moto server is not installed: EventPatternIT needs the local AWS emulator. Install it with"
-          + " `pip install \"moto[server]\"` (Python 3.10+) so that `moto_server` or"
-          + " `python3 -m moto.server` works.";
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Process process;
+  private final MotoServer moto;
   private final URI endpoint;
   private final HttpClient http = HttpClient.newHttpClient();
   private int checks;
 
-  private LocalEventBridge(Process process, URI endpoint) {
-    this.process = process;
-    this.endpoint = endpoint;
+  private LocalEventBridge(MotoServer moto) {
+    this.moto = moto;
+    this.endpoint = moto.endpoint();
   }
 
-  static LocalEventBridge start() throws IOException, InterruptedException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    List<String> command = new ArrayList<>(launcher());
-    command.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
-    Path log = Files.createTempFile("moto-infra", ".log");
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    URI endpoint = URI.create("http://127.0.0.1:" + port);
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("moto exited: " + Files.readString(log) + "\n" + INSTALL_HINT);
-      }
-      if (answers(endpoint)) {
-        return new LocalEventBridge(process, endpoint);
-      }
-      Thread.sleep(50);
-    }
-    process.destroyForcibly();
-    throw new IllegalStateException("moto did not answer within 30 s: " + Files.readString(log));
-  }
-
-  private static List<String> launcher() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, "moto_server"))) {
-        return List.of("moto_server");
-      }
-    }
-    try {
-      Process probe =
-          new ProcessBuilder("python3", "-c", "import moto.server").redirectErrorStream(true).start();
-      probe.getInputStream().readAllBytes();
-      if (probe.waitFor() == 0) {
-        return List.of("python3", "-m", "moto.server");
-      }
-    } catch (IOException e) {
-      // no python3 either
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    throw new IllegalStateException(INSTALL_HINT);
-  }
-
-  private static boolean answers(URI endpoint) {
-    try {
-      HttpURLConnection connection =
-          (HttpURLConnection) endpoint.resolve("/moto-api/").toURL().openConnection();
-      connection.setConnectTimeout(500);
-      int status = connection.getResponseCode();
-      connection.disconnect();
-      return status == 200;
-    } catch (IOException notYet) {
-      return false;
-    }
+  /** A moto server of its own (the shared launcher), stopped by {@link #close()}. */
+  static LocalEventBridge start() {
+    return new LocalEventBridge(MotoServer.start());
   }
 
   /**
@@ -194,14 +136,7 @@ final class LocalEventBridge implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(Duration.ofSeconds(5).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    moto.stop();
   }
+
 }

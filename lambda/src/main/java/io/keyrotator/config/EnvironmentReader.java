@@ -71,18 +71,14 @@ final class EnvironmentReader {
     return names;
   }
 
-  /** Comma-separated values, trimmed, empty ones dropped; spaces inside a value are refused. */
-  Set<String> list(String name) {
-    Set<String> values = new TreeSet<>();
-    for (String each : raw(name).orElse("").split(",")) {
-      String value = each.trim();
-      if (value.contains(" ") || value.contains("*")) {
-        problems.add(name + ": \"" + value + "\" must be a KMS key ARN or id, with no spaces or wildcards");
-      } else if (!value.isEmpty()) {
-        values.add(value);
-      }
+  /** A value with no default; empty when unset or blank. Spaces and wildcards are refused. */
+  Optional<String> optionalText(String name) {
+    Optional<String> value = raw(name).filter(v -> !v.isEmpty());
+    if (value.filter(v -> v.contains(" ") || v.contains("*")).isPresent()) {
+      problems.add(name + "=\"" + value.get() + "\": expected a secret ARN or name, with no spaces or wildcards");
+      return Optional.empty();
     }
-    return values;
+    return value;
   }
 
   /** Refuses a variable that is no longer supported when it is set to anything. */

@@ -3,6 +3,7 @@ package io.keyrotator.config;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,10 +16,9 @@ import java.util.Set;
  * @param managedPathPrefix IAM path prefix of users this function may rotate; empty disables the rule
  * @param managedUsers exact IAM user names this function may rotate, in lower case (IAM names are
  *     unique regardless of case); empty disables the rule
- * @param secretsKmsKeys the KMS keys (ARNs or ids) that encrypt keyrotator's secrets and that only
- *     keyrotator's roles and the deployment role may use: a secret's values count as evidence only
- *     in a secret tagged {@code keyrotator:user} and encrypted with one of them. Empty: nothing is
- *     evidence, so keyrotator creates and rotates keys but never retires one
+ * @param sealSecret the secret (ARN or name) whose value is the key keyrotator seals its evidence
+ *     with ({@code io.keyrotator.ownership.EvidenceSeal}); only keyrotator's roles may read it.
+ *     Empty: nothing can be proven, so keyrotator creates and rotates keys but never retires one
  * @param previousKeyPolicy what finishSecret does with the key that was current before
  * @param keyLimitPolicy when createSecret may delete the previous key to stay within 2 keys
  * @param idleBeforeRemoval how long an active previous key must be unused before the limit policy
@@ -36,7 +36,7 @@ public record Settings(
     String region,
     String managedPathPrefix,
     Set<String> managedUsers,
-    Set<String> secretsKmsKeys,
+    Optional<String> sealSecret,
     PreviousKeyPolicy previousKeyPolicy,
     KeyLimitPolicy keyLimitPolicy,
     Duration idleBeforeRemoval,
@@ -50,7 +50,7 @@ public record Settings(
   public static final String REGION = "AWS_REGION";
   public static final String MANAGED_PATH_PREFIX = "KEYROTATOR_MANAGED_PATH_PREFIX";
   public static final String MANAGED_USERS = "KEYROTATOR_MANAGED_USERS";
-  public static final String SECRETS_KMS_KEYS = "KEYROTATOR_SECRETS_KMS_KEYS";
+  public static final String SEAL_SECRET = "KEYROTATOR_SEAL_SECRET";
   /**
    * Read only to refuse it: keyrotator 1 let a user tag widen the scope, and a tag anyone with
    * {@code iam:TagUser} can write must not decide which users keyrotator manages.
@@ -83,7 +83,7 @@ public record Settings(
             reader.text(REGION, "us-east-1"),
             reader.pathPrefix(MANAGED_PATH_PREFIX, "/keyrotator/"),
             reader.userNames(MANAGED_USERS),
-            reader.list(SECRETS_KMS_KEYS),
+            reader.optionalText(SEAL_SECRET),
             reader.choice(PREVIOUS_KEY_POLICY, PreviousKeyPolicy.KEEP, PreviousKeyPolicy::parse),
             reader.choice(KEY_LIMIT_POLICY, KeyLimitPolicy.IDLE, KeyLimitPolicy::parse),
             Duration.ofDays(reader.number(IDLE_DAYS, 7, 0, 3650)),

@@ -55,7 +55,7 @@ public final class PreviousKeyRetirement {
     this.settings = settings;
     this.deleteUnprovenKeys = deleteUnprovenKeys;
     this.clock = clock;
-    this.ownership = new KeyOwnership(secrets, iam, scope.secretTrust());
+    this.ownership = new KeyOwnership(secrets, iam, scope.sealSecret());
   }
 
   /**
@@ -93,21 +93,14 @@ public final class PreviousKeyRetirement {
       return; // another version holds it too (e.g. copied into AWSCURRENT): never retired here
     }
     Optional<String> refusal = SecretBinding.conflict(secret, current, user.get(), records.previous())
-        .or(() -> SecretBinding.sharedWith(secret, user.get(), secrets.taggedSecrets(), scope.secretTrust()));
+        .or(() -> SecretBinding.sharedWith(secret, user.get(), secrets.taggedSecrets()));
     if (refusal.isPresent()) {
       report.notice(new HygieneReport.Notice("PREVIOUS_KEY_LEFT_ALONE", secret.name(),
           "previous key " + KeyIds.shorten(keyId) + " of user " + user.get().name() + " was left as it is: "
               + refusal.get()));
       return;
     }
-    if (!ownership.trusts(secret)) {
-      report.notice(new HygieneReport.Notice("PREVIOUS_KEY_LEFT_ALONE", secret.name(),
-          "previous key " + KeyIds.shorten(keyId) + " of user " + user.get().name() + " was left as it is:"
-              + " the secret is not keyrotator's own (" + scope.secretTrust().whyNot(secret) + "), so"
-              + " nothing in it proves who created the key."));
-      return;
-    }
-    if (!key.get().provenOurs() && !deleteUnprovenKeys) {
+    if (!key.get().provenOurs() && !(deleteUnprovenKeys && ownership.trusts(records))) {
       report.notice(new HygieneReport.Notice("PREVIOUS_KEY_NOT_OURS", secret.name(),
           "previous key " + KeyIds.shorten(keyId) + " of user " + user.get().name() + " was imported by hand,"
               + " not created by keyrotator: keyrotator neither deactivates nor deletes it. Retire it"

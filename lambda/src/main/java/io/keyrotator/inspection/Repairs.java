@@ -35,9 +35,10 @@ public final class Repairs {
     }
     if (repair instanceof Repair.RemovePendingLabel r) {
       SecretDescription secret = secrets.describe(r.secretArn());
-      AttemptRecord.fromTags(secret.tags())
-          .filter(a -> a.token().equals(r.versionId()))
-          .ifPresent(a -> secrets.untagSecret(r.secretArn(), AttemptRecord.TAG));
+      // The attempt goes, so does its record (removing a record never needs its seal).
+      if (secret.tags().getOrDefault(AttemptRecord.TAG, "").startsWith(r.versionId() + " ")) {
+        secrets.untagSecret(r.secretArn(), AttemptRecord.TAG);
+      }
       secrets.removeStage(r.secretArn(), SecretDescription.PENDING, r.versionId());
     } else if (repair instanceof Repair.DeactivateOrphanKey r) {
       iam.deactivateKey(r.userName(), r.accessKeyId());

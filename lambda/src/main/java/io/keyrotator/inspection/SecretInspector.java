@@ -52,7 +52,7 @@ public final class SecretInspector {
     this.scope = scope;
     this.clock = clock;
     this.stuckAfter = stuckAfter;
-    this.ownership = new KeyOwnership(secrets, iam, scope.secretTrust());
+    this.ownership = new KeyOwnership(secrets, iam, scope.sealSecret());
   }
 
   /** Inspects every secret tagged {@value SecretVersions#USER_TAG}; one failure never stops the rest. */
@@ -119,21 +119,20 @@ public final class SecretInspector {
     }
     KeyOwnership.SecretRecords records = ownership.read(secret, current);
     Optional<String> conflict = SecretBinding.conflict(secret, current.get(), user.get(), records.previous())
-        .or(() -> SecretBinding.sharedWith(secret, user.get(), taggedSecrets(), scope.secretTrust()));
+        .or(() -> SecretBinding.sharedWith(secret, user.get(), taggedSecrets()));
     conflict.ifPresent(c -> findings.add(staleClaim(secret, user.get())
         .map(gone -> Finding.repairable(Type.BINDING_CONFLICT, c + " The claimed secret " + gone
                 + ", so the claim is stale.",
             new Repair.ReleaseStaleClaim(secret.arn(), user.get().name(), user.get().tags().get(SecretBinding.CLAIM_TAG))))
         .orElseGet(() -> Finding.reportOnly(Type.BINDING_CONFLICT, c))));
-    boolean trusted = ownership.trusts(secret);
-    if (!trusted) {
-      findings.add(Finding.reportOnly(Type.UNTRUSTED_SECRET, "secret " + secret.name() + " is not one of"
-          + " keyrotator's own: " + scope.secretTrust().whyNot(secret) + ". Nothing in it counts as"
-          + " evidence, so keyrotator retires and repairs no key for it; its rotations stop at the"
-          + " 2-key limit. If it is yours, create it through the deployment (encrypted with its key),"
-          + " or set KEYROTATOR_SECRETS_KMS_KEYS to the key that only keyrotator may use."));
+    if (!current.get().isBootstrap() && !ownership.trusts(records)) {
+      findings.add(Finding.reportOnly(Type.UNTRUSTED_SECRET, "secret " + secret.name() + " holds no value"
+          + " keyrotator sealed: " + ownership.whyNotTrusted(records) + ". Nothing in it proves which"
+          + " keys keyrotator created, so it retires and repairs none of them (rotations stop at the"
+          + " 2-key limit until the previous key is retired by hand). A rotation by keyrotator with"
+          + " the seal secret configured (KEYROTATOR_SEAL_SECRET) seals the next value."));
     }
-    boolean mayRepair = inScope && conflict.isEmpty() && trusted;
+    boolean mayRepair = inScope && conflict.isEmpty();
 
     List<AccessKey> keys = iam.listKeys(userName);
     Optional<KeyState> currentKey = current.get().accessKeyId().map(id -> state(id, keys));
@@ -149,7 +148,7 @@ public final class SecretInspector {
         .flatMap(ManagedKeySecret::accessKeyId).map(id -> state(id, keys));
 
     List<KeyOwnership.OwnedKey> owned = ownership.classify(records, user.get(), keys);
-    Optional<AttemptRecord> attempt = AttemptRecord.fromTags(secret.tags());
+    Optional<AttemptRecord> attempt = AttemptRecord.fromTags(secret.tags(), secret.arn(), ownership.seal());
     List<Finding> keyFindings = new ArrayList<>();
     for (KeyOwnership.OwnedKey key : owned) {
       unheldKey(secret, user.get(), key, attempt, mayRepair).ifPresent(keyFindings::add);
@@ -186,19 +185,20 @@ public final class SecretInspector {
    */
   private SecretStatus scheduledForDeletion(SecretDescription secret, List<Finding> findings) {
     Optional<String> userName = Optional.ofNullable(secret.tags().get(SecretVersions.USER_TAG));
-    String keysLeft = userName.flatMap(iam::findUser)
+    Optional<IamUser> user = userName.flatMap(iam::findUser);
+    String shown = userName.map(KeyIds::userNameForMessage).orElse("(unknown: no " + SecretVersions.USER_TAG + " tag)");
+    String keysLeft = user
         .map(u -> iam.listKeys(u.name()).stream().map(AccessKey::describe).collect(Collectors.joining(", ")))
-        .map(list -> list.isEmpty() ? "no keys" : "keys " + list)
-        .orElse("no user that still exists");
+        .map(list -> "Its user " + shown + " has " + (list.isEmpty() ? "no keys" : "keys " + list) + ".")
+        .orElse("Its user " + shown + " does not exist.");
     findings.add(Finding.reportOnly(Type.SECRET_SCHEDULED_FOR_DELETION,
         "secret " + secret.name() + " is scheduled for deletion (since " + secret.deletedDate().orElseThrow()
-            + "): its consumers can no longer read it, and keyrotator changes nothing for it. Its user "
-            + userName.orElse("(unknown: no " + SecretVersions.USER_TAG + " tag)") + " has " + keysLeft
-            + ". Restore it (`aws secretsmanager restore-secret --secret-id " + secret.name() + "`), or"
-            + " once its consumers have moved, retire those keys by hand and release the user's claim"
-            + " (`aws iam untag-user --user-name " + userName.orElse("<user>") + " --tag-keys "
-            + SecretBinding.CLAIM_TAG + "`)."));
-    return status(secret, userName, Optional.empty(), Optional.empty(), false, findings);
+            + "): its consumers can no longer read it, and keyrotator changes nothing for it. " + keysLeft
+            + " Restore it (`aws secretsmanager restore-secret --secret-id " + secret.name() + "`), or"
+            + " once its consumers have moved, retire those keys by hand"
+            + user.map(u -> " and release the user's claim (`aws iam untag-user --user-name " + u.name()
+                + " --tag-keys " + SecretBinding.CLAIM_TAG + "`)").orElse("") + "."));
+    return status(secret, user.map(IamUser::name), Optional.empty(), Optional.empty(), false, findings);
   }
 
   private List<SecretVersions.TaggedSecret> taggedSecrets() {

@@ -51,14 +51,21 @@ public record AttemptRecord(
     keysBefore = Set.copyOf(keysBefore);
   }
 
-  /** The record in the secret's tags, if there is a well-formed one; anything else is ignored. */
-  public static Optional<AttemptRecord> fromTags(Map<String, String> tags) {
+  /**
+   * The record in the secret's tags, if there is one that keyrotator sealed for this secret;
+   * anything else (malformed, unsealed, sealed for another secret) is ignored.
+   */
+  public static Optional<AttemptRecord> fromTags(Map<String, String> tags, String secretArn, EvidenceSeal seal) {
     String value = tags.get(TAG);
     if (value == null) {
       return Optional.empty();
     }
     String[] parts = value.trim().split(" ");
-    if (parts.length != 5) {
+    if (parts.length != 6) {
+      return Optional.empty();
+    }
+    String unsealed = String.join(" ", Arrays.copyOf(parts, 5));
+    if (!seal.verifies(parts[5], secretArn, unsealed)) {
       return Optional.empty();
     }
     try {
@@ -87,11 +94,17 @@ public record AttemptRecord(
     return keyId.filter(key.id()::equals).isPresent() && !keysBefore.contains(key.id());
   }
 
-  /** The tag value (at most about 150 characters: well within a tag's 256). */
-  public String tagValue() {
-    return token + " " + userId + " " + startedAt.getEpochSecond() + " "
+  /**
+   * The tag value, sealed for the secret (at most about 200 characters: within a tag's 256).
+   *
+   * @throws io.keyrotator.ports.RotationFailure when no seal key is configured: an attempt that
+   *     cannot be recorded verifiably must not create a key
+   */
+  public String tagValue(String secretArn, EvidenceSeal seal) {
+    String unsealed = token + " " + userId + " " + startedAt.getEpochSecond() + " "
         + (keysBefore.isEmpty() ? "-" : String.join(",", new TreeSet<>(keysBefore))) + " "
         + keyId.orElse("-");
+    return unsealed + " " + seal.seal(secretArn, unsealed).orElse("-");
   }
 
   /**

@@ -104,18 +104,46 @@ public final class KeyOwnership {
 
   private final SecretVersions secrets;
   private final IamKeys iam;
-  private final SecretTrust trust;
+  private final EvidenceSeal seal;
 
-  /** @param trust which secrets' values count as evidence; the others prove nothing */
-  public KeyOwnership(SecretVersions secrets, IamKeys iam, SecretTrust trust) {
+  /** @param sealSecret the secret holding the key of the {@link EvidenceSeal}; empty proves nothing */
+  public KeyOwnership(SecretVersions secrets, IamKeys iam, Optional<String> sealSecret) {
     this.secrets = secrets;
     this.iam = iam;
-    this.trust = trust;
+    this.seal = EvidenceSeal.fromSecret(secrets, sealSecret);
   }
 
-  /** Whether the secret is one of keyrotator's own, whose values count as evidence. */
-  public boolean trusts(SecretDescription secret) {
-    return trust.trusts(secret);
+  /** The seal keyrotator's values and records carry. */
+  public EvidenceSeal seal() {
+    return seal;
+  }
+
+  /**
+   * Whether the secret is keyrotator's own: tagged {@value SecretVersions#USER_TAG} and holding a
+   * labelled value keyrotator sealed for this very secret. Only in such a secret does a key imported
+   * by hand count as the operator's statement that the secret owns it ({@code deleteUnprovenKeys}).
+   */
+  public boolean trusts(SecretRecords records) {
+    SecretDescription secret = records.secret();
+    return secret.tags().containsKey(SecretVersions.USER_TAG)
+        && (sealed(records.current(), records.versionOf(CURRENT), secret)
+            || sealed(records.previous(), records.versionOf(PREVIOUS), secret)
+            || sealed(records.pending(), records.versionOf(PENDING), secret));
+  }
+
+  private boolean sealed(Optional<ManagedKeySecret> value, Optional<String> version, SecretDescription secret) {
+    return value.isPresent() && version.isPresent() && value.get().sealedFor(secret.arn(), version.get(), seal);
+  }
+
+  /** Why the secret is not keyrotator's own, for reports. */
+  public String whyNotTrusted(SecretRecords records) {
+    if (!records.secret().tags().containsKey(SecretVersions.USER_TAG)) {
+      return "it has no " + SecretVersions.USER_TAG + " tag";
+    }
+    if (!seal.available()) {
+      return "no seal secret is configured (KEYROTATOR_SEAL_SECRET), so nothing can be proven";
+    }
+    return "none of its labelled values was sealed by keyrotator for this secret";
   }
 
   /**
@@ -140,13 +168,11 @@ public final class KeyOwnership {
   }
 
   /**
-   * Each of the user's keys with its role, in IAM's order. In a secret that is not keyrotator's own
-   * ({@link SecretTrust}) nothing is proven: keys it holds keep their labelled role, unproven, and
-   * every other key is {@link Role#FOREIGN}.
+   * Each of the user's keys with its role, in IAM's order. Every proof is sealed ({@link
+   * EvidenceSeal}): values and attempt records anyone else wrote prove nothing.
    */
   public List<OwnedKey> classify(SecretRecords records, IamUser user, List<AccessKey> keys) {
     SecretDescription secret = records.secret();
-    boolean trusted = trust.trusts(secret);
     List<OwnedKey> owned = new ArrayList<>();
     List<AccessKey> unexplained = new ArrayList<>();
     for (AccessKey key : keys) {
@@ -155,13 +181,6 @@ public final class KeyOwnership {
               .or(() -> held(records.pending(), records.versionOf(PENDING), Role.PENDING, "AWSPENDING", secret, user, key))
               .or(() -> held(records.previous(), records.versionOf(PREVIOUS), Role.PREVIOUS, "AWSPREVIOUS", secret, user, key));
       labelled.ifPresentOrElse(owned::add, () -> unexplained.add(key));
-    }
-    if (!trusted) {
-      owned.replaceAll(k -> new OwnedKey(k.key(), k.role(), false, k.usage(), k.origin()
-          + " (proves nothing: " + trust.whyNot(secret) + ")"));
-      unexplained.forEach(key -> owned.add(new OwnedKey(key, Role.FOREIGN, false, Optional.empty(),
-          "no version of " + secret.name() + " can prove keyrotator created it: " + trust.whyNot(secret))));
-      unexplained.clear();
     }
     if (!unexplained.isEmpty()) {
       List<SecretVersions.Version> dropped = droppedVersions(secret);
@@ -187,14 +206,14 @@ public final class KeyOwnership {
     return owned;
   }
 
-  private static Optional<OwnedKey> held(Optional<ManagedKeySecret> value, Optional<String> version, Role role,
+  private Optional<OwnedKey> held(Optional<ManagedKeySecret> value, Optional<String> version, Role role,
       String stage, SecretDescription secret, IamUser user, AccessKey key) {
     if (value.isEmpty() || version.isEmpty() || !value.get().holds(key.id()) || !value.get().names(user)) {
       return Optional.empty();
     }
-    boolean proven = value.get().provesCreationOf(key, secret.arn(), version.get(), user);
+    boolean proven = value.get().provesCreationOf(key, secret.arn(), version.get(), user, seal);
     return Optional.of(new OwnedKey(key, role, proven, Optional.empty(),
-        "held by " + stage + (proven ? ", created by keyrotator" : ", imported by hand")));
+        "held by " + stage + (proven ? ", created by keyrotator" : ", not proven to be keyrotator's (imported by hand?)")));
   }
 
   private List<SecretVersions.Version> droppedVersions(SecretDescription secret) {
@@ -215,7 +234,7 @@ public final class KeyOwnership {
       } catch (RotationFailure unreadable) {
         continue;
       }
-      if (value.filter(v -> v.provesCreationOf(key, secret.arn(), version.id(), user)).isPresent()) {
+      if (value.filter(v -> v.provesCreationOf(key, secret.arn(), version.id(), user, seal)).isPresent()) {
         return Optional.of(new OwnedKey(key, Role.ABANDONED, true, Optional.of(iam.lastUsed(key.id())),
             "created by keyrotator for version " + version.id() + " of " + secret.name()
                 + ", which was dropped before it became current"));
@@ -230,7 +249,7 @@ public final class KeyOwnership {
    * key and left nothing behind), and it names this very user.
    */
   private Optional<AttemptRecord> openAttempt(SecretRecords records, IamUser user) {
-    Optional<AttemptRecord> attempt = AttemptRecord.fromTags(records.secret().tags());
+    Optional<AttemptRecord> attempt = AttemptRecord.fromTags(records.secret().tags(), records.secret().arn(), seal);
     if (attempt.isEmpty() || !attempt.get().userId().equals(user.id())) {
       return Optional.empty();
     }

@@ -28,12 +28,13 @@ import java.util.regex.Pattern;
  *
  * <pre>{"UserName": "app-ci", "UserId": "AIDA...", "AccessKeyId": "AKIA...",
  *  "SecretAccessKey": "...", "CreateDate": "2026-11-23T10:00:00Z", "CreatedBy": "keyrotator",
- *  "SecretArn": "arn:aws:secretsmanager:...", "VersionId": "<rotation token>"}</pre>
+ *  "SecretArn": "arn:aws:secretsmanager:...", "VersionId": "<rotation token>", "Proof": "..."}</pre>
  *
  * <p>{@code {"UserName": "app-ci"}} alone is a bootstrap value: the first rotation creates the
  * user's first managed key. {@code UserId}, {@code CreatedBy}, {@code CreateDate}, {@code
- * SecretArn} and {@code VersionId} are written by this function when it stores a key it created;
- * together they are its evidence of creation (see {@link #provesCreationOf}). Fields it does not
+ * SecretArn}, {@code VersionId} and {@code Proof} (their {@link EvidenceSeal}) are written by this
+ * function when it stores a key it created; together they are its evidence of creation (see
+ * {@link #provesCreationOf}). Fields it does not
  * know (an operator's {@code Owner}, say) are carried to every new version unchanged.
  *
  * <p>Parsing is strict: one JSON object, no field twice, nothing after it. Error messages never
@@ -45,7 +46,7 @@ public final class ManagedKeySecret {
   private static final Pattern KEY_ID = Pattern.compile("\\w{16,128}");
   private static final Set<String> KNOWN =
       Set.of("UserName", "UserId", "AccessKeyId", "SecretAccessKey", "CreateDate", "CreatedBy",
-          "SecretArn", "VersionId");
+          "SecretArn", "VersionId", "Proof");
   private static final JsonFactory STRICT_JSON =
       JsonFactory.builder()
           .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -59,6 +60,7 @@ public final class ManagedKeySecret {
   private final Optional<String> createdBy;
   private final Optional<String> secretArn;
   private final Optional<String> versionId;
+  private final Optional<String> proof;
   private final Map<String, Object> otherFields;
 
   private ManagedKeySecret(
@@ -70,6 +72,7 @@ public final class ManagedKeySecret {
       Optional<String> createdBy,
       Optional<String> secretArn,
       Optional<String> versionId,
+      Optional<String> proof,
       Map<String, Object> otherFields) {
     this.userName = userName;
     this.userId = userId;
@@ -79,6 +82,7 @@ public final class ManagedKeySecret {
     this.createdBy = createdBy;
     this.secretArn = secretArn;
     this.versionId = versionId;
+    this.proof = proof;
     this.otherFields = Collections.unmodifiableMap(new LinkedHashMap<>(otherFields));
   }
 
@@ -90,9 +94,11 @@ public final class ManagedKeySecret {
    * @param key the new key, with its secret
    * @param secretArn the secret the value is stored in
    * @param versionId the version (rotation token) the value is stored as
+   * @param seal seals the record; without a configured key the value carries no proof
    */
   public static ManagedKeySecret createdByRotation(
-      ManagedKeySecret basis, IamUser user, NewAccessKey key, String secretArn, String versionId) {
+      ManagedKeySecret basis, IamUser user, NewAccessKey key, String secretArn, String versionId,
+      EvidenceSeal seal) {
     return new ManagedKeySecret(
         user.name(),
         Optional.of(user.id()),
@@ -102,13 +108,21 @@ public final class ManagedKeySecret {
         Optional.of(CREATED_BY_US),
         Optional.of(secretArn),
         Optional.of(versionId),
+        seal.seal(facts(user.name(), user.id(), key.id(), key.createDate(), secretArn, versionId)),
         basis.otherFields);
+  }
+
+  /** The facts the proof seals, in order. */
+  private static String[] facts(
+      String userName, String userId, String keyId, Instant created, String secretArn, String versionId) {
+    return new String[] {userName.toLowerCase(java.util.Locale.ROOT), userId, keyId,
+        created.truncatedTo(ChronoUnit.SECONDS).toString(), secretArn, versionId};
   }
 
   /** A bootstrap value: a user with no managed key yet. */
   public static ManagedKeySecret bootstrap(String userName) {
     return new ManagedKeySecret(userName, Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
   }
 
   /**
@@ -162,6 +176,7 @@ public final class ManagedKeySecret {
         text(fields, "CreatedBy", where),
         text(fields, "SecretArn", where),
         text(fields, "VersionId", where),
+        text(fields, "Proof", where),
         others);
   }
 
@@ -228,6 +243,7 @@ public final class ManagedKeySecret {
     createdBy.ifPresent(v -> fields.put("CreatedBy", v));
     secretArn.ifPresent(v -> fields.put("SecretArn", v));
     versionId.ifPresent(v -> fields.put("VersionId", v));
+    proof.ifPresent(v -> fields.put("Proof", v));
     fields.putAll(otherFields);
     try {
       return JSON.std.asString(fields);
@@ -280,23 +296,31 @@ public final class ManagedKeySecret {
 
   /**
    * Whether this value, stored as version {@code storedAs} of secret {@code secretArn}, proves that
-   * keyrotator created the key for {@code user}: it holds the key, says keyrotator created it, the
-   * creation time it recorded matches the one IAM reports for the key, and the secret, version and
-   * user it recorded are the ones it is stored in and names. A value copied into another secret or
-   * version, a key imported by hand, or a user deleted and re-created prove nothing. Values written
-   * by keyrotator 1 carry no secret, version or user id; they are accepted on their creation time
-   * (the first rotation after an upgrade writes the full record).
+   * keyrotator created the key for {@code user}: it holds the key, IAM's creation time of that key
+   * id is the one it recorded, the secret, version and user it recorded are the ones it is stored
+   * in and names, and its proof verifies under the {@link EvidenceSeal}. A value copied into another
+   * secret or version, a key imported by hand, a value written by anyone else (keyrotator 1's
+   * unsealed values included), or a user deleted and re-created, prove nothing.
    */
-  public boolean provesCreationOf(AccessKey key, String secretArn, String storedAs, IamUser user) {
+  public boolean provesCreationOf(
+      AccessKey key, String secretArn, String storedAs, IamUser user, EvidenceSeal seal) {
     return holds(key.id())
-        && writtenByRotation()
         && createDate
             .map(d -> d.truncatedTo(ChronoUnit.SECONDS))
             .filter(d -> d.equals(key.createDate().truncatedTo(ChronoUnit.SECONDS)))
             .isPresent()
-        && this.secretArn.map(secretArn::equals).orElse(true)
-        && versionId.map(storedAs::equals).orElse(true)
-        && userId.map(user.id()::equals).orElse(userName.equalsIgnoreCase(user.name()));
+        && userId.filter(user.id()::equals).isPresent()
+        && sealedFor(secretArn, storedAs, seal);
+  }
+
+  /** Whether keyrotator sealed this value for exactly this secret and version. */
+  public boolean sealedFor(String secretArn, String storedAs, EvidenceSeal seal) {
+    return writtenByRotation()
+        && this.secretArn.filter(secretArn::equals).isPresent()
+        && versionId.filter(storedAs::equals).isPresent()
+        && userId.isPresent() && accessKeyId.isPresent() && createDate.isPresent()
+        && proof.filter(p -> seal.verifies(p, facts(userName, userId.get(), accessKeyId.get(), createDate.get(),
+            secretArn, storedAs))).isPresent();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.keyrotator.ownership;
 
 import io.keyrotator.ports.IamUser;
+import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ports.SecretVersions.TaggedSecret;
@@ -35,12 +36,15 @@ public final class SecretBinding {
    */
   public static Optional<String> conflict(
       SecretDescription secret, ManagedKeySecret value, IamUser user, Optional<ManagedKeySecret> previous) {
-    String tagged = secret.tags().get(SecretVersions.USER_TAG);
-    if (tagged != null && !tagged.equalsIgnoreCase(value.userName())) {
+    String taggedValue = secret.tags().get(SecretVersions.USER_TAG);
+    if (taggedValue != null && !taggedValue.equalsIgnoreCase(value.userName())) {
+      // Tag values are written by hand: shortened when they might be a pasted secret.
+      String tagged = KeyIds.userNameForMessage(taggedValue);
+      String named = KeyIds.userNameForMessage(value.userName());
       return Optional.of("secret " + secret.name() + " is tagged " + SecretVersions.USER_TAG + "=" + tagged
-          + " but its value names IAM user " + value.userName() + ". A secret serves the one user it was"
+          + " but its value names IAM user " + named + ". A secret serves the one user it was"
           + " created for: serving another would hand that user's keys to this secret's readers. Put "
-          + tagged + "'s value back (`aws secretsmanager put-secret-value`), or give " + value.userName()
+          + tagged + "'s value back (`aws secretsmanager put-secret-value`), or give " + named
           + " a secret of its own. Nothing was changed.");
     }
     if (value.userId().isPresent() && !value.userId().get().equals(user.id())) {
@@ -64,7 +68,8 @@ public final class SecretBinding {
     }
     String claim = user.tags().get(CLAIM_TAG);
     if (claim != null && !claim.equals(secret.arn())) {
-      return Optional.of("IAM user " + user.name() + " is claimed by secret " + claim + " (user tag "
+      return Optional.of("IAM user " + user.name() + " is claimed by secret "
+          + KeyIds.userNameForMessage(claim) + " (user tag "
           + CLAIM_TAG + "), not by " + secret.name() + ". A user is served by exactly one secret. If"
           + " that secret serves the user, stop rotating this one (`aws secretsmanager"
           + " cancel-rotate-secret --secret-id " + secret.name() + "`) and point its readers at the"
@@ -77,18 +82,16 @@ public final class SecretBinding {
 
   /**
    * Whether any other secret is tagged as serving the same user (IAM user names are unique
-   * regardless of case, so are these tags). When the deployment names its secrets' KMS keys, only
-   * keyrotator's own secrets count: a tag on any other secret is ignored.
+   * regardless of case, so are these tags). Anyone may tag a secret: this can only make keyrotator
+   * refuse.
    *
    * @return the refusal naming the other secrets, or empty
    */
   public static Optional<String> sharedWith(
-      SecretDescription secret, IamUser user, List<TaggedSecret> tagged, SecretTrust trust) {
-    // A tag on a secret that is not keyrotator's own may not even stop a rotation: anyone can tag one.
+      SecretDescription secret, IamUser user, List<TaggedSecret> tagged) {
     List<TaggedSecret> others =
         tagged.stream()
             .filter(s -> s.names(user.name()) && !s.arn().equals(secret.arn()) && !s.scheduledForDeletion())
-            .filter(s -> !trust.configured() || trust.trusts(s))
             .toList();
     if (others.isEmpty()) {
       return Optional.empty();

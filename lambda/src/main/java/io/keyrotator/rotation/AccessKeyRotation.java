@@ -64,7 +64,7 @@ public final class AccessKeyRotation {
     this.iam = iam;
     this.propagation = propagation;
     this.scope = ManagedScope.of(settings);
-    this.ownership = new KeyOwnership(secrets, iam, scope.secretTrust());
+    this.ownership = new KeyOwnership(secrets, iam, scope.sealSecret());
     this.settings = settings;
     this.clock = clock;
     this.log = log;
@@ -163,7 +163,7 @@ public final class AccessKeyRotation {
     current.accessKeyId().ifPresent(report::currentKey);
     KeyOwnership.SecretRecords records = ownership.read(secret, Optional.of(current));
     requireBinding(secret, current, user, records.previous());
-    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets(), scope.secretTrust()).ifPresent(refusal -> {
+    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets()).ifPresent(refusal -> {
       throw new RotationFailure(refusal);
     });
 
@@ -176,7 +176,7 @@ public final class AccessKeyRotation {
     }
     cleanUpOwnKeys(secret, user, keys, owned, report);
     if (keys.size() >= 2) {
-      freeSlot(secret, user, keys, owned, report);
+      freeSlot(secret, records, user, keys, owned, report);
     }
 
     if (SecretBinding.unclaimed(user)) {
@@ -185,14 +185,16 @@ public final class AccessKeyRotation {
     }
     AttemptRecord attempt = AttemptRecord.starting(token, user.id(), clock.instant(),
         keys.stream().map(AccessKey::id).collect(Collectors.toSet()));
-    secrets.tagSecret(secret.arn(), AttemptRecord.TAG, attempt.tagValue());
+    secrets.tagSecret(secret.arn(), AttemptRecord.TAG, attempt.tagValue(secret.arn(), ownership.seal()));
     NewAccessKey created = iam.createKey(user.name());
     report.created(created.id());
-    String value = ManagedKeySecret.createdByRotation(current, user, created, secret.arn(), token).toJson();
+    String value = ManagedKeySecret.createdByRotation(current, user, created, secret.arn(), token, ownership.seal())
+        .toJson();
     try {
       // Name the key in the record first: only a key the record names is ever taken for this
       // attempt's, should the function stop before the value is stored.
-      secrets.tagSecret(secret.arn(), AttemptRecord.TAG, attempt.created(created.id()).tagValue());
+      secrets.tagSecret(secret.arn(), AttemptRecord.TAG,
+          attempt.created(created.id()).tagValue(secret.arn(), ownership.seal()));
       secrets.putPending(secret.arn(), token, value);
     } catch (RuntimeException e) {
       undoCreatedKey(secret, token, user, created, report, e);
@@ -208,7 +210,7 @@ public final class AccessKeyRotation {
    */
   private void cleanUpOwnKeys(SecretDescription secret, IamUser user, List<AccessKey> keys,
       List<KeyOwnership.OwnedKey> owned, StepReport report) {
-    Optional<AttemptRecord> attempt = AttemptRecord.fromTags(secret.tags());
+    Optional<AttemptRecord> attempt = AttemptRecord.fromTags(secret.tags(), secret.arn(), ownership.seal());
     for (KeyOwnership.OwnedKey key : List.copyOf(owned)) {
       KeyOwnership.Cleanup cleanup = KeyOwnership.cleanupOf(key, attempt, clock.instant());
       if (cleanup == KeyOwnership.Cleanup.NONE || heldElsewhere(secret, user, key.key(), report)) {
@@ -299,7 +301,7 @@ public final class AccessKeyRotation {
         cause);
   }
 
-  private void freeSlot(SecretDescription secret,
+  private void freeSlot(SecretDescription secret, KeyOwnership.SecretRecords records,
       IamUser user, List<AccessKey> keys, List<KeyOwnership.OwnedKey> owned, StepReport report) {
     List<String> refusals = new ArrayList<>();
     List<KeyOwnership.OwnedKey> candidates =
@@ -308,7 +310,7 @@ public final class AccessKeyRotation {
             .sorted(Comparator.comparing((KeyOwnership.OwnedKey k) -> k.role() != KeyOwnership.Role.PREVIOUS))
             .toList();
     for (KeyOwnership.OwnedKey key : candidates) {
-      Optional<String> refusal = removalRefusal(key, ownership.trusts(secret))
+      Optional<String> refusal = removalRefusal(key, ownership.trusts(records))
           .or(() -> ownership.heldByAnotherSecret(secret, key.key().id())
               .map(other -> KeyIds.shorten(key.key().id()) + " is AWSCURRENT of secret " + other
                   + " as well (put there by hand?): never deleted while a secret hands it out"));
@@ -491,7 +493,7 @@ public final class AccessKeyRotation {
     Optional<ManagedKeySecret> replaced =
         replacedVersion.flatMap(v -> readQuietly(secret, v, alreadyCurrent ? PREVIOUS : CURRENT));
     requireBinding(secret, promoted, user, replaced);
-    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets(), scope.secretTrust()).ifPresent(refusal -> {
+    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets()).ifPresent(refusal -> {
       throw new RotationFailure(refusal);
     });
     if (alreadyCurrent) {
@@ -511,7 +513,8 @@ public final class AccessKeyRotation {
         .filter(old -> old.names(user))
         .filter(old -> !old.isBootstrap())
         .filter(old -> !old.accessKeyId().equals(promoted.accessKeyId()))
-        .ifPresent(old -> applyPreviousKeyPolicy(secret, user, old, replacedVersion.orElseThrow(), report));
+        .ifPresent(old -> applyPreviousKeyPolicy(secret, user, old, replacedVersion.orElseThrow(),
+            promoted.sealedFor(secret.arn(), token, ownership.seal()), report));
     if (secret.tags().containsKey(AttemptRecord.TAG)) {
       secrets.untagSecret(secret.arn(), AttemptRecord.TAG);
     }
@@ -521,8 +524,8 @@ public final class AccessKeyRotation {
     secrets.removeStage(secret.arn(), PENDING, token);
   }
 
-  private void applyPreviousKeyPolicy(
-      SecretDescription secret, IamUser user, ManagedKeySecret old, String oldVersion, StepReport report) {
+  private void applyPreviousKeyPolicy(SecretDescription secret, IamUser user, ManagedKeySecret old,
+      String oldVersion, boolean trustedSecret, StepReport report) {
     String oldId = old.accessKeyId().orElseThrow();
     report.currentKey(oldId);
     Optional<AccessKey> key =
@@ -535,12 +538,12 @@ public final class AccessKeyRotation {
       report.note("kept the previous key active (policy keep)");
       return;
     }
-    boolean proven = ownership.trusts(secret) && old.provesCreationOf(key.get(), secret.arn(), oldVersion, user);
-    if (!proven && !(settings.deleteUnprovenKeys() && ownership.trusts(secret))) {
+    boolean proven = old.provesCreationOf(key.get(), secret.arn(), oldVersion, user, ownership.seal());
+    if (!proven && !(settings.deleteUnprovenKeys() && trustedSecret)) {
       report.note("kept the previous key: keyrotator cannot prove it created it");
       log.warn(
           "keyrotator cannot prove it created the previous key (imported by hand, or the secret is not"
-              + " keyrotator's own: " + (ownership.trusts(secret) ? "imported" : "see KEYROTATOR_SECRETS_KMS_KEYS")
+              + " keyrotator's own: " + (trustedSecret ? "imported" : "see KEYROTATOR_SEAL_SECRET")
               + "): left as it is (policy "
               + settings.previousKeyPolicy().name().toLowerCase(java.util.Locale.ROOT)
               + " applies only to keys keyrotator created); retire it by hand once its consumers"

@@ -3,45 +3,44 @@ package io.keyrotator.rotation;
 import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.config.Settings;
 import io.keyrotator.ports.KeyIds;
-import io.keyrotator.ownership.SecretTrust;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * What keyrotator manages: the IAM users it may rotate (under a path prefix, or named in its
- * configuration) and the secrets whose values count as its evidence ({@link SecretTrust}). All of
- * it comes from the deployment, never from a tag someone can write. Checked before any change, as
+ * configuration) and the secret whose value seals its evidence. All of it comes from the
+ * deployment, never from a tag someone can write. Checked before any change, as
  * defence in depth behind the IAM policy that the CDK app scopes to the same users by exact ARN.
  */
 public final class ManagedScope {
   private final String pathPrefix;
   private final Set<String> userNames;
-  private final SecretTrust secretTrust;
+  private final Optional<String> sealSecret;
 
   /**
    * @param pathPrefix e.g. {@code /keyrotator/}; empty turns the path rule off
    * @param userNames exact user names, lower case; empty turns the rule off
-   * @param secretTrust which secrets are keyrotator's own
+   * @param sealSecret the secret holding the evidence seal's key; empty: nothing can be proven
    */
-  public ManagedScope(String pathPrefix, Set<String> userNames, SecretTrust secretTrust) {
+  public ManagedScope(String pathPrefix, Set<String> userNames, Optional<String> sealSecret) {
     this.pathPrefix = pathPrefix;
     this.userNames = Set.copyOf(userNames);
-    this.secretTrust = secretTrust;
+    this.sealSecret = sealSecret;
   }
 
   /** The scope the settings describe. */
   public static ManagedScope of(Settings settings) {
-    return new ManagedScope(settings.managedPathPrefix(), settings.managedUsers(),
-        new SecretTrust(settings.secretsKmsKeys()));
+    return new ManagedScope(settings.managedPathPrefix(), settings.managedUsers(), settings.sealSecret());
   }
 
-  /** Which secrets are keyrotator's own. */
-  public SecretTrust secretTrust() {
-    return secretTrust;
+  /** The secret holding the key keyrotator seals its evidence with. */
+  public Optional<String> sealSecret() {
+    return sealSecret;
   }
 
   /** Whether the user matches the path rule or is listed. */

@@ -75,7 +75,7 @@ class AccountAuditIT {
   private void managedUser(String name) {
     aws.iam.createUser(r -> r.userName(name).path("/keyrotator/"));
     aws.iam.createAccessKey(r -> r.userName(name));
-    aws.secretsManager.createSecret(r -> r.name(name + "-key").kmsKeyId(LocalAws.KMS_KEY).secretString("{\"UserName\":\"" + name + "\"}")
+    aws.secretsManager.createSecret(r -> r.name(name + "-key").secretString("{\"UserName\":\"" + name + "\"}")
         .tags(t -> t.key(SecretVersions.USER_TAG).value(name)));
   }
 
@@ -160,7 +160,7 @@ class AccountAuditIT {
 
   @Test
   void managedUsersComeFromEveryPageOfTaggedSecrets() {
-    IntStream.range(0, 120).parallel().forEach(i -> aws.secretsManager.createSecret(r -> r.name("s" + i).kmsKeyId(LocalAws.KMS_KEY)
+    IntStream.range(0, 120).parallel().forEach(i -> aws.secretsManager.createSecret(r -> r.name("s" + i)
         .secretString("{}").tags(t -> t.key(SecretVersions.USER_TAG).value("user-" + i))));
     aws.secretsManager.createSecret(r -> r.name("untagged").secretString("{}"));
     FaultInjector counter = new FaultInjector();

@@ -3,7 +3,7 @@ package io.keyrotator.bench;
 import io.keyrotator.audit.AccountAudit;
 import io.keyrotator.audit.AuditReport;
 import io.keyrotator.aws.AwsClients;
-import io.keyrotator.cli.local.MotoServer;
+import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.config.AuditSettings;
 import io.keyrotator.ports.SecretVersions;
 import com.fasterxml.jackson.jr.ob.JSON;
@@ -79,7 +79,7 @@ public final class AuditBenchmark {
         aws.iam.createAccessKey(r -> r.userName(user));
         aws.iam.createAccessKey(r -> r.userName(user));
         if (managed) {
-          aws.secretsManager.createSecret(r -> r.name(user + "-key").kmsKeyId(LocalAws.KMS_KEY).secretString("{\"UserName\":\"" + user + "\"}")
+          aws.secretsManager.createSecret(r -> r.name(user + "-key").secretString("{\"UserName\":\"" + user + "\"}")
               .tags(t -> t.key(SecretVersions.USER_TAG).value(user)));
         }
       }));

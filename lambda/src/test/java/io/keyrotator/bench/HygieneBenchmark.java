@@ -1,7 +1,7 @@
 package io.keyrotator.bench;
 
 import io.keyrotator.config.HygieneSettings;
-import io.keyrotator.cli.local.MotoServer;
+import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.lambda.HygieneHandler;
 import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.ports.SecretVersions;
@@ -55,7 +55,7 @@ public final class HygieneBenchmark {
         aws.createManagedUser(user);
         var first = aws.iam.createAccessKey(r -> r.userName(user)).accessKey();
         var second = aws.iam.createAccessKey(r -> r.userName(user)).accessKey();
-        aws.secretsManager.createSecret(r -> r.name(user + "-key").kmsKeyId(LocalAws.KMS_KEY).secretString(value(user, first))
+        aws.secretsManager.createSecret(r -> r.name(user + "-key").secretString(value(user, first))
             .tags(t -> t.key(SecretVersions.USER_TAG).value(user)));
         aws.secretsManager.putSecretValue(r -> r.secretId(user + "-key").secretString(value(user, second)));
         return null;

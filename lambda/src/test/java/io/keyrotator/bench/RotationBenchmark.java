@@ -4,7 +4,7 @@ import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.LocalAws;
-import io.keyrotator.cli.local.MotoServer;
+import io.keyrotator.localaws.MotoServer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

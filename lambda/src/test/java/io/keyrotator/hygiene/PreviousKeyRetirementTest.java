@@ -36,7 +36,7 @@ class PreviousKeyRetirementTest {
   private HygieneReport pass() {
     HygieneSettings settings = HygieneSettings.from(env);
     HygieneReport report = new HygieneReport(settings.dryRun());
-    new PreviousKeyRetirement(account.secrets, account.iam, new ManagedScope("/keyrotator/", java.util.Set.of(), new io.keyrotator.ownership.SecretTrust(java.util.Set.of(io.keyrotator.testing.FakeSecrets.KMS_KEY))),
+    new PreviousKeyRetirement(account.secrets, account.iam, new ManagedScope("/keyrotator/", java.util.Set.of(), java.util.Optional.of(io.keyrotator.testing.FakeSecrets.SEAL_SECRET)),
         settings, false, account.clock).retire(FakeSecrets.ARN, report);
     return report;
   }

@@ -56,7 +56,7 @@ class CrashPointIT {
     aws.createManagedUser(USER);
     aws.createManagedUser(BYSTANDER);
     String bystanderKey = aws.iam.createAccessKey(r -> r.userName(BYSTANDER)).accessKey().accessKeyId();
-    String secret = aws.secretsManager.createSecret(r -> r.name("app-ci-key").kmsKeyId(LocalAws.KMS_KEY).secretString("{\"UserName\":\"" + USER + "\"}")
+    String secret = aws.secretsManager.createSecret(r -> r.name("app-ci-key").secretString("{\"UserName\":\"" + USER + "\"}")
         .tags(t -> t.key(SecretVersions.USER_TAG).value(USER))).arn();
     List<String> previousKeys = new ArrayList<>();
     if (scenario == Scenario.AT_THE_KEY_LIMIT) {

@@ -48,6 +48,17 @@ class ShadedJarIT {
   }
 
   @Test
+  void jarHoldsNoCommandLineCodeAndNoPicocli() throws Exception {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(JAR.toFile())) {
+      List<String> names = jar.stream().map(java.util.jar.JarEntry::getName).toList();
+      assertThat(names).as("classes of the function").anyMatch(n -> n.startsWith("io/keyrotator/lambda/"));
+      assertThat(names).noneMatch(n -> n.startsWith("io/keyrotator/cli/"))
+          .noneMatch(n -> n.startsWith("picocli/"))
+          .noneMatch(n -> n.startsWith("io/keyrotator/localaws/"));
+    }
+  }
+
+  @Test
   void unchangedJarRotatesInAFreshJvmPointedAtTheEmulatorByEnvironmentAlone() throws Exception {
     aws.createManagedUser("app-ci");
     String secret = aws.createBootstrapSecret("app-ci-key", "app-ci");

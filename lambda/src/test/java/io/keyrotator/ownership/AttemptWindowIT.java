@@ -47,7 +47,7 @@ class AttemptWindowIT {
 
   private String setUpRotatedSecret() {
     aws.createManagedUser(USER);
-    String a = aws.secretsManager.createSecret(r -> r.name("a-key").kmsKeyId(LocalAws.KMS_KEY).secretString("{\"UserName\":\"" + USER + "\"}")
+    String a = aws.secretsManager.createSecret(r -> r.name("a-key").secretString("{\"UserName\":\"" + USER + "\"}")
         .tags(t -> t.key(SecretVersions.USER_TAG).value(USER))).arn();
     aws.rotate(aws.handler(aws.settings(Map.of()), clock), a);
     return a;

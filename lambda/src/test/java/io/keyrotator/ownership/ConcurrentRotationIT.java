@@ -208,7 +208,7 @@ class ConcurrentRotationIT {
   }
 
   private static String createTagged(LocalAws aws, String name) {
-    return aws.secretsManager.createSecret(r -> r.name(name).kmsKeyId(LocalAws.KMS_KEY).secretString("{\"UserName\":\"" + USER + "\"}")
+    return aws.secretsManager.createSecret(r -> r.name(name).secretString("{\"UserName\":\"" + USER + "\"}")
         .tags(t -> t.key(SecretVersions.USER_TAG).value(USER))).arn();
   }
 

@@ -54,7 +54,7 @@ class OwnershipIT {
   }
 
   private String taggedSecret(String name, String user, String json) {
-    return aws.secretsManager.createSecret(r -> r.name(name).kmsKeyId(LocalAws.KMS_KEY).secretString(json)
+    return aws.secretsManager.createSecret(r -> r.name(name).secretString(json)
         .tags(t -> t.key(SecretVersions.USER_TAG).value(user))).arn();
   }
 
@@ -142,7 +142,7 @@ class OwnershipIT {
         .findFirst().orElseThrow().getKey();
     aws.secretsManager.tagResource(r -> r.secretId(a).tags(t -> t.key(AttemptRecord.TAG)
         .value(AttemptRecord.starting(currentVersion, userId, Instant.now().minusSeconds(1), Set.of(current))
-            .created(handMade).tagValue())));
+            .created(handMade).tagValue(a, EvidenceSeal.withKey("a-key-the-attacker-made-up-0123456789abcdef")))));
 
     assertThat(jobs.doctorFix()).isEmpty();
     assertThatThrownBy(() -> aws.rotate(handler, a)).hasMessageContaining("does not own it");
@@ -284,7 +284,7 @@ class OwnershipIT {
   }
 
   @Test
-  void migration_aSecretRotatedByKeyrotator1KeepsRotatingAndGetsBound() {
+  void migration_aSecretRotatedByKeyrotator1KeepsRotatingAndItsOldKeyIsLeftForThePerson() {
     aws.createManagedUser(USER);
     String k1 = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
     var created = aws.keys(USER).get(0).createDate();
@@ -294,12 +294,18 @@ class OwnershipIT {
     aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key("keyrotator:rotation").value("old 1")));
     RotationHandler handler = handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate"));
     aws.rotate(handler, a);
-    assertThat(aws.keyStatus(USER, k1)).as("keyrotator 1's proof is honoured").isEqualTo(StatusType.INACTIVE);
+    assertThat(aws.keyStatus(USER, k1))
+        .as("keyrotator 1's unsealed record proves nothing (anyone could have written it): kept")
+        .isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.logLines).anyMatch(l -> l.contains("cannot prove it created the previous key"));
     assertThat(value(a, "AWSCURRENT").userId()).isPresent();
     var tags = aws.iam.listUserTags(r -> r.userName(USER)).tags();
     assertThat(tags).anyMatch(t -> t.key().equals(SecretBinding.CLAIM_TAG) && t.value().equals(a));
     assertThat(tags).noneMatch(t -> t.key().equals("keyrotator:rotation"));
-    aws.rotate(handler, a);
+    // At the 2-key limit the old key is the person's to retire, as the refusal says; then rotation goes on.
+    assertThatThrownBy(() -> aws.rotate(handler, a)).hasMessageContaining("cannot prove it created it");
+    aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(k1));
+    aws.rotate(handler, aws.secretsManager.describeSecret(r -> r.secretId(a)).arn());
     assertThat(aws.keyStatus(USER, aws.keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
   }
 

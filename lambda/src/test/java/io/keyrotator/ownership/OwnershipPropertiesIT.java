@@ -156,7 +156,7 @@ class OwnershipPropertiesIT {
       }
       for (String secret : List.of("A", "B")) {
         String user = userOf.get(secret);
-        arns.put(secret, aws.secretsManager.createSecret(r -> r.name("secret-" + secret).kmsKeyId(LocalAws.KMS_KEY)
+        arns.put(secret, aws.secretsManager.createSecret(r -> r.name("secret-" + secret)
             .secretString("{\"UserName\":\"" + user + "\"}")
             .tags(t -> t.key(SecretVersions.USER_TAG).value(user))).arn());
         aws.rotate(handler, arns.get(secret));

@@ -31,7 +31,7 @@ class SecretInMessageIT {
   }
 
   private String tagged(String name, String user) {
-    return aws.secretsManager.createSecret(r -> r.name(name).kmsKeyId(LocalAws.KMS_KEY).secretString("{\"UserName\":\"" + user + "\"}")
+    return aws.secretsManager.createSecret(r -> r.name(name).secretString("{\"UserName\":\"" + user + "\"}")
         .tags(t -> t.key(SecretVersions.USER_TAG).value(user))).arn();
   }
 

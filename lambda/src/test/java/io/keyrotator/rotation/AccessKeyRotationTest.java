@@ -50,7 +50,7 @@ class AccessKeyRotationTest {
     probe = new FakeProbe(iam);
     iam.addUser(USER, "/keyrotator/", Map.of());
     env.put(Settings.PROPAGATION_INTERVAL_MILLIS, "100");
-    env.put(Settings.SECRETS_KMS_KEYS, FakeSecrets.KMS_KEY);
+    env.put(Settings.SEAL_SECRET, FakeSecrets.SEAL_SECRET);
   }
 
   private AccessKeyRotation rotation() {
@@ -168,7 +168,11 @@ class AccessKeyRotationTest {
       assertThat(pending.userName()).isEqualTo(USER);
       AccessKey key = iam.keysOf(USER).get(0);
       assertThat(pending.holds(key.id())).isTrue();
-      assertThat(pending.provesCreationOf(key, FakeSecrets.ARN, token, iam.user(USER))).isTrue();
+      assertThat(pending.provesCreationOf(key, FakeSecrets.ARN, token, iam.user(USER),
+          io.keyrotator.ownership.EvidenceSeal.withKey(FakeSecrets.SEAL_KEY))).isTrue();
+      assertThat(pending.provesCreationOf(key, FakeSecrets.ARN, token, iam.user(USER),
+          io.keyrotator.ownership.EvidenceSeal.withKey("another-key-0123456789abcdef0123456789abcdef")))
+          .as("a seal under another key proves nothing").isFalse();
       assertThat(pending.secretAccessKey()).contains(iam.secrets.get(key.id()));
       assertThat(report.keysCreated()).isEqualTo(1);
       assertThat(iam.user(USER).tags()).containsEntry(SecretBinding.CLAIM_TAG, FakeSecrets.ARN);
@@ -403,7 +407,7 @@ class AccessKeyRotationTest {
       rotateFully();
       iam.deactivateKey(USER, imported);
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
-          .hasMessageContaining("keyrotator cannot prove it created it (held by AWSPREVIOUS, imported by hand)")
+          .hasMessageContaining("keyrotator cannot prove it created it (held by AWSPREVIOUS, not proven to be keyrotator's (imported by hand?))")
           .hasMessageContaining(Settings.DELETE_UNPROVEN_KEYS);
       assertThat(iam.key(USER, imported)).isPresent();
 
@@ -664,7 +668,8 @@ class AccessKeyRotationTest {
 
   private void recordAttempt(String token, java.time.Instant at, Optional<String> created, String... keysBefore) {
     AttemptRecord record = AttemptRecord.starting(token, iam.user(USER).id(), at, Set.of(keysBefore));
-    secrets.tagSecret(FakeSecrets.ARN, AttemptRecord.TAG, created.map(record::created).orElse(record).tagValue());
+    secrets.tagSecret(FakeSecrets.ARN, AttemptRecord.TAG, created.map(record::created).orElse(record)
+        .tagValue(FakeSecrets.ARN, io.keyrotator.ownership.EvidenceSeal.withKey(FakeSecrets.SEAL_KEY)));
   }
 
   /** Passes every call to the real fake; tests override one method to inject a fault. */

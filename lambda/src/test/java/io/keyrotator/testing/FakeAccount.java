@@ -23,7 +23,7 @@ public final class FakeAccount {
   public final FakeProbe probe = new FakeProbe(iam);
   /** Rotation settings (environment variables) used by {@link #rotate()}. */
   public final Map<String, String> env = new HashMap<>(Map.of(Settings.PROPAGATION_INTERVAL_MILLIS, "10",
-      Settings.SECRETS_KMS_KEYS, FakeSecrets.KMS_KEY));
+      Settings.SEAL_SECRET, FakeSecrets.SEAL_SECRET));
 
   public FakeAccount() {
     secrets.clock = clock;

@@ -18,11 +18,13 @@ import java.util.UUID;
 public final class FakeSecrets implements SecretVersions {
   public static final String ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-ci-AbCdEf";
   public static final String NAME = "app-ci";
-  /** The KMS key the fake secret is encrypted with; settings list it as keyrotator's. */
-  public static final String KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+  /** The secret that holds keyrotator's evidence seal key; the test settings name it. */
+  public static final String SEAL_SECRET = "keyrotator-seal";
+  /** The seal key this fake serves as that secret's AWSCURRENT value. */
+  public static final String SEAL_KEY = "fake-seal-key-0123456789abcdef0123456789abcdef0123456789abcdef";
 
   /** The key that encrypts the secret; empty stands for aws/secretsmanager. */
-  public Optional<String> kmsKeyId = Optional.of(KMS_KEY);
+  public Optional<String> kmsKeyId = Optional.empty();
 
   private final Map<String, String> values = new HashMap<>();
   private final Map<String, List<String>> stages = new LinkedHashMap<>();
@@ -137,6 +139,9 @@ public final class FakeSecrets implements SecretVersions {
   @Override
   public Optional<String> value(String secretId, Optional<String> versionId, String stage) {
     calls.add("GetSecretValue");
+    if (secretId.equals(SEAL_SECRET)) {
+      return Optional.of(SEAL_KEY);
+    }
     String version =
         versionId.orElseGet(
             () ->

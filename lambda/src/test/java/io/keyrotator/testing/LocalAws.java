@@ -1,6 +1,6 @@
 package io.keyrotator.testing;
 
-import io.keyrotator.cli.local.MotoServer;
+import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
@@ -34,11 +34,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class LocalAws implements AutoCloseable {
   public static final String REGION = "us-east-1";
   public static final String ACCOUNT = "123456789012";
-  /**
-   * The KMS key id keyrotator's secrets are created with here (moto stores it without encrypting);
-   * the test settings name it as the deployment's key, as the CDK app does with its real key.
-   */
-  public static final String KMS_KEY = "arn:aws:kms:" + "us-east-1" + ":123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+  /** The secret holding keyrotator's evidence seal key here; the test settings name it. */
+  public static final String SEAL_SECRET = "keyrotator-seal";
+  /** Its value, as the CDK app would generate it. */
+  public static final String SEAL_KEY = "local-seal-key-0123456789abcdef0123456789abcdef0123456789abcdef";
   public static final String ROTATION_FUNCTION =
       "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:keyrotator-rotation";
 
@@ -75,6 +74,7 @@ public final class LocalAws implements AutoCloseable {
     moto.reset();
     LocalAws aws = new LocalAws(moto);
     aws.registerRotationFunction();
+    aws.secretsManager.createSecret(r -> r.name(SEAL_SECRET).secretString(SEAL_KEY));
     return aws;
   }
 
@@ -84,7 +84,7 @@ public final class LocalAws implements AutoCloseable {
     env.put(Settings.REGION, REGION);
     env.put(Settings.PROPAGATION_INTERVAL_MILLIS, "20");
     env.put(Settings.PROPAGATION_TIMEOUT_SECONDS, "5");
-    env.put(Settings.SECRETS_KMS_KEYS, KMS_KEY);
+    env.put(Settings.SEAL_SECRET, SEAL_SECRET);
     return env;
   }
 
@@ -134,8 +134,8 @@ public final class LocalAws implements AutoCloseable {
   }
 
   /**
-   * Creates a secret holding the given JSON as keyrotator's deployment would: encrypted with
-   * {@link #KMS_KEY} and tagged keyrotator:user with the value's user (no rotation configured yet).
+   * Creates a secret holding the given JSON as keyrotator's deployment would: tagged keyrotator:user
+   * with the value's user (no rotation configured yet).
    */
   public String createSecret(String name, String json) {
     String user = ManagedKeySecret.parse(json, "test value").userName();
@@ -144,7 +144,7 @@ public final class LocalAws implements AutoCloseable {
 
   /** As {@link #createSecret(String, String)}, tagged for {@code taggedUser}. */
   public String createSecret(String name, String json, String taggedUser) {
-    return secretsManager.createSecret(r -> r.name(name).secretString(json).kmsKeyId(KMS_KEY)
+    return secretsManager.createSecret(r -> r.name(name).secretString(json)
         .tags(t -> t.key(SecretVersions.USER_TAG).value(taggedUser))).arn();
   }
 

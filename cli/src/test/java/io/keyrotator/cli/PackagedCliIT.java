@@ -76,7 +76,7 @@ class PackagedCliIT {
   /** A managed user whose tagged secret holds a rotated key. */
   private String rotatedSecret() {
     aws.createManagedUser("app-ci");
-    aws.secretsManager.createSecret(r -> r.name("app-ci-key").kmsKeyId(LocalAws.KMS_KEY).secretString("{\"UserName\":\"app-ci\"}")
+    aws.secretsManager.createSecret(r -> r.name("app-ci-key").secretString("{\"UserName\":\"app-ci\"}")
         .tags(t -> t.key(SecretVersions.USER_TAG).value("app-ci")));
     aws.rotate(aws.handler(), "app-ci-key");
     return "app-ci-key";

@@ -58,7 +58,7 @@ class KeyrotatorCliIT {
   /** A managed user with a tagged secret that has been rotated once. */
   private void rotatedSecret() {
     aws.createManagedUser(USER);
-    aws.secretsManager.createSecret(r -> r.name(SECRET).kmsKeyId(LocalAws.KMS_KEY).secretString("{\"UserName\":\"" + USER + "\"}")
+    aws.secretsManager.createSecret(r -> r.name(SECRET).secretString("{\"UserName\":\"" + USER + "\"}")
         .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)));
     aws.rotate(aws.handler(), SECRET);
   }
@@ -235,7 +235,8 @@ class KeyrotatorCliIT {
       String orphan = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
       aws.secretsManager.tagResource(r -> r.secretId(SECRET).tags(t -> t.key(AttemptRecord.TAG).value(
           AttemptRecord.starting(token, userId, Instant.now().minusSeconds(2), Set.of(current)).created(orphan)
-              .tagValue())));
+              .tagValue(aws.secretsManager.describeSecret(r -> r.secretId(SECRET)).arn(),
+              io.keyrotator.ownership.EvidenceSeal.withKey(LocalAws.SEAL_KEY)))));
       CliRun found = cli("doctor", "--stuck-after-minutes", "0");
       assertThat(found.out()).contains("ORPHAN_KEY", "stopped before its secret was stored");
 
@@ -260,9 +261,9 @@ class KeyrotatorCliIT {
     @Test
     void reportsSecretsWhoseUserIsGoneOrOutOfScope() {
       aws.createUser("admin", "/");
-      aws.secretsManager.createSecret(r -> r.name("admin-key").kmsKeyId(LocalAws.KMS_KEY).secretString("{\"UserName\":\"admin\"}")
+      aws.secretsManager.createSecret(r -> r.name("admin-key").secretString("{\"UserName\":\"admin\"}")
           .tags(t -> t.key(SecretVersions.USER_TAG).value("admin")));
-      aws.secretsManager.createSecret(r -> r.name("ghost-key").kmsKeyId(LocalAws.KMS_KEY).secretString("{\"UserName\":\"ghost\"}")
+      aws.secretsManager.createSecret(r -> r.name("ghost-key").secretString("{\"UserName\":\"ghost\"}")
           .tags(t -> t.key(SecretVersions.USER_TAG).value("ghost")));
       CliRun run = cli("doctor", "--fix", "--yes");
       assertThat(run.exitCode()).isEqualTo(1);

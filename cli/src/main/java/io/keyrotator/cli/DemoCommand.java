@@ -2,7 +2,7 @@ package io.keyrotator.cli;
 
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.cli.local.InProcessRotation;
-import io.keyrotator.cli.local.MotoServer;
+import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.config.Settings;
 import io.keyrotator.inspection.SecretStatus;
 import io.keyrotator.lambda.RotationHandler;
@@ -43,8 +43,8 @@ import software.amazon.awssdk.services.iam.model.StatusType;
 @Command(name = "demo", description = "Rotate emulated IAM keys end to end on a local moto server (no AWS account needed).")
 final class DemoCommand implements Callable<Integer> {
   private static final String REGION = "us-east-1";
-  /** The key id the demo's secrets carry (moto does not encrypt); the demo names it as keyrotator's own. */
-  private static final String DEMO_KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/de305d54-75b4-431b-adb2-eb6b9e546014";
+  /** The secret that holds the demo's evidence seal key (the CDK app generates the real one). */
+  private static final String SEAL_SECRET = "keyrotator-demo-seal";
 
   @Spec CommandSpec spec;
 
@@ -76,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private int run(MotoServer moto) {
     Settings settings = Settings.from(Map.of(Settings.REGION, REGION, Settings.PROPAGATION_INTERVAL_MILLIS, "200",
-        Settings.SECRETS_KMS_KEYS, DEMO_KMS_KEY));
+        Settings.SEAL_SECRET, SEAL_SECRET));
     AwsClients.Options options = new AwsClients.Options(
         StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")),
         Optional.of(moto.endpoint()), List.of());
@@ -94,6 +94,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println();
       out.println("Setting up " + users.size() + " IAM users and their secrets (settings: previous-key policy "
           + settings.previousKeyPolicy() + ", key limit policy " + settings.keyLimitPolicy() + "):");
+      createSealSecret(clients);
       String importedKey = null;
       for (DemoUser user : users) {
         clients.iam().createUser(r -> r.userName(user.name()).path(user.path()));
@@ -105,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
               + "\",\"SecretAccessKey\":\"" + key.secretAccessKey() + "\"}";
         }
         String secretValue = value;
-        clients.secretsManager().createSecret(r -> r.name(user.secretName()).kmsKeyId(DEMO_KMS_KEY).secretString(secretValue)
+        clients.secretsManager().createSecret(r -> r.name(user.secretName()).secretString(secretValue)
             .tags(t -> t.key(SecretVersions.USER_TAG).value(user.name())));
         out.printf("  %-22s %-13s %s%n", user.name(), user.path(), user.story());
       }
@@ -263,4 +264,14 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+
+  /** The secret with the evidence seal key, as the CDK app creates it; kept when it exists (--endpoint). */
+  private static void createSealSecret(AwsClients clients) {
+    String key = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32));
+    try {
+      clients.secretsManager().createSecret(r -> r.name(SEAL_SECRET).secretString(key));
+    } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException alreadyThere) {
+      // an earlier demo on the same emulator made it
+    }
+  }
 }

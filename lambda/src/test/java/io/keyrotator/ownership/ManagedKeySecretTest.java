@@ -1,6 +1,5 @@
-package io.keyrotator.rotation;
+package io.keyrotator.ownership;
 
-import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ports.RotationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,9 +21,11 @@ class ManagedKeySecretTest {
   private static final String ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-ci-AbCdEf";
   private static final String TOKEN = "c0ffee00-0000-4000-8000-000000000001";
 
+  private static final EvidenceSeal SEAL = EvidenceSeal.withKey("test-seal-key-0123456789abcdef0123456789abcdef");
+
   private static ManagedKeySecret created() {
     return ManagedKeySecret.createdByRotation(ManagedKeySecret.bootstrap("app-ci"), USER,
-        new NewAccessKey("AKIAIOSFODNN7EXAMPLE", SECRET, CREATED), ARN, TOKEN);
+        new NewAccessKey("AKIAIOSFODNN7EXAMPLE", SECRET, CREATED), ARN, TOKEN, SEAL);
   }
 
   @Test
@@ -33,11 +34,19 @@ class ManagedKeySecretTest {
     ManagedKeySecret parsed = ManagedKeySecret.parse(value.toJson(), "test");
     assertThat(parsed).isEqualTo(value);
     AccessKey key = new AccessKey("AKIAIOSFODNN7EXAMPLE", true, Instant.parse("2026-11-23T10:00:00Z"));
-    assertThat(parsed.provesCreationOf(key, ARN, TOKEN, USER)).isTrue();
-    assertThat(parsed.provesCreationOf(key, ARN + "x", TOKEN, USER)).as("copied into another secret").isFalse();
-    assertThat(parsed.provesCreationOf(key, ARN, "another-version", USER)).as("copied into another version").isFalse();
+    assertThat(parsed.provesCreationOf(key, ARN, TOKEN, USER, SEAL)).isTrue();
+    assertThat(parsed.provesCreationOf(key, ARN + "x", TOKEN, USER, SEAL)).as("copied into another secret").isFalse();
+    assertThat(parsed.provesCreationOf(key, ARN, "another-version", USER, SEAL)).as("copied into another version").isFalse();
     IamUser recreated = new IamUser("app-ci", "AIDAEXAMPLE2", "/keyrotator/", USER.arn(), Map.of());
-    assertThat(parsed.provesCreationOf(key, ARN, TOKEN, recreated)).as("user deleted and re-created").isFalse();
+    assertThat(parsed.provesCreationOf(key, ARN, TOKEN, recreated, SEAL)).as("user deleted and re-created").isFalse();
+    assertThat(parsed.provesCreationOf(key, ARN, TOKEN, USER, EvidenceSeal.withKey("x".repeat(40))))
+        .as("sealed under another key").isFalse();
+    String forged = value.toJson().replace("\"Proof\":\"", "\"Proof\":\"x");
+    assertThat(ManagedKeySecret.parse(forged, "t").provesCreationOf(key, ARN, TOKEN, USER, SEAL))
+        .as("a changed proof").isFalse();
+    String unsealed = value.toJson().replaceAll(",\"Proof\":\"[^\"]*\"", "");
+    assertThat(ManagedKeySecret.parse(unsealed, "t").provesCreationOf(key, ARN, TOKEN, USER, SEAL))
+        .as("every field right but no proof (keyrotator 1, or anyone else)").isFalse();
     assertThat(value.toJson()).contains("\"CreatedBy\":\"keyrotator\"", "\"CreateDate\":\"2026-11-23T10:00:00.123Z\"");
   }
 
@@ -45,10 +54,10 @@ class ManagedKeySecretTest {
   void aKeyImportedByHandIsNotProvablyOurs() {
     ManagedKeySecret imported =
         ManagedKeySecret.parse("{\"UserName\":\"app-ci\",\"AccessKeyId\":\"AKIAIOSFODNN7EXAMPLE\",\"SecretAccessKey\":\"" + SECRET + "\"}", "t");
-    assertThat(imported.provesCreationOf(new AccessKey("AKIAIOSFODNN7EXAMPLE", true, CREATED), ARN, TOKEN, USER)).isFalse();
+    assertThat(imported.provesCreationOf(new AccessKey("AKIAIOSFODNN7EXAMPLE", true, CREATED), ARN, TOKEN, USER, SEAL)).isFalse();
     ManagedKeySecret claimsButWrongDate = ManagedKeySecret.parse(
         "{\"UserName\":\"app-ci\",\"AccessKeyId\":\"AKIAIOSFODNN7EXAMPLE\",\"SecretAccessKey\":\"x\",\"CreatedBy\":\"keyrotator\",\"CreateDate\":\"2020-01-01T00:00:00Z\"}", "t");
-    assertThat(claimsButWrongDate.provesCreationOf(new AccessKey("AKIAIOSFODNN7EXAMPLE", true, CREATED), ARN, TOKEN, USER)).isFalse();
+    assertThat(claimsButWrongDate.provesCreationOf(new AccessKey("AKIAIOSFODNN7EXAMPLE", true, CREATED), ARN, TOKEN, USER, SEAL)).isFalse();
   }
 
   @Test
@@ -94,7 +103,7 @@ class ManagedKeySecretTest {
     ManagedKeySecret current = ManagedKeySecret.parse(
         "{\"Owner\":\"team-ci\",\"UserName\":\"app-ci\",\"Consumer\":{\"host\":\"build-1\",\"ports\":[1,2]}}", "t");
     ManagedKeySecret next = ManagedKeySecret.createdByRotation(current, USER,
-        new NewAccessKey("AKIAIOSFODNN7EXAMPLE", SECRET, CREATED), ARN, TOKEN);
+        new NewAccessKey("AKIAIOSFODNN7EXAMPLE", SECRET, CREATED), ARN, TOKEN, SEAL);
     ManagedKeySecret reread = ManagedKeySecret.parse(next.toJson(), "t");
     assertThat(reread.otherFields()).containsEntry("Owner", "team-ci").containsKey("Consumer");
     assertThat(next.toJson()).contains("\"Consumer\":{\"host\":\"build-1\",\"ports\":[1,2]}");

@@ -1,6 +1,7 @@
 package io.keyrotator.cli.local;
 
 import io.keyrotator.lambda.RotationHandler;
+import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.RotationStep;

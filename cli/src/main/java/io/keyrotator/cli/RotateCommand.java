@@ -2,7 +2,7 @@ package io.keyrotator.cli;
 
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.cli.local.InProcessRotation;
-import io.keyrotator.cli.local.MotoServer;
+import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.observability.StructuredLog;

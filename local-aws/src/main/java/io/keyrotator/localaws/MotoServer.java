@@ -1,4 +1,4 @@
-package io.keyrotator.cli.local;
+package io.keyrotator.localaws;
 
 import java.util.concurrent.TimeUnit;
 import java.io.File;

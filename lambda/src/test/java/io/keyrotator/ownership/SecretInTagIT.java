@@ -1,0 +1,80 @@
+package io.keyrotator.ownership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.keyrotator.inspection.SecretStatus;
+import io.keyrotator.lambda.RotationHandler;
+import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalJobs;
+import io.keyrotator.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Red team, operator (b): the earlier fix shortens a secret pasted into UserName, but the same paste
+ * into the keyrotator:user TAG (the hand step docs/rotation.md asks for on hand-made secrets) is
+ * echoed verbatim by the rotation refusal, status/doctor BINDING_CONFLICT and
+ * SECRET_SCHEDULED_FOR_DELETION.
+ */
+class SecretInTagIT {
+  private static final String USER = "app-ci";
+  private static final String PASTED = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12";
+  private LocalAws aws;
+  private MutableClock clock;
+  private LocalJobs jobs;
+
+  @BeforeEach
+  void setUp() {
+    aws = LocalAws.fresh();
+    clock = new MutableClock(Instant.now());
+    jobs = new LocalJobs(aws, clock);
+    aws.createManagedUser(USER);
+  }
+
+  @AfterEach
+  void tearDown() {
+    aws.close();
+  }
+
+  private String secretTagged(String name, String tagValue) {
+    return aws.secretsManager.createSecret(r -> r.name(name)
+        .secretString("{\"UserName\":\"" + USER + "\"}")
+        .tags(t -> t.key(SecretVersions.USER_TAG).value(tagValue))).arn();
+  }
+
+  private String report(SecretStatus status) {
+    return status.findings().stream().map(f -> f.type() + ": " + f.message()).collect(Collectors.joining("\n"));
+  }
+
+  @Test
+  void rotationRefusalDoesNotRepeatASecretPastedIntoTheUserTag() {
+    String arn = secretTagged("pasted-tag", PASTED);
+    RotationHandler handler = aws.handler(aws.settings(Map.of()), clock);
+    Throwable refused = catchThrowable(() -> aws.rotate(handler, arn));
+    assertThat(refused).isNotNull();
+    assertThat(refused.getMessage()).doesNotContain(PASTED);
+    assertThat(String.join("\n", aws.logLines)).doesNotContain(PASTED);
+  }
+
+  @Test
+  void doctorDoesNotRepeatASecretPastedIntoTheUserTag() {
+    String arn = secretTagged("pasted-tag", PASTED);
+    String text = report(jobs.inspector(Duration.ofDays(1)).inspectSafely(arn));
+    assertThat(text).doesNotContain(PASTED);
+  }
+
+  @Test
+  void scheduledForDeletionFindingDoesNotRepeatASecretPastedIntoTheUserTag() {
+    String arn = secretTagged("pasted-tag", PASTED);
+    aws.secretsManager.deleteSecret(r -> r.secretId(arn).recoveryWindowInDays(7L));
+    String text = report(jobs.inspector(Duration.ofDays(1)).inspectSafely(arn));
+    assertThat(text).contains("SECRET_SCHEDULED_FOR_DELETION").doesNotContain(PASTED);
+  }
+}
