@@ -235,7 +235,7 @@ class KeyrotatorCliIT {
       String orphan = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
       aws.secretsManager.tagResource(r -> r.secretId(SECRET).tags(t -> t.key(AttemptRecord.TAG).value(
           AttemptRecord.starting(token, userId, Instant.now().minusSeconds(2), Set.of(current)).created(orphan)
-              .tagValue(aws.secretsManager.describeSecret(r -> r.secretId(SECRET)).arn(),
+              .tagValue(aws.secretsManager.describeSecret(d -> d.secretId(SECRET)).arn(),
               io.keyrotator.ownership.EvidenceSeal.withKey(LocalAws.SEAL_KEY)))));
       CliRun found = cli("doctor", "--stuck-after-minutes", "0");
       assertThat(found.out()).contains("ORPHAN_KEY", "stopped before its secret was stored");

@@ -58,7 +58,7 @@ public final class KeyrotatorApp {
       System.err.println(
           "The functions' jar "
               + codePath
-              + " does not exist. Build it first: ./mvnw -B -ntp -pl lambda -DskipTests package"
+              + " does not exist. Build it first: ./mvnw -B -ntp -pl lambda -am -DskipTests package"
               + " (npx cdk synth does this through cdk.json).");
       System.exit(2);
     }

@@ -2,6 +2,7 @@ package io.keyrotator.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyrotator.infra.constructs.EvidenceSealSecret;
 import io.keyrotator.infra.constructs.FunctionContract;
 import io.keyrotator.infra.constructs.ManagedKeySecret;
 import io.keyrotator.infra.constructs.RotationFunction;
@@ -160,20 +161,28 @@ class FullConfigurationStackTest {
   }
 
   @Test
-  void bothFunctionsTrustEvidenceOnlyInSecretsEncryptedWithTheStacksKey() {
-    Map<String, Map<String, Object>> keys = template.findResources("AWS::KMS::Key");
+  void bothFunctionsSealEvidenceWithAKeyOnlyTheyMayRead() {
+    Map<String, Map<String, Object>> seals = template.findResources("AWS::SecretsManager::Secret",
+        Match.objectLike(Map.of("Properties", Match.objectLike(Map.of("Name", EvidenceSealSecret.NAME)))));
+    assertThat(seals).hasSize(1);
+    String seal = seals.keySet().iterator().next();
+    assertThat(seals.get(seal)).containsEntry("DeletionPolicy", "Retain");
     List<?> trusted = template.findResources("AWS::Lambda::Function").values().stream()
         .map(f -> (Map<?, ?>) ((Map<?, ?>) f.get("Properties")).get("Environment"))
         .filter(java.util.Objects::nonNull)
         .map(environment -> (Map<?, ?>) environment.get("Variables"))
-        .<Object>map(vars -> vars.get(FunctionContract.SECRETS_KMS_KEYS_ENV))
+        .<Object>map(vars -> vars.get(FunctionContract.SEAL_SECRET_ENV))
         .filter(java.util.Objects::nonNull)
         .toList();
-    assertThat(trusted).as("the rotation and the hygiene function").hasSize(2).allSatisfy(value -> {
-      List<?> getAtt = (List<?>) ((Map<?, ?>) value).get("Fn::GetAtt");
-      assertThat(keys).containsKey((String) getAtt.get(0));
-      assertThat(getAtt.get(1)).isEqualTo("Arn");
-    });
+    assertThat(trusted).as("the rotation and the hygiene function").hasSize(2)
+        .allSatisfy(value -> assertThat(value).isEqualTo(Map.of("Ref", seal)));
+    // Its resource policy: only the functions' roles read it, only the deployment role changes it.
+    template.hasResourceProperties("AWS::SecretsManager::ResourcePolicy", Match.objectLike(Map.of(
+        "SecretId", Map.of("Ref", seal),
+        "ResourcePolicy", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(
+            Match.objectLike(Map.of("Sid", "OnlyKeyrotatorReadsTheSeal", "Effect", "Deny",
+                "Action", "secretsmanager:GetSecretValue")),
+            Match.objectLike(Map.of("Sid", "OnlyTheDeploymentChangesTheSeal", "Effect", "Deny")))))))));
   }
 
   @Test
@@ -217,7 +226,7 @@ class FullConfigurationStackTest {
 
   @Test
   void eachUserHasASecretWithTheBootstrapValueUnderACustomerManagedKey() {
-    template.resourceCountIs("AWS::SecretsManager::Secret", 2);
+    template.resourceCountIs("AWS::SecretsManager::Secret", 2 + 1); // + the evidence seal
     for (String user : List.of("ci-deployer", "legacy-batch")) {
       template.hasResourceProperties(
           "AWS::SecretsManager::Secret",
@@ -430,7 +439,13 @@ class FullConfigurationStackTest {
         rotationStatements().stream()
             .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("secretsmanager:")))
             .filter(s -> !s.resources().contains("*"))
+            .filter(s -> !"ReadTheEvidenceSeal".equals(s.statement().get("Sid")))
             .toList();
+    assertThat(rotationStatements()).filteredOn(s -> "ReadTheEvidenceSeal".equals(s.statement().get("Sid")))
+        .singleElement().satisfies(s -> {
+          assertThat(s.actions()).containsExactly("secretsmanager:GetSecretValue");
+          assertThat(s.resources()).singleElement().isInstanceOf(Map.class);
+        });
     List<Object> secretRefs =
         secrets.stream().flatMap(s -> s.resources().stream()).distinct().toList();
     assertThat(secretRefs)

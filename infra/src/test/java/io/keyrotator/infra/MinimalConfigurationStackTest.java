@@ -140,9 +140,11 @@ class MinimalConfigurationStackTest {
   @Test
   @SuppressWarnings("unchecked")
   void secretWithoutReadersAllowsNobodyAnything() {
-    template.resourceCountIs("AWS::SecretsManager::Secret", 1);
+    template.resourceCountIs("AWS::SecretsManager::Secret", 1 + 1); // + the evidence seal
     Map<String, Map<String, Object>> policies =
-        template.findResources("AWS::SecretsManager::ResourcePolicy");
+        template.findResources("AWS::SecretsManager::ResourcePolicy", Match.objectLike(Map.of("Properties",
+            Match.objectLike(Map.of("ResourcePolicy", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(
+                Match.objectLike(Map.of("Sid", "OnlyRotationAndReadersGetValue")))))))))));
     assertThat(policies).hasSize(1);
     Map<String, Object> document =
         (Map<String, Object>)

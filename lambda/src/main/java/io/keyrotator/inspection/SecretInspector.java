@@ -169,14 +169,21 @@ public final class SecretInspector {
    */
   private Optional<String> staleClaim(SecretDescription secret, IamUser user) {
     String claimed = user.tags().get(SecretBinding.CLAIM_TAG);
-    if (claimed == null || claimed.equals(secret.arn())) {
-      return Optional.empty();
+    if (claimed == null || claimed.equals(secret.arn()) || !sameAccountAndRegion(claimed, secret.arn())) {
+      return Optional.empty(); // a claim from another Region or account is not this deployment's to judge
     }
     try {
       return secrets.describe(claimed).deletedDate().map(d -> "is scheduled for deletion (since " + d + ")");
     } catch (SecretNotFoundException gone) {
       return Optional.of("does not exist");
     }
+  }
+
+  /** Whether two ARNs share partition, Region and account (fields 2 to 5 of {@code arn:...}). */
+  private static boolean sameAccountAndRegion(String arn, String other) {
+    String[] a = arn.split(":", 6);
+    String[] b = other.split(":", 6);
+    return a.length == 6 && b.length == 6 && a[1].equals(b[1]) && a[3].equals(b[3]) && a[4].equals(b[4]);
   }
 
   /**

@@ -69,7 +69,7 @@ public final class SecretBinding {
     String claim = user.tags().get(CLAIM_TAG);
     if (claim != null && !claim.equals(secret.arn())) {
       return Optional.of("IAM user " + user.name() + " is claimed by secret "
-          + KeyIds.userNameForMessage(claim) + " (user tag "
+          + KeyIds.secretArnForMessage(claim) + " (user tag "
           + CLAIM_TAG + "), not by " + secret.name() + ". A user is served by exactly one secret. If"
           + " that secret serves the user, stop rotating this one (`aws secretsmanager"
           + " cancel-rotate-secret --secret-id " + secret.name() + "`) and point its readers at the"

@@ -27,4 +27,15 @@ public final class KeyIds {
     return shorten(userName) + " (a " + userName.length() + "-character name, shortened: is a secret in the"
         + " UserName field?)";
   }
+
+  private static final java.util.regex.Pattern SECRET_ARN =
+      java.util.regex.Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[\\w/+=.@-]{1,512}");
+
+  /**
+   * A tag value that should name a secret (the user's claim), for a message: shown as it is when it
+   * is a secret ARN, otherwise shortened like {@link #userNameForMessage} (it was written by hand).
+   */
+  public static String secretArnForMessage(String value) {
+    return value != null && SECRET_ARN.matcher(value).matches() ? value : userNameForMessage(value);
+  }
 }

@@ -335,4 +335,17 @@ class OwnershipIT {
         .isEqualTo(StatusType.ACTIVE);
     assertThat(aws.keyStatus(USER, aws.keyIn(replacement, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
   }
+
+  @Test
+  void aClaimByASecretInAnotherRegionIsNeverReleasedHere() {
+    aws.createManagedUser(USER);
+    String a = bootstrap("a-key", USER);
+    String elsewhere = "arn:aws:secretsmanager:eu-west-1:" + LocalAws.ACCOUNT + ":secret:keyrotator/app-ci-AbCdEf";
+    aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key(SecretBinding.CLAIM_TAG).value(elsewhere)));
+    assertThatThrownBy(() -> aws.rotate(handler(Map.of()), a)).hasMessageContaining("claimed by secret " + elsewhere);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(jobs.doctorFix()).noneMatch(r -> r instanceof Repair.ReleaseStaleClaim);
+    assertThat(aws.iam.listUserTags(r -> r.userName(USER)).tags())
+        .anyMatch(t -> t.key().equals(SecretBinding.CLAIM_TAG) && t.value().equals(elsewhere));
+  }
 }

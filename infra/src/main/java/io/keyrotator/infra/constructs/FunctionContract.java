@@ -27,11 +27,10 @@ public final class FunctionContract {
   public static final String MANAGED_PATH_PREFIX_ENV = "KEYROTATOR_MANAGED_PATH_PREFIX";
 
   /**
-   * Environment variable: the ARNs of the KMS keys that encrypt keyrotator's secrets, joined with
-   * commas. A secret's values count as evidence (which keys keyrotator created) only in a secret
-   * encrypted with one of these keys, which only keyrotator's roles and the deployment role may use.
+   * Environment variable: the ARN of the secret holding the key keyrotator seals its evidence with
+   * ({@link EvidenceSealSecret}). A value or record counts as evidence only if it verifies under it.
    */
-  public static final String SECRETS_KMS_KEYS_ENV = "KEYROTATOR_SECRETS_KMS_KEYS";
+  public static final String SEAL_SECRET_ENV = "KEYROTATOR_SEAL_SECRET";
 
   /**
    * User tag (the claim): its value is the ARN of the secret that serves the user. Only the

@@ -297,7 +297,7 @@ public final class ManagedKeySecret extends Construct {
    * of {@code allowed}. A role session's PrincipalArn is the role's ARN, so naming a role covers
    * all its sessions.
    */
-  private static PolicyStatement denyAllBut(String sid, List<String> actions, List<String> allowed) {
+  static PolicyStatement denyAllBut(String sid, List<String> actions, List<String> allowed) {
     return PolicyStatement.Builder.create()
         .sid(sid)
         .effect(Effect.DENY)

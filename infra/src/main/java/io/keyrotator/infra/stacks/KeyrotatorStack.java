@@ -16,6 +16,7 @@ import io.keyrotator.infra.constructs.ManagementTrail;
 import io.keyrotator.infra.constructs.NotificationTopic;
 import io.keyrotator.infra.constructs.RotationFailureRule;
 import io.keyrotator.infra.constructs.RotationFunction;
+import io.keyrotator.infra.constructs.EvidenceSealSecret;
 import io.keyrotator.infra.constructs.FunctionContract;
 import io.keyrotator.infra.constructs.SecretsKey;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import software.amazon.awscdk.services.iam.User;
 import software.amazon.awscdk.services.logs.ILogGroup;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.iam.Role;
 import software.constructs.Construct;
 
 /**
@@ -116,11 +118,6 @@ public final class KeyrotatorStack extends Stack {
                         .logRetention(retention(config.logRetentionDays()))
                         .build()))
             : Optional.empty();
-    // Evidence counts only in secrets encrypted with this key, which only keyrotator may use.
-    rotationFunction.getFunction()
-        .addEnvironment(FunctionContract.SECRETS_KMS_KEYS_ENV, secretsKey.getKey().getKeyArn());
-    hygiene.ifPresent(h -> h.getFunction()
-        .addEnvironment(FunctionContract.SECRETS_KMS_KEYS_ENV, secretsKey.getKey().getKeyArn()));
     // The hygiene role reads the secrets, and its changes to managed users' keys are expected.
     List<String> hygieneRoleArns =
         hygiene.map(h -> List.of(h.getRole().getRoleArn())).orElse(List.of());
@@ -135,6 +132,16 @@ public final class KeyrotatorStack extends Stack {
                         "The stack's synthesizer names no CloudFormation execution role that this"
                             + " app can read: set deploymentRoleArn in the keyrotator configuration to"
                             + " the role CloudFormation deploys with"));
+
+    // Evidence counts only if sealed with the key in this secret, which only keyrotator reads.
+    List<Role> sealReaders = new ArrayList<>(List.of(rotationFunction.getRole()));
+    hygiene.ifPresent(h -> sealReaders.add(h.getRole()));
+    EvidenceSealSecret seal =
+        new EvidenceSealSecret(this, "EvidenceSeal", secretsKey, sealReaders, deploymentRoleArn);
+    rotationFunction.getFunction()
+        .addEnvironment(FunctionContract.SEAL_SECRET_ENV, seal.getSecret().getSecretArn());
+    hygiene.ifPresent(h -> h.getFunction()
+        .addEnvironment(FunctionContract.SEAL_SECRET_ENV, seal.getSecret().getSecretArn()));
 
     for (ManagedUser user : config.users()) {
       ManagedKeySecret secret =
