@@ -68,7 +68,7 @@ public final class KeyrotatorApp {
 
   /**
    * Under the CDK CLI the app gets its context and output directory from the CLI. Run directly
-   * (the plain Maven way, {@code ./mvnw -pl infra exec:java}), it reads the context of ./cdk.json
+   * (plain {@code java} on {@code infra/target/runtime-classpath.txt}, as docs/deploy.md shows), it reads the context of ./cdk.json
    * itself and writes to ./cdk.out, so both ways synthesize the same templates.
    */
   static App createApp() throws IOException {
