@@ -1,5 +1,6 @@
 package io.keyrotator.config;
 
+import io.keyrotator.contract.FunctionEnvironment;
 import java.time.Duration;
 import java.util.Map;
 
@@ -27,13 +28,13 @@ public record AuditSettings(
     Duration reportWait,
     Duration reportPollInterval) {
 
-  public static final String MAX_KEY_AGE_DAYS = "KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS";
-  public static final String UNUSED_DAYS = "KEYROTATOR_AUDIT_UNUSED_DAYS";
-  public static final String PASSWORD_MIN_LENGTH = "KEYROTATOR_AUDIT_PASSWORD_MIN_LENGTH";
-  public static final String PASSWORD_REUSE_PREVENTION = "KEYROTATOR_AUDIT_PASSWORD_REUSE_PREVENTION";
-  public static final String PASSWORD_MAX_AGE_DAYS = "KEYROTATOR_AUDIT_PASSWORD_MAX_AGE_DAYS";
-  public static final String REPORT_WAIT_SECONDS = "KEYROTATOR_AUDIT_REPORT_WAIT_SECONDS";
-  public static final String REPORT_POLL_MILLIS = "KEYROTATOR_AUDIT_REPORT_POLL_MILLIS";
+  public static final String MAX_KEY_AGE_DAYS = FunctionEnvironment.AUDIT_MAX_KEY_AGE_DAYS;
+  public static final String UNUSED_DAYS = FunctionEnvironment.AUDIT_UNUSED_DAYS;
+  public static final String PASSWORD_MIN_LENGTH = FunctionEnvironment.AUDIT_PASSWORD_MIN_LENGTH;
+  public static final String PASSWORD_REUSE_PREVENTION = FunctionEnvironment.AUDIT_PASSWORD_REUSE_PREVENTION;
+  public static final String PASSWORD_MAX_AGE_DAYS = FunctionEnvironment.AUDIT_PASSWORD_MAX_AGE_DAYS;
+  public static final String REPORT_WAIT_SECONDS = FunctionEnvironment.AUDIT_REPORT_WAIT_SECONDS;
+  public static final String REPORT_POLL_MILLIS = FunctionEnvironment.AUDIT_REPORT_POLL_MILLIS;
 
   /** Reads the settings from the process environment. */
   public static AuditSettings fromEnvironment() {

@@ -1,5 +1,6 @@
 package io.keyrotator.config;
 
+import io.keyrotator.contract.FunctionEnvironment;
 import java.time.Duration;
 import java.util.Map;
 
@@ -26,13 +27,13 @@ public record HygieneSettings(
     boolean repair,
     boolean dryRun) {
 
-  public static final String GRACE_DAYS = "KEYROTATOR_HYGIENE_GRACE_DAYS";
-  public static final String SWITCH_MINUTES = "KEYROTATOR_HYGIENE_SWITCH_MINUTES";
-  public static final String HARD_LIMIT_DAYS = "KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS";
-  public static final String DELETE_AFTER_DAYS = "KEYROTATOR_HYGIENE_DELETE_AFTER_DAYS";
-  public static final String STUCK_AFTER_HOURS = "KEYROTATOR_HYGIENE_STUCK_AFTER_HOURS";
-  public static final String REPAIR = "KEYROTATOR_HYGIENE_REPAIR";
-  public static final String DRY_RUN = "KEYROTATOR_HYGIENE_DRY_RUN";
+  public static final String GRACE_DAYS = FunctionEnvironment.HYGIENE_GRACE_DAYS;
+  public static final String SWITCH_MINUTES = FunctionEnvironment.HYGIENE_SWITCH_MINUTES;
+  public static final String HARD_LIMIT_DAYS = FunctionEnvironment.HYGIENE_HARD_LIMIT_DAYS;
+  public static final String DELETE_AFTER_DAYS = FunctionEnvironment.HYGIENE_DELETE_AFTER_DAYS;
+  public static final String STUCK_AFTER_HOURS = FunctionEnvironment.HYGIENE_STUCK_AFTER_HOURS;
+  public static final String REPAIR = FunctionEnvironment.HYGIENE_REPAIR;
+  public static final String DRY_RUN = FunctionEnvironment.HYGIENE_DRY_RUN;
 
   /** Reads the settings from the process environment. */
   public static HygieneSettings fromEnvironment() {

@@ -1,5 +1,6 @@
 package io.keyrotator.config;
 
+import io.keyrotator.contract.FunctionEnvironment;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -47,24 +48,24 @@ public record Settings(
     Duration apiCallTimeout,
     String retryMode) {
 
-  public static final String REGION = "AWS_REGION";
-  public static final String MANAGED_PATH_PREFIX = "KEYROTATOR_MANAGED_PATH_PREFIX";
-  public static final String MANAGED_USERS = "KEYROTATOR_MANAGED_USERS";
-  public static final String SEAL_SECRET = "KEYROTATOR_SEAL_SECRET";
+  public static final String REGION = FunctionEnvironment.REGION;
+  public static final String MANAGED_PATH_PREFIX = FunctionEnvironment.MANAGED_PATH_PREFIX;
+  public static final String MANAGED_USERS = FunctionEnvironment.MANAGED_USERS;
+  public static final String SEAL_SECRET = FunctionEnvironment.SEAL_SECRET;
   /**
    * Read only to refuse it: keyrotator 1 let a user tag widen the scope, and a tag anyone with
    * {@code iam:TagUser} can write must not decide which users keyrotator manages.
    */
-  public static final String RETIRED_MANAGED_TAG = "KEYROTATOR_MANAGED_TAG";
-  public static final String PREVIOUS_KEY_POLICY = "KEYROTATOR_PREVIOUS_KEY_POLICY";
-  public static final String KEY_LIMIT_POLICY = "KEYROTATOR_KEY_LIMIT_POLICY";
-  public static final String IDLE_DAYS = "KEYROTATOR_IDLE_DAYS";
-  public static final String DELETE_UNPROVEN_KEYS = "KEYROTATOR_DELETE_UNPROVEN_KEYS";
-  public static final String PROPAGATION_SUCCESSES = "KEYROTATOR_PROPAGATION_SUCCESSES";
-  public static final String PROPAGATION_TIMEOUT_SECONDS = "KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS";
-  public static final String PROPAGATION_INTERVAL_MILLIS = "KEYROTATOR_PROPAGATION_INTERVAL_MILLIS";
-  public static final String API_CALL_TIMEOUT_SECONDS = "KEYROTATOR_API_CALL_TIMEOUT_SECONDS";
-  public static final String RETRY_MODE = "KEYROTATOR_RETRY_MODE";
+  public static final String RETIRED_MANAGED_TAG = FunctionEnvironment.RETIRED_MANAGED_TAG;
+  public static final String PREVIOUS_KEY_POLICY = FunctionEnvironment.PREVIOUS_KEY_POLICY;
+  public static final String KEY_LIMIT_POLICY = FunctionEnvironment.KEY_LIMIT_POLICY;
+  public static final String IDLE_DAYS = FunctionEnvironment.IDLE_DAYS;
+  public static final String DELETE_UNPROVEN_KEYS = FunctionEnvironment.DELETE_UNPROVEN_KEYS;
+  public static final String PROPAGATION_SUCCESSES = FunctionEnvironment.PROPAGATION_SUCCESSES;
+  public static final String PROPAGATION_TIMEOUT_SECONDS = FunctionEnvironment.PROPAGATION_TIMEOUT_SECONDS;
+  public static final String PROPAGATION_INTERVAL_MILLIS = FunctionEnvironment.PROPAGATION_INTERVAL_MILLIS;
+  public static final String API_CALL_TIMEOUT_SECONDS = FunctionEnvironment.API_CALL_TIMEOUT_SECONDS;
+  public static final String RETRY_MODE = FunctionEnvironment.RETRY_MODE;
 
   /** Reads the settings from the process environment. */
   public static Settings fromEnvironment() {

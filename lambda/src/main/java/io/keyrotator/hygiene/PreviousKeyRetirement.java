@@ -1,5 +1,6 @@
 package io.keyrotator.hygiene;
 
+import io.keyrotator.contract.ResourceTags;
 import static io.keyrotator.ports.SecretDescription.CURRENT;
 import static io.keyrotator.ports.SecretDescription.PREVIOUS;
 
@@ -37,7 +38,7 @@ import java.util.Optional;
  */
 public final class PreviousKeyRetirement {
   /** User tag "{key id} {epoch seconds}": when the hygiene job first saw the previous key inactive. */
-  public static final String DEACTIVATED_TAG = "keyrotator:deactivated";
+  public static final String DEACTIVATED_TAG = ResourceTags.USER_DEACTIVATED;
 
   private final SecretVersions secrets;
   private final IamKeys iam;

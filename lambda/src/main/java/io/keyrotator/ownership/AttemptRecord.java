@@ -1,5 +1,6 @@
 package io.keyrotator.ownership;
 
+import io.keyrotator.contract.ResourceTags;
 import io.keyrotator.ports.AccessKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,7 @@ import java.util.TreeSet;
 public record AttemptRecord(
     String token, String userId, Instant startedAt, Set<String> keysBefore, Optional<String> keyId) {
   /** The secret tag that holds the record. */
-  public static final String TAG = "keyrotator:attempt";
+  public static final String TAG = ResourceTags.SECRET_ATTEMPT;
 
   /**
    * The longest a run that created a key can still be alive and store it: a Lambda invocation

@@ -1,5 +1,6 @@
 package io.keyrotator.ownership;
 
+import io.keyrotator.contract.ResourceTags;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.SecretDescription;
@@ -21,7 +22,7 @@ import java.util.stream.Collectors;
  */
 public final class SecretBinding {
   /** The user tag that claims a user for one secret; its value is the secret's ARN. */
-  public static final String CLAIM_TAG = "keyrotator:secret";
+  public static final String CLAIM_TAG = ResourceTags.USER_CLAIM;
 
   private SecretBinding() {}
 

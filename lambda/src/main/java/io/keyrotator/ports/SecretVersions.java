@@ -1,5 +1,6 @@
 package io.keyrotator.ports;
 
+import io.keyrotator.contract.ResourceTags;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,7 @@ public interface SecretVersions {
    * Tag on every secret keyrotator manages; its value is the IAM user name. Only an index for
    * finding secrets: the binding checks compare it with the value and refuse on a mismatch.
    */
-  String USER_TAG = "keyrotator:user";
+  String USER_TAG = ResourceTags.SECRET_USER;
 
   /**
    * A version with its labels and creation time.

@@ -1,5 +1,6 @@
 package io.keyrotator.rotation;
 
+import io.keyrotator.contract.ResourceTags;
 import io.keyrotator.config.PreviousKeyPolicy;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ports.RotationFailure;
@@ -42,7 +43,7 @@ public final class AccessKeyRotation {
    * The user tag keyrotator 1 wrote before creating a key. No longer written or trusted (anyone
    * with iam:TagUser can write it); finishSecret removes it where it is left over.
    */
-  public static final String LEGACY_INTENT_TAG = "keyrotator:rotation";
+  public static final String LEGACY_INTENT_TAG = ResourceTags.USER_LEGACY_ROTATION;
 
   private final SecretVersions secrets;
   private final IamKeys iam;

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  *   aws (the SDK adapters)         config, ports
  *   ownership                      ports
  *   observability                  ports
- *   config                         nothing of ours
- *   ports                          nothing of ours
+ *   config                         contract
+ *   contract (its own module)      nothing of ours
+ *   ports                          contract
  * </pre>
  */
 class PackageRulesTest {
@@ -44,10 +45,13 @@ class PackageRulesTest {
   @Test
   void portsAndConfigurationDependOnNothingOfOurs() {
     noClasses().that().resideInAnyPackage("io.keyrotator.config..")
-        .should().dependOnClassesThat().resideInAnyPackage(ours("config"))
+        .should().dependOnClassesThat().resideInAnyPackage(ours("config", "contract"))
         .check(classes);
     noClasses().that().resideInAnyPackage("io.keyrotator.ports..")
-        .should().dependOnClassesThat().resideInAnyPackage(ours("ports"))
+        .should().dependOnClassesThat().resideInAnyPackage(ours("ports", "contract"))
+        .check(classes);
+    noClasses().that().resideInAnyPackage("io.keyrotator.contract..")
+        .should().dependOnClassesThat().resideInAnyPackage(ours("contract"))
         .check(classes);
   }
 
@@ -80,7 +84,7 @@ class PackageRulesTest {
 
   /** Every package of ours except the allowed ones, as ArchUnit package patterns. */
   private static String[] ours(String... allowed) {
-    java.util.Set<String> all = new java.util.TreeSet<>(java.util.List.of("audit", "aws", "cli", "config",
+    java.util.Set<String> all = new java.util.TreeSet<>(java.util.List.of("audit", "aws", "cli", "config", "contract",
         "hygiene", "inspection", "lambda", "observability", "ownership", "ports", "rotation"));
     all.removeAll(java.util.List.of(allowed));
     return all.stream().map(p -> "io.keyrotator." + p + "..").toArray(String[]::new);

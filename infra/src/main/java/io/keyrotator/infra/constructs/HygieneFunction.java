@@ -1,5 +1,7 @@
 package io.keyrotator.infra.constructs;
 
+import io.keyrotator.contract.FunctionEnvironment;
+import io.keyrotator.contract.FunctionHandlers;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.keyrotator.infra.config.KeyrotatorConfig.HygieneSettings;
@@ -59,7 +61,7 @@ import software.constructs.Construct;
  */
 public final class HygieneFunction extends Construct {
   /** The handler in the lambda module. */
-  public static final String HANDLER = "io.keyrotator.lambda.HygieneHandler::handleRequest";
+  public static final String HANDLER = FunctionHandlers.HYGIENE;
   /** The namespace of the function's metrics. */
   public static final String METRIC_NAMESPACE = "keyrotator";
   /** The dimension every hygiene metric carries. */
@@ -285,15 +287,15 @@ public final class HygieneFunction extends Construct {
     HygieneSettings s = props.settings();
     Map<String, String> environment = new LinkedHashMap<>();
     environment.putAll(RotationFunction.scopeEnvironment(props.users()));
-    environment.put("KEYROTATOR_HYGIENE_GRACE_DAYS", Integer.toString(s.graceDays()));
-    environment.put("KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS", Integer.toString(s.hardLimitDays()));
-    environment.put("KEYROTATOR_HYGIENE_DELETE_AFTER_DAYS", Integer.toString(s.deleteAfterDays()));
-    environment.put("KEYROTATOR_HYGIENE_STUCK_AFTER_HOURS", Integer.toString(s.stuckAfterHours()));
-    environment.put("KEYROTATOR_HYGIENE_REPAIR", Boolean.toString(s.repair()));
-    environment.put("KEYROTATOR_HYGIENE_DRY_RUN", Boolean.toString(s.dryRun()));
-    environment.put("KEYROTATOR_DELETE_UNPROVEN_KEYS", Boolean.toString(props.deleteUnprovenKeys()));
-    environment.put("KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS", Integer.toString(s.auditMaxKeyAgeDays()));
-    environment.put("KEYROTATOR_AUDIT_UNUSED_DAYS", Integer.toString(s.auditUnusedDays()));
+    environment.put(FunctionEnvironment.HYGIENE_GRACE_DAYS, Integer.toString(s.graceDays()));
+    environment.put(FunctionEnvironment.HYGIENE_HARD_LIMIT_DAYS, Integer.toString(s.hardLimitDays()));
+    environment.put(FunctionEnvironment.HYGIENE_DELETE_AFTER_DAYS, Integer.toString(s.deleteAfterDays()));
+    environment.put(FunctionEnvironment.HYGIENE_STUCK_AFTER_HOURS, Integer.toString(s.stuckAfterHours()));
+    environment.put(FunctionEnvironment.HYGIENE_REPAIR, Boolean.toString(s.repair()));
+    environment.put(FunctionEnvironment.HYGIENE_DRY_RUN, Boolean.toString(s.dryRun()));
+    environment.put(FunctionEnvironment.DELETE_UNPROVEN_KEYS, Boolean.toString(props.deleteUnprovenKeys()));
+    environment.put(FunctionEnvironment.AUDIT_MAX_KEY_AGE_DAYS, Integer.toString(s.auditMaxKeyAgeDays()));
+    environment.put(FunctionEnvironment.AUDIT_UNUSED_DAYS, Integer.toString(s.auditUnusedDays()));
 
     IEventBus defaultBus = EventBus.fromEventBusName(this, "DefaultBus", "default");
     function =

@@ -1,5 +1,7 @@
 package io.keyrotator.infra.constructs;
 
+import io.keyrotator.contract.FunctionEnvironment;
+import io.keyrotator.contract.FunctionHandlers;
 import io.keyrotator.infra.config.KeyrotatorConfig;
 import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -53,7 +55,7 @@ import software.constructs.Construct;
  */
 public final class RotationFunction extends Construct {
   /** The handler in the lambda module. */
-  public static final String HANDLER = "io.keyrotator.lambda.RotationHandler::handleRequest";
+  public static final String HANDLER = FunctionHandlers.ROTATION;
   /** Added to the longest propagation wait to get the function timeout. */
   static final int TIMEOUT_HEADROOM_SECONDS = 60;
   /** Lambda's longest timeout. */
@@ -257,15 +259,15 @@ public final class RotationFunction extends Construct {
     RotationSettings s = props.settings();
     Map<String, String> environment = new LinkedHashMap<>();
     environment.putAll(scopeEnvironment(props.users()));
-    environment.put("KEYROTATOR_PREVIOUS_KEY_POLICY", s.previousKeyPolicy());
-    environment.put("KEYROTATOR_KEY_LIMIT_POLICY", s.keyLimitPolicy());
-    environment.put("KEYROTATOR_IDLE_DAYS", Integer.toString(s.idleDays()));
-    environment.put("KEYROTATOR_DELETE_UNPROVEN_KEYS", Boolean.toString(s.deleteUnprovenKeys()));
-    environment.put("KEYROTATOR_PROPAGATION_SUCCESSES", Integer.toString(s.propagationSuccesses()));
+    environment.put(FunctionEnvironment.PREVIOUS_KEY_POLICY, s.previousKeyPolicy());
+    environment.put(FunctionEnvironment.KEY_LIMIT_POLICY, s.keyLimitPolicy());
+    environment.put(FunctionEnvironment.IDLE_DAYS, Integer.toString(s.idleDays()));
+    environment.put(FunctionEnvironment.DELETE_UNPROVEN_KEYS, Boolean.toString(s.deleteUnprovenKeys()));
+    environment.put(FunctionEnvironment.PROPAGATION_SUCCESSES, Integer.toString(s.propagationSuccesses()));
     environment.put(
-        "KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS", Integer.toString(s.propagationTimeoutSeconds()));
+        FunctionEnvironment.PROPAGATION_TIMEOUT_SECONDS, Integer.toString(s.propagationTimeoutSeconds()));
     environment.put(
-        "KEYROTATOR_PROPAGATION_INTERVAL_MILLIS", Integer.toString(s.propagationIntervalMillis()));
+        FunctionEnvironment.PROPAGATION_INTERVAL_MILLIS, Integer.toString(s.propagationIntervalMillis()));
 
     function =
         Function.Builder.create(this, "Function")
