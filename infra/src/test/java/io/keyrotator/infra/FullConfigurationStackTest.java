@@ -161,6 +161,23 @@ class FullConfigurationStackTest {
   }
 
   @Test
+  void everyVariableTheFunctionsGetIsOneTheContractNames() throws Exception {
+    java.util.Set<Object> known = new java.util.HashSet<>();
+    for (java.lang.reflect.Field field : io.keyrotator.contract.FunctionEnvironment.class.getFields()) {
+      known.add(field.get(null));
+    }
+    List<Object> keyrotatorVariables = template.findResources("AWS::Lambda::Function").values().stream()
+        .map(f -> (Map<?, ?>) ((Map<?, ?>) f.get("Properties")).get("Environment"))
+        .filter(java.util.Objects::nonNull)
+        .flatMap(environment -> ((Map<?, ?>) environment.get("Variables")).keySet().stream())
+        .<Object>map(name -> name)
+        .filter(name -> name.toString().startsWith("KEYROTATOR_"))
+        .toList();
+    assertThat(keyrotatorVariables).isNotEmpty();
+    assertThat(known).containsAll(keyrotatorVariables);
+  }
+
+  @Test
   void bothFunctionsSealEvidenceWithAKeyOnlyTheyMayRead() {
     Map<String, Map<String, Object>> seals = template.findResources("AWS::SecretsManager::Secret",
         Match.objectLike(Map.of("Properties", Match.objectLike(Map.of("Name", EvidenceSealSecret.NAME)))));
