@@ -36,10 +36,16 @@ final class AuditCommand implements Callable<Integer> {
   @Mixin AwsOptions aws;
   @Mixin OutputOptions output;
 
-  @Option(names = "--max-key-age-days", description = "Flag unmanaged access keys older than this (default: KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS or 90).")
+  @Option(
+      names = "--max-key-age-days",
+      description =
+          "Flag unmanaged access keys older than this (default: KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS or 90).")
   Integer maxKeyAgeDays;
 
-  @Option(names = "--unused-days", description = "Flag credentials unused for longer than this (default: KEYROTATOR_AUDIT_UNUSED_DAYS or 45).")
+  @Option(
+      names = "--unused-days",
+      description =
+          "Flag credentials unused for longer than this (default: KEYROTATOR_AUDIT_UNUSED_DAYS or 45).")
   Integer unusedDays;
 
   @Override
@@ -74,18 +80,24 @@ final class AuditCommand implements Callable<Integer> {
 
   static void print(PrintWriter out, AuditReport report) {
     if (report.clean()) {
-      out.printf("No findings: %s checked (%d managed by keyrotator), credential report generated %s.%n",
+      out.printf(
+          "No findings: %s checked (%d managed by keyrotator), credential report generated %s.%n",
           users(report.usersChecked()), report.managedUsers(), report.reportGeneratedAt());
     } else {
-      OutputOptions.printTable(out,
+      OutputOptions.printTable(
+          out,
           List.of("FINDING", "USER", "CREDENTIAL", "FOUND"),
           report.findings().stream()
               .map(f -> List.of(f.type().name(), f.subject(), f.credential(), f.found()))
               .toList());
       out.println();
-      out.printf("%d %s in %s (%d managed by keyrotator); credential report generated %s.%n",
-          report.findings().size(), report.findings().size() == 1 ? "finding" : "findings",
-          users(report.usersChecked()), report.managedUsers(), report.reportGeneratedAt());
+      out.printf(
+          "%d %s in %s (%d managed by keyrotator); credential report generated %s.%n",
+          report.findings().size(),
+          report.findings().size() == 1 ? "finding" : "findings",
+          users(report.usersChecked()),
+          report.managedUsers(),
+          report.reportGeneratedAt());
       out.println("What to do:");
       report.findings().stream()
           .map(AuditFinding::type)

@@ -16,17 +16,24 @@ import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
- * The standard AWS options every command takes. Without them the SDK's usual chain applies:
- * {@code AWS_PROFILE}, {@code AWS_REGION}, {@code AWS_ENDPOINT_URL}, ~/.aws/config.
+ * The standard AWS options every command takes. Without them the SDK's usual chain applies: {@code
+ * AWS_PROFILE}, {@code AWS_REGION}, {@code AWS_ENDPOINT_URL}, ~/.aws/config.
  */
 final class AwsOptions {
-  @Option(names = "--region", description = "AWS Region (default: AWS_REGION or the profile's region).")
+  @Option(
+      names = "--region",
+      description = "AWS Region (default: AWS_REGION or the profile's region).")
   String region;
 
-  @Option(names = "--profile", description = "Named profile from ~/.aws/config (default: AWS_PROFILE or default).")
+  @Option(
+      names = "--profile",
+      description = "Named profile from ~/.aws/config (default: AWS_PROFILE or default).")
   String profile;
 
-  @Option(names = "--endpoint", description = "Endpoint of a local AWS emulator, e.g. http://127.0.0.1:5000 (default: AWS_ENDPOINT_URL).")
+  @Option(
+      names = "--endpoint",
+      description =
+          "Endpoint of a local AWS emulator, e.g. http://127.0.0.1:5000 (default: AWS_ENDPOINT_URL).")
   URI endpoint;
 
   /** Whether the commands talk to an emulator rather than AWS (then rotations run in-process). */
@@ -40,14 +47,16 @@ final class AwsOptions {
     }
     software.amazon.awssdk.regions.Region found = null;
     try {
-      found = profile != null
-          ? new AwsProfileRegionProvider(null, profile).getRegion()
-          : DefaultAwsRegionProviderChain.builder().build().getRegion();
+      found =
+          profile != null
+              ? new AwsProfileRegionProvider(null, profile).getRegion()
+              : DefaultAwsRegionProviderChain.builder().build().getRegion();
     } catch (SdkClientException e) {
       found = null;
     }
     if (found == null) {
-      throw new CliFailure(ExitCodes.AWS_ERROR,
+      throw new CliFailure(
+          ExitCodes.AWS_ERROR,
           "no AWS Region configured: pass --region, set AWS_REGION, or set a region in your profile.");
     }
     return found.id();

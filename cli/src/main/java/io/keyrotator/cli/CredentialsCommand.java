@@ -2,8 +2,8 @@ package io.keyrotator.cli;
 
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.Settings;
-import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretNotFoundException;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,16 +13,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
  * Prints the secret's current key in the format of the AWS {@code credential_process} setting, so
  * that SDKs and the CLI always use the current key and re-read it before it expires.
  */
-@Command(name = "credentials",
+@Command(
+    name = "credentials",
     description = "Print the current key as credential_process JSON (for ~/.aws/config).")
 final class CredentialsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -31,7 +32,9 @@ final class CredentialsCommand implements Callable<Integer> {
   @Option(names = "--secret-id", required = true, description = "Secret name or ARN.")
   String secretId;
 
-  @Option(names = "--ttl-minutes", description = "When SDKs should read the key again (1-60, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ttl-minutes",
+      description = "When SDKs should read the key again (1-60, default ${DEFAULT-VALUE}).")
   int ttlMinutes = 15;
 
   @Override
@@ -42,22 +45,37 @@ final class CredentialsCommand implements Callable<Integer> {
     Settings settings = Settings.from(Map.of(Settings.REGION, aws.resolvedRegion()));
     String json;
     try (AwsClients clients = aws.clients(settings)) {
-      json = clients.secretsManager()
-          .getSecretValue(r -> r.secretId(secretId).versionStage(SecretDescription.CURRENT))
-          .secretString();
+      json =
+          clients
+              .secretsManager()
+              .getSecretValue(r -> r.secretId(secretId).versionStage(SecretDescription.CURRENT))
+              .secretString();
     } catch (ResourceNotFoundException e) {
-      throw new SecretNotFoundException("secret " + secretId + " does not exist, or has no AWSCURRENT value.");
+      throw new SecretNotFoundException(
+          "secret " + secretId + " does not exist, or has no AWSCURRENT value.");
     }
-    ManagedKeySecret current = ManagedKeySecret.parse(json == null ? "" : json, "AWSCURRENT of " + secretId);
+    ManagedKeySecret current =
+        ManagedKeySecret.parse(json == null ? "" : json, "AWSCURRENT of " + secretId);
     if (current.isBootstrap()) {
-      throw new CliFailure(ExitCodes.PROBLEMS, "secret " + secretId + " holds no key yet (bootstrap value):"
-          + " rotate it first (`keyrotator rotate --secret-id " + secretId + "`).");
+      throw new CliFailure(
+          ExitCodes.PROBLEMS,
+          "secret "
+              + secretId
+              + " holds no key yet (bootstrap value):"
+              + " rotate it first (`keyrotator rotate --secret-id "
+              + secretId
+              + "`).");
     }
     Map<String, Object> output = new LinkedHashMap<>();
     output.put("Version", 1);
     output.put("AccessKeyId", current.accessKeyId().orElseThrow());
     output.put("SecretAccessKey", current.secretAccessKey().orElseThrow());
-    output.put("Expiration", Instant.now().plus(Duration.ofMinutes(ttlMinutes)).truncatedTo(ChronoUnit.SECONDS).toString());
+    output.put(
+        "Expiration",
+        Instant.now()
+            .plus(Duration.ofMinutes(ttlMinutes))
+            .truncatedTo(ChronoUnit.SECONDS)
+            .toString());
     OutputOptions.printJson(spec.commandLine().getOut(), output);
     return ExitCodes.OK;
   }

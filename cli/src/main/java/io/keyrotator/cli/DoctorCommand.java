@@ -26,22 +26,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Finds what is broken around managed secrets and, with --fix, repairs what is safe to repair. */
-@Command(name = "doctor", description = "Find stuck rotations, orphan keys and broken secrets; --fix repairs what is safe.")
+@Command(
+    name = "doctor",
+    description =
+        "Find stuck rotations, orphan keys and broken secrets; --fix repairs what is safe.")
 final class DoctorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin AwsOptions aws;
   @Mixin OutputOptions output;
 
-  @Option(names = "--secret-id", description = "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
+  @Option(
+      names = "--secret-id",
+      description =
+          "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
   List<String> secretIds;
 
   @Option(names = "--fix", description = "Repair what is safe to repair, after confirmation.")
   boolean fix;
 
-  @Option(names = {"-y", "--yes"}, description = "With --fix: do not ask for confirmation.")
+  @Option(
+      names = {"-y", "--yes"},
+      description = "With --fix: do not ask for confirmation.")
   boolean yes;
 
-  @Option(names = "--stuck-after-minutes", description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--stuck-after-minutes",
+      description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
   long stuckAfterMinutes = 60;
 
   @Override
@@ -50,15 +60,21 @@ final class DoctorCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Duration stuckAfter = Duration.ofMinutes(stuckAfterMinutes);
     try (AwsClients clients = aws.clients(settings)) {
-      List<SecretStatus> statuses = Inspection.inspect(clients, settings, secretIds, stuckAfter, Clock.systemUTC());
+      List<SecretStatus> statuses =
+          Inspection.inspect(clients, settings, secretIds, stuckAfter, Clock.systemUTC());
       List<Repair> repairs = SecretInspector.repairs(statuses);
       List<String> applied = new ArrayList<>();
       if (fix && !repairs.isEmpty() && confirmed(out, repairs)) {
-        Repairs repairer = new Repairs(clients.secretVersions(), clients.iamKeys(),
-            Inspection.inspector(clients, settings, stuckAfter, Clock.systemUTC()));
+        Repairs repairer =
+            new Repairs(
+                clients.secretVersions(),
+                clients.iamKeys(),
+                Inspection.inspector(clients, settings, stuckAfter, Clock.systemUTC()));
         for (Repair repair : repairs) {
-          applied.add(repairer.apply(repair) ? repair.describe()
-              : repair.describe() + " (skipped: the state changed since the inspection)");
+          applied.add(
+              repairer.apply(repair)
+                  ? repair.describe()
+                  : repair.describe() + " (skipped: the state changed since the inspection)");
         }
         statuses = Inspection.inspect(clients, settings, secretIds, stuckAfter, Clock.systemUTC());
       }
@@ -77,12 +93,16 @@ final class DoctorCommand implements Callable<Integer> {
     out.flush();
     String answer;
     try {
-      answer = new BufferedReader(new InputStreamReader(KeyrotatorCli.input, StandardCharsets.UTF_8)).readLine();
+      answer =
+          new BufferedReader(new InputStreamReader(KeyrotatorCli.input, StandardCharsets.UTF_8))
+              .readLine();
     } catch (IOException e) {
       answer = null;
     }
     if (answer == null) {
-      throw new CliFailure(ExitCodes.USAGE, "no answer to the confirmation (no terminal?): run again with --yes to apply the repairs.");
+      throw new CliFailure(
+          ExitCodes.USAGE,
+          "no answer to the confirmation (no terminal?): run again with --yes to apply the repairs.");
     }
     boolean go = answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes");
     if (!go) {
@@ -103,8 +123,10 @@ final class DoctorCommand implements Callable<Integer> {
     List<List<String>> rows = new ArrayList<>();
     for (SecretStatus s : statuses) {
       for (Finding f : s.findings()) {
-        String action = f.repair().map(r -> fix ? "not repaired" : "doctor --fix: " + r.describe())
-            .orElse("left alone: needs a person");
+        String action =
+            f.repair()
+                .map(r -> fix ? "not repaired" : "doctor --fix: " + r.describe())
+                .orElse("left alone: needs a person");
         rows.add(List.of(s.secretName(), f.type().name(), action, f.message()));
       }
     }

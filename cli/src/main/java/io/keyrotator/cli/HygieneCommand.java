@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Runs the hygiene job's pass on demand: the same code the scheduled function runs. */
-@Command(name = "hygiene", description = "Retire previous keys and report stuck rotations now; --dry-run changes nothing.")
+@Command(
+    name = "hygiene",
+    description = "Retire previous keys and report stuck rotations now; --dry-run changes nothing.")
 final class HygieneCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin AwsOptions aws;
@@ -31,9 +33,15 @@ final class HygieneCommand implements Callable<Integer> {
     HygieneSettings hygiene = HygieneSettings.fromEnvironment();
     HygieneReport report;
     try (AwsClients clients = aws.clients(settings)) {
-      report = new HygieneRun(clients.secretVersions(), clients.iamKeys(),
-          ManagedScope.of(settings),
-          hygiene.withDryRun(dryRun || hygiene.dryRun()), settings.deleteUnprovenKeys(), Clock.systemUTC()).run();
+      report =
+          new HygieneRun(
+                  clients.secretVersions(),
+                  clients.iamKeys(),
+                  ManagedScope.of(settings),
+                  hygiene.withDryRun(dryRun || hygiene.dryRun()),
+                  settings.deleteUnprovenKeys(),
+                  Clock.systemUTC())
+              .run();
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
@@ -41,6 +49,8 @@ final class HygieneCommand implements Callable<Integer> {
     } else {
       out.print(report.summary());
     }
-    return report.notices().isEmpty() && report.skipped().isEmpty() ? ExitCodes.OK : ExitCodes.PROBLEMS;
+    return report.notices().isEmpty() && report.skipped().isEmpty()
+        ? ExitCodes.OK
+        : ExitCodes.PROBLEMS;
   }
 }

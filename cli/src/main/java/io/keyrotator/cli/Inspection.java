@@ -20,13 +20,18 @@ import java.util.Optional;
 final class Inspection {
   private Inspection() {}
 
-  static SecretInspector inspector(AwsClients clients, Settings settings, Duration stuckAfter, Clock clock) {
-    return new SecretInspector(clients.secretVersions(), clients.iamKeys(),
-        ManagedScope.of(settings), clock, stuckAfter);
+  static SecretInspector inspector(
+      AwsClients clients, Settings settings, Duration stuckAfter, Clock clock) {
+    return new SecretInspector(
+        clients.secretVersions(), clients.iamKeys(), ManagedScope.of(settings), clock, stuckAfter);
   }
 
-  static List<SecretStatus> inspect(AwsClients clients, Settings settings, List<String> secretIds,
-      Duration stuckAfter, Clock clock) {
+  static List<SecretStatus> inspect(
+      AwsClients clients,
+      Settings settings,
+      List<String> secretIds,
+      Duration stuckAfter,
+      Clock clock) {
     SecretInspector inspector = inspector(clients, settings, stuckAfter, clock);
     if (secretIds == null || secretIds.isEmpty()) {
       return inspector.inspectAll();
@@ -45,8 +50,11 @@ final class Inspection {
 
   static String lastUsed(Optional<KeyState> key, Instant now) {
     return key.flatMap(KeyState::usage)
-        .map(u -> u.lastUsed().map(t -> duration(Duration.between(t, now)) + " ago (" + u.service() + ")")
-            .orElse("never"))
+        .map(
+            u ->
+                u.lastUsed()
+                    .map(t -> duration(Duration.between(t, now)) + " ago (" + u.service() + ")")
+                    .orElse("never"))
         .orElse("-");
   }
 
@@ -96,11 +104,13 @@ final class Inspection {
     m.put("accessKeyId", KeyIds.shorten(k.id()));
     m.put("state", k.state());
     m.put("created", k.created().map(Instant::toString).orElse(null));
-    k.usage().ifPresent(u -> {
-      m.put("lastUsed", u.lastUsed().map(Instant::toString).orElse(null));
-      m.put("lastUsedService", u.service());
-      m.put("lastUsedRegion", u.region());
-    });
+    k.usage()
+        .ifPresent(
+            u -> {
+              m.put("lastUsed", u.lastUsed().map(Instant::toString).orElse(null));
+              m.put("lastUsedService", u.service());
+              m.put("lastUsedRegion", u.region());
+            });
     return m;
   }
 }

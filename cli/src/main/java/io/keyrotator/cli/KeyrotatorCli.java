@@ -83,13 +83,18 @@ public final class KeyrotatorCli {
     }
     if (e instanceof AwsServiceException aws) {
       if (aws.isThrottlingException()) {
-        return new Failure(ExitCodes.AWS_ERROR,
-            "AWS throttled the requests even after retries (" + aws.awsErrorDetails().errorCode()
+        return new Failure(
+            ExitCodes.AWS_ERROR,
+            "AWS throttled the requests even after retries ("
+                + aws.awsErrorDetails().errorCode()
                 + "); wait a minute and run the command again.");
       }
       if (aws.statusCode() == 403) {
-        return new Failure(ExitCodes.AWS_ERROR,
-            "AWS refused the request: " + aws.getMessage() + ". Check that your credentials are"
+        return new Failure(
+            ExitCodes.AWS_ERROR,
+            "AWS refused the request: "
+                + aws.getMessage()
+                + ". Check that your credentials are"
                 + " valid and allowed to do this (see docs/cli.md for the permissions).");
       }
       return new Failure(ExitCodes.AWS_ERROR, "AWS error: " + aws.getMessage());
@@ -97,7 +102,8 @@ public final class KeyrotatorCli {
     if (e instanceof SdkClientException sdk) {
       String message = sdk.getMessage() == null ? "" : sdk.getMessage();
       if (message.contains("credentials")) {
-        return new Failure(ExitCodes.AWS_ERROR,
+        return new Failure(
+            ExitCodes.AWS_ERROR,
             "no AWS credentials found: configure a profile (`aws configure`, then --profile or"
                 + " AWS_PROFILE) or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.");
       }

@@ -10,9 +10,14 @@ import picocli.CommandLine.Option;
 
 /** {@code --output table|json}, and the two ways of printing. */
 final class OutputOptions {
-  enum Format { table, json }
+  enum Format {
+    table,
+    json
+  }
 
-  @Option(names = {"-o", "--output"}, description = "table (default, for people) or json (for scripts).")
+  @Option(
+      names = {"-o", "--output"},
+      description = "table (default, for people) or json (for scripts).")
   Format format = Format.table;
 
   boolean json() {

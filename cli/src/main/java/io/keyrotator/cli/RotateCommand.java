@@ -2,9 +2,9 @@ package io.keyrotator.cli;
 
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.cli.local.InProcessRotation;
-import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
+import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretNotFoundException;
@@ -32,7 +32,9 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * with --wait, follows the rotation to its end. Against an emulator it runs the handler in this
  * process, exactly as Secrets Manager would sequence it.
  */
-@Command(name = "rotate", description = "Rotate a secret now; --wait follows the rotation to its end.")
+@Command(
+    name = "rotate",
+    description = "Rotate a secret now; --wait follows the rotation to its end.")
 final class RotateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin AwsOptions aws;
@@ -41,15 +43,22 @@ final class RotateCommand implements Callable<Integer> {
   @Option(names = "--secret-id", required = true, description = "Secret name or ARN.")
   String secretId;
 
-  @Option(names = "--wait", description = "On AWS: wait until the new key is current or the rotation fails.")
+  @Option(
+      names = "--wait",
+      description = "On AWS: wait until the new key is current or the rotation fails.")
   boolean waitForEnd;
 
-  @Option(names = "--timeout", description = "With --wait: give up after this many seconds (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      description = "With --wait: give up after this many seconds (default ${DEFAULT-VALUE}).")
   long timeoutSeconds = 300;
 
-  @Option(names = "--in-process", negatable = true,
-      description = "Run the rotation steps in this process (default: only against an emulator endpoint)."
-          + " --no-in-process asks Secrets Manager to invoke the deployed function.")
+  @Option(
+      names = "--in-process",
+      negatable = true,
+      description =
+          "Run the rotation steps in this process (default: only against an emulator endpoint)."
+              + " --no-in-process asks Secrets Manager to invoke the deployed function.")
   Boolean inProcess;
 
   /** How often --wait looks at the secret; tests shorten it. */
@@ -63,10 +72,14 @@ final class RotateCommand implements Callable<Integer> {
       DescribeSecretResponse secret = requireSecret(clients.secretsManager());
       boolean local = inProcess != null ? inProcess : aws.emulator();
       if (local && !aws.emulator()) {
-        throw new CliFailure(ExitCodes.USAGE, "--in-process needs an emulator endpoint (--endpoint or AWS_ENDPOINT_URL);"
-            + " on AWS the deployed function runs the rotation.");
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "--in-process needs an emulator endpoint (--endpoint or AWS_ENDPOINT_URL);"
+                + " on AWS the deployed function runs the rotation.");
       }
-      return local ? rotateInProcess(out, clients, settings) : rotateOnAws(out, clients.secretsManager(), secret);
+      return local
+          ? rotateInProcess(out, clients, settings)
+          : rotateOnAws(out, clients.secretsManager(), secret);
     }
   }
 
@@ -74,37 +87,61 @@ final class RotateCommand implements Callable<Integer> {
     try {
       return secretsManager.describeSecret(r -> r.secretId(secretId));
     } catch (ResourceNotFoundException e) {
-      throw new SecretNotFoundException("secret " + secretId + " does not exist in this account and Region.");
+      throw new SecretNotFoundException(
+          "secret " + secretId + " does not exist in this account and Region.");
     }
   }
 
   private int rotateInProcess(PrintWriter out, AwsClients clients, Settings settings) {
-    URI endpoint = Optional.ofNullable(aws.endpoint).orElseGet(() -> URI.create(System.getenv("AWS_ENDPOINT_URL")));
-    RotationHandler handler = new RotationHandler(settings, aws.clientOptions(),
-        StructuredLog.to(line -> {}, Clock.systemUTC()));
-    InProcessRotation rotation = new InProcessRotation(MotoServer.at(endpoint), clients.iam(),
-        clients.secretsManager(), handler, settings.region());
-    InProcessRotation.Outcome outcome = rotation.rotate(secretId, step -> {
-      if (!output.json()) {
-        out.println("  " + step);
-      }
-    });
+    URI endpoint =
+        Optional.ofNullable(aws.endpoint)
+            .orElseGet(() -> URI.create(System.getenv("AWS_ENDPOINT_URL")));
+    RotationHandler handler =
+        new RotationHandler(
+            settings, aws.clientOptions(), StructuredLog.to(line -> {}, Clock.systemUTC()));
+    InProcessRotation rotation =
+        new InProcessRotation(
+            MotoServer.at(endpoint),
+            clients.iam(),
+            clients.secretsManager(),
+            handler,
+            settings.region());
+    InProcessRotation.Outcome outcome =
+        rotation.rotate(
+            secretId,
+            step -> {
+              if (!output.json()) {
+                out.println("  " + step);
+              }
+            });
     return result(out, outcome.token(), outcome.succeeded(), outcome.failure().orElse(null), null);
   }
 
-  private int rotateOnAws(PrintWriter out, SecretsManagerClient secretsManager, DescribeSecretResponse secret)
+  private int rotateOnAws(
+      PrintWriter out, SecretsManagerClient secretsManager, DescribeSecretResponse secret)
       throws InterruptedException {
     if (secret.rotationLambdaARN() == null || secret.rotationLambdaARN().isEmpty()) {
-      throw new CliFailure(ExitCodes.PROBLEMS, "secret " + secretId + " has no rotation function: deploy it with"
-          + " the CDK app (docs/deploy.md) before rotating it on AWS.");
+      throw new CliFailure(
+          ExitCodes.PROBLEMS,
+          "secret "
+              + secretId
+              + " has no rotation function: deploy it with"
+              + " the CDK app (docs/deploy.md) before rotating it on AWS.");
     }
-    // Naming the configured function changes nothing on AWS; moto needs it (it forgets it otherwise).
-    String token = secretsManager.rotateSecret(r -> r.secretId(secretId).rotationLambdaARN(secret.rotationLambdaARN()))
-        .versionId();
+    // Naming the configured function changes nothing on AWS; moto needs it (it forgets it
+    // otherwise).
+    String token =
+        secretsManager
+            .rotateSecret(r -> r.secretId(secretId).rotationLambdaARN(secret.rotationLambdaARN()))
+            .versionId();
     if (!waitForEnd) {
       if (!output.json()) {
-        out.println("Rotation started: version " + token + ". Follow it with `keyrotator status --secret-id "
-            + secretId + "`, or run again with --wait.");
+        out.println(
+            "Rotation started: version "
+                + token
+                + ". Follow it with `keyrotator status --secret-id "
+                + secretId
+                + "`, or run again with --wait.");
       }
       return result(out, token, true, null, "started");
     }
@@ -117,17 +154,36 @@ final class RotateCommand implements Callable<Integer> {
         return result(out, token, true, null, "finished");
       }
       if (!stages.contains(SecretDescription.PENDING)) {
-        return result(out, token, false, "the rotation stopped without making version " + token
-            + " current (failed or abandoned). " + logsHint(now), "failed");
+        return result(
+            out,
+            token,
+            false,
+            "the rotation stopped without making version "
+                + token
+                + " current (failed or abandoned). "
+                + logsHint(now),
+            "failed");
       }
       if (Instant.now().isAfter(deadline)) {
-        return result(out, token, false, "the rotation is still running after " + timeoutSeconds
-            + " s (AWSPENDING is on " + token + "). Secrets Manager retries failed steps; "
-            + logsHint(now), "timeout");
+        return result(
+            out,
+            token,
+            false,
+            "the rotation is still running after "
+                + timeoutSeconds
+                + " s (AWSPENDING is on "
+                + token
+                + "). Secrets Manager retries failed steps; "
+                + logsHint(now),
+            "timeout");
       }
       if (!output.json()) {
-        out.println("  waiting: AWSPENDING on " + token + " ("
-            + Duration.between(start, Instant.now()).toSeconds() + " s)");
+        out.println(
+            "  waiting: AWSPENDING on "
+                + token
+                + " ("
+                + Duration.between(start, Instant.now()).toSeconds()
+                + " s)");
         out.flush();
       }
       Thread.sleep(pollInterval.toMillis());
@@ -135,16 +191,22 @@ final class RotateCommand implements Callable<Integer> {
   }
 
   private static String logsHint(DescribeSecretResponse secret) {
-    String function = Optional.ofNullable(secret.rotationLambdaARN())
-        .map(arn -> arn.substring(arn.lastIndexOf(':') + 1)).orElse("<rotation function>");
+    String function =
+        Optional.ofNullable(secret.rotationLambdaARN())
+            .map(arn -> arn.substring(arn.lastIndexOf(':') + 1))
+            .orElse("<rotation function>");
     if (function.matches("\\d+|\\$LATEST|live")) {
-      String withoutQualifier = secret.rotationLambdaARN().substring(0, secret.rotationLambdaARN().lastIndexOf(':'));
+      String withoutQualifier =
+          secret.rotationLambdaARN().substring(0, secret.rotationLambdaARN().lastIndexOf(':'));
       function = withoutQualifier.substring(withoutQualifier.lastIndexOf(':') + 1);
     }
-    return "The reason is in the function's log: `aws logs tail /aws/lambda/" + function + " --since 30m`.";
+    return "The reason is in the function's log: `aws logs tail /aws/lambda/"
+        + function
+        + " --since 30m`.";
   }
 
-  private int result(PrintWriter out, String token, boolean succeeded, String failure, String state) {
+  private int result(
+      PrintWriter out, String token, boolean succeeded, String failure, String state) {
     if (output.json()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("secret", secretId);

@@ -24,10 +24,15 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin AwsOptions aws;
   @Mixin OutputOptions output;
 
-  @Option(names = "--secret-id", description = "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
+  @Option(
+      names = "--secret-id",
+      description =
+          "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
   List<String> secretIds;
 
-  @Option(names = "--stuck-after-minutes", description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--stuck-after-minutes",
+      description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
   long stuckAfterMinutes = 60;
 
   @Override
@@ -35,7 +40,13 @@ final class StatusCommand implements Callable<Integer> {
     Settings settings = aws.settings();
     List<SecretStatus> statuses;
     try (AwsClients clients = aws.clients(settings)) {
-      statuses = Inspection.inspect(clients, settings, secretIds, Duration.ofMinutes(stuckAfterMinutes), Clock.systemUTC());
+      statuses =
+          Inspection.inspect(
+              clients,
+              settings,
+              secretIds,
+              Duration.ofMinutes(stuckAfterMinutes),
+              Clock.systemUTC());
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
@@ -51,23 +62,45 @@ final class StatusCommand implements Callable<Integer> {
       out.println("No managed secrets found (secrets tagged keyrotator:user).");
       return;
     }
-    OutputOptions.printTable(out,
-        List.of("SECRET", "USER", "CURRENT KEY", "AGE", "LAST USED", "PREVIOUS KEY", "ROTATION", "LAST ROTATED", "NEXT ROTATION", "FLAGS"),
-        statuses.stream().map(s -> List.of(
-            s.secretName(),
-            s.user().orElse("-"),
-            Inspection.key(s.currentKey()),
-            Inspection.age(s.currentKey(), now),
-            Inspection.lastUsed(s.currentKey(), now),
-            Inspection.key(s.previousKey()),
-            s.rotationEnabled() ? s.schedule().orElse("on") : "off",
-            s.lastRotated().map(t -> Inspection.duration(Duration.between(t, now)) + " ago").orElse("-"),
-            s.nextRotation().map(Instant::toString).orElse("-"),
-            flags(s))).toList());
+    OutputOptions.printTable(
+        out,
+        List.of(
+            "SECRET",
+            "USER",
+            "CURRENT KEY",
+            "AGE",
+            "LAST USED",
+            "PREVIOUS KEY",
+            "ROTATION",
+            "LAST ROTATED",
+            "NEXT ROTATION",
+            "FLAGS"),
+        statuses.stream()
+            .map(
+                s ->
+                    List.of(
+                        s.secretName(),
+                        s.user().orElse("-"),
+                        Inspection.key(s.currentKey()),
+                        Inspection.age(s.currentKey(), now),
+                        Inspection.lastUsed(s.currentKey(), now),
+                        Inspection.key(s.previousKey()),
+                        s.rotationEnabled() ? s.schedule().orElse("on") : "off",
+                        s.lastRotated()
+                            .map(t -> Inspection.duration(Duration.between(t, now)) + " ago")
+                            .orElse("-"),
+                        s.nextRotation().map(Instant::toString).orElse("-"),
+                        flags(s)))
+            .toList());
   }
 
   private static String flags(SecretStatus s) {
-    String flags = s.findings().stream().map(Finding::type).map(Enum::name).distinct().collect(Collectors.joining(","));
+    String flags =
+        s.findings().stream()
+            .map(Finding::type)
+            .map(Enum::name)
+            .distinct()
+            .collect(Collectors.joining(","));
     if (s.rotationInProgress()) {
       flags = flags.isEmpty() ? "ROTATING" : "ROTATING," + flags;
     }

@@ -7,7 +7,6 @@ import io.keyrotator.config.AuditSettings;
 import io.keyrotator.testing.LocalAws;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 /** {@code keyrotator audit}, in-process, against moto. */
 class AuditCommandIT {
   private LocalAws aws;
-
 
   @BeforeAll
   static void credentials() {
@@ -42,9 +40,15 @@ class AuditCommandIT {
   }
 
   private void strongPasswordPolicy() {
-    aws.iam.updateAccountPasswordPolicy(p -> p.minimumPasswordLength(14).requireUppercaseCharacters(true)
-        .requireLowercaseCharacters(true).requireNumbers(true).requireSymbols(true)
-        .passwordReusePrevention(24).maxPasswordAge(90));
+    aws.iam.updateAccountPasswordPolicy(
+        p ->
+            p.minimumPasswordLength(14)
+                .requireUppercaseCharacters(true)
+                .requireLowercaseCharacters(true)
+                .requireNumbers(true)
+                .requireSymbols(true)
+                .passwordReusePrevention(24)
+                .maxPasswordAge(90));
   }
 
   @Test
@@ -63,7 +67,11 @@ class AuditCommandIT {
     CliRun run = cli("audit");
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.PROBLEMS);
     List<String> lines = run.out().lines().toList();
-    assertThat(lines.get(0)).startsWith("FINDING").contains("USER").contains("CREDENTIAL").contains("FOUND");
+    assertThat(lines.get(0))
+        .startsWith("FINDING")
+        .contains("USER")
+        .contains("CREDENTIAL")
+        .contains("FOUND");
     assertThat(run.out())
         .contains("CONSOLE_WITHOUT_MFA")
         .contains("PASSWORD_POLICY_MISSING")
@@ -92,7 +100,9 @@ class AuditCommandIT {
     assertThat(run.exitCode()).isEqualTo(ExitCodes.PROBLEMS);
     Map<String, Object> json = JSON.std.mapFrom(run.out());
     assertThat(json).containsEntry("findingCount", 2).containsEntry("usersChecked", 1);
-    assertThat((Map<String, Object>) json.get("counts")).containsEntry("CONSOLE_WITHOUT_MFA", 1).containsEntry("OLD_ACCESS_KEY", 0);
+    assertThat((Map<String, Object>) json.get("counts"))
+        .containsEntry("CONSOLE_WITHOUT_MFA", 1)
+        .containsEntry("OLD_ACCESS_KEY", 0);
     assertThat((List<Map<String, Object>>) json.get("findings"))
         .extracting(f -> f.get("type") + " " + f.get("subject"))
         .containsExactly("CONSOLE_WITHOUT_MFA bob", "PASSWORD_POLICY_MISSING account");
@@ -102,8 +112,15 @@ class AuditCommandIT {
   void anUnreachableEndpointIsExitCodeThree() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = KeyrotatorCli.run(new PrintWriter(out, true), new PrintWriter(err, true),
-        "audit", "--endpoint", "http://127.0.0.1:9", "--region", LocalAws.REGION);
+    int code =
+        KeyrotatorCli.run(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "audit",
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--region",
+            LocalAws.REGION);
     assertThat(code).isEqualTo(ExitCodes.AWS_ERROR);
     assertThat(err.toString()).contains("could not reach AWS");
   }

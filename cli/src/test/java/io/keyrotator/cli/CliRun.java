@@ -15,7 +15,9 @@ record CliRun(int exitCode, String out, String err) {
     all.addAll(List.of("--endpoint", aws.moto.endpoint().toString(), "--region", LocalAws.REGION));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = KeyrotatorCli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+    int code =
+        KeyrotatorCli.run(
+            new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
     return new CliRun(code, out.toString(), err.toString());
   }
 

@@ -12,8 +12,12 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 
 class ErrorMessagesTest {
   private static AwsServiceException aws(String code, int status) {
-    return AwsServiceException.builder().statusCode(status).message(code + " happened")
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code + " happened").build()).build();
+    return AwsServiceException.builder()
+        .statusCode(status)
+        .message(code + " happened")
+        .awsErrorDetails(
+            AwsErrorDetails.builder().errorCode(code).errorMessage(code + " happened").build())
+        .build();
   }
 
   @Test
@@ -25,10 +29,14 @@ class ErrorMessagesTest {
 
   @Test
   void anUnfinishedCredentialReportIsAnAwsErrorWithItsAdvice() {
-    KeyrotatorCli.Failure failure = KeyrotatorCli.describe(new AccountCredentials.CredentialReportUnavailableException(
-        "IAM had not finished the credential report after 120 s (state INPROGRESS); run it again"));
+    KeyrotatorCli.Failure failure =
+        KeyrotatorCli.describe(
+            new AccountCredentials.CredentialReportUnavailableException(
+                "IAM had not finished the credential report after 120 s (state INPROGRESS); run it again"));
     assertThat(failure.exitCode()).isEqualTo(ExitCodes.AWS_ERROR);
-    assertThat(failure.message()).startsWith("IAM had not finished the credential report").contains("run it again");
+    assertThat(failure.message())
+        .startsWith("IAM had not finished the credential report")
+        .contains("run it again");
   }
 
   @Test
@@ -40,15 +48,20 @@ class ErrorMessagesTest {
 
   @Test
   void missingCredentialsSayHowToConfigureThem() {
-    KeyrotatorCli.Failure failure = KeyrotatorCli.describe(
-        SdkClientException.create("Unable to load credentials from any of the providers in the chain"));
+    KeyrotatorCli.Failure failure =
+        KeyrotatorCli.describe(
+            SdkClientException.create(
+                "Unable to load credentials from any of the providers in the chain"));
     assertThat(failure.exitCode()).isEqualTo(3);
     assertThat(failure.message()).contains("no AWS credentials found", "aws configure");
   }
 
   @Test
   void aMissingSecretIsExitCode4AndARotationFailureExitCode1() {
-    assertThat(KeyrotatorCli.describe(new SecretNotFoundException("secret x does not exist")).exitCode()).isEqualTo(4);
+    assertThat(
+            KeyrotatorCli.describe(new SecretNotFoundException("secret x does not exist"))
+                .exitCode())
+        .isEqualTo(4);
     assertThat(KeyrotatorCli.describe(new RotationFailure("user app-ci already has 2 access keys")))
         .isEqualTo(new KeyrotatorCli.Failure(1, "user app-ci already has 2 access keys"));
   }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.LocalAws;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -14,10 +14,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +31,6 @@ class KeyrotatorCliIT {
   private static final String USER = "app-ci";
   private static final String SECRET = "app-ci-key";
   private LocalAws aws;
-
 
   @BeforeAll
   static void credentials() {
@@ -58,8 +56,11 @@ class KeyrotatorCliIT {
   /** A managed user with a tagged secret that has been rotated once. */
   private void rotatedSecret() {
     aws.createManagedUser(USER);
-    aws.secretsManager.createSecret(r -> r.name(SECRET).secretString("{\"UserName\":\"" + USER + "\"}")
-        .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)));
+    aws.secretsManager.createSecret(
+        r ->
+            r.name(SECRET)
+                .secretString("{\"UserName\":\"" + USER + "\"}")
+                .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)));
     aws.rotate(aws.handler(), SECRET);
   }
 
@@ -75,7 +76,8 @@ class KeyrotatorCliIT {
       String before = current().accessKeyId().orElseThrow();
       CliRun run = cli("rotate", "--secret-id", SECRET);
       assertThat(run.exitCode()).as(run.err()).isZero();
-      assertThat(run.out()).contains("createSecret: done", "finishSecret: done", "is now AWSCURRENT");
+      assertThat(run.out())
+          .contains("createSecret: done", "finishSecret: done", "is now AWSCURRENT");
       assertThat(current().accessKeyId().orElseThrow()).isNotEqualTo(before);
     }
 
@@ -85,7 +87,8 @@ class KeyrotatorCliIT {
       aws.createBootstrapSecret("admin-key", "admin");
       CliRun run = cli("rotate", "--secret-id", "admin-key", "--output", "json");
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.out()).contains("\"succeeded\" : false", "outside the users keyrotator manages");
+      assertThat(run.out())
+          .contains("\"succeeded\" : false", "outside the users keyrotator manages");
     }
 
     @Test
@@ -100,11 +103,14 @@ class KeyrotatorCliIT {
       rotatedSecret();
       RotationHandler function = aws.handler();
       // Plays the part of Secrets Manager invoking the deployed function once RotateSecret ran.
-      CompletableFuture<Void> secretsManager = CompletableFuture.runAsync(() -> {
-        String token = awaitPendingVersion();
-        LocalAws.runSteps(function, SECRET, token);
-      });
-      CliRun run = cli("rotate", "--secret-id", SECRET, "--no-in-process", "--wait", "--timeout", "30");
+      CompletableFuture<Void> secretsManager =
+          CompletableFuture.runAsync(
+              () -> {
+                String token = awaitPendingVersion();
+                LocalAws.runSteps(function, SECRET, token);
+              });
+      CliRun run =
+          cli("rotate", "--secret-id", SECRET, "--no-in-process", "--wait", "--timeout", "30");
       secretsManager.get();
       assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
       assertThat(run.out()).contains("waiting: AWSPENDING on", "is now AWSCURRENT");
@@ -113,9 +119,11 @@ class KeyrotatorCliIT {
     @Test
     void waitGivesUpAtTheTimeoutAndSaysWhereTheReasonIs() {
       rotatedSecret();
-      CliRun run = cli("rotate", "--secret-id", SECRET, "--no-in-process", "--wait", "--timeout", "1");
+      CliRun run =
+          cli("rotate", "--secret-id", SECRET, "--no-in-process", "--wait", "--timeout", "1");
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.out()).contains("still running after 1 s", "aws logs tail /aws/lambda/keyrotator-rotation");
+      assertThat(run.out())
+          .contains("still running after 1 s", "aws logs tail /aws/lambda/keyrotator-rotation");
     }
 
     private String awaitPendingVersion() {
@@ -153,8 +161,11 @@ class KeyrotatorCliIT {
       List<Object> rows = JSON.std.listFrom(run.out());
       @SuppressWarnings("unchecked")
       Map<String, Object> row = (Map<String, Object>) rows.get(0);
-      assertThat(row).containsEntry("secret", SECRET).containsEntry("user", USER)
-          .containsEntry("rotationEnabled", true).containsEntry("findings", List.of());
+      assertThat(row)
+          .containsEntry("secret", SECRET)
+          .containsEntry("user", USER)
+          .containsEntry("rotationEnabled", true)
+          .containsEntry("findings", List.of());
       assertThat(row.get("currentKey").toString()).contains("state=active");
     }
 
@@ -176,11 +187,13 @@ class KeyrotatorCliIT {
       CliRun run = cli("credentials", "--secret-id", SECRET);
       assertThat(run.exitCode()).as(run.err()).isZero();
       Map<String, Object> json = JSON.std.mapFrom(run.out());
-      assertThat(json).containsEntry("Version", 1)
+      assertThat(json)
+          .containsEntry("Version", 1)
           .containsEntry("AccessKeyId", current().accessKeyId().orElseThrow())
           .containsEntry("SecretAccessKey", current().secretAccessKey().orElseThrow());
       Instant expiration = Instant.parse((String) json.get("Expiration"));
-      assertThat(expiration).isBetween(Instant.now().plusSeconds(14 * 60), Instant.now().plusSeconds(16 * 60));
+      assertThat(expiration)
+          .isBetween(Instant.now().plusSeconds(14 * 60), Instant.now().plusSeconds(16 * 60));
       assertThat(run.err()).isEmpty();
     }
 
@@ -216,7 +229,8 @@ class KeyrotatorCliIT {
       String stuck = aws.startRotation(SECRET);
       CliRun found = cli("doctor", "--stuck-after-minutes", "0");
       assertThat(found.exitCode()).isEqualTo(1);
-      assertThat(found.out()).contains("STUCK_ROTATION", "doctor --fix: remove AWSPENDING from version " + stuck);
+      assertThat(found.out())
+          .contains("STUCK_ROTATION", "doctor --fix: remove AWSPENDING from version " + stuck);
 
       CliRun fixed = cli("doctor", "--fix", "--yes", "--stuck-after-minutes", "0");
       assertThat(fixed.exitCode()).as(fixed.out()).isZero();
@@ -228,24 +242,44 @@ class KeyrotatorCliIT {
     @Test
     void deactivatesANeverUsedKeyLeftByAnInterruptedAttemptAndLeavesForeignKeysAlone() {
       rotatedSecret();
-      String current = ManagedKeySecret.parse(aws.value(SECRET, "AWSCURRENT"), "c").accessKeyId().orElseThrow();
+      String current =
+          ManagedKeySecret.parse(aws.value(SECRET, "AWSCURRENT"), "c").accessKeyId().orElseThrow();
       String userId = aws.iam.getUser(r -> r.userName(USER)).user().userId();
       // An attempt recorded itself on the secret, created a key and stopped before storing it.
       String token = aws.startRotation(SECRET);
       String orphan = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
-      aws.secretsManager.tagResource(r -> r.secretId(SECRET).tags(t -> t.key(AttemptRecord.TAG).value(
-          AttemptRecord.starting(token, userId, Instant.now().minusSeconds(2), Set.of(current)).created(orphan)
-              .tagValue(aws.secretsManager.describeSecret(d -> d.secretId(SECRET)).arn(),
-              io.keyrotator.ownership.EvidenceSeal.withKey(LocalAws.SEAL_KEY)))));
+      aws.secretsManager.tagResource(
+          r ->
+              r.secretId(SECRET)
+                  .tags(
+                      t ->
+                          t.key(AttemptRecord.TAG)
+                              .value(
+                                  AttemptRecord.starting(
+                                          token,
+                                          userId,
+                                          Instant.now().minusSeconds(2),
+                                          Set.of(current))
+                                      .created(orphan)
+                                      .tagValue(
+                                          aws.secretsManager
+                                              .describeSecret(d -> d.secretId(SECRET))
+                                              .arn(),
+                                          io.keyrotator.ownership.EvidenceSeal.withKey(
+                                              LocalAws.SEAL_KEY)))));
       CliRun found = cli("doctor", "--stuck-after-minutes", "0");
       assertThat(found.out()).contains("ORPHAN_KEY", "stopped before its secret was stored");
 
       CliRun fixed = cli("doctor", "--fix", "--yes", "--stuck-after-minutes", "0");
       assertThat(fixed.out()).contains("repaired: deactivate never-used orphan key");
-      assertThat(aws.keys(USER)).filteredOn(k -> k.accessKeyId().equals(orphan))
-          .as("deactivated, never deleted while active").singleElement()
-          .extracting(AccessKeyMetadata::status).isEqualTo(StatusType.INACTIVE);
-      assertThat(aws.stages(SECRET).get(token)).as("the attempt is not dropped while its key waits")
+      assertThat(aws.keys(USER))
+          .filteredOn(k -> k.accessKeyId().equals(orphan))
+          .as("deactivated, never deleted while active")
+          .singleElement()
+          .extracting(AccessKeyMetadata::status)
+          .isEqualTo(StatusType.INACTIVE);
+      assertThat(aws.stages(SECRET).get(token))
+          .as("the attempt is not dropped while its key waits")
           .contains("AWSPENDING");
 
       aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(orphan));
@@ -254,20 +288,30 @@ class KeyrotatorCliIT {
       CliRun foreignRun = cli("doctor", "--fix", "--yes");
       assertThat(foreignRun.exitCode()).isEqualTo(1);
       assertThat(foreignRun.out()).contains("UNOWNED_KEY", "left alone");
-      assertThat(aws.keys(USER)).filteredOn(k -> k.accessKeyId().equals(foreign)).singleElement()
-          .extracting(AccessKeyMetadata::status).isEqualTo(StatusType.ACTIVE);
+      assertThat(aws.keys(USER))
+          .filteredOn(k -> k.accessKeyId().equals(foreign))
+          .singleElement()
+          .extracting(AccessKeyMetadata::status)
+          .isEqualTo(StatusType.ACTIVE);
     }
 
     @Test
     void reportsSecretsWhoseUserIsGoneOrOutOfScope() {
       aws.createUser("admin", "/");
-      aws.secretsManager.createSecret(r -> r.name("admin-key").secretString("{\"UserName\":\"admin\"}")
-          .tags(t -> t.key(SecretVersions.USER_TAG).value("admin")));
-      aws.secretsManager.createSecret(r -> r.name("ghost-key").secretString("{\"UserName\":\"ghost\"}")
-          .tags(t -> t.key(SecretVersions.USER_TAG).value("ghost")));
+      aws.secretsManager.createSecret(
+          r ->
+              r.name("admin-key")
+                  .secretString("{\"UserName\":\"admin\"}")
+                  .tags(t -> t.key(SecretVersions.USER_TAG).value("admin")));
+      aws.secretsManager.createSecret(
+          r ->
+              r.name("ghost-key")
+                  .secretString("{\"UserName\":\"ghost\"}")
+                  .tags(t -> t.key(SecretVersions.USER_TAG).value("ghost")));
       CliRun run = cli("doctor", "--fix", "--yes");
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.out()).contains("USER_OUT_OF_SCOPE", "USER_MISSING", "left alone: needs a person");
+      assertThat(run.out())
+          .contains("USER_OUT_OF_SCOPE", "USER_MISSING", "left alone: needs a person");
     }
 
     @Test
@@ -319,9 +363,19 @@ class KeyrotatorCliIT {
     @Test
     void missingCredentialsSayHowToProvideThem() {
       StringWriter err = new StringWriter();
-      int code = KeyrotatorCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-          "credentials", "--secret-id", SECRET, "--profile", "no-such-profile", "--region", "us-east-1",
-          "--endpoint", aws.moto.endpoint().toString());
+      int code =
+          KeyrotatorCli.run(
+              new PrintWriter(new StringWriter()),
+              new PrintWriter(err, true),
+              "credentials",
+              "--secret-id",
+              SECRET,
+              "--profile",
+              "no-such-profile",
+              "--region",
+              "us-east-1",
+              "--endpoint",
+              aws.moto.endpoint().toString());
       assertThat(code).isEqualTo(3);
       assertThat(err.toString()).contains("no AWS credentials found");
     }
@@ -329,8 +383,13 @@ class KeyrotatorCliIT {
     @Test
     void aMissingProfileRegionIsReported() {
       StringWriter err = new StringWriter();
-      int code = KeyrotatorCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-          "status", "--profile", "no-such-profile");
+      int code =
+          KeyrotatorCli.run(
+              new PrintWriter(new StringWriter()),
+              new PrintWriter(err, true),
+              "status",
+              "--profile",
+              "no-such-profile");
       assertThat(code).isEqualTo(3);
       assertThat(err.toString()).contains("no AWS Region configured");
     }
@@ -349,6 +408,7 @@ class KeyrotatorCliIT {
     cli("rotate", "--secret-id", SECRET);
     cli("doctor", "--fix", "--yes");
     String id = current().accessKeyId().orElseThrow();
-    assertThat(aws.keys(USER)).anyMatch(k -> k.accessKeyId().equals(id) && k.status() == StatusType.ACTIVE);
+    assertThat(aws.keys(USER))
+        .anyMatch(k -> k.accessKeyId().equals(id) && k.status() == StatusType.ACTIVE);
   }
 }

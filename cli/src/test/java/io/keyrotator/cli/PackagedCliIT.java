@@ -2,8 +2,8 @@ package io.keyrotator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.LocalAws;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,8 @@ class PackagedCliIT {
   }
 
   /** Runs the CLI jar with the given environment added; returns exit code and all output. */
-  private static Map.Entry<Integer, String> run(Map<String, String> env, String... args) throws Exception {
+  private static Map.Entry<Integer, String> run(Map<String, String> env, String... args)
+      throws Exception {
     List<String> command = new ArrayList<>(List.of(java(), "-jar", CLI_JAR.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -56,7 +57,8 @@ class PackagedCliIT {
   void demoRunsFromACleanStateStartingAndStoppingItsOwnEmulator() throws Exception {
     Map.Entry<Integer, String> demo = run(Map.of(), "demo");
     assertThat(demo.getKey()).as(demo.getValue()).isZero();
-    assertThat(demo.getValue()).contains("Started moto server at", "All 14 checks passed.")
+    assertThat(demo.getValue())
+        .contains("Started moto server at", "All 14 checks passed.")
         .doesNotContain("  FAIL  ", "SLF4J");
     String endpoint = demo.getValue().replaceAll("(?s).*Started moto server at (\\S+).*", "$1");
     assertThat(reachable(endpoint)).as("the demo's moto server is stopped").isFalse();
@@ -64,7 +66,9 @@ class PackagedCliIT {
 
   private static boolean reachable(String endpoint) {
     try {
-      java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(endpoint + "/moto-api/").toURL().openConnection();
+      java.net.HttpURLConnection c =
+          (java.net.HttpURLConnection)
+              java.net.URI.create(endpoint + "/moto-api/").toURL().openConnection();
       c.setConnectTimeout(500);
       c.getResponseCode();
       return true;
@@ -76,15 +80,25 @@ class PackagedCliIT {
   /** A managed user whose tagged secret holds a rotated key. */
   private String rotatedSecret() {
     aws.createManagedUser("app-ci");
-    aws.secretsManager.createSecret(r -> r.name("app-ci-key").secretString("{\"UserName\":\"app-ci\"}")
-        .tags(t -> t.key(SecretVersions.USER_TAG).value("app-ci")));
+    aws.secretsManager.createSecret(
+        r ->
+            r.name("app-ci-key")
+                .secretString("{\"UserName\":\"app-ci\"}")
+                .tags(t -> t.key(SecretVersions.USER_TAG).value("app-ci")));
     aws.rotate(aws.handler(), "app-ci-key");
     return "app-ci-key";
   }
 
   private String credentialProcessCommand(String secret) {
-    return java() + " -jar " + CLI_JAR + " credentials --secret-id " + secret
-        + " --endpoint " + aws.moto.endpoint() + " --region " + LocalAws.REGION;
+    return java()
+        + " -jar "
+        + CLI_JAR
+        + " credentials --secret-id "
+        + secret
+        + " --endpoint "
+        + aws.moto.endpoint()
+        + " --region "
+        + LocalAws.REGION;
   }
 
   @Test
@@ -103,12 +117,21 @@ class PackagedCliIT {
 
   /** Which key a consumer's SDK client signs with when configured with credential_process. */
   private String callerKey(String secret) {
-    ProcessCredentialsProvider credentials = ProcessCredentialsProvider.builder()
-        .command(List.of("/bin/sh", "-c", "AWS_ACCESS_KEY_ID=reader AWS_SECRET_ACCESS_KEY=reader "
-            + credentialProcessCommand(secret)))
-        .build();
-    try (StsClient sts = StsClient.builder().region(Region.of(LocalAws.REGION))
-        .endpointOverride(aws.moto.endpoint()).credentialsProvider(credentials).build()) {
+    ProcessCredentialsProvider credentials =
+        ProcessCredentialsProvider.builder()
+            .command(
+                List.of(
+                    "/bin/sh",
+                    "-c",
+                    "AWS_ACCESS_KEY_ID=reader AWS_SECRET_ACCESS_KEY=reader "
+                        + credentialProcessCommand(secret)))
+            .build();
+    try (StsClient sts =
+        StsClient.builder()
+            .region(Region.of(LocalAws.REGION))
+            .endpointOverride(aws.moto.endpoint())
+            .credentialsProvider(credentials)
+            .build()) {
       assertThat(sts.getCallerIdentity().arn()).endsWith(":user/keyrotator/app-ci");
       return credentials.resolveCredentials().accessKeyId();
     } finally {
@@ -120,11 +143,28 @@ class PackagedCliIT {
   void theAwsCliWithCredentialProcessActsAsTheManagedUser(@TempDir Path home) throws Exception {
     String secret = rotatedSecret();
     Path config = home.resolve("config");
-    Files.writeString(config, "[profile consumer]\nregion = " + LocalAws.REGION + "\ncredential_process = "
-        + "/usr/bin/env AWS_ACCESS_KEY_ID=reader AWS_SECRET_ACCESS_KEY=reader " + credentialProcessCommand(secret) + "\n");
-    ProcessBuilder builder = new ProcessBuilder("aws", "sts", "get-caller-identity", "--profile", "consumer",
-        "--endpoint-url", aws.moto.endpoint().toString(), "--output", "text", "--query", "Arn")
-        .redirectErrorStream(true);
+    Files.writeString(
+        config,
+        "[profile consumer]\nregion = "
+            + LocalAws.REGION
+            + "\ncredential_process = "
+            + "/usr/bin/env AWS_ACCESS_KEY_ID=reader AWS_SECRET_ACCESS_KEY=reader "
+            + credentialProcessCommand(secret)
+            + "\n");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "aws",
+                "sts",
+                "get-caller-identity",
+                "--profile",
+                "consumer",
+                "--endpoint-url",
+                aws.moto.endpoint().toString(),
+                "--output",
+                "text",
+                "--query",
+                "Arn")
+            .redirectErrorStream(true);
     builder.environment().put("AWS_CONFIG_FILE", config.toString());
     builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("none").toString());
     builder.environment().remove("AWS_ACCESS_KEY_ID");
@@ -133,9 +173,11 @@ class PackagedCliIT {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new IllegalStateException("the AWS CLI is not installed: `pip install awscli` to run this test", e);
+      throw new IllegalStateException(
+          "the AWS CLI is not installed: `pip install awscli` to run this test", e);
     }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    String output =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output).isEqualTo("arn:aws:iam::123456789012:user/keyrotator/app-ci");

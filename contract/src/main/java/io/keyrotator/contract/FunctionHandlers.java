@@ -6,6 +6,7 @@ public final class FunctionHandlers {
 
   /** The Secrets Manager rotation function, invoked once per rotation step. */
   public static final String ROTATION = "io.keyrotator.lambda.RotationHandler::handleRequest";
+
   /** The scheduled hygiene job (previous-key retirement, inspection, audit). */
   public static final String HYGIENE = "io.keyrotator.lambda.HygieneHandler::handleRequest";
 }

@@ -33,10 +33,13 @@ import software.constructs.Construct;
 public final class KeyrotatorApp {
   /** Context key holding the configuration object. */
   public static final String CONFIG_CONTEXT = "keyrotator";
+
   /** Context key naming a JSON configuration file instead. */
   public static final String CONFIG_FILE_CONTEXT = "keyrotator:configFile";
+
   /** Context key overriding where the functions' jar (rotation and hygiene) is. */
   public static final String CODE_PATH_CONTEXT = "keyrotator:codePath";
+
   /** Where the lambda module builds the jar, relative to the repository root. */
   public static final String DEFAULT_CODE_PATH = "lambda/target/keyrotator-lambda.jar";
 
@@ -68,8 +71,9 @@ public final class KeyrotatorApp {
 
   /**
    * Under the CDK CLI the app gets its context and output directory from the CLI. Run directly
-   * (plain {@code java} on {@code infra/target/runtime-classpath.txt}, as docs/deploy.md shows), it reads the context of ./cdk.json
-   * itself and writes to ./cdk.out, so both ways synthesize the same templates.
+   * (plain {@code java} on {@code infra/target/runtime-classpath.txt}, as docs/deploy.md shows), it
+   * reads the context of ./cdk.json itself and writes to ./cdk.out, so both ways synthesize the
+   * same templates.
    */
   static App createApp() throws IOException {
     if (System.getenv("CDK_CONTEXT_JSON") != null || System.getenv("CDK_OUTDIR") != null) {

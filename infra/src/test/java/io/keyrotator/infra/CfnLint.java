@@ -25,7 +25,8 @@ final class CfnLint {
 
   static Result run(Path template, String region) throws InterruptedException {
     List<String> command =
-        List.of("cfn-lint", "--format", "parseable", "--regions", region, "--", template.toString());
+        List.of(
+            "cfn-lint", "--format", "parseable", "--regions", region, "--", template.toString());
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();

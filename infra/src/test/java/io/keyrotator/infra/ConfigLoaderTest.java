@@ -64,7 +64,10 @@ class ConfigLoaderTest {
   @Test
   void userNamesThatDifferOnlyInCaseAreOneIamUser() {
     assertThatThrownBy(
-            () -> load(ENV + ", \"users\": [{\"name\": \"legacy-batch\"}, {\"name\": \"Legacy-Batch\"}]"))
+            () ->
+                load(
+                    ENV
+                        + ", \"users\": [{\"name\": \"legacy-batch\"}, {\"name\": \"Legacy-Batch\"}]"))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining(
             "users[1].name: \"Legacy-Batch\" and users[0].name \"legacy-batch\" are the same IAM"
@@ -76,7 +79,11 @@ class ConfigLoaderTest {
     StringBuilder users = new StringBuilder();
     // 50 names of 60 characters: 50 * 61 - 1 = 3049 characters joined.
     for (int i = 0; i < 50; i++) {
-      users.append(i == 0 ? "" : ", ").append("{\"name\": \"").append(String.format("%060d", i)).append("\"}");
+      users
+          .append(i == 0 ? "" : ", ")
+          .append("{\"name\": \"")
+          .append(String.format("%060d", i))
+          .append("\"}");
     }
 
     assertThatThrownBy(() -> load(ENV + ", \"users\": [" + users + "]"))
@@ -91,7 +98,11 @@ class ConfigLoaderTest {
     StringBuilder users = new StringBuilder();
     // 50 names of 59 characters: 50 * 60 - 1 = 2999 characters joined.
     for (int i = 0; i < 50; i++) {
-      users.append(i == 0 ? "" : ", ").append("{\"name\": \"").append(String.format("%059d", i)).append("\"}");
+      users
+          .append(i == 0 ? "" : ", ")
+          .append("{\"name\": \"")
+          .append(String.format("%059d", i))
+          .append("\"}");
     }
 
     assertThat(load(ENV + ", \"users\": [" + users + "]").users()).hasSize(50);
@@ -109,7 +120,8 @@ class ConfigLoaderTest {
 
     assertThat(config.hygiene())
         .isEqualTo(
-            new KeyrotatorConfig.HygieneSettings(false, "rate(1 day)", 0, 30, 60, 2, true, true, 180, 90));
+            new KeyrotatorConfig.HygieneSettings(
+                false, "rate(1 day)", 0, 30, 60, 2, true, true, 180, 90));
   }
 
   @Test
@@ -143,74 +155,100 @@ class ConfigLoaderTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "\"users\": [{\"name\": \"app\"}]"
-            + "| environments: expected a non-empty list",
+        "\"users\": [{\"name\": \"app\"}]" + "| environments: expected a non-empty list",
         "\"environments\": [{\"account\": \"1234\", \"region\": \"eu-west-1\"}], \"users\": [{\"name\": \"a\"}]"
             + "| environments[0].account: \"1234\" is not a 12-digit AWS account id",
         "\"environments\": [{\"account\": \"123456789012\", \"region\": \"Europe\"}], \"users\": [{\"name\": \"a\"}]"
             + "| environments[0].region: \"Europe\" is not an AWS Region",
         ENV + "| users: expected a non-empty list",
-        ENV + ", \"users\": [{\"name\": \"a b\"}]"
+        ENV
+            + ", \"users\": [{\"name\": \"a b\"}]"
             + "| users[0].name: \"a b\" is not a valid IAM user name",
-        ENV + ", \"users\": [{\"name\": \"a\"}, {\"name\": \"a\"}]"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}, {\"name\": \"a\"}]"
             + "| users[1].name: \"a\" is listed twice (users[0])",
-        ENV + ", \"users\": [{\"name\": \"a,b\"}]"
-            + "| users[0].name: \"a,b\" contains a comma",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"operators\": [\"ops\"]"
+        ENV + ", \"users\": [{\"name\": \"a,b\"}]" + "| users[0].name: \"a,b\" contains a comma",
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"operators\": [\"ops\"]"
             + "| operators[0]: \"ops\" is not an IAM role or user ARN",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"operators\": \"arn:aws:iam::123456789012:role/ops\""
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"operators\": \"arn:aws:iam::123456789012:role/ops\""
             + "| operators: expected a list of IAM role or user ARNs",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"deploymentRoleArn\": \"arn:aws:iam::123456789012:user/me\""
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"deploymentRoleArn\": \"arn:aws:iam::123456789012:user/me\""
             + "| deploymentRoleArn: \"arn:aws:iam::123456789012:user/me\" is not an IAM role ARN",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"deploymentRoleArn\": \"arn:aws:iam::999999999999:role/deployer\""
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"deploymentRoleArn\": \"arn:aws:iam::999999999999:role/deployer\""
             + "| deploymentRoleArn: the role is in account 999999999999 but environments[0] deploys to 123456789012",
-        ENV + ", \"users\": [{\"name\": \"a\", \"create\": true, \"path\": \"/x/\"}]"
+        ENV
+            + ", \"users\": [{\"name\": \"a\", \"create\": true, \"path\": \"/x/\"}]"
             + "| users[0].path: users the stack creates always live under /keyrotator/",
-        ENV + ", \"users\": [{\"name\": \"a\", \"readers\": [\"ci-runner\"]}]"
+        ENV
+            + ", \"users\": [{\"name\": \"a\", \"readers\": [\"ci-runner\"]}]"
             + "| users[0].readers[0]: \"ci-runner\" is not an IAM role or user ARN",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"schedule\": {\"expression\": \"every monday\"}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"schedule\": {\"expression\": \"every monday\"}"
             + "| schedule.expression: \"every monday\" is neither rate(N days|hours) nor a six-field cron",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"schedule\": {\"expression\": \"rate(2 hours)\"}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"schedule\": {\"expression\": \"rate(2 hours)\"}"
             + "| schedule.expression: \"rate(2 hours)\": Secrets Manager rotates between every 4 hours",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"schedule\": {\"window\": \"30m\"}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"schedule\": {\"window\": \"30m\"}"
             + "| schedule.window: \"30m\" must be 1h .. 24h",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"rotation\": {\"previousKeyPolicy\": \"destroy\"}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"rotation\": {\"previousKeyPolicy\": \"destroy\"}"
             + "| rotation.previousKeyPolicy: \"destroy\" is not one of [keep, deactivate, delete]",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"rotation\": {\"propagationTimeoutSeconds\": 900}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"rotation\": {\"propagationTimeoutSeconds\": 900}"
             + "| rotation.propagationTimeoutSeconds: expected a whole number from 5 to 780",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"notificationEmails\": [\"ops\"]"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"notificationEmails\": [\"ops\"]"
             + "| notificationEmails[0]: \"ops\" is not an e-mail address",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"trail\": {\"mode\": \"existingLogGroup\"}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"trail\": {\"mode\": \"existingLogGroup\"}"
             + "| trail.logGroupName: required when trail.mode is existingLogGroup",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"trail\": {\"mode\": \"organization\"}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"trail\": {\"mode\": \"organization\"}"
             + "| trail.mode: \"organization\" is not one of [create, existingLogGroup, none]",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hardening\": {\"passwordPolicy\": \"yes\"}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hardening\": {\"passwordPolicy\": \"yes\"}"
             + "| hardening.passwordPolicy: expected true or false",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"logRetentionDays\": 400"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"logRetentionDays\": 400"
             + "| logRetentionDays: 400 is not one of",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"schedul\": {}"
-            + "| schedul: unknown field",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"schedule\": \"daily\"}"
+        ENV + ", \"users\": [{\"name\": \"a\"}], \"schedul\": {}" + "| schedul: unknown field",
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"schedule\": \"daily\"}"
             + "| hygiene.schedule: \"daily\" is neither rate(N minutes",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"schedule\": \"rate(1 days)\"}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"schedule\": \"rate(1 days)\"}"
             + "| hygiene.schedule: \"rate(1 days)\" is neither",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"enabled\": \"yes\"}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"enabled\": \"yes\"}"
             + "| hygiene.enabled: expected true or false",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"graceDays\": -1}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"graceDays\": -1}"
             + "| hygiene.graceDays: expected a whole number from 0 to 3650",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"graceDays\": 14, \"hardLimitDays\": 10}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"graceDays\": 14, \"hardLimitDays\": 10}"
             + "| hygiene.hardLimitDays: 10 must be longer than hygiene.graceDays (14)",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"deleteAfterDays\": 0}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"deleteAfterDays\": 0}"
             + "| hygiene.deleteAfterDays: expected a whole number from 1 to 3650",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"stuckAfterHours\": 0}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"stuckAfterHours\": 0}"
             + "| hygiene.stuckAfterHours: expected a whole number from 1 to 8760",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"dryRun\": 1}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"dryRun\": 1}"
             + "| hygiene.dryRun: expected true or false",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"auditUnusedDays\": 0}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"auditUnusedDays\": 0}"
             + "| hygiene.auditUnusedDays: expected a whole number from 1 to 3650",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"graceDay\": 3}"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"graceDay\": 3}"
             + "| hygiene.graceDay: unknown field",
-        ENV + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": true"
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": true"
             + "| hygiene: expected an object",
       })
   void badConfigurationIsRejectedNamingTheField(String body, String message) {

@@ -31,9 +31,11 @@ class EventPatternIT {
   static String failurePattern;
   static String reportPattern;
   static Map<String, Object> reportTransformer;
+
   /** The ARN the tests give the hygiene function (CloudFormation's Fn::GetAtt at deploy time). */
   static final String HYGIENE_FUNCTION =
       "arn:aws:lambda:eu-west-1:123456789012:function:full-Keyrotator-HygieneFunction2508A284-AbCdEf";
+
   private static final Map<String, String> ARNS = new java.util.HashMap<>();
 
   @BeforeAll
@@ -69,9 +71,12 @@ class EventPatternIT {
                 Map.of(
                     "Properties",
                     Match.objectLike(
-                        Map.of("EventPattern", Match.objectLike(Map.of("source", List.of(source))))))));
+                        Map.of(
+                            "EventPattern",
+                            Match.objectLike(Map.of("source", List.of(source))))))));
     assertThat(rules).hasSize(1);
-    Map<String, Object> props = (Map<String, Object>) rules.values().iterator().next().get("Properties");
+    Map<String, Object> props =
+        (Map<String, Object>) rules.values().iterator().next().get("Properties");
     return JSON.writeValueAsString(resolve(props.get("EventPattern")));
   }
 
@@ -84,8 +89,11 @@ class EventPatternIT {
                 Map.of(
                     "Properties",
                     Match.objectLike(
-                        Map.of("EventPattern", Match.objectLike(Map.of("source", List.of("lambda"))))))));
-    Map<String, Object> props = (Map<String, Object>) rules.values().iterator().next().get("Properties");
+                        Map.of(
+                            "EventPattern",
+                            Match.objectLike(Map.of("source", List.of("lambda"))))))));
+    Map<String, Object> props =
+        (Map<String, Object>) rules.values().iterator().next().get("Properties");
     List<Map<String, Object>> targets = (List<Map<String, Object>>) props.get("Targets");
     assertThat(targets).hasSize(1);
     return (Map<String, Object>) targets.get(0).get("InputTransformer");
@@ -106,7 +114,9 @@ class EventPatternIT {
       if (map.containsKey("Fn::Join")) {
         List<Object> join = (List<Object>) map.get("Fn::Join");
         return ((List<Object>) join.get(1))
-            .stream().map(part -> String.valueOf(resolve(part))).collect(Collectors.joining((String) join.get(0)));
+            .stream()
+                .map(part -> String.valueOf(resolve(part)))
+                .collect(Collectors.joining((String) join.get(0)));
       }
       if (map.containsKey("Ref")) {
         return switch ((String) map.get("Ref")) {
@@ -118,7 +128,10 @@ class EventPatternIT {
       return map.entrySet().stream()
           .collect(
               Collectors.toMap(
-                  e -> (String) e.getKey(), e -> resolve(e.getValue()), (a, b) -> a, java.util.LinkedHashMap::new));
+                  e -> (String) e.getKey(),
+                  e -> resolve(e.getValue()),
+                  (a, b) -> a,
+                  java.util.LinkedHashMap::new));
     }
     if (value instanceof List<?> list) {
       return list.stream().map(EventPatternIT::resolve).toList();
@@ -143,17 +156,24 @@ class EventPatternIT {
         "aws.iam",
         "AWS API Call via CloudTrail",
         Map.of(
-            "eventSource", "iam.amazonaws.com",
-            "eventName", eventName,
-            "requestParameters", Map.of("userName", userName),
-            "userIdentity", identity));
+            "eventSource",
+            "iam.amazonaws.com",
+            "eventName",
+            eventName,
+            "requestParameters",
+            Map.of("userName", userName),
+            "userIdentity",
+            identity));
   }
 
   private static Map<String, Object> assumedRole(String roleArn) {
     return Map.of(
-        "type", "AssumedRole",
-        "arn", roleArn.replace(":role/", ":assumed-role/") + "/session",
-        "sessionContext", Map.of("sessionIssuer", Map.of("type", "Role", "arn", roleArn)));
+        "type",
+        "AssumedRole",
+        "arn",
+        roleArn.replace(":role/", ":assumed-role/") + "/session",
+        "sessionContext",
+        Map.of("sessionIssuer", Map.of("type", "Role", "arn", roleArn)));
   }
 
   @Test
@@ -170,7 +190,10 @@ class EventPatternIT {
   @Test
   void keyChangeByTheRootUserIsReported() throws Exception {
     Sample event =
-        keyEvent("DeleteAccessKey", "legacy-batch", Map.of("type", "Root", "arn", "arn:aws:iam::123456789012:root"));
+        keyEvent(
+            "DeleteAccessKey",
+            "legacy-batch",
+            Map.of("type", "Root", "arn", "arn:aws:iam::123456789012:root"));
 
     assertThat(delivered(keyChangePattern, event)).isTrue();
   }
@@ -178,7 +201,8 @@ class EventPatternIT {
   @Test
   void keyChangeByAnotherRoleIsReported() throws Exception {
     Sample event =
-        keyEvent("UpdateAccessKey", "ci-deployer", assumedRole("arn:aws:iam::123456789012:role/Admin"));
+        keyEvent(
+            "UpdateAccessKey", "ci-deployer", assumedRole("arn:aws:iam::123456789012:role/Admin"));
 
     assertThat(delivered(keyChangePattern, event)).isTrue();
   }
@@ -208,12 +232,16 @@ class EventPatternIT {
   @Test
   void keyChangeOnAnUnmanagedUserIsNotKeyrotatorsBusiness() throws Exception {
     Sample event =
-        keyEvent("CreateAccessKey", "bob", Map.of("type", "IAMUser", "arn", "arn:aws:iam::123456789012:user/alice"));
+        keyEvent(
+            "CreateAccessKey",
+            "bob",
+            Map.of("type", "IAMUser", "arn", "arn:aws:iam::123456789012:user/alice"));
 
     assertThat(delivered(keyChangePattern, event)).isFalse();
   }
 
-  private static Sample rotationEvent(String eventName, Map<String, Object> extra) throws Exception {
+  private static Sample rotationEvent(String eventName, Map<String, Object> extra)
+      throws Exception {
     Map<String, Object> detail = new java.util.LinkedHashMap<>();
     detail.put("eventSource", "secretsmanager.amazonaws.com");
     detail.put("eventName", eventName);
@@ -245,7 +273,9 @@ class EventPatternIT {
             "RotationFailed",
             Map.of(
                 "additionalEventData",
-                Map.of("SecretId", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-password-Xy9")));
+                Map.of(
+                    "SecretId",
+                    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-password-Xy9")));
 
     assertThat(delivered(failurePattern, event)).isFalse();
   }
@@ -271,24 +301,33 @@ class EventPatternIT {
 
   // --- hygiene reports (the function's on-success destination record) -------------------------
 
-  private static final String DEFAULT_BUS = "arn:aws:events:eu-west-1:123456789012:event-bus/default";
+  private static final String DEFAULT_BUS =
+      "arn:aws:events:eu-west-1:123456789012:event-bus/default";
 
   /** The record Lambda puts on the bus after a successful asynchronous run. */
   private static Map<String, Object> invocationRecord(
       String functionArn, String condition, Map<String, Object> responsePayload) {
     return Map.of(
-        "version", "1.0",
-        "timestamp", "2026-11-23T06:00:41.123Z",
+        "version",
+        "1.0",
+        "timestamp",
+        "2026-11-23T06:00:41.123Z",
         "requestContext",
-            Map.of(
-                "requestId", "7c3c3a5e-1c2d-4c55-9a3b-5f0c1f7e2a10",
-                "functionArn", functionArn,
-                "condition", condition,
-                "approximateInvokeCount", 1),
+        Map.of(
+            "requestId",
+            "7c3c3a5e-1c2d-4c55-9a3b-5f0c1f7e2a10",
+            "functionArn",
+            functionArn,
+            "condition",
+            condition,
+            "approximateInvokeCount",
+            1),
         "requestPayload",
-            Map.of("source", "aws.events", "detail-type", "Scheduled Event", "detail", Map.of()),
-        "responseContext", Map.of("statusCode", 200, "executedVersion", "$LATEST"),
-        "responsePayload", responsePayload);
+        Map.of("source", "aws.events", "detail-type", "Scheduled Event", "detail", Map.of()),
+        "responseContext",
+        Map.of("statusCode", 200, "executedVersion", "$LATEST"),
+        "responsePayload",
+        responsePayload);
   }
 
   private static Map<String, Object> report(boolean notify, String summary) {
@@ -366,7 +405,9 @@ class EventPatternIT {
     for (String arn : List.of(similar, other)) {
       assertThat(
               reportMessages(
-                  SUCCESS, List.of(DEFAULT_BUS, arn), invocationRecord(arn, "Success", report(true, "x"))))
+                  SUCCESS,
+                  List.of(DEFAULT_BUS, arn),
+                  invocationRecord(arn, "Success", report(true, "x"))))
           .as(arn)
           .isEmpty();
     }

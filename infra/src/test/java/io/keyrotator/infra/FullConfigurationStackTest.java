@@ -107,14 +107,19 @@ class FullConfigurationStackTest {
         "AWS::Lambda::Function",
         Match.objectLike(
             Map.of(
-                "Runtime", "java21",
-                "Handler", "io.keyrotator.lambda.RotationHandler::handleRequest",
-                "MemorySize", 512,
-                "Architectures", List.of("arm64"),
-                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
-                "LoggingConfig", Map.of("LogFormat", "JSON", "LogGroup", Map.of("Ref", logGroup)))));
-    template.hasResourceProperties(
-        "AWS::Logs::LogGroup", Map.of("RetentionInDays", 731));
+                "Runtime",
+                "java21",
+                "Handler",
+                "io.keyrotator.lambda.RotationHandler::handleRequest",
+                "MemorySize",
+                512,
+                "Architectures",
+                List.of("arm64"),
+                "SnapStart",
+                Map.of("ApplyOn", "PublishedVersions"),
+                "LoggingConfig",
+                Map.of("LogFormat", "JSON", "LogGroup", Map.of("Ref", logGroup)))));
+    template.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 731));
   }
 
   @Test
@@ -126,7 +131,8 @@ class FullConfigurationStackTest {
                 Map.of(
                     "Properties",
                     Match.objectLike(
-                        Map.of("Handler", "io.keyrotator.lambda.RotationHandler::handleRequest")))));
+                        Map.of(
+                            "Handler", "io.keyrotator.lambda.RotationHandler::handleRequest")))));
     assertThat(functions).hasSize(1);
     @SuppressWarnings("unchecked")
     Map<String, Object> props =
@@ -134,7 +140,8 @@ class FullConfigurationStackTest {
     int propagationTimeout = built.config().rotation().propagationTimeoutSeconds();
 
     assertThat(propagationTimeout).isEqualTo(90);
-    assertThat(((Number) props.get("Timeout")).intValue()).isGreaterThanOrEqualTo(propagationTimeout + 30);
+    assertThat(((Number) props.get("Timeout")).intValue())
+        .isGreaterThanOrEqualTo(propagationTimeout + 30);
   }
 
   @Test
@@ -143,7 +150,8 @@ class FullConfigurationStackTest {
         "AWS::Lambda::Function",
         Match.objectLike(
             Map.of(
-                "Handler", RotationFunction.HANDLER,
+                "Handler",
+                RotationFunction.HANDLER,
                 "Environment",
                 Map.of(
                     "Variables",
@@ -163,43 +171,70 @@ class FullConfigurationStackTest {
   @Test
   void everyVariableTheFunctionsGetIsOneTheContractNames() throws Exception {
     java.util.Set<Object> known = new java.util.HashSet<>();
-    for (java.lang.reflect.Field field : io.keyrotator.contract.FunctionEnvironment.class.getFields()) {
+    for (java.lang.reflect.Field field :
+        io.keyrotator.contract.FunctionEnvironment.class.getFields()) {
       known.add(field.get(null));
     }
-    List<Object> keyrotatorVariables = template.findResources("AWS::Lambda::Function").values().stream()
-        .map(f -> (Map<?, ?>) ((Map<?, ?>) f.get("Properties")).get("Environment"))
-        .filter(java.util.Objects::nonNull)
-        .flatMap(environment -> ((Map<?, ?>) environment.get("Variables")).keySet().stream())
-        .<Object>map(name -> name)
-        .filter(name -> name.toString().startsWith("KEYROTATOR_"))
-        .toList();
+    List<Object> keyrotatorVariables =
+        template.findResources("AWS::Lambda::Function").values().stream()
+            .map(f -> (Map<?, ?>) ((Map<?, ?>) f.get("Properties")).get("Environment"))
+            .filter(java.util.Objects::nonNull)
+            .flatMap(environment -> ((Map<?, ?>) environment.get("Variables")).keySet().stream())
+            .<Object>map(name -> name)
+            .filter(name -> name.toString().startsWith("KEYROTATOR_"))
+            .toList();
     assertThat(keyrotatorVariables).isNotEmpty();
     assertThat(known).containsAll(keyrotatorVariables);
   }
 
   @Test
   void bothFunctionsSealEvidenceWithAKeyOnlyTheyMayRead() {
-    Map<String, Map<String, Object>> seals = template.findResources("AWS::SecretsManager::Secret",
-        Match.objectLike(Map.of("Properties", Match.objectLike(Map.of("Name", EvidenceSealSecret.NAME)))));
+    Map<String, Map<String, Object>> seals =
+        template.findResources(
+            "AWS::SecretsManager::Secret",
+            Match.objectLike(
+                Map.of("Properties", Match.objectLike(Map.of("Name", EvidenceSealSecret.NAME)))));
     assertThat(seals).hasSize(1);
     String seal = seals.keySet().iterator().next();
     assertThat(seals.get(seal)).containsEntry("DeletionPolicy", "Retain");
-    List<?> trusted = template.findResources("AWS::Lambda::Function").values().stream()
-        .map(f -> (Map<?, ?>) ((Map<?, ?>) f.get("Properties")).get("Environment"))
-        .filter(java.util.Objects::nonNull)
-        .map(environment -> (Map<?, ?>) environment.get("Variables"))
-        .<Object>map(vars -> vars.get(FunctionContract.SEAL_SECRET_ENV))
-        .filter(java.util.Objects::nonNull)
-        .toList();
-    assertThat(trusted).as("the rotation and the hygiene function").hasSize(2)
+    List<?> trusted =
+        template.findResources("AWS::Lambda::Function").values().stream()
+            .map(f -> (Map<?, ?>) ((Map<?, ?>) f.get("Properties")).get("Environment"))
+            .filter(java.util.Objects::nonNull)
+            .map(environment -> (Map<?, ?>) environment.get("Variables"))
+            .<Object>map(vars -> vars.get(FunctionContract.SEAL_SECRET_ENV))
+            .filter(java.util.Objects::nonNull)
+            .toList();
+    assertThat(trusted)
+        .as("the rotation and the hygiene function")
+        .hasSize(2)
         .allSatisfy(value -> assertThat(value).isEqualTo(Map.of("Ref", seal)));
     // Its resource policy: only the functions' roles read it, only the deployment role changes it.
-    template.hasResourceProperties("AWS::SecretsManager::ResourcePolicy", Match.objectLike(Map.of(
-        "SecretId", Map.of("Ref", seal),
-        "ResourcePolicy", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(
-            Match.objectLike(Map.of("Sid", "OnlyKeyrotatorReadsTheSeal", "Effect", "Deny",
-                "Action", "secretsmanager:GetSecretValue")),
-            Match.objectLike(Map.of("Sid", "OnlyTheDeploymentChangesTheSeal", "Effect", "Deny")))))))));
+    template.hasResourceProperties(
+        "AWS::SecretsManager::ResourcePolicy",
+        Match.objectLike(
+            Map.of(
+                "SecretId", Map.of("Ref", seal),
+                "ResourcePolicy",
+                    Match.objectLike(
+                        Map.of(
+                            "Statement",
+                            Match.arrayWith(
+                                List.of(
+                                    Match.objectLike(
+                                        Map.of(
+                                            "Sid",
+                                            "OnlyKeyrotatorReadsTheSeal",
+                                            "Effect",
+                                            "Deny",
+                                            "Action",
+                                            "secretsmanager:GetSecretValue")),
+                                    Match.objectLike(
+                                        Map.of(
+                                            "Sid",
+                                            "OnlyTheDeploymentChangesTheSeal",
+                                            "Effect",
+                                            "Deny")))))))));
   }
 
   @Test
@@ -249,14 +284,17 @@ class FullConfigurationStackTest {
           "AWS::SecretsManager::Secret",
           Match.objectLike(
               Map.of(
-                  "Name", "keyrotator/" + user,
-                  "SecretString", "{\"UserName\":\"" + user + "\"}",
-                  "KmsKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("SecretsKey.*"), "Arn")),
+                  "Name",
+                  "keyrotator/" + user,
+                  "SecretString",
+                  "{\"UserName\":\"" + user + "\"}",
+                  "KmsKeyId",
+                  Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("SecretsKey.*"), "Arn")),
                   "Tags",
-                      Match.arrayWith(
-                          List.of(
-                              Map.of("Key", "keyrotator:managed", "Value", "true"),
-                              Map.of("Key", "keyrotator:user", "Value", user))))));
+                  Match.arrayWith(
+                      List.of(
+                          Map.of("Key", "keyrotator:managed", "Value", "true"),
+                          Map.of("Key", "keyrotator:user", "Value", user))))));
     }
   }
 
@@ -298,7 +336,9 @@ class FullConfigurationStackTest {
       // The schedule waits for its own secret's permission (aws/aws-cdk issue 26481).
       assertThat(permissionProperties.get("SourceArn"))
           .isEqualTo(Map.of("Ref", logicalId(secret.getSecret())));
-      assertThat(IamStatements.strings(resources.get(stack.getLogicalId(secret.getSchedule())).get("DependsOn")))
+      assertThat(
+              IamStatements.strings(
+                  resources.get(stack.getLogicalId(secret.getSchedule())).get("DependsOn")))
           .as(user)
           .contains(permission);
     }
@@ -309,11 +349,14 @@ class FullConfigurationStackTest {
     template.resourceCountIs("AWS::IAM::User", 1);
     template.hasResourceProperties(
         "AWS::IAM::User", Map.of("UserName", "ci-deployer", "Path", "/keyrotator/"));
-    String user = stack.getLogicalId((CfnElement) stack.getNode().findChild("User-ci-deployer").getNode().getDefaultChild());
+    String user =
+        stack.getLogicalId(
+            (CfnElement) stack.getNode().findChild("User-ci-deployer").getNode().getDefaultChild());
     String schedule = stack.getLogicalId(stack.getSecrets().get("ci-deployer").getSchedule());
     @SuppressWarnings("unchecked")
     Map<String, Object> resource =
-        (Map<String, Object>) ((Map<String, Object>) template.toJSON().get("Resources")).get(schedule);
+        (Map<String, Object>)
+            ((Map<String, Object>) template.toJSON().get("Resources")).get(schedule);
     assertThat(IamStatements.strings(resource.get("DependsOn"))).contains(user);
   }
 
@@ -325,7 +368,8 @@ class FullConfigurationStackTest {
         "AWS::SecretsManager::ResourcePolicy",
         Match.objectLike(
             Map.of(
-                "SecretId", Map.of("Ref", logicalId(stack.getSecrets().get("ci-deployer").getSecret())),
+                "SecretId",
+                Map.of("Ref", logicalId(stack.getSecrets().get("ci-deployer").getSecret())),
                 "ResourcePolicy",
                 Match.objectLike(
                     Map.of(
@@ -334,40 +378,48 @@ class FullConfigurationStackTest {
                             List.of(
                                 Match.objectLike(
                                     Map.of(
-                                        "Effect", "Deny",
-                                        "Principal", Map.of("AWS", "*"),
-                                        "Action", "secretsmanager:GetSecretValue",
+                                        "Effect",
+                                        "Deny",
+                                        "Principal",
+                                        Map.of("AWS", "*"),
+                                        "Action",
+                                        "secretsmanager:GetSecretValue",
                                         "Condition",
-                                            Map.of(
-                                                "StringNotEquals",
-                                                Map.of(
-                                                    "aws:PrincipalArn",
-                                                    List.of(
-                                                        Map.of("Fn::GetAtt", List.of(role, "Arn")),
-                                                        Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn")),
-                                                        "arn:aws:iam::123456789012:role/ci-runner"))))))))))));
-    template.hasResourceProperties(
-        "AWS::SecretsManager::ResourcePolicy",
-        Match.objectLike(
-            Map.of(
-                "SecretId", Map.of("Ref", logicalId(stack.getSecrets().get("legacy-batch").getSecret())),
-                "ResourcePolicy",
-                Match.objectLike(
-                    Map.of(
-                        "Statement",
-                        Match.arrayWith(
-                            List.of(
-                            Match.objectLike(
-                                Map.of(
-                                    "Effect", "Deny",
-                                    "Condition",
                                         Map.of(
                                             "StringNotEquals",
                                             Map.of(
                                                 "aws:PrincipalArn",
                                                 List.of(
                                                     Map.of("Fn::GetAtt", List.of(role, "Arn")),
-                                                    Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn"))))))))))))));
+                                                    Map.of(
+                                                        "Fn::GetAtt", List.of(hygieneRole, "Arn")),
+                                                    "arn:aws:iam::123456789012:role/ci-runner"))))))))))));
+    template.hasResourceProperties(
+        "AWS::SecretsManager::ResourcePolicy",
+        Match.objectLike(
+            Map.of(
+                "SecretId",
+                Map.of("Ref", logicalId(stack.getSecrets().get("legacy-batch").getSecret())),
+                "ResourcePolicy",
+                Match.objectLike(
+                    Map.of(
+                        "Statement",
+                        Match.arrayWith(
+                            List.of(
+                                Match.objectLike(
+                                    Map.of(
+                                        "Effect",
+                                        "Deny",
+                                        "Condition",
+                                        Map.of(
+                                            "StringNotEquals",
+                                            Map.of(
+                                                "aws:PrincipalArn",
+                                                List.of(
+                                                    Map.of("Fn::GetAtt", List.of(role, "Arn")),
+                                                    Map.of(
+                                                        "Fn::GetAtt",
+                                                        List.of(hygieneRole, "Arn"))))))))))))));
   }
 
   // --- least privilege ---------------------------------------------------------------------
@@ -385,7 +437,9 @@ class FullConfigurationStackTest {
             partitionArn(":iam::123456789012:user/keyrotator/ci-deployer"),
             partitionArn(":iam::123456789012:user/apps/legacy-batch"));
     List<IamStatements.Located> iam =
-        rotationStatements().stream().filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("iam:"))).toList();
+        rotationStatements().stream()
+            .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("iam:")))
+            .toList();
 
     assertThat(iam).hasSize(3);
     assertThat(iam.stream().flatMap(s -> s.actions().stream()).sorted().toList())
@@ -399,7 +453,9 @@ class FullConfigurationStackTest {
             "iam:UntagUser",
             "iam:UpdateAccessKey");
     for (IamStatements.Located statement : iam) {
-      assertThat(statement.resources()).as(statement.statement().toString()).isEqualTo(expectedUsers);
+      assertThat(statement.resources())
+          .as(statement.statement().toString())
+          .isEqualTo(expectedUsers);
     }
   }
 
@@ -416,9 +472,13 @@ class FullConfigurationStackTest {
     assertThat(tag.actions()).containsExactly("iam:TagUser");
     assertThat(tag.statement().get("Condition"))
         .isEqualTo(
-            Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("keyrotator:secret"))));
+            Map.of(
+                "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("keyrotator:secret"))));
     IamStatements.Located untag =
-        tagging.stream().filter(s -> s.actions().contains("iam:UntagUser")).findFirst().orElseThrow();
+        tagging.stream()
+            .filter(s -> s.actions().contains("iam:UntagUser"))
+            .findFirst()
+            .orElseThrow();
     assertThat(untag.actions()).containsExactly("iam:UntagUser");
     assertThat(untag.statement().get("Condition"))
         .isEqualTo(
@@ -440,7 +500,9 @@ class FullConfigurationStackTest {
             if (text.contains(":user/")) {
               userStatements++;
               assertThat(text)
-                  .as("%s in %s of %s", statement.statement(), statement.resource(), s.getNode().getPath())
+                  .as(
+                      "%s in %s of %s",
+                      statement.statement(), statement.resource(), s.getNode().getPath())
                   .doesNotContain("*");
             }
           }
@@ -458,11 +520,14 @@ class FullConfigurationStackTest {
             .filter(s -> !s.resources().contains("*"))
             .filter(s -> !"ReadTheEvidenceSeal".equals(s.statement().get("Sid")))
             .toList();
-    assertThat(rotationStatements()).filteredOn(s -> "ReadTheEvidenceSeal".equals(s.statement().get("Sid")))
-        .singleElement().satisfies(s -> {
-          assertThat(s.actions()).containsExactly("secretsmanager:GetSecretValue");
-          assertThat(s.resources()).singleElement().isInstanceOf(Map.class);
-        });
+    assertThat(rotationStatements())
+        .filteredOn(s -> "ReadTheEvidenceSeal".equals(s.statement().get("Sid")))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.actions()).containsExactly("secretsmanager:GetSecretValue");
+              assertThat(s.resources()).singleElement().isInstanceOf(Map.class);
+            });
     List<Object> secretRefs =
         secrets.stream().flatMap(s -> s.resources().stream()).distinct().toList();
     assertThat(secretRefs)
@@ -473,7 +538,8 @@ class FullConfigurationStackTest {
       if (statement.statement().containsKey("Condition")) {
         // The attempt record is the only secret tag the function may write or remove.
         assertThat(statement.actions())
-            .containsExactlyInAnyOrder("secretsmanager:TagResource", "secretsmanager:UntagResource");
+            .containsExactlyInAnyOrder(
+                "secretsmanager:TagResource", "secretsmanager:UntagResource");
         assertThat(statement.statement().get("Condition"))
             .isEqualTo(
                 Map.of(
@@ -503,7 +569,8 @@ class FullConfigurationStackTest {
             .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("kms:")))
             .toList();
     assertThat(kms).hasSize(1);
-    assertThat(kms.get(0).actions()).containsExactlyInAnyOrder("kms:Decrypt", "kms:GenerateDataKey");
+    assertThat(kms.get(0).actions())
+        .containsExactlyInAnyOrder("kms:Decrypt", "kms:GenerateDataKey");
     assertThat(kms.get(0).statement().get("Condition"))
         .isEqualTo(
             Map.of(
@@ -512,7 +579,10 @@ class FullConfigurationStackTest {
                     "kms:ViaService",
                     Map.of(
                         "Fn::Join",
-                        List.of("", List.of("secretsmanager.eu-west-1.", Map.of("Ref", "AWS::URLSuffix")))))));
+                        List.of(
+                            "",
+                            List.of(
+                                "secretsmanager.eu-west-1.", Map.of("Ref", "AWS::URLSuffix")))))));
   }
 
   @Test
@@ -528,7 +598,8 @@ class FullConfigurationStackTest {
     template.hasResourceProperties(
         "AWS::IAM::Role",
         Match.objectLike(
-            Map.of("RoleName", "keyrotator-rotation-eu-west-1", "ManagedPolicyArns", Match.absent())));
+            Map.of(
+                "RoleName", "keyrotator-rotation-eu-west-1", "ManagedPolicyArns", Match.absent())));
   }
 
   // --- notifications and rules -------------------------------------------------------------
@@ -537,7 +608,8 @@ class FullConfigurationStackTest {
   void topicIsEncryptedTlsOnlyAndMailsTheConfiguredAddresses() {
     template.hasResourceProperties(
         "AWS::SNS::Topic",
-        Match.objectLike(Map.of("KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(Match.anyValue(), "Arn")))));
+        Match.objectLike(
+            Map.of("KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(Match.anyValue(), "Arn")))));
     template.hasResourceProperties(
         "AWS::SNS::TopicPolicy",
         Match.objectLike(
@@ -550,13 +622,17 @@ class FullConfigurationStackTest {
                             List.of(
                                 Match.objectLike(
                                     Map.of(
-                                        "Effect", "Deny",
+                                        "Effect",
+                                        "Deny",
                                         "Condition",
-                                            Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))))));
+                                        Map.of(
+                                            "Bool",
+                                            Map.of("aws:SecureTransport", "false")))))))))));
     template.resourceCountIs("AWS::SNS::Subscription", 2);
     for (String email : List.of("alerts@example.com", "oncall@example.com")) {
       template.hasResourceProperties(
-          "AWS::SNS::Subscription", Match.objectLike(Map.of("Protocol", "email", "Endpoint", email)));
+          "AWS::SNS::Subscription",
+          Match.objectLike(Map.of("Protocol", "email", "Endpoint", email)));
     }
   }
 
@@ -575,7 +651,10 @@ class FullConfigurationStackTest {
                             Match.objectLike(
                                 Map.of(
                                     "eventName",
-                                    List.of("RotationFailed", "RotationAbandoned", "TestRotationFailed"),
+                                    List.of(
+                                        "RotationFailed",
+                                        "RotationAbandoned",
+                                        "TestRotationFailed"),
                                     "$or",
                                     List.of(
                                         Map.of(
@@ -590,7 +669,8 @@ class FullConfigurationStackTest {
                                                     Map.of("prefix", "keyrotator/")))),
                                         Map.of(
                                             "additionalEventData",
-                                            Map.of("SecretId", List.of(Map.of("exists", false))))))))),
+                                            Map.of(
+                                                "SecretId", List.of(Map.of("exists", false))))))))),
                 "Targets",
                 List.of(
                     Match.objectLike(
@@ -598,7 +678,9 @@ class FullConfigurationStackTest {
                             "Arn", Map.of("Ref", logicalId(stack.getNotifications().getTopic())),
                             "InputTransformer",
                                 Match.objectLike(
-                                    Map.of("InputTemplate", Match.stringLikeRegexp(".*rotate-secret.*")))))))));
+                                    Map.of(
+                                        "InputTemplate",
+                                        Match.stringLikeRegexp(".*rotate-secret.*")))))))));
   }
 
   @Test
@@ -607,7 +689,8 @@ class FullConfigurationStackTest {
         "AWS::CloudWatch::Alarm",
         Match.objectLike(
             Map.of(
-                "AlarmActions", List.of(Map.of("Ref", logicalId(stack.getNotifications().getTopic()))),
+                "AlarmActions",
+                List.of(Map.of("Ref", logicalId(stack.getNotifications().getTopic()))),
                 "Metrics",
                 Match.arrayWith(
                     List.of(
@@ -622,7 +705,12 @@ class FullConfigurationStackTest {
                                             "Namespace", "keyrotator",
                                             "MetricName", "StepFailed",
                                             "Dimensions",
-                                                List.of(Map.of("Name", "Step", "Value", "finishSecret"))))))))))));
+                                                List.of(
+                                                    Map.of(
+                                                        "Name",
+                                                        "Step",
+                                                        "Value",
+                                                        "finishSecret"))))))))))));
   }
 
   @Test
@@ -634,7 +722,9 @@ class FullConfigurationStackTest {
                     Map.of(
                         "Properties",
                         Match.objectLike(
-                            Map.of("EventPattern", Match.objectLike(Map.of("source", List.of("aws.iam")))))))))
+                            Map.of(
+                                "EventPattern",
+                                Match.objectLike(Map.of("source", List.of("aws.iam")))))))))
         .isEmpty();
   }
 
@@ -657,13 +747,18 @@ class FullConfigurationStackTest {
                     "detail",
                         Map.of(
                             "eventSource", List.of("iam.amazonaws.com"),
-                            "eventName", List.of("CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey"),
-                            "requestParameters", Map.of("userName", List.of("ci-deployer", "legacy-batch")),
+                            "eventName",
+                                List.of("CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey"),
+                            "requestParameters",
+                                Map.of("userName", List.of("ci-deployer", "legacy-batch")),
                             "$or",
                                 List.of(
                                     Map.of(
                                         "userIdentity",
-                                        Map.of("type", List.of(Map.of("anything-but", List.of("AssumedRole"))))),
+                                        Map.of(
+                                            "type",
+                                            List.of(
+                                                Map.of("anything-but", List.of("AssumedRole"))))),
                                     Map.of(
                                         "userIdentity",
                                         Map.of(
@@ -680,7 +775,8 @@ class FullConfigurationStackTest {
                                                                     ":iam::123456789012:role/keyrotator-rotation-eu-west-1"),
                                                                 partitionArn(
                                                                     ":iam::123456789012:role/keyrotator-hygiene-eu-west-1"))))))))))),
-                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", Match.anyValue())))))));
+                "Targets",
+                List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", Match.anyValue())))))));
     companionTemplate.hasResourceProperties(
         "AWS::SNS::Topic", Match.objectLike(Map.of("KmsMasterKeyId", Match.anyValue())));
     companionTemplate.resourceCountIs("AWS::SNS::Subscription", 2);
@@ -719,24 +815,33 @@ class FullConfigurationStackTest {
                         "IgnorePublicAcls", true,
                         "RestrictPublicBuckets", true),
                 "VersioningConfiguration", Map.of("Status", "Enabled"),
-                "LoggingConfiguration", Match.objectLike(Map.of("DestinationBucketName", Match.anyValue())),
+                "LoggingConfiguration",
+                    Match.objectLike(Map.of("DestinationBucketName", Match.anyValue())),
                 "LifecycleConfiguration",
                     Map.of(
                         "Rules",
                         List.of(
                             Match.objectLike(
                                 Map.of(
-                                    "Status", "Enabled",
-                                    "ExpirationInDays", 731,
+                                    "Status",
+                                    "Enabled",
+                                    "ExpirationInDays",
+                                    731,
                                     "Transitions",
-                                        List.of(Map.of("StorageClass", "GLACIER", "TransitionInDays", 90)))))))));
+                                    List.of(
+                                        Map.of(
+                                            "StorageClass",
+                                            "GLACIER",
+                                            "TransitionInDays",
+                                            90)))))))));
     Map<String, Map<String, Object>> buckets = template.findResources("AWS::S3::Bucket");
     for (String bucket : buckets.keySet()) {
       template.hasResourceProperties(
           "AWS::S3::BucketPolicy",
           Match.objectLike(
               Map.of(
-                  "Bucket", Map.of("Ref", bucket),
+                  "Bucket",
+                  Map.of("Ref", bucket),
                   "PolicyDocument",
                   Match.objectLike(
                       Map.of(
@@ -745,9 +850,12 @@ class FullConfigurationStackTest {
                               List.of(
                                   Match.objectLike(
                                       Map.of(
-                                          "Effect", "Deny",
+                                          "Effect",
+                                          "Deny",
                                           "Condition",
-                                              Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))))));
+                                          Map.of(
+                                              "Bool",
+                                              Map.of("aws:SecureTransport", "false")))))))))));
     }
   }
 
@@ -762,19 +870,25 @@ class FullConfigurationStackTest {
           template.findResources(
               "AWS::Logs::MetricFilter",
               Match.objectLike(
-                  Map.of("Properties", Match.objectLike(Map.of("FilterPattern", control.getValue())))));
+                  Map.of(
+                      "Properties",
+                      Match.objectLike(Map.of("FilterPattern", control.getValue())))));
       assertThat(filters).as(control.getKey()).hasSize(1);
       @SuppressWarnings("unchecked")
-      Map<String, Object> props = (Map<String, Object>) filters.values().iterator().next().get("Properties");
+      Map<String, Object> props =
+          (Map<String, Object>) filters.values().iterator().next().get("Properties");
       @SuppressWarnings("unchecked")
       Map<String, Object> transformation =
           ((List<Map<String, Object>>) props.get("MetricTransformations")).get(0);
-      assertThat(props.get("LogGroupName")).as(control.getKey()).isEqualTo(Map.of("Ref", trailLogs));
+      assertThat(props.get("LogGroupName"))
+          .as(control.getKey())
+          .isEqualTo(Map.of("Ref", trailLogs));
       template.hasResourceProperties(
           "AWS::CloudWatch::Alarm",
           Match.objectLike(
               Map.of(
-                  "AlarmDescription", Match.stringLikeRegexp(control.getKey().replace(".", "\\.") + ":.*"),
+                  "AlarmDescription",
+                      Match.stringLikeRegexp(control.getKey().replace(".", "\\.") + ":.*"),
                   "MetricName", transformation.get("MetricName"),
                   "Namespace", transformation.get("MetricNamespace"),
                   "Threshold", 1,
@@ -834,7 +948,8 @@ class FullConfigurationStackTest {
                                     "PasswordReusePrevention", 24,
                                     "MaxPasswordAge", 90)))),
                 "Delete",
-                Match.serializedJson(Match.objectLike(Map.of("action", "deleteAccountPasswordPolicy"))))));
+                Match.serializedJson(
+                    Match.objectLike(Map.of("action", "deleteAccountPasswordPolicy"))))));
   }
 
   @Test
@@ -857,23 +972,26 @@ class FullConfigurationStackTest {
                             List.of(
                                 Match.objectLike(
                                     Map.of(
-                                        "Effect", "Deny",
-                                        "NotAction", Match.arrayWith(List.of("iam:EnableMFADevice", "sts:GetSessionToken")),
-                                        "Resource", "*",
+                                        "Effect",
+                                        "Deny",
+                                        "NotAction",
+                                        Match.arrayWith(
+                                            List.of("iam:EnableMFADevice", "sts:GetSessionToken")),
+                                        "Resource",
+                                        "*",
                                         "Condition",
-                                            Map.of(
-                                                "BoolIfExists",
-                                                Map.of("aws:MultiFactorAuthPresent", "false")))))))))));
+                                        Map.of(
+                                            "BoolIfExists",
+                                            Map.of("aws:MultiFactorAuthPresent", "false")))))))))));
   }
 
   // --- across all stacks ------------------------------------------------------------------
 
   /**
-   * Account-level IAM actions that have no resource ARN; allowed on "*" by necessity. The
-   * hardening custom resource's password-policy writes, and the hygiene audit's
-   * GenerateCredentialReport: its name is not Get/List/Describe, but it only asks IAM to build the
-   * account's credential report (the audit then reads it with GetCredentialReport) and changes no
-   * identity, key or policy.
+   * Account-level IAM actions that have no resource ARN; allowed on "*" by necessity. The hardening
+   * custom resource's password-policy writes, and the hygiene audit's GenerateCredentialReport: its
+   * name is not Get/List/Describe, but it only asks IAM to build the account's credential report
+   * (the audit then reads it with GetCredentialReport) and changes no identity, key or policy.
    */
   static final List<String> ACCOUNT_LEVEL_ACTIONS =
       List.of(
@@ -896,7 +1014,9 @@ class FullConfigurationStackTest {
           for (String action : statement.actions()) {
             boolean readOnly = action.matches("[a-z0-9-]+:(Get|List|Describe)[A-Za-z]*");
             assertThat(readOnly || ACCOUNT_LEVEL_ACTIONS.contains(action))
-                .as("%s in %s of %s allows %s on *", statement.statement(), statement.resource(), s.getNode().getPath(), action)
+                .as(
+                    "%s in %s of %s allows %s on *",
+                    statement.statement(), statement.resource(), s.getNode().getPath(), action)
                 .isTrue();
           }
         }

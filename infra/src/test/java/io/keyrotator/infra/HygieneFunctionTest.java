@@ -18,8 +18,7 @@ import software.amazon.awscdk.services.sns.Topic;
 /** The constructs' own invariants, checked when their props are built (no synthesis needed). */
 class HygieneFunctionTest {
   private static final ITopic TOPIC =
-      Topic.fromTopicArn(
-          new Stack(), "Topic", "arn:aws:sns:eu-west-1:123456789012:alerts");
+      Topic.fromTopicArn(new Stack(), "Topic", "arn:aws:sns:eu-west-1:123456789012:alerts");
   private static final List<IamUser> USERS = List.of(new IamUser("app", "/"));
 
   @Test
@@ -30,9 +29,7 @@ class HygieneFunctionTest {
 
   @Test
   void refusesToManageNobody() {
-    assertThatThrownBy(
-            () ->
-                HygieneFunction.Props.builder().topic(TOPIC).users(List.of()).build())
+    assertThatThrownBy(() -> HygieneFunction.Props.builder().topic(TOPIC).users(List.of()).build())
         .hasMessageContaining("no managed users");
   }
 
@@ -47,17 +44,14 @@ class HygieneFunctionTest {
                     .build())
         .hasMessageContaining("timeout 960 s is outside Lambda's 1-900 s");
     assertThatThrownBy(
-            () -> HygieneFunction.Props.builder().topic(TOPIC).users(USERS).retryAttempts(3).build())
+            () ->
+                HygieneFunction.Props.builder().topic(TOPIC).users(USERS).retryAttempts(3).build())
         .hasMessageContaining("retryAttempts 3 is outside Lambda's 0-2");
   }
 
   @Test
   void defaultsAreTheDocumentedOnes() {
-    HygieneFunction.Props props =
-        HygieneFunction.Props.builder()
-            .topic(TOPIC)
-            .users(USERS)
-            .build();
+    HygieneFunction.Props props = HygieneFunction.Props.builder().topic(TOPIC).users(USERS).build();
 
     assertThat(props.memorySize()).isEqualTo(1024);
     assertThat(props.timeout().toMinutes()).isEqualTo(10);

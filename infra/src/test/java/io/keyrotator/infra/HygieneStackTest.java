@@ -63,13 +63,20 @@ class HygieneStackTest {
         "AWS::Lambda::Function",
         Match.objectLike(
             Map.of(
-                "Handler", "io.keyrotator.lambda.HygieneHandler::handleRequest",
-                "Runtime", "java21",
-                "Architectures", List.of("arm64"),
-                "MemorySize", 1024,
-                "Timeout", 600,
-                "LoggingConfig", Map.of("LogFormat", "JSON", "LogGroup", Map.of("Ref", logs)),
-                "SnapStart", Match.absent())));
+                "Handler",
+                "io.keyrotator.lambda.HygieneHandler::handleRequest",
+                "Runtime",
+                "java21",
+                "Architectures",
+                List.of("arm64"),
+                "MemorySize",
+                1024,
+                "Timeout",
+                600,
+                "LoggingConfig",
+                Map.of("LogFormat", "JSON", "LogGroup", Map.of("Ref", logs)),
+                "SnapStart",
+                Match.absent())));
     @SuppressWarnings("unchecked")
     Map<String, Object> logGroup =
         (Map<String, Object>)
@@ -84,7 +91,8 @@ class HygieneStackTest {
         "AWS::Lambda::Function",
         Match.objectLike(
             Map.of(
-                "Handler", HygieneFunction.HANDLER,
+                "Handler",
+                HygieneFunction.HANDLER,
                 "Environment",
                 Map.of(
                     "Variables",
@@ -109,7 +117,8 @@ class HygieneStackTest {
         "AWS::Lambda::Function",
         Match.objectLike(
             Map.of(
-                "Handler", HygieneFunction.HANDLER,
+                "Handler",
+                HygieneFunction.HANDLER,
                 "Environment",
                 Map.of(
                     "Variables",
@@ -134,7 +143,8 @@ class HygieneStackTest {
 
   @Test
   void scheduleInvokesTheFunctionOnTheConfiguredSchedule() {
-    String rule = logicalId(full, full.getNode().findChild("HygieneSchedule").getNode().findChild("Rule"));
+    String rule =
+        logicalId(full, full.getNode().findChild("HygieneSchedule").getNode().findChild("Rule"));
     fullTemplate.hasResourceProperties(
         "AWS::Events::Rule",
         Match.objectLike(
@@ -145,10 +155,14 @@ class HygieneStackTest {
     fullTemplate.hasResourceProperties(
         "AWS::Lambda::Permission",
         Map.of(
-            "Action", "lambda:InvokeFunction",
-            "FunctionName", functionArn(full),
-            "Principal", "events.amazonaws.com",
-            "SourceArn", Map.of("Fn::GetAtt", List.of(rule, "Arn"))));
+            "Action",
+            "lambda:InvokeFunction",
+            "FunctionName",
+            functionArn(full),
+            "Principal",
+            "events.amazonaws.com",
+            "SourceArn",
+            Map.of("Fn::GetAtt", List.of(rule, "Arn"))));
   }
 
   @Test
@@ -156,14 +170,19 @@ class HygieneStackTest {
     fullTemplate.hasResourceProperties(
         "AWS::Lambda::EventInvokeConfig",
         Map.of(
-            "FunctionName", Map.of("Ref", logicalId(full, hygiene(full).getFunction())),
-            "Qualifier", "$LATEST",
-            "MaximumRetryAttempts", 1,
+            "FunctionName",
+            Map.of("Ref", logicalId(full, hygiene(full).getFunction())),
+            "Qualifier",
+            "$LATEST",
+            "MaximumRetryAttempts",
+            1,
             // No on-failure destination: the Errors alarm reports failures (see HygieneFunction).
             "DestinationConfig",
+            Map.of(
+                "OnSuccess",
                 Map.of(
-                    "OnSuccess",
-                    Map.of("Destination", partitionArn(":events:eu-west-1:123456789012:event-bus/default")))));
+                    "Destination",
+                    partitionArn(":events:eu-west-1:123456789012:event-bus/default")))));
   }
 
   @Test
@@ -178,7 +197,9 @@ class HygieneStackTest {
                     "source", List.of("lambda"),
                     "detail-type", List.of("Lambda Function Invocation Result - Success"),
                     "resources",
-                        List.of(fn, Map.of("prefix", Map.of("Fn::Join", List.of("", List.of(fn, ":"))))),
+                        List.of(
+                            fn,
+                            Map.of("prefix", Map.of("Fn::Join", List.of("", List.of(fn, ":"))))),
                     "detail", Map.of("responsePayload", Map.of("notify", List.of(true)))),
                 "Targets",
                 List.of(
@@ -188,8 +209,11 @@ class HygieneStackTest {
                         "InputTransformer",
                             Map.of(
                                 "InputPathsMap",
-                                Map.of("detail-responsePayload-summary", "$.detail.responsePayload.summary"),
-                                "InputTemplate", "\"<detail-responsePayload-summary>\""))))));
+                                Map.of(
+                                    "detail-responsePayload-summary",
+                                    "$.detail.responsePayload.summary"),
+                                "InputTemplate",
+                                "\"<detail-responsePayload-summary>\""))))));
   }
 
   // --- alarms ---------------------------------------------------------------------------------
@@ -205,14 +229,17 @@ class HygieneStackTest {
                 "Dimensions",
                     List.of(
                         Map.of(
-                            "Name", "FunctionName",
-                            "Value", Map.of("Ref", logicalId(full, hygiene(full).getFunction())))),
+                            "Name",
+                            "FunctionName",
+                            "Value",
+                            Map.of("Ref", logicalId(full, hygiene(full).getFunction())))),
                 "Statistic", "Sum",
                 "Period", 86400,
                 "Threshold", 0,
                 "ComparisonOperator", "GreaterThanThreshold",
                 "TreatMissingData", "notBreaching",
-                "AlarmActions", List.of(Map.of("Ref", logicalId(full, full.getNotifications().getTopic()))))));
+                "AlarmActions",
+                    List.of(Map.of("Ref", logicalId(full, full.getNotifications().getTopic()))))));
   }
 
   @Test
@@ -220,24 +247,39 @@ class HygieneStackTest {
     Map<String, Object> topic = Map.of("Ref", logicalId(full, full.getNotifications().getTopic()));
     assertThat(HygieneFunction.ALARMED_METRICS)
         .containsExactly(
-            "PreviousKeysStillInUse", "StuckRotations", "OrphanKeys", "SecretsSkipped", "AuditFindings");
+            "PreviousKeysStillInUse",
+            "StuckRotations",
+            "OrphanKeys",
+            "SecretsSkipped",
+            "AuditFindings");
     for (String metric : HygieneFunction.ALARMED_METRICS) {
       fullTemplate.hasResourceProperties(
           "AWS::CloudWatch::Alarm",
           Match.objectLike(
               Map.of(
-                  "Namespace", "keyrotator",
-                  "MetricName", metric,
-                  "Dimensions", List.of(Map.of("Name", "Job", "Value", "hygiene")),
-                  "Statistic", "Sum",
-                  "Period", 86400,
-                  "EvaluationPeriods", 1,
-                  "Threshold", 0,
-                  "ComparisonOperator", "GreaterThanThreshold",
-                  "TreatMissingData", "notBreaching",
-                  "AlarmActions", List.of(topic))));
+                  "Namespace",
+                  "keyrotator",
+                  "MetricName",
+                  metric,
+                  "Dimensions",
+                  List.of(Map.of("Name", "Job", "Value", "hygiene")),
+                  "Statistic",
+                  "Sum",
+                  "Period",
+                  86400,
+                  "EvaluationPeriods",
+                  1,
+                  "Threshold",
+                  0,
+                  "ComparisonOperator",
+                  "GreaterThanThreshold",
+                  "TreatMissingData",
+                  "notBreaching",
+                  "AlarmActions",
+                  List.of(topic))));
     }
-    for (String routine : List.of("PreviousKeysDeactivated", "PreviousKeysDeleted", "UnownedKeys")) {
+    for (String routine :
+        List.of("PreviousKeysDeactivated", "PreviousKeysDeleted", "UnownedKeys")) {
       assertThat(
               fullTemplate.findResources(
                   "AWS::CloudWatch::Alarm",
@@ -294,7 +336,8 @@ class HygieneStackTest {
     fullTemplate.hasResourceProperties(
         "AWS::IAM::Role",
         Match.objectLike(
-            Map.of("RoleName", "keyrotator-hygiene-eu-west-1", "ManagedPolicyArns", Match.absent())));
+            Map.of(
+                "RoleName", "keyrotator-hygiene-eu-west-1", "ManagedPolicyArns", Match.absent())));
   }
 
   @Test
@@ -335,7 +378,9 @@ class HygieneStackTest {
     assertThat(tagging.actions()).containsExactlyInAnyOrder("iam:TagUser", "iam:UntagUser");
     assertThat(tagging.statement().get("Condition"))
         .isEqualTo(
-            Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("keyrotator:deactivated"))));
+            Map.of(
+                "ForAllValues:StringEquals",
+                Map.of("aws:TagKeys", List.of("keyrotator:deactivated"))));
   }
 
   @Test
@@ -376,7 +421,9 @@ class HygieneStackTest {
     assertThat(kms.get(0).actions()).containsExactly("kms:Decrypt");
     assertThat(kms.get(0).resources())
         .containsExactly(
-            Map.of("Fn::GetAtt", List.of(logicalId(full, full.getNode().findChild("SecretsKey")), "Arn")));
+            Map.of(
+                "Fn::GetAtt",
+                List.of(logicalId(full, full.getNode().findChild("SecretsKey")), "Arn")));
     assertThat(kms.get(0).statement().get("Condition"))
         .isEqualTo(
             Map.of(
@@ -385,7 +432,10 @@ class HygieneStackTest {
                     "kms:ViaService",
                     Map.of(
                         "Fn::Join",
-                        List.of("", List.of("secretsmanager.eu-west-1.", Map.of("Ref", "AWS::URLSuffix")))))));
+                        List.of(
+                            "",
+                            List.of(
+                                "secretsmanager.eu-west-1.", Map.of("Ref", "AWS::URLSuffix")))))));
   }
 
   @Test
@@ -398,7 +448,9 @@ class HygieneStackTest {
       assertThat(statement.actions()).containsExactly("secretsmanager:UntagResource");
       assertThat(statement.statement().get("Condition"))
           .isEqualTo(
-              Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("keyrotator:attempt"))));
+              Map.of(
+                  "ForAllValues:StringEquals",
+                  Map.of("aws:TagKeys", List.of("keyrotator:attempt"))));
     }
     assertThat(untag.stream().flatMap(s -> s.resources().stream()).toList())
         .containsExactlyInAnyOrder(
@@ -421,7 +473,8 @@ class HygieneStackTest {
   void wildcardSuppressionNamesExactlyTheStarFinding() {
     String policy = logicalId(full, hygiene(full).getRole().getNode().findChild("DefaultPolicy"));
     Map<String, Object> resource =
-        (Map<String, Object>) ((Map<String, Object>) fullTemplate.toJSON().get("Resources")).get(policy);
+        (Map<String, Object>)
+            ((Map<String, Object>) fullTemplate.toJSON().get("Resources")).get(policy);
     List<Map<String, Object>> rules =
         (List<Map<String, Object>>)
             ((Map<String, Object>) ((Map<String, Object>) resource.get("Metadata")).get("cdk_nag"))
@@ -438,7 +491,8 @@ class HygieneStackTest {
 
   @Test
   void disabledHygieneDeploysNothingOfIt() {
-    App app = App.Builder.create().outdir(TestApps.outRoot().resolve("no-hygiene").toString()).build();
+    App app =
+        App.Builder.create().outdir(TestApps.outRoot().resolve("no-hygiene").toString()).build();
     KeyrotatorStack stack =
         (KeyrotatorStack)
             KeyrotatorApp.build(
@@ -464,7 +518,9 @@ class HygieneStackTest {
             template.findResources(
                 "AWS::Events::Rule",
                 Match.objectLike(
-                    Map.of("Properties", Match.objectLike(Map.of("ScheduleExpression", Match.anyValue()))))))
+                    Map.of(
+                        "Properties",
+                        Match.objectLike(Map.of("ScheduleExpression", Match.anyValue()))))))
         .isEmpty();
     Map<String, Object> rotationRoleArn = Map.of("Fn::GetAtt", List.of(rotationRole, "Arn"));
     // Only the rotation role passes the secret's deny, and only its key changes are expected.
@@ -480,11 +536,14 @@ class HygieneStackTest {
                             List.of(
                                 Match.objectLike(
                                     Map.of(
-                                        "Action", "secretsmanager:GetSecretValue",
+                                        "Action",
+                                        "secretsmanager:GetSecretValue",
                                         "Condition",
                                         Map.of(
                                             "StringNotEquals",
-                                            Map.of("aws:PrincipalArn", List.of(rotationRoleArn))))))))))));
+                                            Map.of(
+                                                "aws:PrincipalArn",
+                                                List.of(rotationRoleArn))))))))))));
     Map<String, Object> issuer =
         Map.of(
             "userIdentity",

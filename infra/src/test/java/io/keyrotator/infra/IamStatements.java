@@ -17,7 +17,9 @@ final class IamStatements {
 
     List<Object> resources() {
       Object value = statement.get("Resource");
-      return value instanceof List<?> list ? List.copyOf(list) : value == null ? List.of() : List.of(value);
+      return value instanceof List<?> list
+          ? List.copyOf(list)
+          : value == null ? List.of() : List.of(value);
     }
 
     boolean allows() {

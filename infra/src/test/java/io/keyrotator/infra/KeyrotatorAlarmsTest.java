@@ -13,7 +13,8 @@ class KeyrotatorAlarmsTest {
   @Test
   void keyChangeFilterNamesTheManagedUsersWhileTheyFit() {
     AlarmDefinition keyChanges =
-        KeyrotatorStack.keyrotatorAlarms(List.of("a", "b"), List.of("keyrotator-rotation-eu-west-1"))
+        KeyrotatorStack.keyrotatorAlarms(
+                List.of("a", "b"), List.of("keyrotator-rotation-eu-west-1"))
             .get(0);
 
     assertThat(keyChanges.filterPattern())
@@ -25,7 +26,8 @@ class KeyrotatorAlarmsTest {
   void keyChangesByAnyOfKeyrotatorsRolesAreExpected() {
     AlarmDefinition keyChanges =
         KeyrotatorStack.keyrotatorAlarms(
-                List.of("a"), List.of("keyrotator-rotation-eu-west-1", "keyrotator-hygiene-eu-west-1"))
+                List.of("a"),
+                List.of("keyrotator-rotation-eu-west-1", "keyrotator-hygiene-eu-west-1"))
             .get(0);
 
     assertThat(keyChanges.filterPattern())
@@ -37,8 +39,7 @@ class KeyrotatorAlarmsTest {
 
   @Test
   void tooManyUsersForOneFilterFallBackToEveryUserButStillExemptTheRotationRole() {
-    List<String> users =
-        IntStream.range(0, 60).mapToObj(i -> "service-account-" + i).toList();
+    List<String> users = IntStream.range(0, 60).mapToObj(i -> "service-account-" + i).toList();
 
     AlarmDefinition keyChanges =
         KeyrotatorStack.keyrotatorAlarms(

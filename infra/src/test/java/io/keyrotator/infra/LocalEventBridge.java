@@ -1,28 +1,21 @@
 package io.keyrotator.infra;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keyrotator.localaws.MotoServer;
+import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import io.keyrotator.localaws.MotoServer;
 
 /**
- * EventBridge of the local AWS emulator (moto server), started on a free loopback port for one
- * test class. It routes events to rule targets by pattern (prefix, anything-but, exists, $or)
- * without an AWS account. Fails, never skips, when moto is missing.
+ * EventBridge of the local AWS emulator (moto server), started on a free loopback port for one test
+ * class. It routes events to rule targets by pattern (prefix, anything-but, exists, $or) without an
+ * AWS account. Fails, never skips, when moto is missing.
  */
 final class LocalEventBridge implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,8 +39,8 @@ final class LocalEventBridge implements AutoCloseable {
    * Whether EventBridge would deliver the event to a rule with this pattern. The emulator does not
    * implement TestEventPattern, but it does route PutEvents to rule targets: each check gets a
    * fresh rule and SQS queue, puts the event and looks in the queue. Plain AWS JSON requests: the
-   * SDK's EventBridge and SQS clients are not in the pinned SDK version the Maven mirror holds,
-   * and the emulator does not check signatures.
+   * SDK's EventBridge and SQS clients are not in the pinned SDK version the Maven mirror holds, and
+   * the emulator does not check signatures.
    *
    * @param event the event's {@code source}, {@code detail-type} and {@code detail}
    */
@@ -57,10 +50,10 @@ final class LocalEventBridge implements AutoCloseable {
   }
 
   /**
-   * What a rule with this pattern and target input transformer would hand its target for one
-   * event: nothing when the pattern does not match, else the transformed input (the whole event
-   * without a transformer). The emulator substitutes transformer values as raw text, without the
-   * JSON escaping EventBridge applies, so values with quotes or line breaks cannot be checked here.
+   * What a rule with this pattern and target input transformer would hand its target for one event:
+   * nothing when the pattern does not match, else the transformed input (the whole event without a
+   * transformer). The emulator substitutes transformer values as raw text, without the JSON
+   * escaping EventBridge applies, so values with quotes or line breaks cannot be checked here.
    *
    * @param inputTransformer the target's {@code InputTransformer} as in the template, or null
    * @param resources the event's {@code resources}
@@ -138,5 +131,4 @@ final class LocalEventBridge implements AutoCloseable {
   public void close() {
     moto.stop();
   }
-
 }

@@ -18,8 +18,8 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
- * The secret construct on its own: its own key when none is shared, and how the rotation
- * function's invoke permissions scale with the number of secrets.
+ * The secret construct on its own: its own key when none is shared, and how the rotation function's
+ * invoke permissions scale with the number of secrets.
  */
 class ManagedKeySecretTest {
 
@@ -40,10 +40,14 @@ class ManagedKeySecretTest {
     return new RotationFunction(
         stack,
         "Rotation",
-        RotationFunction.Props.builder().codePath(TestApps.fakeCode().toString()).users(list).build());
+        RotationFunction.Props.builder()
+            .codePath(TestApps.fakeCode().toString())
+            .users(list)
+            .build());
   }
 
-  private static ManagedKeySecret secret(Stack stack, RotationFunction rotation, String user, String name) {
+  private static ManagedKeySecret secret(
+      Stack stack, RotationFunction rotation, String user, String name) {
     return new ManagedKeySecret(
         stack,
         "Secret-" + user,
@@ -67,12 +71,15 @@ class ManagedKeySecretTest {
     Map<String, Object> properties = (Map<String, Object>) key.get("Properties");
     assertThat(properties.get("EnableKeyRotation")).isEqualTo(true);
     for (Map<String, Object> statement :
-        (List<Map<String, Object>>) ((Map<String, Object>) properties.get("KeyPolicy")).get("Statement")) {
+        (List<Map<String, Object>>)
+            ((Map<String, Object>) properties.get("KeyPolicy")).get("Statement")) {
       List<String> actions = IamStatements.strings(statement.get("Action"));
       assertThat(actions).doesNotContain("kms:*");
-      if (actions.stream().anyMatch(a -> a.matches("kms:(Decrypt|Encrypt|GenerateDataKey.*|ReEncrypt.*)"))) {
+      if (actions.stream()
+          .anyMatch(a -> a.matches("kms:(Decrypt|Encrypt|GenerateDataKey.*|ReEncrypt.*)"))) {
         assertThat(statement.get("Condition")).as(statement.toString()).isNotNull();
-        assertThat(((Map<String, Map<String, Object>>) statement.get("Condition")).get("StringEquals"))
+        assertThat(
+                ((Map<String, Map<String, Object>>) statement.get("Condition")).get("StringEquals"))
             .containsKey("kms:ViaService");
       }
     }

@@ -36,9 +36,12 @@ class MinimalConfigurationStackTest {
 
   @Test
   void outOfBandKeyChangeRuleIsInTheMainStackAndExemptsKeyrotatorsRoles() {
-    String role = stack.getLogicalId((CfnElement) stack.getRotationFunction().getRole().getNode().getDefaultChild());
+    String role =
+        stack.getLogicalId(
+            (CfnElement) stack.getRotationFunction().getRole().getNode().getDefaultChild());
     String hygieneRole =
-        stack.getLogicalId((CfnElement) stack.getHygiene().orElseThrow().getRole().getNode().getDefaultChild());
+        stack.getLogicalId(
+            (CfnElement) stack.getHygiene().orElseThrow().getRole().getNode().getDefaultChild());
     template.hasResourceProperties(
         "AWS::Events::Rule",
         Match.objectLike(
@@ -66,8 +69,15 @@ class MinimalConfigurationStackTest {
                                                                     Map.of(
                                                                         "anything-but",
                                                                         List.of(
-                                                                            Map.of("Fn::GetAtt", List.of(role, "Arn")),
-                                                                            Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn"))))))))))))))))));
+                                                                            Map.of(
+                                                                                "Fn::GetAtt",
+                                                                                List.of(
+                                                                                    role, "Arn")),
+                                                                            Map.of(
+                                                                                "Fn::GetAtt",
+                                                                                List.of(
+                                                                                    hygieneRole,
+                                                                                    "Arn"))))))))))))))))));
   }
 
   @Test
@@ -75,7 +85,13 @@ class MinimalConfigurationStackTest {
     String policy =
         stack.getLogicalId(
             (CfnElement)
-                stack.getRotationFunction().getRole().getNode().findChild("DefaultPolicy").getNode().getDefaultChild());
+                stack
+                    .getRotationFunction()
+                    .getRole()
+                    .getNode()
+                    .findChild("DefaultPolicy")
+                    .getNode()
+                    .getDefaultChild());
     List<IamStatements.Located> iam =
         IamStatements.statementsOf(template, policy).stream()
             .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("iam:")))
@@ -87,7 +103,12 @@ class MinimalConfigurationStackTest {
           .containsExactly(
               Map.of(
                   "Fn::Join",
-                  List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::210987654321:user/reporting"))));
+                  List.of(
+                      "",
+                      List.of(
+                          "arn:",
+                          Map.of("Ref", "AWS::Partition"),
+                          ":iam::210987654321:user/reporting"))));
     }
     template.resourceCountIs("AWS::IAM::User", 0);
     template.hasResourceProperties(
@@ -142,9 +163,23 @@ class MinimalConfigurationStackTest {
   void secretWithoutReadersAllowsNobodyAnything() {
     template.resourceCountIs("AWS::SecretsManager::Secret", 1 + 1); // + the evidence seal
     Map<String, Map<String, Object>> policies =
-        template.findResources("AWS::SecretsManager::ResourcePolicy", Match.objectLike(Map.of("Properties",
-            Match.objectLike(Map.of("ResourcePolicy", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(
-                Match.objectLike(Map.of("Sid", "OnlyRotationAndReadersGetValue")))))))))));
+        template.findResources(
+            "AWS::SecretsManager::ResourcePolicy",
+            Match.objectLike(
+                Map.of(
+                    "Properties",
+                    Match.objectLike(
+                        Map.of(
+                            "ResourcePolicy",
+                            Match.objectLike(
+                                Map.of(
+                                    "Statement",
+                                    Match.arrayWith(
+                                        List.of(
+                                            Match.objectLike(
+                                                Map.of(
+                                                    "Sid",
+                                                    "OnlyRotationAndReadersGetValue")))))))))));
     assertThat(policies).hasSize(1);
     Map<String, Object> document =
         (Map<String, Object>)

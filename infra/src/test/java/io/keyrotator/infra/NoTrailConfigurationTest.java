@@ -32,7 +32,8 @@ class NoTrailConfigurationTest {
     assertThat(stacks.stream().map(s -> s.getNode().getPath()).toList())
         .containsExactly("prod-us/Keyrotator", "prod-eu/Keyrotator", "prod-eu/KeyrotatorIamEvents");
     assertThat(stacks.stream().map(s -> s.getAccount() + "/" + s.getRegion()).toList())
-        .containsExactly("111111111111/us-east-1", "222222222222/eu-central-1", "222222222222/us-east-1");
+        .containsExactly(
+            "111111111111/us-east-1", "222222222222/eu-central-1", "222222222222/us-east-1");
     Template template = Template.fromStack(stacks.get(0));
     template.resourceCountIs("AWS::Logs::MetricFilter", 0);
     template.resourceCountIs("AWS::CloudTrail::Trail", 0);
@@ -42,7 +43,8 @@ class NoTrailConfigurationTest {
 
   @Test
   void mfaGroupAloneLeavesThePasswordPolicyAlone() {
-    App app = App.Builder.create().outdir(TestApps.outRoot().resolve("mfa-only").toString()).build();
+    App app =
+        App.Builder.create().outdir(TestApps.outRoot().resolve("mfa-only").toString()).build();
     List<Stack> stacks =
         KeyrotatorApp.build(
             app,
@@ -58,7 +60,9 @@ class NoTrailConfigurationTest {
     template.resourceCountIs("Custom::AWS", 0);
     template.resourceCountIs("AWS::IAM::Group", 1);
     template.hasResourceProperties(
-        "AWS::IAM::Group", software.amazon.awscdk.assertions.Match.objectLike(java.util.Map.of("GroupName", "humans")));
+        "AWS::IAM::Group",
+        software.amazon.awscdk.assertions.Match.objectLike(
+            java.util.Map.of("GroupName", "humans")));
   }
 
   @Test

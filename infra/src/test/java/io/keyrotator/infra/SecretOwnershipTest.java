@@ -82,7 +82,8 @@ class SecretOwnershipTest {
 
   /** For each denied action of the secret's resource policy, the principals the deny exempts. */
   @SuppressWarnings("unchecked")
-  static Map<String, List<Object>> exemptByAction(KeyrotatorStack stack, Template template, String user) {
+  static Map<String, List<Object>> exemptByAction(
+      KeyrotatorStack stack, Template template, String user) {
     String secret = logicalId(stack, stack.getSecrets().get(user).getSecret());
     Map<String, Object> policy =
         template.findResources("AWS::SecretsManager::ResourcePolicy").values().stream()
@@ -92,7 +93,8 @@ class SecretOwnershipTest {
             .orElseThrow();
     Map<String, List<Object>> result = new HashMap<>();
     for (Map<String, Object> statement :
-        (List<Map<String, Object>>) ((Map<String, Object>) policy.get("ResourcePolicy")).get("Statement")) {
+        (List<Map<String, Object>>)
+            ((Map<String, Object>) policy.get("ResourcePolicy")).get("Statement")) {
       if (!"Deny".equals(statement.get("Effect"))) {
         continue;
       }
@@ -119,7 +121,9 @@ class SecretOwnershipTest {
 
       assertThat(exempt.keySet()).as(user).containsAll(SECRET_WRITES);
       for (String action : List.of("secretsmanager:PutSecretValue", "secretsmanager:TagResource")) {
-        assertThat(exempt.get(action)).as(action).containsExactlyInAnyOrder(rotationRole, deploymentRole);
+        assertThat(exempt.get(action))
+            .as(action)
+            .containsExactlyInAnyOrder(rotationRole, deploymentRole);
       }
       for (String action :
           List.of("secretsmanager:UpdateSecretVersionStage", "secretsmanager:UntagResource")) {
@@ -139,8 +143,11 @@ class SecretOwnershipTest {
               "secretsmanager:DeleteSecret")) {
         assertThat(exempt.get(action)).as(action).containsExactly(deploymentRole);
       }
-      for (String action : List.of("secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret")) {
-        assertThat(exempt.get(action)).as(action).containsExactlyInAnyOrder(deploymentRole, OPERATOR);
+      for (String action :
+          List.of("secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret")) {
+        assertThat(exempt.get(action))
+            .as(action)
+            .containsExactlyInAnyOrder(deploymentRole, OPERATOR);
       }
     }
   }
@@ -189,18 +196,23 @@ class SecretOwnershipTest {
              "users": [{"name": "app"}], "trail": {"mode": "none"},
              "deploymentRoleArn": "arn:aws:iam::333333333333:role/pipeline-deployer"}
             """);
-    App other = App.Builder.create().outdir(TestApps.outRoot().resolve("overridden").toString()).build();
+    App other =
+        App.Builder.create().outdir(TestApps.outRoot().resolve("overridden").toString()).build();
     KeyrotatorStack stack =
-        (KeyrotatorStack) KeyrotatorApp.build(other, overridden, TestApps.fakeCode().toString()).get(0);
+        (KeyrotatorStack)
+            KeyrotatorApp.build(other, overridden, TestApps.fakeCode().toString()).get(0);
 
-    assertThat(exemptByAction(stack, Template.fromStack(stack), "app").get("secretsmanager:DeleteSecret"))
+    assertThat(
+            exemptByAction(stack, Template.fromStack(stack), "app")
+                .get("secretsmanager:DeleteSecret"))
         .containsExactly("arn:aws:iam::333333333333:role/pipeline-deployer");
   }
 
   // --- the key policy -------------------------------------------------------------------------
 
   @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> keyStatements(KeyrotatorStack stack, Template template, String user) {
+  static List<Map<String, Object>> keyStatements(
+      KeyrotatorStack stack, Template template, String user) {
     ManagedKeySecret secret = stack.getSecrets().get(user);
     String key = stack.getLogicalId(secret.getSecretsKey().getResource());
     Map<String, Object> resource =
@@ -208,7 +220,8 @@ class SecretOwnershipTest {
     Map<String, Object> properties = (Map<String, Object>) resource.get("Properties");
     assertThat(properties.get("EnableKeyRotation")).isEqualTo(true);
     assertThat(resource.get("DeletionPolicy")).isEqualTo("Retain");
-    return (List<Map<String, Object>>) ((Map<String, Object>) properties.get("KeyPolicy")).get("Statement");
+    return (List<Map<String, Object>>)
+        ((Map<String, Object>) properties.get("KeyPolicy")).get("Statement");
   }
 
   @Test
@@ -227,7 +240,11 @@ class SecretOwnershipTest {
                     app,
                     "Custom",
                     StackProps.builder()
-                        .env(Environment.builder().account("333333333333").region("eu-central-1").build())
+                        .env(
+                            Environment.builder()
+                                .account("333333333333")
+                                .region("eu-central-1")
+                                .build())
                         .synthesizer(new CliCredentialsStackSynthesizer())
                         .build(),
                     config,
@@ -240,12 +257,18 @@ class SecretOwnershipTest {
     List<Map<String, Object>> statements = keyStatements(full, template, "ci-deployer");
 
     for (Map<String, Object> statement : statements) {
-      assertThat(IamStatements.strings(statement.get("Action"))).as(statement.toString()).doesNotContain("kms:*");
+      assertThat(IamStatements.strings(statement.get("Action")))
+          .as(statement.toString())
+          .doesNotContain("kms:*");
     }
     Map<String, Object> root =
         Map.of(
             "AWS",
-            Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::123456789012:root"))));
+            Map.of(
+                "Fn::Join",
+                List.of(
+                    "",
+                    List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::123456789012:root"))));
     List<Map<String, Object>> forRoot =
         statements.stream().filter(s -> root.equals(s.get("Principal"))).toList();
     assertThat(forRoot).hasSize(1);
@@ -263,11 +286,14 @@ class SecretOwnershipTest {
                 "kms:ViaService",
                 Map.of(
                     "Fn::Join",
-                    List.of("", List.of("secretsmanager.eu-west-1.", Map.of("Ref", "AWS::URLSuffix"))))));
+                    List.of(
+                        "",
+                        List.of("secretsmanager.eu-west-1.", Map.of("Ref", "AWS::URLSuffix"))))));
     Map<Object, List<String>> useByPrincipal = new HashMap<>();
     for (Map<String, Object> statement : keyStatements(full, template, "ci-deployer")) {
       List<String> actions = IamStatements.strings(statement.get("Action"));
-      if (actions.stream().noneMatch(a -> a.matches("kms:(Decrypt|Encrypt|GenerateDataKey.*|ReEncrypt.*|\\*)"))) {
+      if (actions.stream()
+          .noneMatch(a -> a.matches("kms:(Decrypt|Encrypt|GenerateDataKey.*|ReEncrypt.*|\\*)"))) {
         continue;
       }
       assertThat(statement.get("Condition")).as(statement.toString()).isEqualTo(viaSecretsManager);
@@ -276,9 +302,9 @@ class SecretOwnershipTest {
       useByPrincipal.put(principal, actions);
     }
 
-    assertThat(useByPrincipal)
-        .containsOnlyKeys(rotationRole, hygieneRole, deploymentRole, READER);
-    assertThat(useByPrincipal.get(rotationRole)).containsExactlyInAnyOrder("kms:Decrypt", "kms:GenerateDataKey");
+    assertThat(useByPrincipal).containsOnlyKeys(rotationRole, hygieneRole, deploymentRole, READER);
+    assertThat(useByPrincipal.get(rotationRole))
+        .containsExactlyInAnyOrder("kms:Decrypt", "kms:GenerateDataKey");
     assertThat(useByPrincipal.get(hygieneRole)).containsExactly("kms:Decrypt");
     assertThat(useByPrincipal.get(READER)).containsExactly("kms:Decrypt");
     assertThat(useByPrincipal.get(deploymentRole))

@@ -87,7 +87,9 @@ class SecurityGatesTest {
       }
     }
     // SMG4: the evidence seal key is never rotated (EvidenceSealSecret says why).
-    assertThat(ids).containsExactly("AwsSolutions-IAM4", "AwsSolutions-IAM5", "AwsSolutions-L1", "AwsSolutions-SMG4");
+    assertThat(ids)
+        .containsExactly(
+            "AwsSolutions-IAM4", "AwsSolutions-IAM5", "AwsSolutions-L1", "AwsSolutions-SMG4");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -20,8 +20,7 @@ import software.amazon.awscdk.assertions.Template;
 public final class TestApps {
   /**
    * Every optional part on (an operator, no deploymentRoleArn: the bootstrap role), target Region
-   * eu-west-1 (so a us-east-1 companion stack exists), every
-   * hygiene setting away from its default.
+   * eu-west-1 (so a us-east-1 companion stack exists), every hygiene setting away from its default.
    */
   public static final String FULL =
       """

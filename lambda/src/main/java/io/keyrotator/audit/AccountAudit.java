@@ -29,9 +29,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@link FindingType#ROOT_ACCESS_KEY}: the root row has an access key, active or not.
  *   <li>{@link FindingType#OLD_ACCESS_KEY}: an active key older than the maximum age, on every
- *       user. A secret's tag (which anyone with secretsmanager:TagResource can write) never
- *       exempts a user: on a user a managed secret names, an old key means its rotation is not
- *       working, and the finding says so.
+ *       user. A secret's tag (which anyone with secretsmanager:TagResource can write) never exempts
+ *       a user: on a user a managed secret names, an old key means its rotation is not working, and
+ *       the finding says so.
  *   <li>{@link FindingType#UNUSED_CREDENTIAL}: an enabled password or active key last used longer
  *       ago than the threshold, or never used and created (set) longer ago than the threshold.
  *   <li>{@link FindingType#CONSOLE_WITHOUT_MFA}: a password-enabled user with no active MFA.
@@ -86,7 +86,12 @@ public final class AccountAudit {
     passwordPolicy(policy, findings);
     findings.sort(Comparator.comparing(AuditFinding::type));
     return new AuditReport(
-        now, report.generatedAt(), users, managed.size(), List.copyOf(findings), List.copyOf(skipped));
+        now,
+        report.generatedAt(),
+        users,
+        managed.size(),
+        List.copyOf(findings),
+        List.copyOf(skipped));
   }
 
   private static void rootKeys(Row row, Instant now, List<AuditFinding> findings) {
@@ -98,9 +103,13 @@ public final class AccountAudit {
                 FindingType.ROOT_ACCESS_KEY,
                 row.user(),
                 "access key " + key.slot(),
-                "root access key " + key.slot() + " is " + (key.active() ? "active" : "inactive")
+                "root access key "
+                    + key.slot()
+                    + " is "
+                    + (key.active() ? "active" : "inactive")
                     + age.map(d -> ", " + d + " days old").orElse("")
-                    + ", " + lastUsedText(key, now),
+                    + ", "
+                    + lastUsedText(key, now),
                 age,
                 key.lastUsed()));
       }
@@ -120,10 +129,20 @@ public final class AccountAudit {
                 FindingType.OLD_ACCESS_KEY,
                 row.user(),
                 "access key " + key.slot(),
-                "access key " + key.slot() + " is " + age + " days old (created " + created
-                    + ", maximum " + settings.maxKeyAge().toDays() + "), " + lastUsedText(key, now)
-                    + (managed ? "; a keyrotator secret names this user, so its rotation is not"
-                        + " working: run `keyrotator doctor`" : ""),
+                "access key "
+                    + key.slot()
+                    + " is "
+                    + age
+                    + " days old (created "
+                    + created
+                    + ", maximum "
+                    + settings.maxKeyAge().toDays()
+                    + "), "
+                    + lastUsedText(key, now)
+                    + (managed
+                        ? "; a keyrotator secret names this user, so its rotation is not"
+                            + " working: run `keyrotator doctor`"
+                        : ""),
                 Optional.of(age),
                 key.lastUsed()));
       }
@@ -160,9 +179,18 @@ public final class AccountAudit {
       if (olderThan(since, now, limit)) {
         String found =
             key.lastUsed().isPresent()
-                ? "access key " + key.slot() + " last used " + days(since, now) + " days ago ("
-                    + since + key.lastUsedService().map(s -> ", " + s).orElse("") + ")"
-                : "access key " + key.slot() + " never used, created " + days(created, now)
+                ? "access key "
+                    + key.slot()
+                    + " last used "
+                    + days(since, now)
+                    + " days ago ("
+                    + since
+                    + key.lastUsedService().map(s -> ", " + s).orElse("")
+                    + ")"
+                : "access key "
+                    + key.slot()
+                    + " never used, created "
+                    + days(created, now)
                     + " days ago";
         findings.add(
             new AuditFinding(
@@ -205,8 +233,12 @@ public final class AccountAudit {
     PasswordPolicy policy = found.get();
     List<String> weak = new ArrayList<>();
     if (policy.minimumLength() < settings.passwordMinimumLength()) {
-      weak.add("minimum length " + policy.minimumLength() + " (expected at least "
-          + settings.passwordMinimumLength() + ")");
+      weak.add(
+          "minimum length "
+              + policy.minimumLength()
+              + " (expected at least "
+              + settings.passwordMinimumLength()
+              + ")");
     }
     if (!policy.requireUppercase()) {
       weak.add("uppercase letters not required");
@@ -222,12 +254,21 @@ public final class AccountAudit {
     }
     int reuse = policy.reusePrevention().orElse(0);
     if (reuse < settings.passwordReusePrevention()) {
-      weak.add("reuse prevention " + (reuse == 0 ? "off" : reuse + " passwords") + " (expected "
-          + settings.passwordReusePrevention() + ")");
+      weak.add(
+          "reuse prevention "
+              + (reuse == 0 ? "off" : reuse + " passwords")
+              + " (expected "
+              + settings.passwordReusePrevention()
+              + ")");
     }
-    if (policy.maxAgeDays().isEmpty() || policy.maxAgeDays().get() > settings.passwordMaxAgeDays()) {
-      weak.add("maximum age " + policy.maxAgeDays().map(d -> d + " days").orElse("none (passwords never expire)")
-          + " (expected at most " + settings.passwordMaxAgeDays() + " days)");
+    if (policy.maxAgeDays().isEmpty()
+        || policy.maxAgeDays().get() > settings.passwordMaxAgeDays()) {
+      weak.add(
+          "maximum age "
+              + policy.maxAgeDays().map(d -> d + " days").orElse("none (passwords never expire)")
+              + " (expected at most "
+              + settings.passwordMaxAgeDays()
+              + " days)");
     }
     if (!weak.isEmpty()) {
       findings.add(
@@ -251,7 +292,12 @@ public final class AccountAudit {
 
   private static String lastUsedText(KeySlot key, Instant now) {
     return key.lastUsed()
-        .map(t -> "last used " + days(t, now) + " days ago" + key.lastUsedService().map(s -> " (" + s + ")").orElse(""))
+        .map(
+            t ->
+                "last used "
+                    + days(t, now)
+                    + " days ago"
+                    + key.lastUsedService().map(s -> " (" + s + ")").orElse(""))
         .orElse("never used");
   }
 }

@@ -2,8 +2,6 @@ package io.keyrotator.audit;
 
 import io.keyrotator.observability.StructuredLog;
 
-import io.keyrotator.audit.AuditReport;
-
 /**
  * Writes an audit to the structured log: first the embedded-metric-format document (so CloudWatch
  * extracts the counts), then the findings as JSON lines of at most {@value #FINDINGS_PER_LINE}

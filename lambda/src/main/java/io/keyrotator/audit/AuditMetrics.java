@@ -1,18 +1,16 @@
 package io.keyrotator.audit;
 
-import io.keyrotator.audit.AuditReport;
-import io.keyrotator.audit.FindingType;
 import io.keyrotator.observability.MetricsDocument;
 import java.util.Map;
 
 /**
  * Turns an audit into one CloudWatch embedded-metric-format document, so alarms can watch the
  * counts. Namespace {@value MetricsDocument#NAMESPACE}, no dimensions (one account-wide series per
- * metric). Metrics (all {@code Count}): one per {@link FindingType#metricName()}
- * ({@code RootAccessKeys}, {@code OldAccessKeys}, {@code UnusedCredentials},
- * {@code ConsoleUsersWithoutMfa}, {@code PasswordPolicyMissing}, {@code PasswordPolicyWeak}), every
- * one written even when zero so an alarm sees the finding go away; plus {@code AuditFindings}
- * (total), {@code AuditUsersChecked} and {@code AuditSkipped}.
+ * metric). Metrics (all {@code Count}): one per {@link FindingType#metricName()} ({@code
+ * RootAccessKeys}, {@code OldAccessKeys}, {@code UnusedCredentials}, {@code
+ * ConsoleUsersWithoutMfa}, {@code PasswordPolicyMissing}, {@code PasswordPolicyWeak}), every one
+ * written even when zero so an alarm sees the finding go away; plus {@code AuditFindings} (total),
+ * {@code AuditUsersChecked} and {@code AuditSkipped}.
  */
 public final class AuditMetrics {
   public static final String TOTAL = "AuditFindings";

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * The result of one compliance audit, and its three renderings: a readable summary (for the
- * notification), JSON (for logs and the CLI) and, via {@link
- * io.keyrotator.audit.AuditMetrics}, metrics.
+ * notification), JSON (for logs and the CLI) and, via {@link io.keyrotator.audit.AuditMetrics},
+ * metrics.
  *
  * @param auditedAt when the audit ran; ages are measured from here
  * @param reportGeneratedAt when IAM generated the credential report (up to 4 hours earlier)
@@ -73,8 +73,11 @@ public record AuditReport(
       Map<String, Object> json = json();
       json.put("batch", b + 1);
       json.put("batches", batches);
-      json.put("findings", findings.subList(b * perBatch, Math.min(findings.size(), (b + 1) * perBatch))
-          .stream().map(AuditFinding::json).toList());
+      json.put(
+          "findings",
+          findings.subList(b * perBatch, Math.min(findings.size(), (b + 1) * perBatch)).stream()
+              .map(AuditFinding::json)
+              .toList());
       if (b > 0) {
         json.put("skipped", List.of());
       }
@@ -90,7 +93,10 @@ public record AuditReport(
   public String summary(int perType) {
     StringBuilder text = new StringBuilder();
     text.append("keyrotator compliance audit: ")
-        .append(findings.isEmpty() ? "no findings" : findings.size() + (findings.size() == 1 ? " finding" : " findings"))
+        .append(
+            findings.isEmpty()
+                ? "no findings"
+                : findings.size() + (findings.size() == 1 ? " finding" : " findings"))
         .append(" in ")
         .append(usersChecked)
         .append(usersChecked == 1 ? " IAM user (" : " IAM users (")
@@ -114,7 +120,13 @@ public record AuditReport(
               .append('\n');
           list.stream()
               .limit(perType)
-              .forEach(f -> text.append("  - ").append(f.subject()).append(": ").append(f.found()).append('\n'));
+              .forEach(
+                  f ->
+                      text.append("  - ")
+                          .append(f.subject())
+                          .append(": ")
+                          .append(f.found())
+                          .append('\n'));
           if (list.size() > perType) {
             text.append("  ... and ")
                 .append(list.size() - perType)

@@ -1,9 +1,8 @@
 package io.keyrotator.audit;
 
 /**
- * The kinds of compliance finding, each with the metric that counts it and what to do about it.
- * The names are part of the JSON output and the metric names are what alarms watch: keep both
- * stable.
+ * The kinds of compliance finding, each with the metric that counts it and what to do about it. The
+ * names are part of the JSON output and the metric names are what alarms watch: keep both stable.
  */
 public enum FindingType {
   ROOT_ACCESS_KEY(
@@ -49,7 +48,9 @@ public enum FindingType {
     this.fix = fix;
   }
 
-  /** The embedded-format metric (namespace {@code keyrotator}) that counts findings of this type. */
+  /**
+   * The embedded-format metric (namespace {@code keyrotator}) that counts findings of this type.
+   */
   public String metricName() {
     return metricName;
   }

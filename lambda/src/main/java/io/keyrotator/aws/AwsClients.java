@@ -119,7 +119,9 @@ public final class AwsClients implements AutoCloseable {
 
   public synchronized SdkKeyProbe keyProbe() {
     if (keyProbe == null) {
-      keyProbe = new SdkKeyProbe(http, Region.of(settings.region()), options.endpoint(), options.interceptors());
+      keyProbe =
+          new SdkKeyProbe(
+              http, Region.of(settings.region()), options.endpoint(), options.interceptors());
     }
     return keyProbe;
   }

@@ -80,7 +80,9 @@ public final class CredentialReportCsv {
   private static Row row(CSVRecord record) {
     if (!record.isConsistent()) {
       throw new IllegalArgumentException(
-          "expected " + record.getParser().getHeaderNames().size() + " fields, found "
+          "expected "
+              + record.getParser().getHeaderNames().size()
+              + " fields, found "
               + record.size());
     }
     String user = record.get("user");
@@ -88,10 +90,12 @@ public final class CredentialReportCsv {
         user,
         record.get("arn"),
         date(record, "user_creation_time")
-            .orElseThrow(() -> new IllegalArgumentException("user " + user + " has no creation time")),
+            .orElseThrow(
+                () -> new IllegalArgumentException("user " + user + " has no creation time")),
         flag(record, "password_enabled"),
         date(record, "password_last_used"),
-        optionalColumn(record, "password_last_changed").flatMap(v -> date(record, "password_last_changed")),
+        optionalColumn(record, "password_last_changed")
+            .flatMap(v -> date(record, "password_last_changed")),
         flag(record, "mfa_active"),
         List.of(slot(record, 1), slot(record, 2)));
   }
@@ -124,7 +128,12 @@ public final class CredentialReportCsv {
       return Optional.of(OffsetDateTime.parse(value).toInstant());
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "user " + record.get("user") + ": " + column + " is \"" + value
+          "user "
+              + record.get("user")
+              + ": "
+              + column
+              + " is \""
+              + value
               + "\", expected an ISO-8601 time such as 2026-01-31T12:00:00+00:00");
     }
   }

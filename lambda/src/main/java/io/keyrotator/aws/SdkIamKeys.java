@@ -30,7 +30,8 @@ public final class SdkIamKeys implements IamKeys {
       User user = iam.getUser(r -> r.userName(userName)).user();
       Map<String, String> tags =
           user.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
-      return Optional.of(new IamUser(user.userName(), user.userId(), user.path(), user.arn(), tags));
+      return Optional.of(
+          new IamUser(user.userName(), user.userId(), user.path(), user.arn(), tags));
     } catch (NoSuchEntityException e) {
       return Optional.empty();
     }

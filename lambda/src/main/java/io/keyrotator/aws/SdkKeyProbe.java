@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * {@link KeyProbe} that signs STS GetCallerIdentity with the key under test. The call needs no
- * permission, so it proves that the key authenticates and nothing else. No SDK retries: the
- * caller decides how to wait.
+ * permission, so it proves that the key authenticates and nothing else. No SDK retries: the caller
+ * decides how to wait.
  */
 public final class SdkKeyProbe implements KeyProbe {
   private static final Set<String> REJECTIONS =
@@ -54,7 +54,9 @@ public final class SdkKeyProbe implements KeyProbe {
                 StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
             .overrideConfiguration(
-                o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).executionInterceptors(interceptors))
+                o ->
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .executionInterceptors(interceptors))
             .applyMutation(b -> endpoint.ifPresent(b::endpointOverride))
             .build()) {
       return sts.getCallerIdentity().arn();

@@ -1,8 +1,8 @@
 package io.keyrotator.aws;
 
 import io.keyrotator.ports.SecretDescription;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ports.SecretNotFoundException;
+import io.keyrotator.ports.SecretVersions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.RotationRulesType;
 import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
@@ -59,7 +59,9 @@ public final class SdkSecretVersions implements SecretVersions {
 
   private static Optional<String> schedule(RotationRulesType rules) {
     if (rules.scheduleExpression() != null) {
-      return Optional.of(rules.scheduleExpression() + (rules.duration() == null ? "" : " within " + rules.duration()));
+      return Optional.of(
+          rules.scheduleExpression()
+              + (rules.duration() == null ? "" : " within " + rules.duration()));
     }
     if (rules.automaticallyAfterDays() != null) {
       return Optional.of("every " + rules.automaticallyAfterDays() + " days");
@@ -72,12 +74,23 @@ public final class SdkSecretVersions implements SecretVersions {
     // The tags come back in each list entry: one paginated call however many secrets there are.
     return secretsManager
         .listSecretsPaginator(
-            r -> r.includePlannedDeletion(true).filters(f -> f.key(FilterNameStringType.TAG_KEY).values(USER_TAG)))
+            r ->
+                r.includePlannedDeletion(true)
+                    .filters(f -> f.key(FilterNameStringType.TAG_KEY).values(USER_TAG)))
         .stream()
         .flatMap(page -> page.secretList().stream())
-        .flatMap(entry -> userTag(entry)
-            .map(user -> new TaggedSecret(entry.arn(), entry.name(), user, entry.deletedDate() != null,
-                Optional.ofNullable(entry.kmsKeyId()))).stream())
+        .flatMap(
+            entry ->
+                userTag(entry)
+                    .map(
+                        user ->
+                            new TaggedSecret(
+                                entry.arn(),
+                                entry.name(),
+                                user,
+                                entry.deletedDate() != null,
+                                Optional.ofNullable(entry.kmsKeyId())))
+                    .stream())
         .toList();
   }
 
@@ -94,7 +107,9 @@ public final class SdkSecretVersions implements SecretVersions {
         .listSecretVersionIdsPaginator(r -> r.secretId(secretId).includeDeprecated(true))
         .stream()
         .flatMap(page -> page.versions().stream())
-        .map(v -> new Version(v.versionId(), v.versionStages(), Optional.ofNullable(v.createdDate())))
+        .map(
+            v ->
+                new Version(v.versionId(), v.versionStages(), Optional.ofNullable(v.createdDate())))
         .toList();
   }
 

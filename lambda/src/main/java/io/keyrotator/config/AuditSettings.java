@@ -8,7 +8,8 @@ import java.util.Map;
  * What the compliance audit checks against, read once from environment variables. Defaults follow
  * the AWS Config managed rules: access-keys-rotated (90 days), the CIS 45-day variant of
  * iam-user-unused-credentials-check, and iam-password-policy (length 14, all four character
- * classes, reuse prevention 24, maximum age 90). Each variable is listed in {@code docs/hygiene.md}.
+ * classes, reuse prevention 24, maximum age 90). Each variable is listed in {@code
+ * docs/hygiene.md}.
  *
  * @param maxKeyAge an active access key older than this, on a user keyrotator does not manage, is a
  *     finding
@@ -31,8 +32,10 @@ public record AuditSettings(
   public static final String MAX_KEY_AGE_DAYS = FunctionEnvironment.AUDIT_MAX_KEY_AGE_DAYS;
   public static final String UNUSED_DAYS = FunctionEnvironment.AUDIT_UNUSED_DAYS;
   public static final String PASSWORD_MIN_LENGTH = FunctionEnvironment.AUDIT_PASSWORD_MIN_LENGTH;
-  public static final String PASSWORD_REUSE_PREVENTION = FunctionEnvironment.AUDIT_PASSWORD_REUSE_PREVENTION;
-  public static final String PASSWORD_MAX_AGE_DAYS = FunctionEnvironment.AUDIT_PASSWORD_MAX_AGE_DAYS;
+  public static final String PASSWORD_REUSE_PREVENTION =
+      FunctionEnvironment.AUDIT_PASSWORD_REUSE_PREVENTION;
+  public static final String PASSWORD_MAX_AGE_DAYS =
+      FunctionEnvironment.AUDIT_PASSWORD_MAX_AGE_DAYS;
   public static final String REPORT_WAIT_SECONDS = FunctionEnvironment.AUDIT_REPORT_WAIT_SECONDS;
   public static final String REPORT_POLL_MILLIS = FunctionEnvironment.AUDIT_REPORT_POLL_MILLIS;
 

@@ -41,13 +41,23 @@ final class EnvironmentReader {
     if (value.isEmpty()) {
       return value;
     }
-    if (!(value.startsWith("/") && value.endsWith("/")) || value.contains("*") || value.contains("?")
+    if (!(value.startsWith("/") && value.endsWith("/"))
+        || value.contains("*")
+        || value.contains("?")
         || value.contains(" ")) {
-      problems.add(name + "=\"" + value + "\": an IAM path prefix starts and ends with \"/\" and has no"
-          + " wildcards or spaces, e.g. /keyrotator/");
+      problems.add(
+          name
+              + "=\""
+              + value
+              + "\": an IAM path prefix starts and ends with \"/\" and has no"
+              + " wildcards or spaces, e.g. /keyrotator/");
     } else if (value.replace("/", "").isEmpty()) {
-      problems.add(name + "=\"" + value + "\" matches every IAM user: that is no scope at all. Use a"
-          + " narrower path such as /keyrotator/, or list the users in KEYROTATOR_MANAGED_USERS.");
+      problems.add(
+          name
+              + "=\""
+              + value
+              + "\" matches every IAM user: that is no scope at all. Use a"
+              + " narrower path such as /keyrotator/, or list the users in KEYROTATOR_MANAGED_USERS.");
     }
     return value;
   }
@@ -61,11 +71,19 @@ final class EnvironmentReader {
         continue;
       }
       if (!USER_NAME.matcher(user).matches()) {
-        problems.add(name + ": \"" + user + "\" is not an IAM user name (letters, digits and +=,.@_-,"
-            + " at most 64; no wildcards)");
+        problems.add(
+            name
+                + ": \""
+                + user
+                + "\" is not an IAM user name (letters, digits and +=,.@_-,"
+                + " at most 64; no wildcards)");
       } else if (!names.add(user.toLowerCase(Locale.ROOT))) {
-        problems.add(name + ": \"" + user + "\" is listed twice (IAM user names are unique regardless"
-            + " of case)");
+        problems.add(
+            name
+                + ": \""
+                + user
+                + "\" is listed twice (IAM user names are unique regardless"
+                + " of case)");
       }
     }
     return names;
@@ -75,7 +93,11 @@ final class EnvironmentReader {
   Optional<String> optionalText(String name) {
     Optional<String> value = raw(name).filter(v -> !v.isEmpty());
     if (value.filter(v -> v.contains(" ") || v.contains("*")).isPresent()) {
-      problems.add(name + "=\"" + value.get() + "\": expected a secret ARN or name, with no spaces or wildcards");
+      problems.add(
+          name
+              + "=\""
+              + value.get()
+              + "\": expected a secret ARN or name, with no spaces or wildcards");
       return Optional.empty();
     }
     return value;
@@ -83,7 +105,9 @@ final class EnvironmentReader {
 
   /** Refuses a variable that is no longer supported when it is set to anything. */
   void retired(String name, String why) {
-    raw(name).filter(v -> !v.isEmpty()).ifPresent(v -> problems.add(name + " is no longer supported: " + why));
+    raw(name)
+        .filter(v -> !v.isEmpty())
+        .ifPresent(v -> problems.add(name + " is no longer supported: " + why));
   }
 
   <T> T choice(String name, T fallback, Function<String, T> parser) {

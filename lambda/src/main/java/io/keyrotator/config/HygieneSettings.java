@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * How the hygiene job retires previous keys and handles stuck rotations, read once from
- * environment variables (documented in docs/hygiene.md); a bad value fails at start.
+ * How the hygiene job retires previous keys and handles stuck rotations, read once from environment
+ * variables (documented in docs/hygiene.md); a bad value fails at start.
  *
  * @param grace how long after a rotation the previous key always stays active
- * @param switchWindow how long after the rotation consumers may still use the previous key
- *     without counting as "still in use" (they refresh their credentials in that time)
+ * @param switchWindow how long after the rotation consumers may still use the previous key without
+ *     counting as "still in use" (they refresh their credentials in that time)
  * @param hardLimit after this long since the rotation the previous key is deactivated even if it is
  *     still in use; zero turns the limit off
  * @param deleteAfter how long a previous key stays inactive before it is deleted
@@ -47,17 +47,25 @@ public record HygieneSettings(
    */
   public static HygieneSettings from(Map<String, String> env) {
     EnvironmentReader reader = new EnvironmentReader(env);
-    HygieneSettings settings = new HygieneSettings(
-        Duration.ofDays(reader.number(GRACE_DAYS, 7, 0, 3650)),
-        Duration.ofMinutes(reader.number(SWITCH_MINUTES, 120, 0, 10_080)),
-        Duration.ofDays(reader.number(HARD_LIMIT_DAYS, 0, 0, 3650)),
-        Duration.ofDays(reader.number(DELETE_AFTER_DAYS, 30, 0, 3650)),
-        Duration.ofHours(reader.number(STUCK_AFTER_HOURS, 24, 1, 8760)),
-        reader.bool(REPAIR, false),
-        reader.bool(DRY_RUN, false));
+    HygieneSettings settings =
+        new HygieneSettings(
+            Duration.ofDays(reader.number(GRACE_DAYS, 7, 0, 3650)),
+            Duration.ofMinutes(reader.number(SWITCH_MINUTES, 120, 0, 10_080)),
+            Duration.ofDays(reader.number(HARD_LIMIT_DAYS, 0, 0, 3650)),
+            Duration.ofDays(reader.number(DELETE_AFTER_DAYS, 30, 0, 3650)),
+            Duration.ofHours(reader.number(STUCK_AFTER_HOURS, 24, 1, 8760)),
+            reader.bool(REPAIR, false),
+            reader.bool(DRY_RUN, false));
     if (!settings.hardLimit.isZero() && settings.hardLimit.compareTo(settings.grace) <= 0) {
-      reader.problem(HARD_LIMIT_DAYS + "=" + settings.hardLimit.toDays() + " must be longer than "
-          + GRACE_DAYS + "=" + settings.grace.toDays() + " (or 0 to turn the hard limit off)");
+      reader.problem(
+          HARD_LIMIT_DAYS
+              + "="
+              + settings.hardLimit.toDays()
+              + " must be longer than "
+              + GRACE_DAYS
+              + "="
+              + settings.grace.toDays()
+              + " (or 0 to turn the hard limit off)");
     }
     reader.failOnProblems();
     return settings;
@@ -65,6 +73,7 @@ public record HygieneSettings(
 
   /** The same settings with dry-run turned on or off. */
   public HygieneSettings withDryRun(boolean value) {
-    return new HygieneSettings(grace, switchWindow, hardLimit, deleteAfter, stuckAfter, repair, value);
+    return new HygieneSettings(
+        grace, switchWindow, hardLimit, deleteAfter, stuckAfter, repair, value);
   }
 }

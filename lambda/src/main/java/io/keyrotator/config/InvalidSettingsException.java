@@ -12,7 +12,9 @@ public final class InvalidSettingsException extends RuntimeException {
 
   InvalidSettingsException(List<String> problems, String documentation) {
     super(
-        "keyrotator cannot start: fix these environment variables (see " + documentation + "): "
+        "keyrotator cannot start: fix these environment variables (see "
+            + documentation
+            + "): "
             + String.join("; ", problems));
   }
 }

@@ -11,10 +11,12 @@ import java.util.Set;
  * Everything the rotation function can be configured with, read once from environment variables.
  *
  * <p>This is the one place that reads configuration. Each variable, its default and its range is
- * listed in {@code docs/rotation.md}; a bad value fails at start with a message naming the variable.
+ * listed in {@code docs/rotation.md}; a bad value fails at start with a message naming the
+ * variable.
  *
  * @param region the Region of the Secrets Manager and STS endpoints ({@code AWS_REGION})
- * @param managedPathPrefix IAM path prefix of users this function may rotate; empty disables the rule
+ * @param managedPathPrefix IAM path prefix of users this function may rotate; empty disables the
+ *     rule
  * @param managedUsers exact IAM user names this function may rotate, in lower case (IAM names are
  *     unique regardless of case); empty disables the rule
  * @param sealSecret the secret (ARN or name) whose value is the key keyrotator seals its evidence
@@ -52,19 +54,24 @@ public record Settings(
   public static final String MANAGED_PATH_PREFIX = FunctionEnvironment.MANAGED_PATH_PREFIX;
   public static final String MANAGED_USERS = FunctionEnvironment.MANAGED_USERS;
   public static final String SEAL_SECRET = FunctionEnvironment.SEAL_SECRET;
+
   /**
    * Read only to refuse it: keyrotator 1 let a user tag widen the scope, and a tag anyone with
    * {@code iam:TagUser} can write must not decide which users keyrotator manages.
    */
   public static final String RETIRED_MANAGED_TAG = FunctionEnvironment.RETIRED_MANAGED_TAG;
+
   public static final String PREVIOUS_KEY_POLICY = FunctionEnvironment.PREVIOUS_KEY_POLICY;
   public static final String KEY_LIMIT_POLICY = FunctionEnvironment.KEY_LIMIT_POLICY;
   public static final String IDLE_DAYS = FunctionEnvironment.IDLE_DAYS;
   public static final String DELETE_UNPROVEN_KEYS = FunctionEnvironment.DELETE_UNPROVEN_KEYS;
   public static final String PROPAGATION_SUCCESSES = FunctionEnvironment.PROPAGATION_SUCCESSES;
-  public static final String PROPAGATION_TIMEOUT_SECONDS = FunctionEnvironment.PROPAGATION_TIMEOUT_SECONDS;
-  public static final String PROPAGATION_INTERVAL_MILLIS = FunctionEnvironment.PROPAGATION_INTERVAL_MILLIS;
-  public static final String API_CALL_TIMEOUT_SECONDS = FunctionEnvironment.API_CALL_TIMEOUT_SECONDS;
+  public static final String PROPAGATION_TIMEOUT_SECONDS =
+      FunctionEnvironment.PROPAGATION_TIMEOUT_SECONDS;
+  public static final String PROPAGATION_INTERVAL_MILLIS =
+      FunctionEnvironment.PROPAGATION_INTERVAL_MILLIS;
+  public static final String API_CALL_TIMEOUT_SECONDS =
+      FunctionEnvironment.API_CALL_TIMEOUT_SECONDS;
   public static final String RETRY_MODE = FunctionEnvironment.RETRY_MODE;
 
   /** Reads the settings from the process environment. */
@@ -97,8 +104,12 @@ public record Settings(
     reader.retired(
         RETIRED_MANAGED_TAG,
         "a user tag anyone with iam:TagUser can write no longer widens what keyrotator manages."
-            + " List the users in " + MANAGED_USERS + " (comma-separated) or create them under "
-            + MANAGED_PATH_PREFIX + ", and remove " + RETIRED_MANAGED_TAG);
+            + " List the users in "
+            + MANAGED_USERS
+            + " (comma-separated) or create them under "
+            + MANAGED_PATH_PREFIX
+            + ", and remove "
+            + RETIRED_MANAGED_TAG);
     if (settings.managedPathPrefix.isEmpty() && settings.managedUsers.isEmpty()) {
       reader.problem(
           MANAGED_PATH_PREFIX

@@ -1,26 +1,35 @@
 package io.keyrotator.hygiene;
 
-import java.util.Comparator;
-import io.keyrotator.observability.MetricsDocument;
 import io.keyrotator.audit.AuditReport;
+import io.keyrotator.observability.MetricsDocument;
 import io.keyrotator.ports.KeyIds;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What one hygiene run did and found: the job's result, its notification text, its log line and
- * its metrics. Built up as the run goes, so a secret that fails half-way still reports what
- * happened before.
+ * What one hygiene run did and found: the job's result, its notification text, its log line and its
+ * metrics. Built up as the run goes, so a secret that fails half-way still reports what happened
+ * before.
  */
 public final class HygieneReport {
   /** A change the run made (or, in a dry run, would make). */
-  public record Action(String kind, String secret, String user, String keyId, String reason, boolean applied) {
+  public record Action(
+      String kind, String secret, String user, String keyId, String reason, boolean applied) {
     String describe() {
-      return (applied ? "" : "[dry run] would ") + kind.toLowerCase().replace('_', ' ') + " "
-          + (keyId == null ? "" : KeyIds.shorten(keyId) + " ") + "of " + user + " (" + secret + "): " + reason;
+      return (applied ? "" : "[dry run] would ")
+          + kind.toLowerCase().replace('_', ' ')
+          + " "
+          + (keyId == null ? "" : KeyIds.shorten(keyId) + " ")
+          + "of "
+          + user
+          + " ("
+          + secret
+          + "): "
+          + reason;
     }
   }
 
@@ -94,7 +103,10 @@ public final class HygieneReport {
 
   /** Whether anything happened that people should hear about. */
   public synchronized boolean needsAttention() {
-    return !actions.isEmpty() || !notices.isEmpty() || !skipped.isEmpty() || auditFailure != null
+    return !actions.isEmpty()
+        || !notices.isEmpty()
+        || !skipped.isEmpty()
+        || auditFailure != null
         || (audit != null && !audit.clean());
   }
 
@@ -104,10 +116,16 @@ public final class HygieneReport {
     counts.put("SecretsChecked", secretsChecked);
     counts.put("PreviousKeysDeactivated", count(actions, DEACTIVATED));
     counts.put("PreviousKeysDeleted", count(actions, DELETED));
-    counts.put("PreviousKeysStillInUse", (int) notices.stream().filter(n -> n.kind().equals(STILL_IN_USE)).count());
-    counts.put("StuckRotations", (int) notices.stream().filter(n -> n.kind().equals("STUCK_ROTATION")).count());
-    counts.put("OrphanKeys", (int) notices.stream().filter(n -> n.kind().equals("ORPHAN_KEY")).count());
-    counts.put("UnownedKeys", (int) notices.stream().filter(n -> n.kind().equals("UNOWNED_KEY")).count());
+    counts.put(
+        "PreviousKeysStillInUse",
+        (int) notices.stream().filter(n -> n.kind().equals(STILL_IN_USE)).count());
+    counts.put(
+        "StuckRotations",
+        (int) notices.stream().filter(n -> n.kind().equals("STUCK_ROTATION")).count());
+    counts.put(
+        "OrphanKeys", (int) notices.stream().filter(n -> n.kind().equals("ORPHAN_KEY")).count());
+    counts.put(
+        "UnownedKeys", (int) notices.stream().filter(n -> n.kind().equals("UNOWNED_KEY")).count());
     counts.put("Repairs", count(actions, REPAIRED));
     counts.put("SecretsSkipped", skipped.size());
     counts.put("AuditFindings", audit == null ? 0 : audit.findings().size());
@@ -122,20 +140,38 @@ public final class HygieneReport {
   /** The readable text of the notification. */
   public synchronized String summary() {
     StringBuilder text = new StringBuilder();
-    text.append("keyrotator hygiene").append(dryRun ? " (dry run: nothing was changed)" : "")
-        .append(": ").append(secretsChecked).append(" managed secret(s) checked.\n");
+    text.append("keyrotator hygiene")
+        .append(dryRun ? " (dry run: nothing was changed)" : "")
+        .append(": ")
+        .append(secretsChecked)
+        .append(" managed secret(s) checked.\n");
     if (!actions.isEmpty()) {
       text.append("\nDone:\n");
       actions().forEach(a -> text.append("- ").append(a.describe()).append('\n'));
     }
     if (!notices.isEmpty()) {
       text.append("\nNeeds a person:\n");
-      notices().forEach(n -> text.append("- [").append(n.kind()).append("] ").append(n.secret()).append(": ")
-          .append(n.message()).append('\n'));
+      notices()
+          .forEach(
+              n ->
+                  text.append("- [")
+                      .append(n.kind())
+                      .append("] ")
+                      .append(n.secret())
+                      .append(": ")
+                      .append(n.message())
+                      .append('\n'));
     }
     if (!skipped.isEmpty()) {
       text.append("\nNot checked (the run went on with the others):\n");
-      skipped().forEach(s -> text.append("- ").append(s.secret()).append(": ").append(s.reason()).append('\n'));
+      skipped()
+          .forEach(
+              s ->
+                  text.append("- ")
+                      .append(s.secret())
+                      .append(": ")
+                      .append(s.reason())
+                      .append('\n'));
     }
     if (audit != null && !audit.clean()) {
       text.append('\n').append(audit.summary(AUDIT_FINDINGS_IN_SUMMARY));
@@ -156,18 +192,29 @@ public final class HygieneReport {
     map.put("summary", summary());
     map.put("dryRun", dryRun);
     map.put("counts", counts());
-    map.put("actions", actions().stream().map(a -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("kind", a.kind());
-      m.put("secret", a.secret());
-      m.put("user", a.user());
-      m.put("key", a.keyId() == null ? null : KeyIds.shorten(a.keyId()));
-      m.put("reason", a.reason());
-      m.put("applied", a.applied());
-      return m;
-    }).toList());
-    map.put("notices", notices().stream().map(n -> Map.of("kind", n.kind(), "secret", n.secret(), "message", n.message())).toList());
-    map.put("skipped", skipped().stream().map(s -> Map.of("secret", s.secret(), "reason", s.reason())).toList());
+    map.put(
+        "actions",
+        actions().stream()
+            .map(
+                a -> {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("kind", a.kind());
+                  m.put("secret", a.secret());
+                  m.put("user", a.user());
+                  m.put("key", a.keyId() == null ? null : KeyIds.shorten(a.keyId()));
+                  m.put("reason", a.reason());
+                  m.put("applied", a.applied());
+                  return m;
+                })
+            .toList());
+    map.put(
+        "notices",
+        notices().stream()
+            .map(n -> Map.of("kind", n.kind(), "secret", n.secret(), "message", n.message()))
+            .toList());
+    map.put(
+        "skipped",
+        skipped().stream().map(s -> Map.of("secret", s.secret(), "reason", s.reason())).toList());
     if (audit != null) {
       Map<String, Object> auditSummary = new LinkedHashMap<>(audit.json());
       auditSummary.remove("findings"); // can be thousands: they are in the log, in batches
@@ -179,7 +226,9 @@ public final class HygieneReport {
     return map;
   }
 
-  /** The CloudWatch embedded-metric-format document: namespace keyrotator, dimension Job=hygiene. */
+  /**
+   * The CloudWatch embedded-metric-format document: namespace keyrotator, dimension Job=hygiene.
+   */
   public Map<String, Object> metrics(Instant at) {
     MetricsDocument document = MetricsDocument.at(at).dimension("Job", "hygiene");
     counts().forEach(document::count);

@@ -11,11 +11,11 @@ import io.keyrotator.rotation.ManagedScope;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.Set;
 
 /**
  * One pass of the hygiene job over every managed secret: retire previous keys, then inspect for
@@ -25,10 +25,20 @@ import java.util.Set;
  */
 public final class HygieneRun {
   /** Findings the hygiene job reports; the rest are for doctor and status. */
-  private static final Set<Finding.Type> REPORTED = Set.of(
-      Finding.Type.STUCK_ROTATION, Finding.Type.ORPHAN_KEY, Finding.Type.UNOWNED_KEY, Finding.Type.BINDING_CONFLICT, Finding.Type.SECRET_SCHEDULED_FOR_DELETION, Finding.Type.UNTRUSTED_SECRET,
-      Finding.Type.CURRENT_KEY_MISSING, Finding.Type.CURRENT_KEY_INACTIVE, Finding.Type.USER_MISSING,
-      Finding.Type.USER_OUT_OF_SCOPE, Finding.Type.INVALID_VALUE, Finding.Type.ROTATION_DISABLED);
+  private static final Set<Finding.Type> REPORTED =
+      Set.of(
+          Finding.Type.STUCK_ROTATION,
+          Finding.Type.ORPHAN_KEY,
+          Finding.Type.UNOWNED_KEY,
+          Finding.Type.BINDING_CONFLICT,
+          Finding.Type.SECRET_SCHEDULED_FOR_DELETION,
+          Finding.Type.UNTRUSTED_SECRET,
+          Finding.Type.CURRENT_KEY_MISSING,
+          Finding.Type.CURRENT_KEY_INACTIVE,
+          Finding.Type.USER_MISSING,
+          Finding.Type.USER_OUT_OF_SCOPE,
+          Finding.Type.INVALID_VALUE,
+          Finding.Type.ROTATION_DISABLED);
 
   static final int PARALLELISM = 4;
 
@@ -39,8 +49,13 @@ public final class HygieneRun {
   private final boolean deleteUnprovenKeys;
   private final Clock clock;
 
-  public HygieneRun(SecretVersions secrets, IamKeys iam, ManagedScope scope, HygieneSettings settings,
-      boolean deleteUnprovenKeys, Clock clock) {
+  public HygieneRun(
+      SecretVersions secrets,
+      IamKeys iam,
+      ManagedScope scope,
+      HygieneSettings settings,
+      boolean deleteUnprovenKeys,
+      Clock clock) {
     this.secrets = secrets;
     this.iam = iam;
     this.scope = scope;
@@ -88,30 +103,44 @@ public final class HygieneRun {
     try {
       new PreviousKeyRetirement(secretReads, iamReads, scope, settings, deleteUnprovenKeys, clock)
           .retire(secretId, report);
-      SecretInspector inspector = new SecretInspector(secretReads, iamReads, scope, clock, settings.stuckAfter());
+      SecretInspector inspector =
+          new SecretInspector(secretReads, iamReads, scope, clock, settings.stuckAfter());
       inspect(inspector, new Repairs(secretReads, iamReads, inspector), secretId, report);
       report.checked();
     } catch (RuntimeException e) {
-      report.skipped(new HygieneReport.Skipped(secretId, e.getClass().getSimpleName() + ": " + e.getMessage()));
+      report.skipped(
+          new HygieneReport.Skipped(
+              secretId, e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
   }
 
-  private void inspect(SecretInspector inspector, Repairs repairs, String secretId, HygieneReport report) {
+  private void inspect(
+      SecretInspector inspector, Repairs repairs, String secretId, HygieneReport report) {
     SecretStatus status = inspector.inspect(secretId);
     for (Finding finding : status.findings()) {
       if (!REPORTED.contains(finding.type())) {
         continue;
       }
-      // Releasing a claim is left to an operator's doctor --fix: the hygiene role may not untag users' claims.
-      if (finding.repair().isPresent() && settings.repair()
-          && !(finding.repair().get() instanceof io.keyrotator.inspection.Repair.ReleaseStaleClaim)) {
+      // Releasing a claim is left to an operator's doctor --fix: the hygiene role may not untag
+      // users' claims.
+      if (finding.repair().isPresent()
+          && settings.repair()
+          && !(finding.repair().get()
+              instanceof io.keyrotator.inspection.Repair.ReleaseStaleClaim)) {
         if (!settings.dryRun() && !repairs.apply(finding.repair().get())) {
           continue; // the state changed since the inspection: the next run looks again
         }
-        report.action(new HygieneReport.Action(HygieneReport.REPAIRED, status.secretName(),
-            status.user().orElse("-"), null, finding.repair().get().describe(), !settings.dryRun()));
+        report.action(
+            new HygieneReport.Action(
+                HygieneReport.REPAIRED,
+                status.secretName(),
+                status.user().orElse("-"),
+                null,
+                finding.repair().get().describe(),
+                !settings.dryRun()));
       }
-      report.notice(new HygieneReport.Notice(finding.type().name(), status.secretName(), finding.message()));
+      report.notice(
+          new HygieneReport.Notice(finding.type().name(), status.secretName(), finding.message()));
     }
   }
 }

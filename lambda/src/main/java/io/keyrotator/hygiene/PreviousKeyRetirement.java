@@ -1,20 +1,20 @@
 package io.keyrotator.hygiene;
 
-import io.keyrotator.contract.ResourceTags;
 import static io.keyrotator.ports.SecretDescription.CURRENT;
 import static io.keyrotator.ports.SecretDescription.PREVIOUS;
 
 import io.keyrotator.config.HygieneSettings;
-import io.keyrotator.ports.KeyIds;
+import io.keyrotator.contract.ResourceTags;
+import io.keyrotator.ownership.KeyOwnership;
+import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
+import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.KeyUsage;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.ownership.KeyOwnership;
-import io.keyrotator.ownership.SecretBinding;
-import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.rotation.ManagedScope;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +37,9 @@ import java.util.Optional;
  * again after a crash: deactivating an inactive key, tagging again, deleting a gone key are no-ops.
  */
 public final class PreviousKeyRetirement {
-  /** User tag "{key id} {epoch seconds}": when the hygiene job first saw the previous key inactive. */
+  /**
+   * User tag "{key id} {epoch seconds}": when the hygiene job first saw the previous key inactive.
+   */
   public static final String DEACTIVATED_TAG = ResourceTags.USER_DEACTIVATED;
 
   private final SecretVersions secrets;
@@ -48,8 +50,13 @@ public final class PreviousKeyRetirement {
   private final Clock clock;
   private final KeyOwnership ownership;
 
-  public PreviousKeyRetirement(SecretVersions secrets, IamKeys iam, ManagedScope scope,
-      HygieneSettings settings, boolean deleteUnprovenKeys, Clock clock) {
+  public PreviousKeyRetirement(
+      SecretVersions secrets,
+      IamKeys iam,
+      ManagedScope scope,
+      HygieneSettings settings,
+      boolean deleteUnprovenKeys,
+      Clock clock) {
     this.secrets = secrets;
     this.iam = iam;
     this.scope = scope;
@@ -60,8 +67,8 @@ public final class PreviousKeyRetirement {
   }
 
   /**
-   * Retires the secret's previous key as far as its timers allow; records what it did. Acts only
-   * on a key that keyrotator provably created for this secret (or, when allowed, that the operator
+   * Retires the secret's previous key as far as its timers allow; records what it did. Acts only on
+   * a key that keyrotator provably created for this secret (or, when allowed, that the operator
    * imported into it), while the binding between the secret and its user holds and no other secret
    * names the user; otherwise it reports why it left the key alone.
    */
@@ -71,21 +78,27 @@ public final class PreviousKeyRetirement {
     if (currentJson.isEmpty() || secret.versionWith(PREVIOUS).isEmpty()) {
       return; // nothing replaced yet
     }
-    ManagedKeySecret current = ManagedKeySecret.parse(currentJson.get(), "AWSCURRENT of " + secret.name());
+    ManagedKeySecret current =
+        ManagedKeySecret.parse(currentJson.get(), "AWSCURRENT of " + secret.name());
     Optional<IamUser> user = iam.findUser(current.userName()).filter(scope::covers);
     if (user.isEmpty()) {
       return; // the inspection reports a missing or out-of-scope user; nothing here may change it
     }
     KeyOwnership.SecretRecords records = ownership.read(secret, Optional.of(current));
-    Optional<ManagedKeySecret> previous = records.previous()
-        .filter(p -> p.names(user.get()))
-        .filter(p -> p.accessKeyId().isPresent() && !p.accessKeyId().equals(current.accessKeyId()));
+    Optional<ManagedKeySecret> previous =
+        records
+            .previous()
+            .filter(p -> p.names(user.get()))
+            .filter(
+                p -> p.accessKeyId().isPresent() && !p.accessKeyId().equals(current.accessKeyId()));
     if (previous.isEmpty()) {
       return;
     }
     String keyId = previous.get().accessKeyId().orElseThrow();
-    Optional<KeyOwnership.OwnedKey> key = ownership.classify(records, user.get(), iam.listKeys(user.get().name()))
-        .stream().filter(k -> k.key().id().equals(keyId)).findFirst();
+    Optional<KeyOwnership.OwnedKey> key =
+        ownership.classify(records, user.get(), iam.listKeys(user.get().name())).stream()
+            .filter(k -> k.key().id().equals(keyId))
+            .findFirst();
     if (key.isEmpty()) {
       clearDeactivationRecord(user.get(), keyId);
       return; // already retired
@@ -93,19 +106,34 @@ public final class PreviousKeyRetirement {
     if (key.get().role() != KeyOwnership.Role.PREVIOUS) {
       return; // another version holds it too (e.g. copied into AWSCURRENT): never retired here
     }
-    Optional<String> refusal = SecretBinding.conflict(secret, current, user.get(), records.previous())
-        .or(() -> SecretBinding.sharedWith(secret, user.get(), secrets.taggedSecrets()));
+    Optional<String> refusal =
+        SecretBinding.conflict(secret, current, user.get(), records.previous())
+            .or(() -> SecretBinding.sharedWith(secret, user.get(), secrets.taggedSecrets()));
     if (refusal.isPresent()) {
-      report.notice(new HygieneReport.Notice("PREVIOUS_KEY_LEFT_ALONE", secret.name(),
-          "previous key " + KeyIds.shorten(keyId) + " of user " + user.get().name() + " was left as it is: "
-              + refusal.get()));
+      report.notice(
+          new HygieneReport.Notice(
+              "PREVIOUS_KEY_LEFT_ALONE",
+              secret.name(),
+              "previous key "
+                  + KeyIds.shorten(keyId)
+                  + " of user "
+                  + user.get().name()
+                  + " was left as it is: "
+                  + refusal.get()));
       return;
     }
     if (!key.get().provenOurs() && !(deleteUnprovenKeys && ownership.trusts(records))) {
-      report.notice(new HygieneReport.Notice("PREVIOUS_KEY_NOT_OURS", secret.name(),
-          "previous key " + KeyIds.shorten(keyId) + " of user " + user.get().name() + " was imported by hand,"
-              + " not created by keyrotator: keyrotator neither deactivates nor deletes it. Retire it"
-              + " yourself once its consumers use the current key, or set KEYROTATOR_DELETE_UNPROVEN_KEYS=true."));
+      report.notice(
+          new HygieneReport.Notice(
+              "PREVIOUS_KEY_NOT_OURS",
+              secret.name(),
+              "previous key "
+                  + KeyIds.shorten(keyId)
+                  + " of user "
+                  + user.get().name()
+                  + " was imported by hand,"
+                  + " not created by keyrotator: keyrotator neither deactivates nor deletes it. Retire it"
+                  + " yourself once its consumers use the current key, or set KEYROTATOR_DELETE_UNPROVEN_KEYS=true."));
       return;
     }
     Instant rotatedAt = rotationTime(secret);
@@ -116,29 +144,59 @@ public final class PreviousKeyRetirement {
     }
   }
 
-  private void retireActive(SecretDescription secret, IamUser user, AccessKey key, Instant rotatedAt,
+  private void retireActive(
+      SecretDescription secret,
+      IamUser user,
+      AccessKey key,
+      Instant rotatedAt,
       HygieneReport report) {
     Instant now = clock.instant();
     if (now.isBefore(rotatedAt.plus(settings.grace()))) {
       return;
     }
     KeyUsage usage = iam.lastUsed(key.id());
-    boolean usedAfterSwitch = usage.lastUsed().map(t -> t.isAfter(rotatedAt.plus(settings.switchWindow()))).orElse(false);
-    boolean hardLimitPassed = !settings.hardLimit().isZero() && !now.isBefore(rotatedAt.plus(settings.hardLimit()));
+    boolean usedAfterSwitch =
+        usage.lastUsed().map(t -> t.isAfter(rotatedAt.plus(settings.switchWindow()))).orElse(false);
+    boolean hardLimitPassed =
+        !settings.hardLimit().isZero() && !now.isBefore(rotatedAt.plus(settings.hardLimit()));
     String consumer = "last used " + usage;
     if (usedAfterSwitch && !hardLimitPassed) {
-      report.notice(new HygieneReport.Notice(HygieneReport.STILL_IN_USE, secret.name(),
-          "previous key " + KeyIds.shorten(key.id()) + " of user " + user.name() + " is still in use "
-              + days(Duration.between(rotatedAt, now)) + " after the rotation on " + rotatedAt + ": " + consumer
-              + ". It stays active. Find that consumer and make it read the secret (docs/consumers.md)"
-              + (settings.hardLimit().isZero() ? "." : "; it will be deactivated anyway on "
-              + rotatedAt.plus(settings.hardLimit()) + ".")));
+      report.notice(
+          new HygieneReport.Notice(
+              HygieneReport.STILL_IN_USE,
+              secret.name(),
+              "previous key "
+                  + KeyIds.shorten(key.id())
+                  + " of user "
+                  + user.name()
+                  + " is still in use "
+                  + days(Duration.between(rotatedAt, now))
+                  + " after the rotation on "
+                  + rotatedAt
+                  + ": "
+                  + consumer
+                  + ". It stays active. Find that consumer and make it read the secret (docs/consumers.md)"
+                  + (settings.hardLimit().isZero()
+                      ? "."
+                      : "; it will be deactivated anyway on "
+                          + rotatedAt.plus(settings.hardLimit())
+                          + ".")));
       return;
     }
-    String reason = usedAfterSwitch
-        ? "hard limit of " + settings.hardLimit().toDays() + " days after the rotation passed, though still in use (" + consumer + ")"
-        : "no use after the rotation on " + rotatedAt + " beyond the " + settings.switchWindow().toMinutes()
-            + "-minute switch window (" + consumer + ")";
+    String reason =
+        usedAfterSwitch
+            ? "hard limit of "
+                + settings.hardLimit().toDays()
+                + " days after the rotation passed, though still in use ("
+                + consumer
+                + ")"
+            : "no use after the rotation on "
+                + rotatedAt
+                + " beyond the "
+                + settings.switchWindow().toMinutes()
+                + "-minute switch window ("
+                + consumer
+                + ")";
     if (heldElsewhere(secret, user, key, report)) {
       return;
     }
@@ -146,12 +204,27 @@ public final class PreviousKeyRetirement {
       iam.deactivateKey(user.name(), key.id());
       iam.tagUser(user.name(), DEACTIVATED_TAG, key.id() + " " + now.getEpochSecond());
     }
-    report.action(new HygieneReport.Action(HygieneReport.DEACTIVATED, secret.name(), user.name(), key.id(), reason,
-        !settings.dryRun()));
+    report.action(
+        new HygieneReport.Action(
+            HygieneReport.DEACTIVATED,
+            secret.name(),
+            user.name(),
+            key.id(),
+            reason,
+            !settings.dryRun()));
     if (usedAfterSwitch) {
-      report.notice(new HygieneReport.Notice(HygieneReport.STILL_IN_USE, secret.name(),
-          "previous key " + KeyIds.shorten(key.id()) + " of user " + user.name() + " was deactivated at the hard"
-              + " limit while still in use (" + consumer + "): that consumer now fails until it reads the secret."));
+      report.notice(
+          new HygieneReport.Notice(
+              HygieneReport.STILL_IN_USE,
+              secret.name(),
+              "previous key "
+                  + KeyIds.shorten(key.id())
+                  + " of user "
+                  + user.name()
+                  + " was deactivated at the hard"
+                  + " limit while still in use ("
+                  + consumer
+                  + "): that consumer now fails until it reads the secret."));
     }
   }
 
@@ -161,7 +234,11 @@ public final class PreviousKeyRetirement {
    * the latest of: the record, the end of the grace period after the rotation, and the key's last
    * use as IAM reports it.
    */
-  private void retireInactive(SecretDescription secret, IamUser user, AccessKey key, Instant rotatedAt,
+  private void retireInactive(
+      SecretDescription secret,
+      IamUser user,
+      AccessKey key,
+      Instant rotatedAt,
       HygieneReport report) {
     Instant now = clock.instant();
     Optional<Instant> recorded = deactivationRecord(user, key.id());
@@ -172,8 +249,11 @@ public final class PreviousKeyRetirement {
       }
       return;
     }
-    Instant since = latest(recorded.get(), rotatedAt.plus(settings.grace()),
-        iam.lastUsed(key.id()).lastUsed().orElse(Instant.EPOCH));
+    Instant since =
+        latest(
+            recorded.get(),
+            rotatedAt.plus(settings.grace()),
+            iam.lastUsed(key.id()).lastUsed().orElse(Instant.EPOCH));
     if (now.isBefore(since.plus(settings.deleteAfter()))) {
       return;
     }
@@ -184,18 +264,42 @@ public final class PreviousKeyRetirement {
       iam.deleteKey(user.name(), key.id());
       iam.untagUser(user.name(), DEACTIVATED_TAG);
     }
-    report.action(new HygieneReport.Action(HygieneReport.DELETED, secret.name(), user.name(), key.id(),
-        "inactive since " + since + ", longer than " + settings.deleteAfter().toDays() + " days",
-        !settings.dryRun()));
+    report.action(
+        new HygieneReport.Action(
+            HygieneReport.DELETED,
+            secret.name(),
+            user.name(),
+            key.id(),
+            "inactive since "
+                + since
+                + ", longer than "
+                + settings.deleteAfter().toDays()
+                + " days",
+            !settings.dryRun()));
   }
 
-  /** Checked right before a change (it reads every managed secret): another secret hands the key out. */
-  private boolean heldElsewhere(SecretDescription secret, IamUser user, AccessKey key, HygieneReport report) {
+  /**
+   * Checked right before a change (it reads every managed secret): another secret hands the key
+   * out.
+   */
+  private boolean heldElsewhere(
+      SecretDescription secret, IamUser user, AccessKey key, HygieneReport report) {
     Optional<String> other = ownership.heldByAnotherSecret(secret, key.id());
-    other.ifPresent(name -> report.notice(new HygieneReport.Notice("PREVIOUS_KEY_LEFT_ALONE", secret.name(),
-        "previous key " + KeyIds.shorten(key.id()) + " of user " + user.name() + " was left as it is: it is"
-            + " the AWSCURRENT key of secret " + name + " as well (put there by hand?). Give each secret its"
-            + " own user and key.")));
+    other.ifPresent(
+        name ->
+            report.notice(
+                new HygieneReport.Notice(
+                    "PREVIOUS_KEY_LEFT_ALONE",
+                    secret.name(),
+                    "previous key "
+                        + KeyIds.shorten(key.id())
+                        + " of user "
+                        + user.name()
+                        + " was left as it is: it is"
+                        + " the AWSCURRENT key of secret "
+                        + name
+                        + " as well (put there by hand?). Give each secret its"
+                        + " own user and key.")));
     return other.isPresent();
   }
 

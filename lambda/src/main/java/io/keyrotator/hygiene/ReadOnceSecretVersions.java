@@ -25,7 +25,9 @@ final class ReadOnceSecretVersions implements SecretVersions {
 
   @Override
   public Optional<String> value(String secretId, Optional<String> versionId, String stage) {
-    return reads.once(List.of("value", secretId, versionId, stage), () -> delegate.value(secretId, versionId, stage));
+    return reads.once(
+        List.of("value", secretId, versionId, stage),
+        () -> delegate.value(secretId, versionId, stage));
   }
 
   @Override
@@ -40,7 +42,8 @@ final class ReadOnceSecretVersions implements SecretVersions {
 
   @Override
   public Optional<String> versionValue(String secretId, String versionId) {
-    return reads.once(List.of("version", secretId, versionId), () -> delegate.versionValue(secretId, versionId));
+    return reads.once(
+        List.of("version", secretId, versionId), () -> delegate.versionValue(secretId, versionId));
   }
 
   @Override

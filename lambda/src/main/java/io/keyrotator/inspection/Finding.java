@@ -15,9 +15,14 @@ public record Finding(Type type, String message, Optional<Repair> repair) {
   public enum Type {
     /** AWSPENDING sits on a version that is not current, longer than a rotation can take. */
     STUCK_ROTATION,
-    /** A key keyrotator provably created that no labelled version holds (dropped or interrupted attempt). */
+    /**
+     * A key keyrotator provably created that no labelled version holds (dropped or interrupted
+     * attempt).
+     */
     ORPHAN_KEY,
-    /** A key on a managed user that no version of the secret holds and keyrotator did not create. */
+    /**
+     * A key on a managed user that no version of the secret holds and keyrotator did not create.
+     */
     UNOWNED_KEY,
     /** The secret's AWSCURRENT key does not exist on the user. */
     CURRENT_KEY_MISSING,
@@ -25,11 +30,19 @@ public record Finding(Type type, String message, Optional<Repair> repair) {
     CURRENT_KEY_INACTIVE,
     /** The user the secret names does not exist. */
     USER_MISSING,
-    /** The secret and the user do not belong together (another secret, another user, re-created user). */
+    /**
+     * The secret and the user do not belong together (another secret, another user, re-created
+     * user).
+     */
     BINDING_CONFLICT,
-    /** The secret is not keyrotator's own (not encrypted with the deployment's key): nothing in it is evidence. */
+    /**
+     * The secret is not keyrotator's own (not encrypted with the deployment's key): nothing in it
+     * is evidence.
+     */
     UNTRUSTED_SECRET,
-    /** The secret is scheduled for deletion: what it leaves on its user is reported, not changed. */
+    /**
+     * The secret is scheduled for deletion: what it leaves on its user is reported, not changed.
+     */
     SECRET_SCHEDULED_FOR_DELETION,
     /** The user the secret names is outside the managed scope. */
     USER_OUT_OF_SCOPE,

@@ -14,7 +14,11 @@ import java.util.Optional;
  * @param usage its last use, if it exists
  */
 public record KeyState(
-    String id, boolean exists, boolean active, Optional<Instant> created, Optional<KeyUsage> usage) {
+    String id,
+    boolean exists,
+    boolean active,
+    Optional<Instant> created,
+    Optional<KeyUsage> usage) {
 
   /** "active", "inactive" or "deleted". */
   public String state() {

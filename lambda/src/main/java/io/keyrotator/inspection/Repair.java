@@ -14,7 +14,8 @@ public sealed interface Repair {
   String secretArn();
 
   /** Removes the AWSPENDING label from an abandoned version, so the next rotation can start. */
-  record RemovePendingLabel(String secretArn, String secretName, String versionId) implements Repair {
+  record RemovePendingLabel(String secretArn, String secretName, String versionId)
+      implements Repair {
     @Override
     public String describe() {
       return "remove AWSPENDING from version " + versionId + " of secret " + secretName;
@@ -22,10 +23,14 @@ public sealed interface Repair {
   }
 
   /** Deactivates a never-used key keyrotator provably created and holds in no labelled version. */
-  record DeactivateOrphanKey(String secretArn, String userName, String accessKeyId) implements Repair {
+  record DeactivateOrphanKey(String secretArn, String userName, String accessKeyId)
+      implements Repair {
     @Override
     public String describe() {
-      return "deactivate never-used orphan key " + KeyIds.shorten(accessKeyId) + " of user " + userName;
+      return "deactivate never-used orphan key "
+          + KeyIds.shorten(accessKeyId)
+          + " of user "
+          + userName;
     }
   }
 
@@ -41,10 +46,15 @@ public sealed interface Repair {
    * Removes the user's claim ({@code keyrotator:secret}) when it names a secret that no longer
    * exists or is scheduled for deletion, so that the secret that now serves the user can claim it.
    */
-  record ReleaseStaleClaim(String secretArn, String userName, String claimedSecretArn) implements Repair {
+  record ReleaseStaleClaim(String secretArn, String userName, String claimedSecretArn)
+      implements Repair {
     @Override
     public String describe() {
-      return "release user " + userName + "'s claim by secret " + claimedSecretArn + ", which is gone";
+      return "release user "
+          + userName
+          + "'s claim by secret "
+          + claimedSecretArn
+          + ", which is gone";
     }
   }
 }

@@ -1,31 +1,31 @@
 package io.keyrotator.lambda;
 
-import java.util.LinkedHashMap;
-import java.nio.charset.StandardCharsets;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.Settings;
-import io.keyrotator.rotation.RotationMetrics;
 import io.keyrotator.observability.StructuredLog;
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.rotation.AccessKeyRotation;
 import io.keyrotator.rotation.InvalidRequestException;
 import io.keyrotator.rotation.KeyPropagation;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.rotation.RotationMetrics;
 import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.StepReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Lambda entry point Secrets Manager invokes once per rotation step:
- * {@code io.keyrotator.lambda.RotationHandler::handleRequest}.
+ * The Lambda entry point Secrets Manager invokes once per rotation step: {@code
+ * io.keyrotator.lambda.RotationHandler::handleRequest}.
  *
  * <p>Thin by design: it parses the raw event (so that {@code RotationToken} is not lost), runs the
  * step, and writes one log line and one metrics document per step. A failed step throws, which is
@@ -54,7 +54,8 @@ public final class RotationHandler implements RequestStreamHandler {
    * steps judge their records by (tests move it forward to stand for time passing). The wait for a
    * new key to work always runs on the system clock.
    */
-  public RotationHandler(Settings settings, AwsClients.Options options, StructuredLog log, Clock clock) {
+  public RotationHandler(
+      Settings settings, AwsClients.Options options, StructuredLog log, Clock clock) {
     this(wire(settings, AwsClients.create(settings, options), log, clock), log, Clock.systemUTC());
   }
 
@@ -64,7 +65,8 @@ public final class RotationHandler implements RequestStreamHandler {
     this.clock = clock;
   }
 
-  private static AccessKeyRotation wire(Settings settings, AwsClients aws, StructuredLog log, Clock clock) {
+  private static AccessKeyRotation wire(
+      Settings settings, AwsClients aws, StructuredLog log, Clock clock) {
     KeyPropagation propagation =
         new KeyPropagation(
             aws.keyProbe(),

@@ -9,10 +9,10 @@ import java.util.Map;
 /**
  * Builds one CloudWatch embedded metric format (EMF) document: a JSON log line from which
  * CloudWatch Logs extracts metrics, so no PutMetricData call and no extra permission is needed.
- * Shape: {@code {"_aws": {"Timestamp": <epoch ms>, "CloudWatchMetrics": [{"Namespace", "Dimensions",
- * "Metrics": [{"Name", "Unit"}]}]}, <dimension and property values>, <metric values>}} (see
- * "Specification: Embedded metric format" in the CloudWatch User Guide). The one builder behind the
- * rotation step's, the hygiene job's and the audit's metrics.
+ * Shape: {@code {"_aws": {"Timestamp": <epoch ms>, "CloudWatchMetrics": [{"Namespace",
+ * "Dimensions", "Metrics": [{"Name", "Unit"}]}]}, <dimension and property values>, <metric
+ * values>}} (see "Specification: Embedded metric format" in the CloudWatch User Guide). The one
+ * builder behind the rotation step's, the hygiene job's and the audit's metrics.
  */
 public final class MetricsDocument {
   /** The namespace of every keyrotator metric. */

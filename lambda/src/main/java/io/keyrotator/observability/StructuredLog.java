@@ -1,7 +1,7 @@
 package io.keyrotator.observability;
 
-import io.keyrotator.ports.KeyIds;
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.keyrotator.ports.KeyIds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;

@@ -28,21 +28,25 @@ import java.util.TreeSet;
  * @param keyId the id of the key CreateAccessKey returned; empty until it answered
  */
 public record AttemptRecord(
-    String token, String userId, Instant startedAt, Set<String> keysBefore, Optional<String> keyId) {
+    String token,
+    String userId,
+    Instant startedAt,
+    Set<String> keysBefore,
+    Optional<String> keyId) {
   /** The secret tag that holds the record. */
   public static final String TAG = ResourceTags.SECRET_ATTEMPT;
 
   /**
-   * The longest a run that created a key can still be alive and store it: a Lambda invocation
-   * lasts at most 15 minutes. After that, a key the record explains has no one left to store it.
+   * The longest a run that created a key can still be alive and store it: a Lambda invocation lasts
+   * at most 15 minutes. After that, a key the record explains has no one left to store it.
    */
   public static final Duration LONGEST_RUN = Duration.ofMinutes(15);
 
   /**
-   * How soon after the record the attempt's key must have been created: CreateAccessKey is the
-   * next call after the record is written, and one AWS call with its retries is bounded by
-   * KEYROTATOR_API_CALL_TIMEOUT_SECONDS (at most 300). A key made by hand later is never taken
-   * for the attempt's.
+   * How soon after the record the attempt's key must have been created: CreateAccessKey is the next
+   * call after the record is written, and one AWS call with its retries is bounded by
+   * KEYROTATOR_API_CALL_TIMEOUT_SECONDS (at most 300). A key made by hand later is never taken for
+   * the attempt's.
    */
   static final Duration CREATION_WINDOW = Duration.ofMinutes(5);
 
@@ -56,7 +60,8 @@ public record AttemptRecord(
    * The record in the secret's tags, if there is one that keyrotator sealed for this secret;
    * anything else (malformed, unsealed, sealed for another secret) is ignored.
    */
-  public static Optional<AttemptRecord> fromTags(Map<String, String> tags, String secretArn, EvidenceSeal seal) {
+  public static Optional<AttemptRecord> fromTags(
+      Map<String, String> tags, String secretArn, EvidenceSeal seal) {
     String value = tags.get(TAG);
     if (value == null) {
       return Optional.empty();
@@ -73,15 +78,21 @@ public record AttemptRecord(
       Set<String> before =
           parts[3].equals("-") ? Set.of() : new TreeSet<>(Arrays.asList(parts[3].split(",")));
       Optional<String> created = parts[4].equals("-") ? Optional.empty() : Optional.of(parts[4]);
-      return Optional.of(new AttemptRecord(
-          parts[0], parts[1], Instant.ofEpochSecond(Long.parseLong(parts[2])), before, created));
+      return Optional.of(
+          new AttemptRecord(
+              parts[0],
+              parts[1],
+              Instant.ofEpochSecond(Long.parseLong(parts[2])),
+              before,
+              created));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
   }
 
   /** A record of an attempt that is about to call CreateAccessKey. */
-  public static AttemptRecord starting(String token, String userId, Instant now, Set<String> keysBefore) {
+  public static AttemptRecord starting(
+      String token, String userId, Instant now, Set<String> keysBefore) {
     return new AttemptRecord(token, userId, now, keysBefore, Optional.empty());
   }
 
@@ -102,9 +113,16 @@ public record AttemptRecord(
    *     cannot be recorded verifiably must not create a key
    */
   public String tagValue(String secretArn, EvidenceSeal seal) {
-    String unsealed = token + " " + userId + " " + startedAt.getEpochSecond() + " "
-        + (keysBefore.isEmpty() ? "-" : String.join(",", new TreeSet<>(keysBefore))) + " "
-        + keyId.orElse("-");
+    String unsealed =
+        token
+            + " "
+            + userId
+            + " "
+            + startedAt.getEpochSecond()
+            + " "
+            + (keysBefore.isEmpty() ? "-" : String.join(",", new TreeSet<>(keysBefore)))
+            + " "
+            + keyId.orElse("-");
     return unsealed + " " + seal.seal(secretArn, unsealed).orElse("-");
   }
 

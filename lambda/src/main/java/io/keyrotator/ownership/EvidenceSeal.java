@@ -15,9 +15,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Seals keyrotator's evidence so that nobody else can forge it: an HMAC-SHA256 over the facts a
  * value records (user, user id, key id, creation time, secret, version), keyed with a random key
- * kept in a secret of its own that only keyrotator's roles may read (the CDK app creates it; its
- * id is {@code KEYROTATOR_SEAL_SECRET}). A value written by anyone else, copied into another secret
- * or version, or stored in a secret whose settings someone changed afterwards, does not verify.
+ * kept in a secret of its own that only keyrotator's roles may read (the CDK app creates it; its id
+ * is {@code KEYROTATOR_SEAL_SECRET}). A value written by anyone else, copied into another secret or
+ * version, or stored in a secret whose settings someone changed afterwards, does not verify.
  *
  * <p>The key is read from Secrets Manager once, on first use, and kept for the life of this object.
  * Without a configured seal secret nothing can be sealed or verified: keyrotator then rotates keys
@@ -40,13 +40,22 @@ public final class EvidenceSeal {
    * @throws io.keyrotator.ports.RotationFailure on first use, when the secret cannot be read
    */
   public static EvidenceSeal fromSecret(SecretVersions secrets, Optional<String> secretId) {
-    return new EvidenceSeal(() -> secretId.map(id -> secrets
-        .value(id, Optional.empty(), SecretDescription.CURRENT)
-        .filter(v -> v.length() >= 32)
-        .orElseThrow(() -> new RotationFailure("the seal secret " + id + " has no AWSCURRENT value of"
-            + " at least 32 characters: keyrotator cannot seal or check its evidence. Deploy it with the"
-            + " CDK app, or put a random value of 64 characters in it."))
-        .getBytes(StandardCharsets.UTF_8)));
+    return new EvidenceSeal(
+        () ->
+            secretId.map(
+                id ->
+                    secrets
+                        .value(id, Optional.empty(), SecretDescription.CURRENT)
+                        .filter(v -> v.length() >= 32)
+                        .orElseThrow(
+                            () ->
+                                new RotationFailure(
+                                    "the seal secret "
+                                        + id
+                                        + " has no AWSCURRENT value of"
+                                        + " at least 32 characters: keyrotator cannot seal or check its evidence. Deploy it with the"
+                                        + " CDK app, or put a random value of 64 characters in it."))
+                        .getBytes(StandardCharsets.UTF_8)));
   }
 
   /** A seal with a fixed key (tests). */
@@ -74,8 +83,11 @@ public final class EvidenceSeal {
   /** Whether {@code proof} seals exactly these facts. */
   public boolean verifies(String proof, String... facts) {
     return key()
-        .map(k -> MessageDigest.isEqual(
-            mac(k, facts).getBytes(StandardCharsets.US_ASCII), proof.getBytes(StandardCharsets.US_ASCII)))
+        .map(
+            k ->
+                MessageDigest.isEqual(
+                    mac(k, facts).getBytes(StandardCharsets.US_ASCII),
+                    proof.getBytes(StandardCharsets.US_ASCII)))
         .orElse(false);
   }
 

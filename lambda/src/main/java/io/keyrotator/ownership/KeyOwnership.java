@@ -8,9 +8,9 @@ import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyUsage;
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.ports.RotationFailure;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,10 +21,10 @@ import java.util.Optional;
  * Who owns each access key of a managed user: the one answer that rotation, {@code keyrotator
  * doctor}, the hygiene job and the audit all use before they touch or report a key.
  *
- * <p>Evidence comes only from the secret, which only keyrotator's roles and the deployment role
- * may write: the values keyrotator stored (with the secret, version, user id and IAM creation time
- * they belong to) and its {@link AttemptRecord}. A tag on the user, a time window or a key's age
- * alone never makes a key keyrotator's.
+ * <p>Evidence comes only from the secret, which only keyrotator's roles and the deployment role may
+ * write: the values keyrotator stored (with the secret, version, user id and IAM creation time they
+ * belong to) and its {@link AttemptRecord}. A tag on the user, a time window or a key's age alone
+ * never makes a key keyrotator's.
  */
 public final class KeyOwnership {
   /** How many dropped versions are read, newest first, when looking for a key's origin. */
@@ -36,9 +36,13 @@ public final class KeyOwnership {
     CURRENT,
     /** Held by the AWSPENDING value of a rotation under way; left to that rotation. */
     PENDING,
-    /** Held by AWSPREVIOUS: the key the last rotation replaced; retired by the previous-key rules. */
+    /**
+     * Held by AWSPREVIOUS: the key the last rotation replaced; retired by the previous-key rules.
+     */
     PREVIOUS,
-    /** Created by keyrotator for a version of this secret that was dropped before it became current. */
+    /**
+     * Created by keyrotator for a version of this secret that was dropped before it became current.
+     */
     ABANDONED,
     /** Created by an attempt that stopped before storing it: the attempt record names it. */
     INTERRUPTED,
@@ -71,7 +75,8 @@ public final class KeyOwnership {
    * @param usage its last use, read for the keys whose cleanup depends on it
    * @param origin in words, where the evidence comes from (for reports)
    */
-  public record OwnedKey(AccessKey key, Role role, boolean provenOurs, Optional<KeyUsage> usage, String origin) {
+  public record OwnedKey(
+      AccessKey key, Role role, boolean provenOurs, Optional<KeyUsage> usage, String origin) {
     /** Whether the key was ever used, as far as IAM has recorded (unknown counts as used). */
     public boolean everUsed() {
       return usage.map(u -> u.lastUsed().isPresent()).orElse(true);
@@ -106,7 +111,9 @@ public final class KeyOwnership {
   private final IamKeys iam;
   private final EvidenceSeal seal;
 
-  /** @param sealSecret the secret holding the key of the {@link EvidenceSeal}; empty proves nothing */
+  /**
+   * @param sealSecret the secret holding the key of the {@link EvidenceSeal}; empty proves nothing
+   */
   public KeyOwnership(SecretVersions secrets, IamKeys iam, Optional<String> sealSecret) {
     this.secrets = secrets;
     this.iam = iam;
@@ -120,8 +127,9 @@ public final class KeyOwnership {
 
   /**
    * Whether the secret is keyrotator's own: tagged {@value SecretVersions#USER_TAG} and holding a
-   * labelled value keyrotator sealed for this very secret. Only in such a secret does a key imported
-   * by hand count as the operator's statement that the secret owns it ({@code deleteUnprovenKeys}).
+   * labelled value keyrotator sealed for this very secret. Only in such a secret does a key
+   * imported by hand count as the operator's statement that the secret owns it ({@code
+   * deleteUnprovenKeys}).
    */
   public boolean trusts(SecretRecords records) {
     SecretDescription secret = records.secret();
@@ -131,8 +139,11 @@ public final class KeyOwnership {
             || sealed(records.pending(), records.versionOf(PENDING), secret));
   }
 
-  private boolean sealed(Optional<ManagedKeySecret> value, Optional<String> version, SecretDescription secret) {
-    return value.isPresent() && version.isPresent() && value.get().sealedFor(secret.arn(), version.get(), seal);
+  private boolean sealed(
+      Optional<ManagedKeySecret> value, Optional<String> version, SecretDescription secret) {
+    return value.isPresent()
+        && version.isPresent()
+        && value.get().sealedFor(secret.arn(), version.get(), seal);
   }
 
   /** Why the secret is not keyrotator's own, for reports. */
@@ -159,9 +170,12 @@ public final class KeyOwnership {
     return new SecretRecords(secret, current, previous, pending);
   }
 
-  private Optional<ManagedKeySecret> quietly(SecretDescription secret, Optional<String> version, String stage) {
+  private Optional<ManagedKeySecret> quietly(
+      SecretDescription secret, Optional<String> version, String stage) {
     try {
-      return secrets.value(secret.arn(), version, stage).map(v -> ManagedKeySecret.parse(v, stage + " of " + secret.name()));
+      return secrets
+          .value(secret.arn(), version, stage)
+          .map(v -> ManagedKeySecret.parse(v, stage + " of " + secret.name()));
     } catch (RotationFailure unreadable) {
       return Optional.empty();
     }
@@ -177,28 +191,66 @@ public final class KeyOwnership {
     List<AccessKey> unexplained = new ArrayList<>();
     for (AccessKey key : keys) {
       Optional<OwnedKey> labelled =
-          held(records.current(), records.versionOf(CURRENT), Role.CURRENT, "AWSCURRENT", secret, user, key)
-              .or(() -> held(records.pending(), records.versionOf(PENDING), Role.PENDING, "AWSPENDING", secret, user, key))
-              .or(() -> held(records.previous(), records.versionOf(PREVIOUS), Role.PREVIOUS, "AWSPREVIOUS", secret, user, key));
+          held(
+                  records.current(),
+                  records.versionOf(CURRENT),
+                  Role.CURRENT,
+                  "AWSCURRENT",
+                  secret,
+                  user,
+                  key)
+              .or(
+                  () ->
+                      held(
+                          records.pending(),
+                          records.versionOf(PENDING),
+                          Role.PENDING,
+                          "AWSPENDING",
+                          secret,
+                          user,
+                          key))
+              .or(
+                  () ->
+                      held(
+                          records.previous(),
+                          records.versionOf(PREVIOUS),
+                          Role.PREVIOUS,
+                          "AWSPREVIOUS",
+                          secret,
+                          user,
+                          key));
       labelled.ifPresentOrElse(owned::add, () -> unexplained.add(key));
     }
     if (!unexplained.isEmpty()) {
       List<SecretVersions.Version> dropped = droppedVersions(secret);
       List<AccessKey> stillUnexplained = new ArrayList<>();
       for (AccessKey key : unexplained) {
-        abandoned(secret, user, key, dropped).ifPresentOrElse(owned::add, () -> stillUnexplained.add(key));
+        abandoned(secret, user, key, dropped)
+            .ifPresentOrElse(owned::add, () -> stillUnexplained.add(key));
       }
       Optional<AttemptRecord> attempt = openAttempt(records, user);
       for (AccessKey key : stillUnexplained) {
         if (attempt.filter(a -> a.names(key)).isPresent()) {
           owned.add(interrupted(key, attempt.get()));
         } else if (attempt.filter(a -> a.keyId().isEmpty() && a.couldHaveCreated(key)).isPresent()
-            && iam.lastUsed(key.id()).lastUsed().isEmpty()) { // a used key is someone's: nobody has the lost one
-          owned.add(new OwnedKey(key, Role.UNCONFIRMED, false, Optional.empty(), unconfirmed(secret, user, key,
-              attempt.get())));
+            && iam.lastUsed(key.id())
+                .lastUsed()
+                .isEmpty()) { // a used key is someone's: nobody has the lost one
+          owned.add(
+              new OwnedKey(
+                  key,
+                  Role.UNCONFIRMED,
+                  false,
+                  Optional.empty(),
+                  unconfirmed(secret, user, key, attempt.get())));
         } else {
-          owned.add(new OwnedKey(key, Role.FOREIGN, false, Optional.empty(),
-              "no version of " + secret.name() + " proves keyrotator created it"));
+          owned.add(
+              new OwnedKey(
+                  key,
+                  Role.FOREIGN,
+                  false,
+                  Optional.empty(),
+                  "no version of " + secret.name() + " proves keyrotator created it"));
         }
       }
     }
@@ -206,90 +258,152 @@ public final class KeyOwnership {
     return owned;
   }
 
-  private Optional<OwnedKey> held(Optional<ManagedKeySecret> value, Optional<String> version, Role role,
-      String stage, SecretDescription secret, IamUser user, AccessKey key) {
-    if (value.isEmpty() || version.isEmpty() || !value.get().holds(key.id()) || !value.get().names(user)) {
+  private Optional<OwnedKey> held(
+      Optional<ManagedKeySecret> value,
+      Optional<String> version,
+      Role role,
+      String stage,
+      SecretDescription secret,
+      IamUser user,
+      AccessKey key) {
+    if (value.isEmpty()
+        || version.isEmpty()
+        || !value.get().holds(key.id())
+        || !value.get().names(user)) {
       return Optional.empty();
     }
     boolean proven = value.get().provesCreationOf(key, secret.arn(), version.get(), user, seal);
-    return Optional.of(new OwnedKey(key, role, proven, Optional.empty(),
-        "held by " + stage + (proven ? ", created by keyrotator" : ", not proven to be keyrotator's (imported by hand?)")));
+    return Optional.of(
+        new OwnedKey(
+            key,
+            role,
+            proven,
+            Optional.empty(),
+            "held by "
+                + stage
+                + (proven
+                    ? ", created by keyrotator"
+                    : ", not proven to be keyrotator's (imported by hand?)")));
   }
 
   private List<SecretVersions.Version> droppedVersions(SecretDescription secret) {
     return secrets.versions(secret.arn()).stream()
-        .filter(v -> !v.stages().contains(CURRENT) && !v.stages().contains(PREVIOUS) && !v.stages().contains(PENDING))
-        .sorted(Comparator.comparing((SecretVersions.Version v) -> v.created().orElse(Instant.EPOCH)).reversed())
+        .filter(
+            v ->
+                !v.stages().contains(CURRENT)
+                    && !v.stages().contains(PREVIOUS)
+                    && !v.stages().contains(PENDING))
+        .sorted(
+            Comparator.comparing((SecretVersions.Version v) -> v.created().orElse(Instant.EPOCH))
+                .reversed())
         .limit(DROPPED_VERSIONS_READ)
         .toList();
   }
 
-  private Optional<OwnedKey> abandoned(SecretDescription secret, IamUser user, AccessKey key,
-      List<SecretVersions.Version> dropped) {
+  private Optional<OwnedKey> abandoned(
+      SecretDescription secret, IamUser user, AccessKey key, List<SecretVersions.Version> dropped) {
     for (SecretVersions.Version version : dropped) {
       Optional<ManagedKeySecret> value;
       try {
-        value = secrets.versionValue(secret.arn(), version.id())
-            .map(v -> ManagedKeySecret.parse(v, "version " + version.id() + " of " + secret.name()));
+        value =
+            secrets
+                .versionValue(secret.arn(), version.id())
+                .map(
+                    v ->
+                        ManagedKeySecret.parse(
+                            v, "version " + version.id() + " of " + secret.name()));
       } catch (RotationFailure unreadable) {
         continue;
       }
-      if (value.filter(v -> v.provesCreationOf(key, secret.arn(), version.id(), user, seal)).isPresent()) {
-        return Optional.of(new OwnedKey(key, Role.ABANDONED, true, Optional.of(iam.lastUsed(key.id())),
-            "created by keyrotator for version " + version.id() + " of " + secret.name()
-                + ", which was dropped before it became current"));
+      if (value
+          .filter(v -> v.provesCreationOf(key, secret.arn(), version.id(), user, seal))
+          .isPresent()) {
+        return Optional.of(
+            new OwnedKey(
+                key,
+                Role.ABANDONED,
+                true,
+                Optional.of(iam.lastUsed(key.id())),
+                "created by keyrotator for version "
+                    + version.id()
+                    + " of "
+                    + secret.name()
+                    + ", which was dropped before it became current"));
       }
     }
     return Optional.empty();
   }
 
   /**
-   * The secret's attempt record while its attempt is still open: its token still carries
-   * AWSPENDING with no value stored (a stored value means the attempt got as far as storing its
-   * key and left nothing behind), and it names this very user.
+   * The secret's attempt record while its attempt is still open: its token still carries AWSPENDING
+   * with no value stored (a stored value means the attempt got as far as storing its key and left
+   * nothing behind), and it names this very user.
    */
   private Optional<AttemptRecord> openAttempt(SecretRecords records, IamUser user) {
-    Optional<AttemptRecord> attempt = AttemptRecord.fromTags(records.secret().tags(), records.secret().arn(), seal);
+    Optional<AttemptRecord> attempt =
+        AttemptRecord.fromTags(records.secret().tags(), records.secret().arn(), seal);
     if (attempt.isEmpty() || !attempt.get().userId().equals(user.id())) {
       return Optional.empty();
     }
     SecretDescription secret = records.secret();
     String token = attempt.get().token();
     boolean stillPending = secret.hasStage(token, PENDING) && !secret.hasStage(token, CURRENT);
-    boolean nothingStored = records.versionOf(PENDING).filter(token::equals).isPresent() && records.pending().isEmpty()
-        && secrets.value(secret.arn(), Optional.of(token), PENDING).isEmpty();
+    boolean nothingStored =
+        records.versionOf(PENDING).filter(token::equals).isPresent()
+            && records.pending().isEmpty()
+            && secrets.value(secret.arn(), Optional.of(token), PENDING).isEmpty();
     return stillPending && nothingStored ? attempt : Optional.empty();
   }
 
-  private static String unconfirmed(SecretDescription secret, IamUser user, AccessKey key, AttemptRecord attempt) {
-    return "appeared while the rotation attempt " + attempt.token() + " was open, and that attempt stopped"
+  private static String unconfirmed(
+      SecretDescription secret, IamUser user, AccessKey key, AttemptRecord attempt) {
+    return "appeared while the rotation attempt "
+        + attempt.token()
+        + " was open, and that attempt stopped"
         + " before it recorded which key it created: it is either that attempt's key, whose secret nobody"
         + " has, or a key made by hand at that moment. keyrotator cannot tell and leaves it alone. If"
-        + " nobody made it by hand, delete it (`aws iam delete-access-key --user-name " + user.name()
-        + " --access-key-id " + key.id() + "`); if someone did, drop the attempt (`aws secretsmanager"
-        + " update-secret-version-stage --secret-id " + secret.name() + " --version-stage AWSPENDING"
-        + " --remove-from-version-id " + attempt.token() + "`). Then rotate again";
+        + " nobody made it by hand, delete it (`aws iam delete-access-key --user-name "
+        + user.name()
+        + " --access-key-id "
+        + key.id()
+        + "`); if someone did, drop the attempt (`aws secretsmanager"
+        + " update-secret-version-stage --secret-id "
+        + secret.name()
+        + " --version-stage AWSPENDING"
+        + " --remove-from-version-id "
+        + attempt.token()
+        + "`). Then rotate again";
   }
 
-  /** The key the open attempt record names: keyrotator's, unless someone has used it (then it holds it). */
+  /**
+   * The key the open attempt record names: keyrotator's, unless someone has used it (then it holds
+   * it).
+   */
   private OwnedKey interrupted(AccessKey key, AttemptRecord attempt) {
     KeyUsage usage = iam.lastUsed(key.id());
-    String origin = "created by the rotation attempt " + attempt.token() + " that stopped before its secret"
-        + " was stored (the attempt record names it)";
+    String origin =
+        "created by the rotation attempt "
+            + attempt.token()
+            + " that stopped before its secret"
+            + " was stored (the attempt record names it)";
     return usage.lastUsed().isPresent()
-        ? new OwnedKey(key, Role.FOREIGN, false, Optional.of(usage), origin + ", but it has been used, so someone"
-            + " holds its secret")
+        ? new OwnedKey(
+            key,
+            Role.FOREIGN,
+            false,
+            Optional.of(usage),
+            origin + ", but it has been used, so someone" + " holds its secret")
         : new OwnedKey(key, Role.INTERRUPTED, true, Optional.of(usage), origin);
   }
 
   /**
    * The name of another managed secret whose AWSCURRENT value holds the key, if any. Checked right
-   * before every deactivation or deletion: a consumer of that secret would lose its working key.
-   * A value that points at another secret's key can only come from a hand-made write (the
+   * before every deactivation or deletion: a consumer of that secret would lose its working key. A
+   * value that points at another secret's key can only come from a hand-made write (the
    * deployment's resource policy forbids it), so this only ever makes keyrotator refuse. It reads
    * the AWSCURRENT value of every secret tagged {@value SecretVersions#USER_TAG}: one call per
-   * managed secret, paid only when a key is about to be changed. Secrets scheduled for deletion
-   * are skipped: nobody can read them.
+   * managed secret, paid only when a key is about to be changed. Secrets scheduled for deletion are
+   * skipped: nobody can read them.
    */
   public Optional<String> heldByAnotherSecret(SecretDescription secret, String keyId) {
     for (SecretVersions.TaggedSecret other : secrets.taggedSecrets()) {
@@ -298,11 +412,17 @@ public final class KeyOwnership {
       }
       Optional<ManagedKeySecret> value;
       try {
-        value = secrets.value(other.arn(), Optional.empty(), CURRENT)
-            .map(v -> ManagedKeySecret.parse(v, "AWSCURRENT of " + other.name()));
+        value =
+            secrets
+                .value(other.arn(), Optional.empty(), CURRENT)
+                .map(v -> ManagedKeySecret.parse(v, "AWSCURRENT of " + other.name()));
       } catch (RuntimeException unreadable) {
         // A value we cannot read may hold the key: refuse rather than guess.
-        return Optional.of(other.name() + " (its AWSCURRENT value could not be read: " + unreadable.getMessage() + ")");
+        return Optional.of(
+            other.name()
+                + " (its AWSCURRENT value could not be read: "
+                + unreadable.getMessage()
+                + ")");
       }
       if (value.filter(v -> v.holds(keyId)).isPresent()) {
         return Optional.of(other.name());

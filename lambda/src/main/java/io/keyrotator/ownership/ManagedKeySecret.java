@@ -1,16 +1,16 @@
 package io.keyrotator.ownership;
 
-import io.keyrotator.ports.RotationFailure;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamUser;
+import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.NewAccessKey;
+import io.keyrotator.ports.RotationFailure;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,14 +28,15 @@ import java.util.regex.Pattern;
  *
  * <pre>{"UserName": "app-ci", "UserId": "AIDA...", "AccessKeyId": "AKIA...",
  *  "SecretAccessKey": "...", "CreateDate": "2026-11-23T10:00:00Z", "CreatedBy": "keyrotator",
- *  "SecretArn": "arn:aws:secretsmanager:...", "VersionId": "<rotation token>", "Proof": "..."}</pre>
+ *  "SecretArn": "arn:aws:secretsmanager:...", "VersionId": "<rotation token>", "Proof": "..."}
+ * </pre>
  *
  * <p>{@code {"UserName": "app-ci"}} alone is a bootstrap value: the first rotation creates the
  * user's first managed key. {@code UserId}, {@code CreatedBy}, {@code CreateDate}, {@code
  * SecretArn}, {@code VersionId} and {@code Proof} (their {@link EvidenceSeal}) are written by this
- * function when it stores a key it created; together they are its evidence of creation (see
- * {@link #provesCreationOf}). Fields it does not
- * know (an operator's {@code Owner}, say) are carried to every new version unchanged.
+ * function when it stores a key it created; together they are its evidence of creation (see {@link
+ * #provesCreationOf}). Fields it does not know (an operator's {@code Owner}, say) are carried to
+ * every new version unchanged.
  *
  * <p>Parsing is strict: one JSON object, no field twice, nothing after it. Error messages never
  * repeat the value, which may hold a secret access key.
@@ -45,8 +46,16 @@ public final class ManagedKeySecret {
   private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
   private static final Pattern KEY_ID = Pattern.compile("\\w{16,128}");
   private static final Set<String> KNOWN =
-      Set.of("UserName", "UserId", "AccessKeyId", "SecretAccessKey", "CreateDate", "CreatedBy",
-          "SecretArn", "VersionId", "Proof");
+      Set.of(
+          "UserName",
+          "UserId",
+          "AccessKeyId",
+          "SecretAccessKey",
+          "CreateDate",
+          "CreatedBy",
+          "SecretArn",
+          "VersionId",
+          "Proof");
   private static final JsonFactory STRICT_JSON =
       JsonFactory.builder()
           .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -97,7 +106,11 @@ public final class ManagedKeySecret {
    * @param seal seals the record; without a configured key the value carries no proof
    */
   public static ManagedKeySecret createdByRotation(
-      ManagedKeySecret basis, IamUser user, NewAccessKey key, String secretArn, String versionId,
+      ManagedKeySecret basis,
+      IamUser user,
+      NewAccessKey key,
+      String secretArn,
+      String versionId,
       EvidenceSeal seal) {
     return new ManagedKeySecret(
         user.name(),
@@ -114,15 +127,35 @@ public final class ManagedKeySecret {
 
   /** The facts the proof seals, in order. */
   private static String[] facts(
-      String userName, String userId, String keyId, Instant created, String secretArn, String versionId) {
-    return new String[] {userName.toLowerCase(java.util.Locale.ROOT), userId, keyId,
-        created.truncatedTo(ChronoUnit.SECONDS).toString(), secretArn, versionId};
+      String userName,
+      String userId,
+      String keyId,
+      Instant created,
+      String secretArn,
+      String versionId) {
+    return new String[] {
+      userName.toLowerCase(java.util.Locale.ROOT),
+      userId,
+      keyId,
+      created.truncatedTo(ChronoUnit.SECONDS).toString(),
+      secretArn,
+      versionId
+    };
   }
 
   /** A bootstrap value: a user with no managed key yet. */
   public static ManagedKeySecret bootstrap(String userName) {
-    return new ManagedKeySecret(userName, Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+    return new ManagedKeySecret(
+        userName,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Map.of());
   }
 
   /**
@@ -130,8 +163,8 @@ public final class ManagedKeySecret {
    *
    * @param json the secret string
    * @param where which version it came from, for the error message (e.g. "AWSCURRENT of app-ci")
-   * @throws RotationFailure with what is wrong and the expected format; the message never
-   *     repeats the value, which may hold a secret access key
+   * @throws RotationFailure with what is wrong and the expected format; the message never repeats
+   *     the value, which may hold a secret access key
    */
   public static ManagedKeySecret parse(String json, String where) {
     if (json == null || json.isBlank()) {
@@ -163,7 +196,8 @@ public final class ManagedKeySecret {
     try {
       createDate = text(fields, "CreateDate", where).map(Instant::parse);
     } catch (DateTimeParseException e) {
-      throw invalid(where, "\"CreateDate\" is not an ISO-8601 instant such as 2026-11-23T10:00:00Z");
+      throw invalid(
+          where, "\"CreateDate\" is not an ISO-8601 instant such as 2026-11-23T10:00:00Z");
     }
     Map<String, Object> others = new LinkedHashMap<>(fields);
     others.keySet().removeAll(KNOWN);
@@ -188,7 +222,9 @@ public final class ManagedKeySecret {
       }
       Object parsed = JSON.std.with(JSON.Feature.PRESERVE_FIELD_ORDERING).anyFrom(parser);
       if (parser.nextToken() != null) {
-        throw invalid(where, "it has more content after the JSON object" + position(parser.currentLocation()));
+        throw invalid(
+            where,
+            "it has more content after the JSON object" + position(parser.currentLocation()));
       }
       return (Map<String, Object>) parsed;
     } catch (JsonProcessingException e) {
@@ -197,7 +233,8 @@ public final class ManagedKeySecret {
         int open = message.indexOf('\'');
         int close = message.lastIndexOf('\'');
         String field = open >= 0 && close > open ? message.substring(open + 1, close) : "a field";
-        throw invalid(where, "it has the field \"" + field + "\" more than once" + position(e.getLocation()));
+        throw invalid(
+            where, "it has the field \"" + field + "\" more than once" + position(e.getLocation()));
       }
       throw invalid(where, "it is not valid JSON" + position(e.getLocation()));
     } catch (IOException e) {
@@ -284,12 +321,17 @@ public final class ManagedKeySecret {
     return accessKeyId.filter(keyId::equals).isPresent();
   }
 
-  /** Whether this value says keyrotator wrote it (a claim, proven only by {@link #provesCreationOf}). */
+  /**
+   * Whether this value says keyrotator wrote it (a claim, proven only by {@link
+   * #provesCreationOf}).
+   */
   public boolean writtenByRotation() {
     return createdBy.filter(CREATED_BY_US::equals).isPresent();
   }
 
-  /** Whether this value names the user: by unique id when it records one, else by name (any case). */
+  /**
+   * Whether this value names the user: by unique id when it records one, else by name (any case).
+   */
   public boolean names(IamUser user) {
     return userId.map(id -> id.equals(user.id())).orElse(userName.equalsIgnoreCase(user.name()));
   }
@@ -298,9 +340,9 @@ public final class ManagedKeySecret {
    * Whether this value, stored as version {@code storedAs} of secret {@code secretArn}, proves that
    * keyrotator created the key for {@code user}: it holds the key, IAM's creation time of that key
    * id is the one it recorded, the secret, version and user it recorded are the ones it is stored
-   * in and names, and its proof verifies under the {@link EvidenceSeal}. A value copied into another
-   * secret or version, a key imported by hand, a value written by anyone else (keyrotator 1's
-   * unsealed values included), or a user deleted and re-created, prove nothing.
+   * in and names, and its proof verifies under the {@link EvidenceSeal}. A value copied into
+   * another secret or version, a key imported by hand, a value written by anyone else (keyrotator
+   * 1's unsealed values included), or a user deleted and re-created, prove nothing.
    */
   public boolean provesCreationOf(
       AccessKey key, String secretArn, String storedAs, IamUser user, EvidenceSeal seal) {
@@ -318,9 +360,22 @@ public final class ManagedKeySecret {
     return writtenByRotation()
         && this.secretArn.filter(secretArn::equals).isPresent()
         && versionId.filter(storedAs::equals).isPresent()
-        && userId.isPresent() && accessKeyId.isPresent() && createDate.isPresent()
-        && proof.filter(p -> seal.verifies(p, facts(userName, userId.get(), accessKeyId.get(), createDate.get(),
-            secretArn, storedAs))).isPresent();
+        && userId.isPresent()
+        && accessKeyId.isPresent()
+        && createDate.isPresent()
+        && proof
+            .filter(
+                p ->
+                    seal.verifies(
+                        p,
+                        facts(
+                            userName,
+                            userId.get(),
+                            accessKeyId.get(),
+                            createDate.get(),
+                            secretArn,
+                            storedAs)))
+            .isPresent();
   }
 
   @Override

@@ -16,8 +16,8 @@ public record CredentialReport(Instant generatedAt, List<Row> rows, List<String>
   public static final String ROOT = "<root_account>";
 
   /**
-   * One user's credentials. Optional instants are empty where IAM writes {@code N/A},
-   * {@code no_information} or {@code not_supported}.
+   * One user's credentials. Optional instants are empty where IAM writes {@code N/A}, {@code
+   * no_information} or {@code not_supported}.
    *
    * @param user the IAM user name, or {@value CredentialReport#ROOT}
    * @param arn the user's ARN

@@ -24,12 +24,16 @@ public final class KeyIds {
     if (userName == null || userName.length() < 32) {
       return userName;
     }
-    return shorten(userName) + " (a " + userName.length() + "-character name, shortened: is a secret in the"
+    return shorten(userName)
+        + " (a "
+        + userName.length()
+        + "-character name, shortened: is a secret in the"
         + " UserName field?)";
   }
 
   private static final java.util.regex.Pattern SECRET_ARN =
-      java.util.regex.Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[\\w/+=.@-]{1,512}");
+      java.util.regex.Pattern.compile(
+          "arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[\\w/+=.@-]{1,512}");
 
   /**
    * A tag value that should name a secret (the user's claim), for a message: shown as it is when it

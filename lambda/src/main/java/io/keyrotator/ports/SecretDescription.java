@@ -35,8 +35,17 @@ public record SecretDescription(
   /** A description with no schedule facts and no tags, for rotation steps and tests. */
   public SecretDescription(
       String arn, String name, boolean rotationEnabled, Map<String, List<String>> versionStages) {
-    this(arn, name, rotationEnabled, versionStages, Optional.empty(), Optional.empty(), Optional.empty(),
-        Map.of(), Optional.empty(), Optional.empty());
+    this(
+        arn,
+        name,
+        rotationEnabled,
+        versionStages,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   public SecretDescription {

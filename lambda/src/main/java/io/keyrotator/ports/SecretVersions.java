@@ -34,7 +34,12 @@ public interface SecretVersions {
    * @param scheduledForDeletion whether it is scheduled for deletion (its value cannot be read)
    * @param kmsKeyId the KMS key that encrypts it; empty for {@code aws/secretsmanager}
    */
-  record TaggedSecret(String arn, String name, String user, boolean scheduledForDeletion, Optional<String> kmsKeyId) {
+  record TaggedSecret(
+      String arn,
+      String name,
+      String user,
+      boolean scheduledForDeletion,
+      Optional<String> kmsKeyId) {
     /** Whether the tag names the user (IAM user names are unique regardless of case). */
     public boolean names(String userName) {
       return user.equalsIgnoreCase(userName);
@@ -55,7 +60,8 @@ public interface SecretVersions {
   /** The user names, lower case, in the {@value #USER_TAG} tags of every managed secret. */
   default Set<String> managedUsers() {
     Set<String> users = new TreeSet<>();
-    taggedSecrets().stream().filter(s -> !s.scheduledForDeletion())
+    taggedSecrets().stream()
+        .filter(s -> !s.scheduledForDeletion())
         .forEach(s -> users.add(s.user().toLowerCase(Locale.ROOT)));
     return users;
   }

@@ -1,24 +1,24 @@
 package io.keyrotator.rotation;
 
-import io.keyrotator.contract.ResourceTags;
-import io.keyrotator.config.PreviousKeyPolicy;
-import io.keyrotator.ownership.ManagedKeySecret;
-import io.keyrotator.ports.RotationFailure;
 import static io.keyrotator.ports.SecretDescription.CURRENT;
 import static io.keyrotator.ports.SecretDescription.PENDING;
 import static io.keyrotator.ports.SecretDescription.PREVIOUS;
 
+import io.keyrotator.config.PreviousKeyPolicy;
 import io.keyrotator.config.Settings;
+import io.keyrotator.contract.ResourceTags;
+import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.ownership.KeyOwnership;
+import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ownership.SecretBinding;
-import io.keyrotator.ports.KeyIds;
-import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
+import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.KeyUsage;
 import io.keyrotator.ports.NewAccessKey;
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.time.Clock;
@@ -32,8 +32,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The four rotation steps for an IAM user's access key, each safe to run again in any state that
- * a crash, a retry, or a change by hand can leave.
+ * The four rotation steps for an IAM user's access key, each safe to run again in any state that a
+ * crash, a retry, or a change by hand can leave.
  *
  * <p>The state machine is documented in {@code docs/rotation.md}; each step's comment lists the
  * states it may find and what it does with each.
@@ -153,20 +153,32 @@ public final class AccessKeyRotation {
     }
     ManagedKeySecret current = currentValue(secret);
     if (!secret.tags().containsKey(SecretVersions.USER_TAG)) {
-      throw new RotationFailure("secret " + secret.name() + " has no " + SecretVersions.USER_TAG + " tag."
-          + " keyrotator serves a secret only when its tag names the user it serves, so that two secrets"
-          + " can never serve one user unseen: `aws secretsmanager tag-resource --secret-id " + secret.name()
-          + " --tags Key=" + SecretVersions.USER_TAG + ",Value=" + current.userName() + "`. Nothing was"
-          + " changed.");
+      throw new RotationFailure(
+          "secret "
+              + secret.name()
+              + " has no "
+              + SecretVersions.USER_TAG
+              + " tag."
+              + " keyrotator serves a secret only when its tag names the user it serves, so that two secrets"
+              + " can never serve one user unseen: `aws secretsmanager tag-resource --secret-id "
+              + secret.name()
+              + " --tags Key="
+              + SecretVersions.USER_TAG
+              + ",Value="
+              + current.userName()
+              + "`. Nothing was"
+              + " changed.");
     }
     IamUser user = scope.requireManaged(iam, current.userName(), secret.name());
     report.user(user.name());
     current.accessKeyId().ifPresent(report::currentKey);
     KeyOwnership.SecretRecords records = ownership.read(secret, Optional.of(current));
     requireBinding(secret, current, user, records.previous());
-    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets()).ifPresent(refusal -> {
-      throw new RotationFailure(refusal);
-    });
+    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets())
+        .ifPresent(
+            refusal -> {
+              throw new RotationFailure(refusal);
+            });
 
     List<AccessKey> keys = new ArrayList<>(iam.listKeys(user.name()));
     List<KeyOwnership.OwnedKey> owned = new ArrayList<>(ownership.classify(records, user, keys));
@@ -184,17 +196,26 @@ public final class AccessKeyRotation {
       iam.tagUser(user.name(), SecretBinding.CLAIM_TAG, secret.arn());
       report.note("claimed user " + user.name() + " for this secret");
     }
-    AttemptRecord attempt = AttemptRecord.starting(token, user.id(), clock.instant(),
-        keys.stream().map(AccessKey::id).collect(Collectors.toSet()));
-    secrets.tagSecret(secret.arn(), AttemptRecord.TAG, attempt.tagValue(secret.arn(), ownership.seal()));
+    AttemptRecord attempt =
+        AttemptRecord.starting(
+            token,
+            user.id(),
+            clock.instant(),
+            keys.stream().map(AccessKey::id).collect(Collectors.toSet()));
+    secrets.tagSecret(
+        secret.arn(), AttemptRecord.TAG, attempt.tagValue(secret.arn(), ownership.seal()));
     NewAccessKey created = iam.createKey(user.name());
     report.created(created.id());
-    String value = ManagedKeySecret.createdByRotation(current, user, created, secret.arn(), token, ownership.seal())
-        .toJson();
+    String value =
+        ManagedKeySecret.createdByRotation(
+                current, user, created, secret.arn(), token, ownership.seal())
+            .toJson();
     try {
       // Name the key in the record first: only a key the record names is ever taken for this
       // attempt's, should the function stop before the value is stored.
-      secrets.tagSecret(secret.arn(), AttemptRecord.TAG,
+      secrets.tagSecret(
+          secret.arn(),
+          AttemptRecord.TAG,
           attempt.created(created.id()).tagValue(secret.arn(), ownership.seal()));
       secrets.putPending(secret.arn(), token, value);
     } catch (RuntimeException e) {
@@ -209,9 +230,14 @@ public final class AccessKeyRotation {
    *
    * @throws RotationFailure while a key of an interrupted attempt is still there
    */
-  private void cleanUpOwnKeys(SecretDescription secret, IamUser user, List<AccessKey> keys,
-      List<KeyOwnership.OwnedKey> owned, StepReport report) {
-    Optional<AttemptRecord> attempt = AttemptRecord.fromTags(secret.tags(), secret.arn(), ownership.seal());
+  private void cleanUpOwnKeys(
+      SecretDescription secret,
+      IamUser user,
+      List<AccessKey> keys,
+      List<KeyOwnership.OwnedKey> owned,
+      StepReport report) {
+    Optional<AttemptRecord> attempt =
+        AttemptRecord.fromTags(secret.tags(), secret.arn(), ownership.seal());
     for (KeyOwnership.OwnedKey key : List.copyOf(owned)) {
       KeyOwnership.Cleanup cleanup = KeyOwnership.cleanupOf(key, attempt, clock.instant());
       if (cleanup == KeyOwnership.Cleanup.NONE || heldElsewhere(secret, user, key.key(), report)) {
@@ -221,37 +247,73 @@ public final class AccessKeyRotation {
         iam.deleteKey(user.name(), key.key().id());
         keys.remove(key.key());
         report.deleted(key.key().id(), key.origin());
-        log.warn("deleted an inactive key keyrotator created and no longer holds",
-            Map.of("user", user.name(), "key", KeyIds.shorten(key.key().id()), "origin", key.origin()));
+        log.warn(
+            "deleted an inactive key keyrotator created and no longer holds",
+            Map.of(
+                "user",
+                user.name(),
+                "key",
+                KeyIds.shorten(key.key().id()),
+                "origin",
+                key.origin()));
       } else {
         iam.deactivateKey(user.name(), key.key().id());
         AccessKey inactive = new AccessKey(key.key().id(), false, key.key().createDate());
         keys.set(keys.indexOf(key.key()), inactive);
-        owned.set(owned.indexOf(key),
-            new KeyOwnership.OwnedKey(inactive, key.role(), key.provenOurs(), key.usage(), key.origin()));
+        owned.set(
+            owned.indexOf(key),
+            new KeyOwnership.OwnedKey(
+                inactive, key.role(), key.provenOurs(), key.usage(), key.origin()));
         report.deactivated(key.key().id(), key.origin());
-        log.warn("deactivated a never-used key keyrotator created and no longer holds",
-            Map.of("user", user.name(), "key", KeyIds.shorten(key.key().id()), "origin", key.origin()));
+        log.warn(
+            "deactivated a never-used key keyrotator created and no longer holds",
+            Map.of(
+                "user",
+                user.name(),
+                "key",
+                KeyIds.shorten(key.key().id()),
+                "origin",
+                key.origin()));
       }
     }
     Optional<KeyOwnership.OwnedKey> unconfirmed =
         owned.stream().filter(k -> k.role() == KeyOwnership.Role.UNCONFIRMED).findFirst();
     if (unconfirmed.isPresent()) {
-      throw new RotationFailure("key " + unconfirmed.get().key().describe() + " of user " + user.name() + " "
-          + unconfirmed.get().origin() + ". The current key is unchanged.");
+      throw new RotationFailure(
+          "key "
+              + unconfirmed.get().key().describe()
+              + " of user "
+              + user.name()
+              + " "
+              + unconfirmed.get().origin()
+              + ". The current key is unchanged.");
     }
-    Optional<KeyOwnership.OwnedKey> waiting = owned.stream()
-        .filter(k -> k.role() == KeyOwnership.Role.INTERRUPTED && keys.stream().anyMatch(x -> x.id().equals(k.key().id())))
-        .findFirst();
+    Optional<KeyOwnership.OwnedKey> waiting =
+        owned.stream()
+            .filter(
+                k ->
+                    k.role() == KeyOwnership.Role.INTERRUPTED
+                        && keys.stream().anyMatch(x -> x.id().equals(k.key().id())))
+            .findFirst();
     if (waiting.isPresent()) {
       Instant deletable = attempt.orElseThrow().startedAt().plus(AttemptRecord.LONGEST_RUN);
       throw new RotationFailure(
-          "key " + KeyIds.shorten(waiting.get().key().id()) + " of user " + user.name() + " was "
-              + waiting.get().origin() + ": nobody holds its secret. It is now inactive; keyrotator"
-              + " deletes it once no run that could still store it is alive, from " + deletable
-              + " (" + AttemptRecord.LONGEST_RUN.toMinutes() + " minutes after that attempt). The"
+          "key "
+              + KeyIds.shorten(waiting.get().key().id())
+              + " of user "
+              + user.name()
+              + " was "
+              + waiting.get().origin()
+              + ": nobody holds its secret. It is now inactive; keyrotator"
+              + " deletes it once no run that could still store it is alive, from "
+              + deletable
+              + " ("
+              + AttemptRecord.LONGEST_RUN.toMinutes()
+              + " minutes after that attempt). The"
               + " current key is unchanged. Secrets Manager retries the rotation; after that time,"
-              + " `keyrotator rotate --secret-id " + secret.name() + "` or `keyrotator doctor --fix`"
+              + " `keyrotator rotate --secret-id "
+              + secret.name()
+              + "` or `keyrotator doctor --fix`"
               + " finish it.");
     }
   }
@@ -282,7 +344,8 @@ public final class AccessKeyRotation {
               + "), nor read back whether it landed. Secrets Manager retries the rotation; if the"
               + " key was not stored and the attempt record on the secret names it, a later run"
               + " deactivates it and deletes it "
-              + AttemptRecord.LONGEST_RUN.toMinutes() + " minutes after this attempt; otherwise the"
+              + AttemptRecord.LONGEST_RUN.toMinutes()
+              + " minutes after this attempt; otherwise the"
               + " refusal names it. The current key is unchanged.",
           cause);
     }
@@ -302,19 +365,34 @@ public final class AccessKeyRotation {
         cause);
   }
 
-  private void freeSlot(SecretDescription secret, KeyOwnership.SecretRecords records,
-      IamUser user, List<AccessKey> keys, List<KeyOwnership.OwnedKey> owned, StepReport report) {
+  private void freeSlot(
+      SecretDescription secret,
+      KeyOwnership.SecretRecords records,
+      IamUser user,
+      List<AccessKey> keys,
+      List<KeyOwnership.OwnedKey> owned,
+      StepReport report) {
     List<String> refusals = new ArrayList<>();
     List<KeyOwnership.OwnedKey> candidates =
         owned.stream()
             .filter(k -> keys.contains(k.key()) && k.role() != KeyOwnership.Role.CURRENT)
-            .sorted(Comparator.comparing((KeyOwnership.OwnedKey k) -> k.role() != KeyOwnership.Role.PREVIOUS))
+            .sorted(
+                Comparator.comparing(
+                    (KeyOwnership.OwnedKey k) -> k.role() != KeyOwnership.Role.PREVIOUS))
             .toList();
     for (KeyOwnership.OwnedKey key : candidates) {
-      Optional<String> refusal = removalRefusal(key, ownership.trusts(records))
-          .or(() -> ownership.heldByAnotherSecret(secret, key.key().id())
-              .map(other -> KeyIds.shorten(key.key().id()) + " is AWSCURRENT of secret " + other
-                  + " as well (put there by hand?): never deleted while a secret hands it out"));
+      Optional<String> refusal =
+          removalRefusal(key, ownership.trusts(records))
+              .or(
+                  () ->
+                      ownership
+                          .heldByAnotherSecret(secret, key.key().id())
+                          .map(
+                              other ->
+                                  KeyIds.shorten(key.key().id())
+                                      + " is AWSCURRENT of secret "
+                                      + other
+                                      + " as well (put there by hand?): never deleted while a secret hands it out"));
       if (refusal.isEmpty()) {
         iam.deleteKey(user.name(), key.key().id());
         keys.remove(key.key());
@@ -324,7 +402,9 @@ public final class AccessKeyRotation {
       refusals.add(refusal.get());
     }
     String currentNote =
-        owned.stream().filter(k -> k.role() == KeyOwnership.Role.CURRENT).findFirst()
+        owned.stream()
+            .filter(k -> k.role() == KeyOwnership.Role.CURRENT)
+            .findFirst()
             .map(k -> KeyIds.shorten(k.key().id()) + " is AWSCURRENT and is never deleted; ")
             .orElse("");
     throw new RotationFailure(
@@ -352,12 +432,18 @@ public final class AccessKeyRotation {
       return Optional.of(name + " is AWSPENDING of a rotation under way");
     }
     if (owned.role() == KeyOwnership.Role.FOREIGN) {
-      return Optional.of(name + " (" + owned.origin() + ") is not one keyrotator may delete: it does not own it");
+      return Optional.of(
+          name + " (" + owned.origin() + ") is not one keyrotator may delete: it does not own it");
     }
     if (owned.role() != KeyOwnership.Role.PREVIOUS) {
-      return Optional.of(name + " (" + owned.origin() + ") is " + (key.active() ? "active" : "inactive")
-          + ": keyrotator deletes such a key only once an earlier run found it inactive and no run"
-          + " that could still store it is alive; a later attempt deletes it");
+      return Optional.of(
+          name
+              + " ("
+              + owned.origin()
+              + ") is "
+              + (key.active() ? "active" : "inactive")
+              + ": keyrotator deletes such a key only once an earlier run found it inactive and no run"
+              + " that could still store it is alive; a later attempt deletes it");
     }
     if (!owned.provenOurs() && !(trustedSecret && settings.deleteUnprovenKeys() && !key.active())) {
       return Optional.of(
@@ -365,7 +451,9 @@ public final class AccessKeyRotation {
               + " is AWSPREVIOUS but keyrotator cannot prove it created it ("
               + owned.origin()
               + ")"
-              + (key.active() || !trustedSecret ? "" : "; set " + Settings.DELETE_UNPROVEN_KEYS + "=true to allow deleting it"));
+              + (key.active() || !trustedSecret
+                  ? ""
+                  : "; set " + Settings.DELETE_UNPROVEN_KEYS + "=true to allow deleting it"));
     }
     switch (settings.keyLimitPolicy()) {
       case NEVER:
@@ -445,13 +533,17 @@ public final class AccessKeyRotation {
     }
     Duration waited =
         propagation.awaitWorking(
-            keyId, subject.secretAccessKey().orElseThrow(), user.arn(), timeLeft,
+            keyId,
+            subject.secretAccessKey().orElseThrow(),
+            user.arn(),
+            timeLeft,
             testOnly ? "the current key" : "the new key");
     report.propagationWait(waited);
   }
 
   private void requireCurrentKeyUsable(SecretDescription secret, IamUser user, String keyId) {
-    Optional<AccessKey> key = iam.listKeys(user.name()).stream().filter(k -> k.id().equals(keyId)).findFirst();
+    Optional<AccessKey> key =
+        iam.listKeys(user.name()).stream().filter(k -> k.id().equals(keyId)).findFirst();
     if (key.isEmpty() || !key.get().active()) {
       throw new RotationFailure(
           "the current key "
@@ -494,9 +586,11 @@ public final class AccessKeyRotation {
     Optional<ManagedKeySecret> replaced =
         replacedVersion.flatMap(v -> readQuietly(secret, v, alreadyCurrent ? PREVIOUS : CURRENT));
     requireBinding(secret, promoted, user, replaced);
-    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets()).ifPresent(refusal -> {
-      throw new RotationFailure(refusal);
-    });
+    SecretBinding.sharedWith(secret, user, secrets.taggedSecrets())
+        .ifPresent(
+            refusal -> {
+              throw new RotationFailure(refusal);
+            });
     if (alreadyCurrent) {
       report.note("resuming after an interrupted finishSecret");
     } else {
@@ -514,8 +608,15 @@ public final class AccessKeyRotation {
         .filter(old -> old.names(user))
         .filter(old -> !old.isBootstrap())
         .filter(old -> !old.accessKeyId().equals(promoted.accessKeyId()))
-        .ifPresent(old -> applyPreviousKeyPolicy(secret, user, old, replacedVersion.orElseThrow(),
-            promoted.sealedFor(secret.arn(), token, ownership.seal()), report));
+        .ifPresent(
+            old ->
+                applyPreviousKeyPolicy(
+                    secret,
+                    user,
+                    old,
+                    replacedVersion.orElseThrow(),
+                    promoted.sealedFor(secret.arn(), token, ownership.seal()),
+                    report));
     if (secret.tags().containsKey(AttemptRecord.TAG)) {
       secrets.untagSecret(secret.arn(), AttemptRecord.TAG);
     }
@@ -525,8 +626,13 @@ public final class AccessKeyRotation {
     secrets.removeStage(secret.arn(), PENDING, token);
   }
 
-  private void applyPreviousKeyPolicy(SecretDescription secret, IamUser user, ManagedKeySecret old,
-      String oldVersion, boolean trustedSecret, StepReport report) {
+  private void applyPreviousKeyPolicy(
+      SecretDescription secret,
+      IamUser user,
+      ManagedKeySecret old,
+      String oldVersion,
+      boolean trustedSecret,
+      StepReport report) {
     String oldId = old.accessKeyId().orElseThrow();
     report.currentKey(oldId);
     Optional<AccessKey> key =
@@ -539,12 +645,14 @@ public final class AccessKeyRotation {
       report.note("kept the previous key active (policy keep)");
       return;
     }
-    boolean proven = old.provesCreationOf(key.get(), secret.arn(), oldVersion, user, ownership.seal());
+    boolean proven =
+        old.provesCreationOf(key.get(), secret.arn(), oldVersion, user, ownership.seal());
     if (!proven && !(settings.deleteUnprovenKeys() && trustedSecret)) {
       report.note("kept the previous key: keyrotator cannot prove it created it");
       log.warn(
           "keyrotator cannot prove it created the previous key (imported by hand, or the secret is not"
-              + " keyrotator's own: " + (trustedSecret ? "imported" : "see KEYROTATOR_SEAL_SECRET")
+              + " keyrotator's own: "
+              + (trustedSecret ? "imported" : "see KEYROTATOR_SEAL_SECRET")
               + "): left as it is (policy "
               + settings.previousKeyPolicy().name().toLowerCase(java.util.Locale.ROOT)
               + " applies only to keys keyrotator created); retire it by hand once its consumers"
@@ -563,33 +671,44 @@ public final class AccessKeyRotation {
         iam.deleteKey(user.name(), oldId);
         report.deleted(oldId, "policy delete");
       }
-      default -> { }
+      default -> {}
     }
   }
 
   /** Whether another secret hands the key out; if so, logs and reports that it was left alone. */
-  private boolean heldElsewhere(SecretDescription secret, IamUser user, AccessKey key, StepReport report) {
+  private boolean heldElsewhere(
+      SecretDescription secret, IamUser user, AccessKey key, StepReport report) {
     Optional<String> other = ownership.heldByAnotherSecret(secret, key.id());
-    other.ifPresent(name -> {
-      report.note("left " + KeyIds.shorten(key.id()) + " alone: it is AWSCURRENT of secret " + name);
-      log.warn("a key keyrotator would retire is the AWSCURRENT key of another secret (put there by"
-              + " hand?): left as it is. Give each secret its own user and key.",
-          Map.of("user", user.name(), "key", KeyIds.shorten(key.id()), "otherSecret", name));
-    });
+    other.ifPresent(
+        name -> {
+          report.note(
+              "left " + KeyIds.shorten(key.id()) + " alone: it is AWSCURRENT of secret " + name);
+          log.warn(
+              "a key keyrotator would retire is the AWSCURRENT key of another secret (put there by"
+                  + " hand?): left as it is. Give each secret its own user and key.",
+              Map.of("user", user.name(), "key", KeyIds.shorten(key.id()), "otherSecret", name));
+        });
     return other.isPresent();
   }
 
   /** Fails with the refusal when the value, the user and this secret do not belong together. */
   private static void requireBinding(
-      SecretDescription secret, ManagedKeySecret value, IamUser user, Optional<ManagedKeySecret> earlier) {
-    SecretBinding.conflict(secret, value, user, earlier).ifPresent(refusal -> {
-      throw new RotationFailure(refusal);
-    });
+      SecretDescription secret,
+      ManagedKeySecret value,
+      IamUser user,
+      Optional<ManagedKeySecret> earlier) {
+    SecretBinding.conflict(secret, value, user, earlier)
+        .ifPresent(
+            refusal -> {
+              throw new RotationFailure(refusal);
+            });
   }
 
-  private Optional<ManagedKeySecret> readQuietly(SecretDescription secret, String version, String stage) {
+  private Optional<ManagedKeySecret> readQuietly(
+      SecretDescription secret, String version, String stage) {
     try {
-      return secrets.value(secret.arn(), Optional.of(version), stage)
+      return secrets
+          .value(secret.arn(), Optional.of(version), stage)
           .map(v -> ManagedKeySecret.parse(v, stage + " of " + secret.name()));
     } catch (RotationFailure unreadable) {
       log.warn("the " + stage + " value is not valid; its key is treated as not owned", Map.of());
@@ -611,7 +730,8 @@ public final class AccessKeyRotation {
       ManagedKeySecret pending,
       StepReport report) {
     String keyId =
-        pending.accessKeyId()
+        pending
+            .accessKeyId()
             .orElseThrow(
                 () ->
                     new RotationFailure(

@@ -1,6 +1,7 @@
 package io.keyrotator.rotation;
 
 import io.keyrotator.ports.RotationFailure;
+
 /** The rotation event itself is malformed: nothing was read or changed. */
 public final class InvalidRequestException extends RotationFailure {
   private static final long serialVersionUID = 1L;

@@ -1,9 +1,9 @@
 package io.keyrotator.rotation;
 
-import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.KeyProbe;
 import io.keyrotator.ports.KeyProbe.KeyRejectedException;
+import io.keyrotator.ports.RotationFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,11 +62,15 @@ public final class KeyPropagation {
   /**
    * As {@link #awaitWorking(String, String, String, Duration)}, naming the key in messages.
    *
-   * @param which how messages name the key: "the new key" (a propagation wait) or "the current
-   *     key" (a test-only rotation validating the configuration)
+   * @param which how messages name the key: "the new key" (a propagation wait) or "the current key"
+   *     (a test-only rotation validating the configuration)
    */
   public Duration awaitWorking(
-      String accessKeyId, String secretAccessKey, String expectedArn, Duration budget, String which) {
+      String accessKeyId,
+      String secretAccessKey,
+      String expectedArn,
+      Duration budget,
+      String which) {
     boolean fresh = which.equals("the new key");
     Instant start = clock.instant();
     Duration limit = budget.compareTo(timeout) < 0 ? budget : timeout;
@@ -89,7 +93,8 @@ public final class KeyPropagation {
       if (arn != null) {
         if (!arn.equals(expectedArn)) {
           throw new RotationFailure(
-              which + " "
+              which
+                  + " "
                   + KeyIds.shorten(accessKeyId)
                   + " authenticates as "
                   + arn
@@ -109,7 +114,8 @@ public final class KeyPropagation {
       Instant now = clock.instant();
       if (now.plus(pause).isAfter(deadline)) {
         throw new RotationFailure(
-            which + " "
+            which
+                + " "
                 + KeyIds.shorten(accessKeyId)
                 + " did not work "
                 + requiredSuccesses

@@ -1,10 +1,10 @@
 package io.keyrotator.rotation;
 
-import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.config.Settings;
-import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
+import io.keyrotator.ports.KeyIds;
+import io.keyrotator.ports.RotationFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * What keyrotator manages: the IAM users it may rotate (under a path prefix, or named in its
  * configuration) and the secret whose value seals its evidence. All of it comes from the
- * deployment, never from a tag someone can write. Checked before any change, as
- * defence in depth behind the IAM policy that the CDK app scopes to the same users by exact ARN.
+ * deployment, never from a tag someone can write. Checked before any change, as defence in depth
+ * behind the IAM policy that the CDK app scopes to the same users by exact ARN.
  */
 public final class ManagedScope {
   private final String pathPrefix;
@@ -35,7 +35,8 @@ public final class ManagedScope {
 
   /** The scope the settings describe. */
   public static ManagedScope of(Settings settings) {
-    return new ManagedScope(settings.managedPathPrefix(), settings.managedUsers(), settings.sealSecret());
+    return new ManagedScope(
+        settings.managedPathPrefix(), settings.managedUsers(), settings.sealSecret());
   }
 
   /** The secret holding the key keyrotator seals its evidence with. */

@@ -1,35 +1,39 @@
 package io.keyrotator.rotation;
 
-import io.keyrotator.rotation.StepReport;
+import io.keyrotator.observability.MetricsDocument;
 import java.time.Duration;
 import java.time.Instant;
-import io.keyrotator.observability.MetricsDocument;
 import java.util.Map;
 
 /**
  * Turns a step's report into one CloudWatch embedded-metric-format document: CloudWatch Logs
  * extracts the metrics from the log line, so no PutMetricData call and no extra permission.
  *
- * <p>Namespace {@value MetricsDocument#NAMESPACE}, dimension {@code Step}. Metrics: {@code StepSucceeded},
- * {@code StepFailed}, {@code KeysCreated}, {@code KeysDeactivated}, {@code KeysDeleted} (counts),
- * {@code StepDuration} and {@code PropagationWait} (milliseconds).
+ * <p>Namespace {@value MetricsDocument#NAMESPACE}, dimension {@code Step}. Metrics: {@code
+ * StepSucceeded}, {@code StepFailed}, {@code KeysCreated}, {@code KeysDeactivated}, {@code
+ * KeysDeleted} (counts), {@code StepDuration} and {@code PropagationWait} (milliseconds).
  */
 public final class RotationMetrics {
   private RotationMetrics() {}
 
   /** The EMF document for one finished step. */
   public static Map<String, Object> document(
-      String step, String secretId, boolean succeeded, StepReport report, Duration duration,
+      String step,
+      String secretId,
+      boolean succeeded,
+      StepReport report,
+      Duration duration,
       Instant at) {
-    MetricsDocument document = MetricsDocument.at(at)
-        .dimension("Step", step)
-        .property("SecretId", secretId)
-        .count("StepSucceeded", succeeded ? 1 : 0)
-        .count("StepFailed", succeeded ? 0 : 1)
-        .count("KeysCreated", report.keysCreated())
-        .count("KeysDeactivated", report.keysDeactivated())
-        .count("KeysDeleted", report.keysDeleted())
-        .milliseconds("StepDuration", duration.toMillis());
+    MetricsDocument document =
+        MetricsDocument.at(at)
+            .dimension("Step", step)
+            .property("SecretId", secretId)
+            .count("StepSucceeded", succeeded ? 1 : 0)
+            .count("StepFailed", succeeded ? 0 : 1)
+            .count("KeysCreated", report.keysCreated())
+            .count("KeysDeactivated", report.keysDeactivated())
+            .count("KeysDeleted", report.keysDeleted())
+            .milliseconds("StepDuration", duration.toMillis());
     if (report.propagationWait() != null) {
       document.milliseconds("PropagationWait", report.propagationWait().toMillis());
     }

@@ -12,27 +12,30 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
-/** The contract module names real things of the function: handlers that exist, variables it reads. */
+/**
+ * The contract module names real things of the function: handlers that exist, variables it reads.
+ */
 class ContractTest {
   @ParameterizedTest
   @ValueSource(strings = {FunctionHandlers.ROTATION, FunctionHandlers.HYGIENE})
   void everyHandlerTheCdkAppConfiguresExists(String handler) throws Exception {
     String[] parts = handler.split("::");
     Class<?> type = Class.forName(parts[0]);
-    assertThat(type.getMethod(parts[1], InputStream.class, OutputStream.class, Context.class)).isNotNull();
+    assertThat(type.getMethod(parts[1], InputStream.class, OutputStream.class, Context.class))
+        .isNotNull();
   }
 
   @Test
   void everyVariableOfTheContractIsReadByTheFunctionAndNoOtherOne() {
     Set<String> read = new TreeSet<>();
-    for (Class<?> settings : new Class<?>[] {Settings.class, HygieneSettings.class, AuditSettings.class}) {
+    for (Class<?> settings :
+        new Class<?>[] {Settings.class, HygieneSettings.class, AuditSettings.class}) {
       read.addAll(constants(settings));
     }
     assertThat(read).containsExactlyInAnyOrderElementsOf(constants(FunctionEnvironment.class));
@@ -41,7 +44,8 @@ class ContractTest {
   private static Set<String> constants(Class<?> type) {
     Set<String> values = new TreeSet<>();
     for (Field field : type.getDeclaredFields()) {
-      if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
+      if (Modifier.isStatic(field.getModifiers())
+          && field.getType() == String.class
           && Modifier.isPublic(field.getModifiers())) {
         try {
           String value = (String) field.get(null);

@@ -32,9 +32,10 @@ class PackageRulesTest {
 
   @BeforeAll
   static void importClasses() {
-    classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.keyrotator");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.keyrotator");
   }
 
   @Test
@@ -44,48 +45,94 @@ class PackageRulesTest {
 
   @Test
   void portsAndConfigurationDependOnNothingOfOurs() {
-    noClasses().that().resideInAnyPackage("io.keyrotator.config..")
-        .should().dependOnClassesThat().resideInAnyPackage(ours("config", "contract"))
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.keyrotator.config..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ours("config", "contract"))
         .check(classes);
-    noClasses().that().resideInAnyPackage("io.keyrotator.ports..")
-        .should().dependOnClassesThat().resideInAnyPackage(ours("ports", "contract"))
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.keyrotator.ports..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ours("ports", "contract"))
         .check(classes);
-    noClasses().that().resideInAnyPackage("io.keyrotator.contract..")
-        .should().dependOnClassesThat().resideInAnyPackage(ours("contract"))
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.keyrotator.contract..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ours("contract"))
         .check(classes);
   }
 
   @Test
   void adaptersDependOnlyOnPortsAndConfiguration() {
-    noClasses().that().resideInAnyPackage("io.keyrotator.aws..")
-        .should().dependOnClassesThat().resideInAnyPackage(ours("aws", "ports", "config"))
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.keyrotator.aws..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ours("aws", "ports", "config"))
         .check(classes);
   }
 
   @Test
   void theCoreKnowsNoAdapterNorEntryPoint() {
-    noClasses().that().resideInAnyPackage("io.keyrotator.ownership..", "io.keyrotator.rotation..",
-            "io.keyrotator.inspection..", "io.keyrotator.hygiene..", "io.keyrotator.audit..",
-            "io.keyrotator.observability..", "io.keyrotator.config..", "io.keyrotator.ports..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.keyrotator.aws..", "io.keyrotator.lambda..",
-            "io.keyrotator.cli..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.keyrotator.ownership..",
+            "io.keyrotator.rotation..",
+            "io.keyrotator.inspection..",
+            "io.keyrotator.hygiene..",
+            "io.keyrotator.audit..",
+            "io.keyrotator.observability..",
+            "io.keyrotator.config..",
+            "io.keyrotator.ports..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.keyrotator.aws..", "io.keyrotator.lambda..", "io.keyrotator.cli..")
         .check(classes);
-    noClasses().that().resideInAnyPackage("io.keyrotator.ownership..", "io.keyrotator.observability..")
-        .should().dependOnClassesThat().resideInAnyPackage(ours("ownership", "observability", "ports"))
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.keyrotator.ownership..", "io.keyrotator.observability..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ours("ownership", "observability", "ports"))
         .check(classes);
   }
 
   @Test
   void noCodeThatRunsInLambdaDependsOnTheCommandLine() {
-    noClasses().that().resideOutsideOfPackage("io.keyrotator.cli..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.keyrotator.cli..", "picocli..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.keyrotator.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.keyrotator.cli..", "picocli..")
         .check(classes);
   }
 
   /** Every package of ours except the allowed ones, as ArchUnit package patterns. */
   private static String[] ours(String... allowed) {
-    java.util.Set<String> all = new java.util.TreeSet<>(java.util.List.of("audit", "aws", "cli", "config", "contract",
-        "hygiene", "inspection", "lambda", "observability", "ownership", "ports", "rotation"));
+    java.util.Set<String> all =
+        new java.util.TreeSet<>(
+            java.util.List.of(
+                "audit",
+                "aws",
+                "cli",
+                "config",
+                "contract",
+                "hygiene",
+                "inspection",
+                "lambda",
+                "observability",
+                "ownership",
+                "ports",
+                "rotation"));
     all.removeAll(java.util.List.of(allowed));
     return all.stream().map(p -> "io.keyrotator." + p + "..").toArray(String[]::new);
   }

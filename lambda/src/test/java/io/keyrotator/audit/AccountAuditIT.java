@@ -27,12 +27,13 @@ import software.amazon.awssdk.services.sts.StsClient;
  * with a clock set days ahead: moto cannot backdate a key.
  *
  * <p>moto's report has no {@code <root_account>} row (and no way to give the root user a key), so
- * {@link FindingType#ROOT_ACCESS_KEY} cannot be produced here: {@code AccountAuditTest} covers it on
- * a constructed report.
+ * {@link FindingType#ROOT_ACCESS_KEY} cannot be produced here: {@code AccountAuditTest} covers it
+ * on a constructed report.
  */
 class AccountAuditIT {
   private static final AuditSettings SETTINGS =
-      AuditSettings.from(Map.of(AuditSettings.REPORT_POLL_MILLIS, "20", AuditSettings.REPORT_WAIT_SECONDS, "10"));
+      AuditSettings.from(
+          Map.of(AuditSettings.REPORT_POLL_MILLIS, "20", AuditSettings.REPORT_WAIT_SECONDS, "10"));
 
   private LocalAws aws;
 
@@ -48,8 +49,12 @@ class AccountAuditIT {
 
   private AuditReport audit(Instant at, ExecutionInterceptor... interceptors) {
     try (AwsClients clients = aws.clients(aws.settings(Map.of()), interceptors)) {
-      return new AccountAudit(clients.accountCredentials(SETTINGS), clients.secretVersions(), SETTINGS,
-          Clock.fixed(at, ZoneOffset.UTC)).run();
+      return new AccountAudit(
+              clients.accountCredentials(SETTINGS),
+              clients.secretVersions(),
+              SETTINGS,
+              Clock.fixed(at, ZoneOffset.UTC))
+          .run();
     }
   }
 
@@ -58,36 +63,58 @@ class AccountAuditIT {
   }
 
   private void strongPasswordPolicy() {
-    aws.iam.updateAccountPasswordPolicy(p -> p.minimumPasswordLength(14).requireUppercaseCharacters(true)
-        .requireLowercaseCharacters(true).requireNumbers(true).requireSymbols(true)
-        .passwordReusePrevention(24).maxPasswordAge(90));
+    aws.iam.updateAccountPasswordPolicy(
+        p ->
+            p.minimumPasswordLength(14)
+                .requireUppercaseCharacters(true)
+                .requireLowercaseCharacters(true)
+                .requireNumbers(true)
+                .requireSymbols(true)
+                .passwordReusePrevention(24)
+                .maxPasswordAge(90));
   }
 
   private void consoleUser(String name, boolean mfa) {
     aws.iam.createUser(r -> r.userName(name));
     aws.iam.createLoginProfile(r -> r.userName(name).password("Correct-Horse-Battery-9"));
     if (mfa) {
-      String serial = aws.iam.createVirtualMFADevice(r -> r.virtualMFADeviceName(name + "-mfa")).virtualMFADevice().serialNumber();
-      aws.iam.enableMFADevice(r -> r.userName(name).serialNumber(serial).authenticationCode1("123456").authenticationCode2("654321"));
+      String serial =
+          aws.iam
+              .createVirtualMFADevice(r -> r.virtualMFADeviceName(name + "-mfa"))
+              .virtualMFADevice()
+              .serialNumber();
+      aws.iam.enableMFADevice(
+          r ->
+              r.userName(name)
+                  .serialNumber(serial)
+                  .authenticationCode1("123456")
+                  .authenticationCode2("654321"));
     }
   }
 
   private void managedUser(String name) {
     aws.iam.createUser(r -> r.userName(name).path("/keyrotator/"));
     aws.iam.createAccessKey(r -> r.userName(name));
-    aws.secretsManager.createSecret(r -> r.name(name + "-key").secretString("{\"UserName\":\"" + name + "\"}")
-        .tags(t -> t.key(SecretVersions.USER_TAG).value(name)));
+    aws.secretsManager.createSecret(
+        r ->
+            r.name(name + "-key")
+                .secretString("{\"UserName\":\"" + name + "\"}")
+                .tags(t -> t.key(SecretVersions.USER_TAG).value(name)));
   }
 
   /** Signs one STS call with a new key of the user, so IAM records the key as used. */
   private void useNewKey(String user) {
     var key = aws.iam.createAccessKey(r -> r.userName(user)).accessKey();
-    try (StsClient sts = StsClient.builder().region(software.amazon.awssdk.regions.Region.US_EAST_1)
-        .endpointOverride(aws.moto.endpoint())
-        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey())))
-        .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-        .build()) {
+    try (StsClient sts =
+        StsClient.builder()
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .endpointOverride(aws.moto.endpoint())
+            .credentialsProvider(
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        key.accessKeyId(), key.secretAccessKey())))
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .build()) {
       sts.getCallerIdentity();
     }
   }
@@ -117,15 +144,21 @@ class AccountAuditIT {
     AuditReport report = audit(daysAhead(100));
     assertThat(report.findings())
         .filteredOn(f -> f.type() == FindingType.OLD_ACCESS_KEY)
-        .extracting(AuditFinding::subject).containsExactlyInAnyOrder("robot", "app-ci");
-    assertThat(report.findings()).filteredOn(f -> f.subject().equals("app-ci") && f.type() == FindingType.OLD_ACCESS_KEY)
-        .singleElement().satisfies(f -> assertThat(f.found()).contains("its rotation is not working"));
+        .extracting(AuditFinding::subject)
+        .containsExactlyInAnyOrder("robot", "app-ci");
+    assertThat(report.findings())
+        .filteredOn(f -> f.subject().equals("app-ci") && f.type() == FindingType.OLD_ACCESS_KEY)
+        .singleElement()
+        .satisfies(f -> assertThat(f.found()).contains("its rotation is not working"));
     assertThat(report.findings())
         .filteredOn(f -> f.type() == FindingType.UNUSED_CREDENTIAL)
         .extracting(f -> f.subject() + " " + f.credential())
         .containsExactlyInAnyOrder("alice password", "robot access key 1", "app-ci access key 1");
-    AuditFinding robotUnused = report.findings().stream()
-        .filter(f -> f.type() == FindingType.UNUSED_CREDENTIAL && f.subject().equals("robot")).findFirst().orElseThrow();
+    AuditFinding robotUnused =
+        report.findings().stream()
+            .filter(f -> f.type() == FindingType.UNUSED_CREDENTIAL && f.subject().equals("robot"))
+            .findFirst()
+            .orElseThrow();
     assertThat(robotUnused.lastUsed()).isPresent();
     assertThat(robotUnused.found()).contains("last used 100 days ago").doesNotContain("never");
   }
@@ -136,38 +169,63 @@ class AccountAuditIT {
     consoleUser("alice", true);
     consoleUser("bob", false);
     AuditReport report = audit(Instant.now());
-    assertThat(report.findings()).extracting(f -> f.type() + " " + f.subject())
+    assertThat(report.findings())
+        .extracting(f -> f.type() + " " + f.subject())
         .containsExactly("CONSOLE_WITHOUT_MFA bob");
   }
 
   @Test
   void aMissingPasswordPolicyIsFound() {
     AuditReport report = audit(Instant.now());
-    assertThat(report.findings()).extracting(AuditFinding::type).containsExactly(FindingType.PASSWORD_POLICY_MISSING);
+    assertThat(report.findings())
+        .extracting(AuditFinding::type)
+        .containsExactly(FindingType.PASSWORD_POLICY_MISSING);
   }
 
   @Test
   void aWeakPasswordPolicyIsFoundWithItsShortfalls() {
-    aws.iam.updateAccountPasswordPolicy(p -> p.minimumPasswordLength(8).requireUppercaseCharacters(true)
-        .requireLowercaseCharacters(true).requireNumbers(true).requireSymbols(false));
+    aws.iam.updateAccountPasswordPolicy(
+        p ->
+            p.minimumPasswordLength(8)
+                .requireUppercaseCharacters(true)
+                .requireLowercaseCharacters(true)
+                .requireNumbers(true)
+                .requireSymbols(false));
     AuditReport report = audit(Instant.now());
-    assertThat(report.findings()).singleElement().satisfies(f -> {
-      assertThat(f.type()).isEqualTo(FindingType.PASSWORD_POLICY_WEAK);
-      assertThat(f.found()).contains("minimum length 8").contains("symbols not required")
-          .contains("reuse prevention off").contains("passwords never expire");
-    });
+    assertThat(report.findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.type()).isEqualTo(FindingType.PASSWORD_POLICY_WEAK);
+              assertThat(f.found())
+                  .contains("minimum length 8")
+                  .contains("symbols not required")
+                  .contains("reuse prevention off")
+                  .contains("passwords never expire");
+            });
   }
 
   @Test
   void managedUsersComeFromEveryPageOfTaggedSecrets() {
-    IntStream.range(0, 120).parallel().forEach(i -> aws.secretsManager.createSecret(r -> r.name("s" + i)
-        .secretString("{}").tags(t -> t.key(SecretVersions.USER_TAG).value("user-" + i))));
+    IntStream.range(0, 120)
+        .parallel()
+        .forEach(
+            i ->
+                aws.secretsManager.createSecret(
+                    r ->
+                        r.name("s" + i)
+                            .secretString("{}")
+                            .tags(t -> t.key(SecretVersions.USER_TAG).value("user-" + i))));
     aws.secretsManager.createSecret(r -> r.name("untagged").secretString("{}"));
     FaultInjector counter = new FaultInjector();
     try (AwsClients clients = aws.clients(aws.settings(Map.of()), counter)) {
-      assertThat(clients.secretVersions().managedUsers()).hasSize(120).contains("user-0", "user-119");
+      assertThat(clients.secretVersions().managedUsers())
+          .hasSize(120)
+          .contains("user-0", "user-119");
     }
-    assertThat(counter.operations).allMatch(op -> op.equals("SecretsManager:ListSecrets")).hasSizeGreaterThan(1);
+    assertThat(counter.operations)
+        .allMatch(op -> op.equals("SecretsManager:ListSecrets"))
+        .hasSizeGreaterThan(1);
   }
 
   @Test
@@ -176,15 +234,22 @@ class AccountAuditIT {
     audit(Instant.now()); // the first GenerateCredentialReport after a reset only starts the report
     FaultInjector small = new FaultInjector();
     audit(Instant.now(), small);
-    IntStream.range(0, 40).parallel().forEach(i -> {
-      aws.iam.createUser(r -> r.userName("extra-" + i));
-      aws.iam.createAccessKey(r -> r.userName("extra-" + i));
-    });
+    IntStream.range(0, 40)
+        .parallel()
+        .forEach(
+            i -> {
+              aws.iam.createUser(r -> r.userName("extra-" + i));
+              aws.iam.createAccessKey(r -> r.userName("extra-" + i));
+            });
     FaultInjector large = new FaultInjector();
     AuditReport report = audit(Instant.now(), large);
     assertThat(report.usersChecked()).isEqualTo(43);
-    assertThat(large.operations).isEqualTo(small.operations)
-        .containsExactly("SecretsManager:ListSecrets", "Iam:GenerateCredentialReport", "Iam:GetCredentialReport",
+    assertThat(large.operations)
+        .isEqualTo(small.operations)
+        .containsExactly(
+            "SecretsManager:ListSecrets",
+            "Iam:GenerateCredentialReport",
+            "Iam:GetCredentialReport",
             "Iam:GetAccountPasswordPolicy");
   }
 
@@ -192,19 +257,25 @@ class AccountAuditIT {
   void completesWithTheSameFindingsWhenIamAndSecretsManagerThrottle() {
     healthyAccount();
     consoleUser("bob", false);
-    List<String> expected = audit(daysAhead(100)).findings().stream().map(f -> f.type() + " " + f.subject() + " " + f.credential()).toList();
+    List<String> expected =
+        audit(daysAhead(100)).findings().stream()
+            .map(f -> f.type() + " " + f.subject() + " " + f.credential())
+            .toList();
 
-    ThrottlingInjector throttling = new ThrottlingInjector()
-        .throttle("GenerateCredentialReport", 2)
-        .throttle("GetCredentialReport", 2)
-        .throttle("GetAccountPasswordPolicy", 2)
-        .throttle("ListSecrets", 2);
+    ThrottlingInjector throttling =
+        new ThrottlingInjector()
+            .throttle("GenerateCredentialReport", 2)
+            .throttle("GetCredentialReport", 2)
+            .throttle("GetAccountPasswordPolicy", 2)
+            .throttle("ListSecrets", 2);
     FaultInjector counter = new FaultInjector();
     AuditReport report = audit(daysAhead(100), throttling, counter);
 
     assertThat(throttling.injected()).isEqualTo(8);
-    assertThat(report.findings()).extracting(f -> f.type() + " " + f.subject() + " " + f.credential())
+    assertThat(report.findings())
+        .extracting(f -> f.type() + " " + f.subject() + " " + f.credential())
         .containsExactlyElementsOf(expected);
-    assertThat(expected).contains("CONSOLE_WITHOUT_MFA bob password", "OLD_ACCESS_KEY robot access key 1");
+    assertThat(expected)
+        .contains("CONSOLE_WITHOUT_MFA bob password", "OLD_ACCESS_KEY robot access key 1");
   }
 }

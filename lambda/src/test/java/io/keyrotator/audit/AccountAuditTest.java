@@ -57,7 +57,9 @@ class AccountAuditTest {
 
   private AuditReport audit(CredentialReportRows rows, Map<String, String> env) {
     account.csv = rows.csv();
-    return new AccountAudit(account, secrets, AuditSettings.from(env), Clock.fixed(NOW, ZoneOffset.UTC)).run();
+    return new AccountAudit(
+            account, secrets, AuditSettings.from(env), Clock.fixed(NOW, ZoneOffset.UTC))
+        .run();
   }
 
   private static Instant daysAgo(long days) {
@@ -70,10 +72,33 @@ class AccountAuditTest {
 
   @Test
   void aCleanAccountHasNoFindings() {
-    AuditReport report = audit(new CredentialReportRows()
-        .user("<root_account>", daysAgo(900), "not_supported", "no_information", "true", none(), none())
-        .user("app", daysAgo(400), "false", "N/A", "false", key(true, daysAgo(30), daysAgo(1)), key(false, daysAgo(200), daysAgo(100)))
-        .user("alice", daysAgo(400), "true", "2026-11-20T08:00:00+00:00", "true", none(), none()));
+    AuditReport report =
+        audit(
+            new CredentialReportRows()
+                .user(
+                    "<root_account>",
+                    daysAgo(900),
+                    "not_supported",
+                    "no_information",
+                    "true",
+                    none(),
+                    none())
+                .user(
+                    "app",
+                    daysAgo(400),
+                    "false",
+                    "N/A",
+                    "false",
+                    key(true, daysAgo(30), daysAgo(1)),
+                    key(false, daysAgo(200), daysAgo(100)))
+                .user(
+                    "alice",
+                    daysAgo(400),
+                    "true",
+                    "2026-11-20T08:00:00+00:00",
+                    "true",
+                    none(),
+                    none()));
     assertThat(report.findings()).isEmpty();
     assertThat(report.clean()).isTrue();
     assertThat(report.usersChecked()).isEqualTo(2);
@@ -83,8 +108,17 @@ class AccountAuditTest {
   class OldAccessKeys {
     @Test
     void anUnmanagedKeyOlderThan90DaysIsAFindingWithItsAgeAndLastUse() {
-      AuditReport report = audit(new CredentialReportRows()
-          .user("legacy", daysAgo(500), "false", "N/A", "false", key(true, daysAgo(120), daysAgo(2)), none()));
+      AuditReport report =
+          audit(
+              new CredentialReportRows()
+                  .user(
+                      "legacy",
+                      daysAgo(500),
+                      "false",
+                      "N/A",
+                      "false",
+                      key(true, daysAgo(120), daysAgo(2)),
+                      none()));
       assertThat(types(report)).containsExactly(FindingType.OLD_ACCESS_KEY);
       AuditFinding finding = report.findings().get(0);
       assertThat(finding.subject()).isEqualTo("legacy");
@@ -97,36 +131,91 @@ class AccountAuditTest {
     @Test
     void exactly90DaysIsStillWithinTheLimitAndOneSecondMoreIsNot() {
       Instant exactly = daysAgo(90);
-      assertThat(audit(new CredentialReportRows()
-          .user("edge", daysAgo(500), "false", "N/A", "false", key(true, exactly, daysAgo(1)), none())).findings()).isEmpty();
-      assertThat(types(audit(new CredentialReportRows()
-          .user("edge", daysAgo(500), "false", "N/A", "false", key(true, exactly.minusSeconds(1), daysAgo(1)), none()))))
+      assertThat(
+              audit(
+                      new CredentialReportRows()
+                          .user(
+                              "edge",
+                              daysAgo(500),
+                              "false",
+                              "N/A",
+                              "false",
+                              key(true, exactly, daysAgo(1)),
+                              none()))
+                  .findings())
+          .isEmpty();
+      assertThat(
+              types(
+                  audit(
+                      new CredentialReportRows()
+                          .user(
+                              "edge",
+                              daysAgo(500),
+                              "false",
+                              "N/A",
+                              "false",
+                              key(true, exactly.minusSeconds(1), daysAgo(1)),
+                              none()))))
           .containsExactly(FindingType.OLD_ACCESS_KEY);
     }
 
     @Test
     void aSecretTagNeverExemptsAUserItSaysOldKeysOfManagedUsersMeanBrokenRotation() {
       secrets.taggedUser = "App-CI";
-      AuditReport report = audit(new CredentialReportRows()
-          .user("app-ci", daysAgo(500), "false", "N/A", "false", key(true, daysAgo(120), daysAgo(1)), none()));
-      assertThat(report.findings()).singleElement().satisfies(f -> {
-        assertThat(f.type()).isEqualTo(FindingType.OLD_ACCESS_KEY);
-        assertThat(f.found()).contains("its rotation is not working");
-      });
+      AuditReport report =
+          audit(
+              new CredentialReportRows()
+                  .user(
+                      "app-ci",
+                      daysAgo(500),
+                      "false",
+                      "N/A",
+                      "false",
+                      key(true, daysAgo(120), daysAgo(1)),
+                      none()));
+      assertThat(report.findings())
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.type()).isEqualTo(FindingType.OLD_ACCESS_KEY);
+                assertThat(f.found()).contains("its rotation is not working");
+              });
       assertThat(report.managedUsers()).isEqualTo(1);
     }
 
     @Test
     void inactiveKeysAreNotCounted() {
-      assertThat(audit(new CredentialReportRows()
-          .user("legacy", daysAgo(500), "false", "N/A", "false", key(false, daysAgo(300), daysAgo(200)), none())).findings()).isEmpty();
+      assertThat(
+              audit(
+                      new CredentialReportRows()
+                          .user(
+                              "legacy",
+                              daysAgo(500),
+                              "false",
+                              "N/A",
+                              "false",
+                              key(false, daysAgo(300), daysAgo(200)),
+                              none()))
+                  .findings())
+          .isEmpty();
     }
 
     @Test
     void theMaximumAgeIsASetting() {
-      assertThat(types(audit(new CredentialReportRows()
-          .user("legacy", daysAgo(500), "false", "N/A", "false", key(true, daysAgo(31), daysAgo(1)), none()),
-          Map.of(AuditSettings.MAX_KEY_AGE_DAYS, "30")))).containsExactly(FindingType.OLD_ACCESS_KEY);
+      assertThat(
+              types(
+                  audit(
+                      new CredentialReportRows()
+                          .user(
+                              "legacy",
+                              daysAgo(500),
+                              "false",
+                              "N/A",
+                              "false",
+                              key(true, daysAgo(31), daysAgo(1)),
+                              none()),
+                      Map.of(AuditSettings.MAX_KEY_AGE_DAYS, "30"))))
+          .containsExactly(FindingType.OLD_ACCESS_KEY);
     }
   }
 
@@ -134,37 +223,90 @@ class AccountAuditTest {
   class UnusedCredentials {
     @Test
     void aKeyLastUsedMoreThan45DaysAgoIsAFinding() {
-      AuditReport report = audit(new CredentialReportRows()
-          .user("idle", daysAgo(500), "false", "N/A", "false", key(true, daysAgo(60), daysAgo(46)), none()));
+      AuditReport report =
+          audit(
+              new CredentialReportRows()
+                  .user(
+                      "idle",
+                      daysAgo(500),
+                      "false",
+                      "N/A",
+                      "false",
+                      key(true, daysAgo(60), daysAgo(46)),
+                      none()));
       assertThat(types(report)).containsExactly(FindingType.UNUSED_CREDENTIAL);
-      assertThat(report.findings().get(0).found()).contains("access key 1 last used 46 days ago").contains("threshold 45 days");
+      assertThat(report.findings().get(0).found())
+          .contains("access key 1 last used 46 days ago")
+          .contains("threshold 45 days");
     }
 
     @Test
     void exactly45DaysIsNotAFinding() {
-      assertThat(audit(new CredentialReportRows()
-          .user("idle", daysAgo(500), "false", "N/A", "false", key(true, daysAgo(60), daysAgo(45)), none())).findings()).isEmpty();
+      assertThat(
+              audit(
+                      new CredentialReportRows()
+                          .user(
+                              "idle",
+                              daysAgo(500),
+                              "false",
+                              "N/A",
+                              "false",
+                              key(true, daysAgo(60), daysAgo(45)),
+                              none()))
+                  .findings())
+          .isEmpty();
     }
 
     @Test
     void aNeverUsedKeyCountsFromItsCreation() {
-      AuditReport old = audit(new CredentialReportRows()
-          .user("idle", daysAgo(500), "false", "N/A", "false", none(), key(true, daysAgo(46), null)));
+      AuditReport old =
+          audit(
+              new CredentialReportRows()
+                  .user(
+                      "idle",
+                      daysAgo(500),
+                      "false",
+                      "N/A",
+                      "false",
+                      none(),
+                      key(true, daysAgo(46), null)));
       assertThat(types(old)).containsExactly(FindingType.UNUSED_CREDENTIAL);
       assertThat(old.findings().get(0).credential()).isEqualTo("access key 2");
       assertThat(old.findings().get(0).found()).contains("never used, created 46 days ago");
       assertThat(old.findings().get(0).lastUsed()).isEmpty();
-      assertThat(audit(new CredentialReportRows()
-          .user("new", daysAgo(500), "false", "N/A", "false", key(true, daysAgo(45), null), none())).findings()).isEmpty();
+      assertThat(
+              audit(
+                      new CredentialReportRows()
+                          .user(
+                              "new",
+                              daysAgo(500),
+                              "false",
+                              "N/A",
+                              "false",
+                              key(true, daysAgo(45), null),
+                              none()))
+                  .findings())
+          .isEmpty();
     }
 
     @Test
     void aPasswordUnusedOrNeverUsedPastTheThresholdIsAFinding() {
-      AuditReport report = audit(new CredentialReportRows()
-          .user("bob", daysAgo(100), "true", CredentialReportRows.date(daysAgo(50)), "true", none(), none())
-          .user("carol", daysAgo(100), "true", "no_information", "true", none(), none())
-          .user("dave", daysAgo(10), "true", "no_information", "true", none(), none()));
-      assertThat(report.findings()).extracting(AuditFinding::subject).containsExactly("bob", "carol");
+      AuditReport report =
+          audit(
+              new CredentialReportRows()
+                  .user(
+                      "bob",
+                      daysAgo(100),
+                      "true",
+                      CredentialReportRows.date(daysAgo(50)),
+                      "true",
+                      none(),
+                      none())
+                  .user("carol", daysAgo(100), "true", "no_information", "true", none(), none())
+                  .user("dave", daysAgo(10), "true", "no_information", "true", none(), none()));
+      assertThat(report.findings())
+          .extracting(AuditFinding::subject)
+          .containsExactly("bob", "carol");
       assertThat(report.findings()).allMatch(f -> f.credential().equals("password"));
       assertThat(report.findings().get(0).found()).contains("last used 50 days ago");
       assertThat(report.findings().get(1).found()).contains("never used, set 100 days ago");
@@ -173,28 +315,58 @@ class AccountAuditTest {
     @Test
     void managedUsersAreCheckedForUnusedKeysToo() {
       secrets.taggedUser = "app-ci";
-      assertThat(types(audit(new CredentialReportRows()
-          .user("app-ci", daysAgo(500), "false", "N/A", "false", key(true, daysAgo(50), null), none()))))
+      assertThat(
+              types(
+                  audit(
+                      new CredentialReportRows()
+                          .user(
+                              "app-ci",
+                              daysAgo(500),
+                              "false",
+                              "N/A",
+                              "false",
+                              key(true, daysAgo(50), null),
+                              none()))))
           .containsExactly(FindingType.UNUSED_CREDENTIAL);
     }
   }
 
   @Test
   void aRootAccessKeyIsAFindingEvenWhenInactive() {
-    AuditReport report = audit(new CredentialReportRows()
-        .user("<root_account>", daysAgo(900), "not_supported", "no_information", "true",
-            key(true, daysAgo(10), daysAgo(1)), key(false, daysAgo(400), null)));
-    assertThat(types(report)).containsExactly(FindingType.ROOT_ACCESS_KEY, FindingType.ROOT_ACCESS_KEY);
-    assertThat(report.findings().get(0).found()).contains("root access key 1 is active, 10 days old");
-    assertThat(report.findings().get(1).found()).contains("root access key 2 is inactive, 400 days old, never used");
+    AuditReport report =
+        audit(
+            new CredentialReportRows()
+                .user(
+                    "<root_account>",
+                    daysAgo(900),
+                    "not_supported",
+                    "no_information",
+                    "true",
+                    key(true, daysAgo(10), daysAgo(1)),
+                    key(false, daysAgo(400), null)));
+    assertThat(types(report))
+        .containsExactly(FindingType.ROOT_ACCESS_KEY, FindingType.ROOT_ACCESS_KEY);
+    assertThat(report.findings().get(0).found())
+        .contains("root access key 1 is active, 10 days old");
+    assertThat(report.findings().get(1).found())
+        .contains("root access key 2 is inactive, 400 days old, never used");
     assertThat(report.usersChecked()).isZero();
   }
 
   @Test
   void aConsoleUserWithoutMfaIsAFindingAndOneWithoutPasswordIsNot() {
-    AuditReport report = audit(new CredentialReportRows()
-        .user("alice", daysAgo(10), "true", "no_information", "false", none(), none())
-        .user("robot", daysAgo(10), "false", "N/A", "false", key(true, daysAgo(1), null), none()));
+    AuditReport report =
+        audit(
+            new CredentialReportRows()
+                .user("alice", daysAgo(10), "true", "no_information", "false", none(), none())
+                .user(
+                    "robot",
+                    daysAgo(10),
+                    "false",
+                    "N/A",
+                    "false",
+                    key(true, daysAgo(1), null),
+                    none()));
     assertThat(types(report)).containsExactly(FindingType.CONSOLE_WITHOUT_MFA);
     assertThat(report.findings().get(0).subject()).isEqualTo("alice");
   }
@@ -204,7 +376,8 @@ class AccountAuditTest {
     @Test
     void noPolicyIsAFinding() {
       account.policy = Optional.empty();
-      assertThat(types(audit(new CredentialReportRows()))).containsExactly(FindingType.PASSWORD_POLICY_MISSING);
+      assertThat(types(audit(new CredentialReportRows())))
+          .containsExactly(FindingType.PASSWORD_POLICY_MISSING);
     }
 
     @Test
@@ -214,7 +387,9 @@ class AccountAuditTest {
 
     @Test
     void everyShortfallIsNamedInOneFinding() {
-      account.policy = Optional.of(new PasswordPolicy(8, false, true, false, true, Optional.empty(), Optional.of(91)));
+      account.policy =
+          Optional.of(
+              new PasswordPolicy(8, false, true, false, true, Optional.empty(), Optional.of(91)));
       AuditReport report = audit(new CredentialReportRows());
       assertThat(types(report)).containsExactly(FindingType.PASSWORD_POLICY_WEAK);
       assertThat(report.findings().get(0).found())
@@ -229,8 +404,11 @@ class AccountAuditTest {
 
     @Test
     void passwordsThatNeverExpireAreWeak() {
-      account.policy = Optional.of(new PasswordPolicy(14, true, true, true, true, Optional.of(24), Optional.empty()));
-      assertThat(audit(new CredentialReportRows()).findings().get(0).found()).contains("passwords never expire");
+      account.policy =
+          Optional.of(
+              new PasswordPolicy(14, true, true, true, true, Optional.of(24), Optional.empty()));
+      assertThat(audit(new CredentialReportRows()).findings().get(0).found())
+          .contains("passwords never expire");
     }
   }
 
@@ -239,26 +417,54 @@ class AccountAuditTest {
     CredentialReportRows few = new CredentialReportRows();
     CredentialReportRows many = new CredentialReportRows();
     for (int i = 0; i < 5000; i++) {
-      many.user("user-" + i, daysAgo(200), "false", "N/A", "false", key(true, daysAgo(100), daysAgo(1)), key(true, daysAgo(1), null));
+      many.user(
+          "user-" + i,
+          daysAgo(200),
+          "false",
+          "N/A",
+          "false",
+          key(true, daysAgo(100), daysAgo(1)),
+          key(true, daysAgo(1), null));
     }
-    few.user("user-0", daysAgo(200), "false", "N/A", "false", key(true, daysAgo(100), daysAgo(1)), none());
+    few.user(
+        "user-0",
+        daysAgo(200),
+        "false",
+        "N/A",
+        "false",
+        key(true, daysAgo(100), daysAgo(1)),
+        none());
     audit(few);
     List<String> callsForOne = List.copyOf(account.calls);
     account.calls.clear();
     secrets.calls.clear();
     AuditReport report = audit(many);
-    assertThat(account.calls).isEqualTo(callsForOne).containsExactly("GetCredentialReport", "GetAccountPasswordPolicy");
+    assertThat(account.calls)
+        .isEqualTo(callsForOne)
+        .containsExactly("GetCredentialReport", "GetAccountPasswordPolicy");
     assertThat(secrets.calls).containsExactly("ListSecrets");
     assertThat(report.findings()).hasSize(5000);
   }
 
   @Test
   void reportsRowsItCouldNotReadAndChecksTheRest() {
-    account.csv = new CredentialReportRows()
-        .user("ok", daysAgo(10), "false", "N/A", "false", key(true, daysAgo(100), daysAgo(1)), none()).csv()
-        + "broken,arn:aws:iam::123456789012:user/broken,not-a-date,false,N/A,N/A,N/A,false,"
-        + "false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n";
-    AuditReport report = new AccountAudit(account, secrets, AuditSettings.from(Map.of()), Clock.fixed(NOW, ZoneOffset.UTC)).run();
+    account.csv =
+        new CredentialReportRows()
+                .user(
+                    "ok",
+                    daysAgo(10),
+                    "false",
+                    "N/A",
+                    "false",
+                    key(true, daysAgo(100), daysAgo(1)),
+                    none())
+                .csv()
+            + "broken,arn:aws:iam::123456789012:user/broken,not-a-date,false,N/A,N/A,N/A,false,"
+            + "false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n";
+    AuditReport report =
+        new AccountAudit(
+                account, secrets, AuditSettings.from(Map.of()), Clock.fixed(NOW, ZoneOffset.UTC))
+            .run();
     assertThat(types(report)).containsExactly(FindingType.OLD_ACCESS_KEY);
     assertThat(report.skipped()).singleElement().asString().contains("broken");
     assertThat(report.summary(10)).contains("Not checked (1)").contains("broken");
@@ -269,17 +475,33 @@ class AccountAuditTest {
   class Output {
     private AuditReport report() {
       account.policy = Optional.empty();
-      return audit(new CredentialReportRows()
-          .user("<root_account>", daysAgo(900), "not_supported", "no_information", "false", key(true, daysAgo(10), null), none())
-          .user("legacy", daysAgo(500), "false", "N/A", "false", key(true, daysAgo(120), daysAgo(2)), none())
-          .user("alice", daysAgo(10), "true", "no_information", "false", none(), none()));
+      return audit(
+          new CredentialReportRows()
+              .user(
+                  "<root_account>",
+                  daysAgo(900),
+                  "not_supported",
+                  "no_information",
+                  "false",
+                  key(true, daysAgo(10), null),
+                  none())
+              .user(
+                  "legacy",
+                  daysAgo(500),
+                  "false",
+                  "N/A",
+                  "false",
+                  key(true, daysAgo(120), daysAgo(2)),
+                  none())
+              .user("alice", daysAgo(10), "true", "no_information", "false", none(), none()));
     }
 
     @Test
     void theSummaryGroupsFindingsByTypeWithWhatToDo() {
       String summary = report().summary(10);
       assertThat(summary)
-          .startsWith("keyrotator compliance audit: 4 findings in 2 IAM users (1 managed by keyrotator)")
+          .startsWith(
+              "keyrotator compliance audit: 4 findings in 2 IAM users (1 managed by keyrotator)")
           .contains("ROOT_ACCESS_KEY (1): The root user has an access key")
           .contains("  - legacy: access key 1 is 120 days old")
           .contains("CONSOLE_WITHOUT_MFA (1)")
@@ -295,15 +517,23 @@ class AccountAuditTest {
         rows.user("u" + i, daysAgo(10), "true", "no_information", "false", none(), none());
       }
       String summary = audit(rows).summary(20);
-      assertThat(summary).contains("CONSOLE_WITHOUT_MFA (30)").contains("... and 10 more").doesNotContain("u25:");
+      assertThat(summary)
+          .contains("CONSOLE_WITHOUT_MFA (30)")
+          .contains("... and 10 more")
+          .doesNotContain("u25:");
     }
 
     @Test
     void metricsCountEveryTypeInTheKeyrotatorNamespace() {
       Map<String, Object> emf = AuditMetrics.document(report());
       @SuppressWarnings("unchecked")
-      Map<String, Object> directive = ((List<Map<String, Object>>) ((Map<String, Object>) emf.get("_aws")).get("CloudWatchMetrics")).get(0);
-      assertThat(directive).containsEntry("Namespace", "keyrotator").containsEntry("Dimensions", List.of(List.of()));
+      Map<String, Object> directive =
+          ((List<Map<String, Object>>)
+                  ((Map<String, Object>) emf.get("_aws")).get("CloudWatchMetrics"))
+              .get(0);
+      assertThat(directive)
+          .containsEntry("Namespace", "keyrotator")
+          .containsEntry("Dimensions", List.of(List.of()));
       assertThat(emf)
           .containsEntry("RootAccessKeys", 1L)
           .containsEntry("OldAccessKeys", 1L)
@@ -326,12 +556,20 @@ class AccountAuditTest {
       List<String> lines = new ArrayList<>();
       AuditLog.write(StructuredLog.to(lines::add, Clock.fixed(NOW, ZoneOffset.UTC)), report);
       assertThat(lines).hasSize(4);
-      assertThat(JSON.std.mapFrom(lines.get(0))).containsKey("_aws").containsEntry("ConsoleUsersWithoutMfa", 450);
-      assertThat(lines.subList(1, 4)).allSatisfy(line -> {
-        assertThat(line).contains("\"level\":\"WARN\"").contains("compliance audit findings");
-        assertThat(line.length()).isLessThan(256 * 1024);
-      });
-      assertThat(JSON.std.mapFrom(lines.get(3))).containsEntry("batch", 3).containsEntry("batches", 3);
+      assertThat(JSON.std.mapFrom(lines.get(0)))
+          .containsKey("_aws")
+          .containsEntry("ConsoleUsersWithoutMfa", 450);
+      assertThat(lines.subList(1, 4))
+          .allSatisfy(
+              line -> {
+                assertThat(line)
+                    .contains("\"level\":\"WARN\"")
+                    .contains("compliance audit findings");
+                assertThat(line.length()).isLessThan(256 * 1024);
+              });
+      assertThat(JSON.std.mapFrom(lines.get(3)))
+          .containsEntry("batch", 3)
+          .containsEntry("batches", 3);
     }
 
     @Test
@@ -339,12 +577,16 @@ class AccountAuditTest {
       AuditReport report = report();
       List<Map<String, Object>> batches = report.jsonBatches(3);
       assertThat(batches).hasSize(2);
-      assertThat(batches.get(0)).containsEntry("batch", 1).containsEntry("batches", 2).containsEntry("findingCount", 4);
+      assertThat(batches.get(0))
+          .containsEntry("batch", 1)
+          .containsEntry("batches", 2)
+          .containsEntry("findingCount", 4);
       assertThat((List<?>) batches.get(0).get("findings")).hasSize(3);
       assertThat((List<?>) batches.get(1).get("findings")).hasSize(1);
       assertThat(batches.get(1)).containsKey("counts");
       account.policy = Optional.of(STRONG);
-      assertThat(audit(new CredentialReportRows()).jsonBatches(100)).singleElement()
+      assertThat(audit(new CredentialReportRows()).jsonBatches(100))
+          .singleElement()
           .satisfies(b -> assertThat((List<?>) b.get("findings")).isEmpty());
     }
 
@@ -353,14 +595,21 @@ class AccountAuditTest {
       String json = JSON.std.asString(report().json());
       Map<String, Object> parsed = JSON.std.mapFrom(json);
       assertThat(parsed).containsEntry("findingCount", 4).containsEntry("usersChecked", 2);
-      assertThat((Map<String, Object>) parsed.get("counts")).containsEntry("OLD_ACCESS_KEY", 1).containsEntry("UNUSED_CREDENTIAL", 0);
+      assertThat((Map<String, Object>) parsed.get("counts"))
+          .containsEntry("OLD_ACCESS_KEY", 1)
+          .containsEntry("UNUSED_CREDENTIAL", 0);
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> findings = (List<Map<String, Object>>) parsed.get("findings");
-      assertThat(findings).anySatisfy(f -> {
-        assertThat(f).containsEntry("type", "OLD_ACCESS_KEY").containsEntry("subject", "legacy")
-            .containsEntry("ageDays", 120).containsEntry("lastUsed", daysAgo(2).toString());
-        assertThat((String) f.get("fix")).startsWith("Rotate it");
-      });
+      assertThat(findings)
+          .anySatisfy(
+              f -> {
+                assertThat(f)
+                    .containsEntry("type", "OLD_ACCESS_KEY")
+                    .containsEntry("subject", "legacy")
+                    .containsEntry("ageDays", 120)
+                    .containsEntry("lastUsed", daysAgo(2).toString());
+                assertThat((String) f.get("fix")).startsWith("Rotate it");
+              });
     }
   }
 }

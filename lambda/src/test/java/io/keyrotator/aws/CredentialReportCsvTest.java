@@ -17,9 +17,10 @@ class CredentialReportCsvTest {
 
   @Test
   void readsAUserNameWithCommasAsOneField() {
-    String csv = new CredentialReportRows()
-        .user("ci,deploy@example.com", T, "false", "N/A", "false", key(true, T, null), none())
-        .csv();
+    String csv =
+        new CredentialReportRows()
+            .user("ci,deploy@example.com", T, "false", "N/A", "false", key(true, T, null), none())
+            .csv();
     Row row = CredentialReportCsv.parse(csv, T).rows().get(0);
     assertThat(row.user()).isEqualTo("ci,deploy@example.com");
     assertThat(row.arn()).isEqualTo("arn:aws:iam::123456789012:user/ci,deploy@example.com");
@@ -29,10 +30,18 @@ class CredentialReportCsvTest {
   @Test
   void readsDatesAndTurnsNaNoInformationAndNotSupportedIntoEmpty() {
     Instant used = T.plusSeconds(3600);
-    String csv = new CredentialReportRows()
-        .user("<root_account>", T, "not_supported", "no_information", "true", key(true, T, used), none())
-        .user("alice", T, "true", "no_information", "false", none(), none())
-        .csv();
+    String csv =
+        new CredentialReportRows()
+            .user(
+                "<root_account>",
+                T,
+                "not_supported",
+                "no_information",
+                "true",
+                key(true, T, used),
+                none())
+            .user("alice", T, "true", "no_information", "false", none(), none())
+            .csv();
     CredentialReport report = CredentialReportCsv.parse(csv, T);
     Row root = report.rows().get(0);
     assertThat(root.root()).isTrue();
@@ -46,27 +55,30 @@ class CredentialReportCsvTest {
     assertThat(alice.passwordEnabled()).isTrue();
     assertThat(alice.passwordLastUsed()).isEmpty();
     assertThat(alice.passwordLastChanged()).contains(T);
-    assertThat(alice.accessKeys()).allSatisfy(k -> {
-      assertThat(k.active()).isFalse();
-      assertThat(k.lastRotated()).isEmpty();
-      assertThat(k.lastUsed()).isEmpty();
-      assertThat(k.lastUsedService()).isEqualTo(Optional.empty());
-    });
+    assertThat(alice.accessKeys())
+        .allSatisfy(
+            k -> {
+              assertThat(k.active()).isFalse();
+              assertThat(k.lastRotated()).isEmpty();
+              assertThat(k.lastUsed()).isEmpty();
+              assertThat(k.lastUsedService()).isEqualTo(Optional.empty());
+            });
     assertThat(report.skipped()).isEmpty();
   }
 
   @Test
   void skipsARowWithAnUnreadableDateAndKeepsTheOthers() {
-    String csv = new CredentialReportRows()
-        .user("alice", T, "false", "N/A", "false", none(), none())
-        .csv()
-        + "bob,arn:aws:iam::123456789012:user/bob,yesterday,false,N/A,N/A,N/A,false,"
-        + "false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
-        + "carol,arn:aws:iam::123456789012:user/carol,too-few-fields\n";
+    String csv =
+        new CredentialReportRows().user("alice", T, "false", "N/A", "false", none(), none()).csv()
+            + "bob,arn:aws:iam::123456789012:user/bob,yesterday,false,N/A,N/A,N/A,false,"
+            + "false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+            + "carol,arn:aws:iam::123456789012:user/carol,too-few-fields\n";
     CredentialReport report = CredentialReportCsv.parse(csv, T);
     assertThat(report.rows()).extracting(Row::user).containsExactly("alice");
     assertThat(report.skipped()).hasSize(2);
-    assertThat(report.skipped().get(0)).contains("user bob").contains("user_creation_time is \"yesterday\"");
+    assertThat(report.skipped().get(0))
+        .contains("user bob")
+        .contains("user_creation_time is \"yesterday\"");
     assertThat(report.skipped().get(1)).contains("expected 22 fields, found 3");
   }
 

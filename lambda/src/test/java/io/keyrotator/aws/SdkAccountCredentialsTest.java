@@ -43,16 +43,34 @@ class SdkAccountCredentialsTest {
   @Test
   void pollsUntilTheReportIsCompleteThenReadsItOnce() {
     when(iam.generateCredentialReport())
-        .thenReturn(state(ReportStateType.STARTED), state(ReportStateType.INPROGRESS), state(ReportStateType.COMPLETE));
-    when(iam.getCredentialReport()).thenReturn(GetCredentialReportResponse.builder()
-        .content(SdkBytes.fromUtf8String(new CredentialReportRows()
-            .user("alice", GENERATED, "false", "N/A", "false", CredentialReportRows.none(), CredentialReportRows.none()).csv()))
-        .generatedTime(GENERATED).build());
+        .thenReturn(
+            state(ReportStateType.STARTED),
+            state(ReportStateType.INPROGRESS),
+            state(ReportStateType.COMPLETE));
+    when(iam.getCredentialReport())
+        .thenReturn(
+            GetCredentialReportResponse.builder()
+                .content(
+                    SdkBytes.fromUtf8String(
+                        new CredentialReportRows()
+                            .user(
+                                "alice",
+                                GENERATED,
+                                "false",
+                                "N/A",
+                                "false",
+                                CredentialReportRows.none(),
+                                CredentialReportRows.none())
+                            .csv()))
+                .generatedTime(GENERATED)
+                .build());
 
     var report = credentials(Duration.ofMinutes(1)).credentialReport();
 
     assertThat(report.generatedAt()).isEqualTo(GENERATED);
-    assertThat(report.rows()).singleElement().satisfies(r -> assertThat(r.user()).isEqualTo("alice"));
+    assertThat(report.rows())
+        .singleElement()
+        .satisfies(r -> assertThat(r.user()).isEqualTo("alice"));
     verify(iam, times(3)).generateCredentialReport();
     verify(iam, times(1)).getCredentialReport();
   }
@@ -69,17 +87,27 @@ class SdkAccountCredentialsTest {
 
   @Test
   void noPasswordPolicyIsEmptyNotAnError() {
-    when(iam.getAccountPasswordPolicy()).thenThrow(NoSuchEntityException.builder().message("none").build());
+    when(iam.getAccountPasswordPolicy())
+        .thenThrow(NoSuchEntityException.builder().message("none").build());
     assertThat(credentials(Duration.ofMinutes(1)).passwordPolicy()).isEmpty();
   }
 
   @Test
   void readsThePolicyWithUnsetValuesAsAbsent() {
-    when(iam.getAccountPasswordPolicy()).thenReturn(GetAccountPasswordPolicyResponse.builder()
-        .passwordPolicy(p -> p.minimumPasswordLength(12).requireSymbols(true).requireNumbers(true)
-            .requireUppercaseCharacters(false).requireLowercaseCharacters(true).passwordReusePrevention(5))
-        .build());
+    when(iam.getAccountPasswordPolicy())
+        .thenReturn(
+            GetAccountPasswordPolicyResponse.builder()
+                .passwordPolicy(
+                    p ->
+                        p.minimumPasswordLength(12)
+                            .requireSymbols(true)
+                            .requireNumbers(true)
+                            .requireUppercaseCharacters(false)
+                            .requireLowercaseCharacters(true)
+                            .passwordReusePrevention(5))
+                .build());
     assertThat(credentials(Duration.ofMinutes(1)).passwordPolicy())
-        .contains(new PasswordPolicy(12, false, true, true, true, Optional.of(5), Optional.empty()));
+        .contains(
+            new PasswordPolicy(12, false, true, true, true, Optional.of(5), Optional.empty()));
   }
 }

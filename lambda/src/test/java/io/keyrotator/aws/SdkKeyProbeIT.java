@@ -24,10 +24,13 @@ class SdkKeyProbeIT {
   void setUp() {
     aws = LocalAws.fresh();
     aws.createManagedUser("app-ci");
-    AwsClients clients = AwsClients.create(
-        aws.settings(Map.of()),
-        new AwsClients.Options(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")),
-            Optional.of(aws.moto.endpoint()), List.of()));
+    AwsClients clients =
+        AwsClients.create(
+            aws.settings(Map.of()),
+            new AwsClients.Options(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")),
+                Optional.of(aws.moto.endpoint()),
+                List.of()));
     probe = clients.keyProbe();
   }
 

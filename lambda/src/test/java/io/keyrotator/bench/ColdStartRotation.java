@@ -24,7 +24,8 @@ public final class ColdStartRotation {
     RotationHandler handler = new RotationHandler();
     boolean first = true;
     for (RotationStep step : RotationStep.values()) {
-      handler.handle(new RotationRequest(step, secretId, token, Optional.empty()), Duration.ofMinutes(1));
+      handler.handle(
+          new RotationRequest(step, secretId, token, Optional.empty()), Duration.ofMinutes(1));
       if (first) {
         System.out.println(FIRST_STEP_DONE);
         System.out.flush();
@@ -36,7 +37,8 @@ public final class ColdStartRotation {
 
   /** The environment a Lambda would give the function, pointed at the emulator. */
   public static java.util.Map<String, String> lambdaLikeEnvironment(java.net.URI endpoint) {
-    java.util.Map<String, String> env = new java.util.HashMap<>(io.keyrotator.testing.LocalAws.testEnvironment());
+    java.util.Map<String, String> env =
+        new java.util.HashMap<>(io.keyrotator.testing.LocalAws.testEnvironment());
     env.put("AWS_ENDPOINT_URL", endpoint.toString());
     env.put("AWS_ACCESS_KEY_ID", "testing");
     env.put("AWS_SECRET_ACCESS_KEY", "testing");

@@ -1,9 +1,9 @@
 package io.keyrotator.bench;
 
 import io.keyrotator.config.HygieneSettings;
-import io.keyrotator.localaws.MotoServer;
-import io.keyrotator.lambda.HygieneHandler;
 import io.keyrotator.hygiene.HygieneReport;
+import io.keyrotator.lambda.HygieneHandler;
+import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.LocalAws;
@@ -31,11 +31,13 @@ public final class HygieneBenchmark {
 
   public static void main(String[] args) throws Exception {
     int secrets = args.length > 0 ? Integer.parseInt(args[0]) : 300;
-    System.out.println("keyrotator hygiene benchmark: " + secrets + " managed secrets (moto server on loopback)");
+    System.out.println(
+        "keyrotator hygiene benchmark: " + secrets + " managed secrets (moto server on loopback)");
     try (LocalAws aws = LocalAws.fresh()) {
       long seedStart = System.nanoTime();
       seed(aws, secrets);
-      System.out.printf("seeded %d users, %d keys, %d secrets with a previous key in %.1f s%n",
+      System.out.printf(
+          "seeded %d users, %d keys, %d secrets with a previous key in %.1f s%n",
           secrets, 2 * secrets, secrets, (System.nanoTime() - seedStart) / 1e9);
       MutableClock clock = new MutableClock(Instant.now().plus(Duration.ofDays(8)));
       measure("pass 1 (every previous key due: deactivate + record)", aws, clock);
@@ -51,15 +53,21 @@ public final class HygieneBenchmark {
     List<Future<?>> work = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String user = "bench-" + i;
-      work.add(pool.submit(() -> {
-        aws.createManagedUser(user);
-        var first = aws.iam.createAccessKey(r -> r.userName(user)).accessKey();
-        var second = aws.iam.createAccessKey(r -> r.userName(user)).accessKey();
-        aws.secretsManager.createSecret(r -> r.name(user + "-key").secretString(value(user, first))
-            .tags(t -> t.key(SecretVersions.USER_TAG).value(user)));
-        aws.secretsManager.putSecretValue(r -> r.secretId(user + "-key").secretString(value(user, second)));
-        return null;
-      }));
+      work.add(
+          pool.submit(
+              () -> {
+                aws.createManagedUser(user);
+                var first = aws.iam.createAccessKey(r -> r.userName(user)).accessKey();
+                var second = aws.iam.createAccessKey(r -> r.userName(user)).accessKey();
+                aws.secretsManager.createSecret(
+                    r ->
+                        r.name(user + "-key")
+                            .secretString(value(user, first))
+                            .tags(t -> t.key(SecretVersions.USER_TAG).value(user)));
+                aws.secretsManager.putSecretValue(
+                    r -> r.secretId(user + "-key").secretString(value(user, second)));
+                return null;
+              }));
     }
     for (Future<?> f : work) {
       f.get();
@@ -67,30 +75,53 @@ public final class HygieneBenchmark {
     pool.shutdown();
   }
 
-  private static String value(String user, software.amazon.awssdk.services.iam.model.AccessKey key) {
-    return "{\"UserName\":\"" + user + "\",\"AccessKeyId\":\"" + key.accessKeyId() + "\",\"SecretAccessKey\":\""
-        + key.secretAccessKey() + "\",\"CreateDate\":\"" + key.createDate() + "\",\"CreatedBy\":\"keyrotator\"}";
+  private static String value(
+      String user, software.amazon.awssdk.services.iam.model.AccessKey key) {
+    return "{\"UserName\":\""
+        + user
+        + "\",\"AccessKeyId\":\""
+        + key.accessKeyId()
+        + "\",\"SecretAccessKey\":\""
+        + key.secretAccessKey()
+        + "\",\"CreateDate\":\""
+        + key.createDate()
+        + "\",\"CreatedBy\":\"keyrotator\"}";
   }
 
   private static void measure(String label, LocalAws aws, MutableClock clock) {
     FaultInjector counter = new FaultInjector();
-    HygieneHandler handler = new HygieneHandler(aws.settings(Map.of()), HygieneSettings.from(Map.of()),
-        io.keyrotator.config.AuditSettings.from(Map.of(io.keyrotator.config.AuditSettings.REPORT_POLL_MILLIS, "100")),
-        aws.options(counter), io.keyrotator.observability.StructuredLog.to(line -> {}, clock), clock);
+    HygieneHandler handler =
+        new HygieneHandler(
+            aws.settings(Map.of()),
+            HygieneSettings.from(Map.of()),
+            io.keyrotator.config.AuditSettings.from(
+                Map.of(io.keyrotator.config.AuditSettings.REPORT_POLL_MILLIS, "100")),
+            aws.options(counter),
+            io.keyrotator.observability.StructuredLog.to(line -> {}, clock),
+            clock);
     System.gc();
     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
     counter.operations.clear();
     long start = System.nanoTime();
     HygieneReport report = handler.run(false);
     double seconds = (System.nanoTime() - start) / 1e9;
-    long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    long peakHeap =
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP)
+            .mapToLong(p -> p.getPeakUsage().getUsed())
+            .sum();
     Map<String, Integer> calls = new TreeMap<>();
     counter.operations.forEach(op -> calls.merge(op, 1, Integer::sum));
     int total = counter.operations.size();
     int checked = report.counts().get("SecretsChecked");
-    System.out.printf("%s: %.2f s, %d AWS calls (%.1f per secret), peak heap %.0f MiB, %s%n", label, seconds, total,
-        (double) total / Math.max(1, checked), peakHeap / 1048576.0, report.counts());
+    System.out.printf(
+        "%s: %.2f s, %d AWS calls (%.1f per secret), peak heap %.0f MiB, %s%n",
+        label,
+        seconds,
+        total,
+        (double) total / Math.max(1, checked),
+        peakHeap / 1048576.0,
+        report.counts());
     calls.forEach((op, n) -> System.out.printf("  %-45s %d%n", op, n));
   }
 }

@@ -22,26 +22,40 @@ class AuditSettingsTest {
 
   @Test
   void readsEveryVariable() {
-    AuditSettings s = AuditSettings.from(Map.of(
-        "KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS", "30",
-        "KEYROTATOR_AUDIT_UNUSED_DAYS", "90",
-        "KEYROTATOR_AUDIT_PASSWORD_MIN_LENGTH", "16",
-        "KEYROTATOR_AUDIT_PASSWORD_REUSE_PREVENTION", "12",
-        "KEYROTATOR_AUDIT_PASSWORD_MAX_AGE_DAYS", "60",
-        "KEYROTATOR_AUDIT_REPORT_WAIT_SECONDS", "30",
-        "KEYROTATOR_AUDIT_REPORT_POLL_MILLIS", "100"));
-    assertThat(s).isEqualTo(new AuditSettings(Duration.ofDays(30), Duration.ofDays(90), 16, 12, 60,
-        Duration.ofSeconds(30), Duration.ofMillis(100)));
+    AuditSettings s =
+        AuditSettings.from(
+            Map.of(
+                "KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS", "30",
+                "KEYROTATOR_AUDIT_UNUSED_DAYS", "90",
+                "KEYROTATOR_AUDIT_PASSWORD_MIN_LENGTH", "16",
+                "KEYROTATOR_AUDIT_PASSWORD_REUSE_PREVENTION", "12",
+                "KEYROTATOR_AUDIT_PASSWORD_MAX_AGE_DAYS", "60",
+                "KEYROTATOR_AUDIT_REPORT_WAIT_SECONDS", "30",
+                "KEYROTATOR_AUDIT_REPORT_POLL_MILLIS", "100"));
+    assertThat(s)
+        .isEqualTo(
+            new AuditSettings(
+                Duration.ofDays(30),
+                Duration.ofDays(90),
+                16,
+                12,
+                60,
+                Duration.ofSeconds(30),
+                Duration.ofMillis(100)));
   }
 
   @Test
   void namesEveryBadVariableAtOnce() {
-    assertThatThrownBy(() -> AuditSettings.from(Map.of(
-        "KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS", "0",
-        "KEYROTATOR_AUDIT_UNUSED_DAYS", "forty-five",
-        "KEYROTATOR_AUDIT_PASSWORD_REUSE_PREVENTION", "25")))
+    assertThatThrownBy(
+            () ->
+                AuditSettings.from(
+                    Map.of(
+                        "KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS", "0",
+                        "KEYROTATOR_AUDIT_UNUSED_DAYS", "forty-five",
+                        "KEYROTATOR_AUDIT_PASSWORD_REUSE_PREVENTION", "25")))
         .isInstanceOf(InvalidSettingsException.class)
-        .hasMessageContaining("KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS=0: expected a whole number from 1 to 3650")
+        .hasMessageContaining(
+            "KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS=0: expected a whole number from 1 to 3650")
         .hasMessageContaining("KEYROTATOR_AUDIT_UNUSED_DAYS=\"forty-five\"")
         .hasMessageContaining("KEYROTATOR_AUDIT_PASSWORD_REUSE_PREVENTION=25")
         .hasMessageContaining("docs/hygiene.md");

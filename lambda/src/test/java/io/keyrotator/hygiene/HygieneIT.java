@@ -6,8 +6,8 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.config.AuditSettings;
 import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.lambda.HygieneHandler;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.MutableClock;
 import io.keyrotator.testing.ThrottlingInjector;
@@ -39,15 +39,23 @@ class HygieneIT {
   private static final String SECRET = "app-ci-key";
   private LocalAws aws;
   private MutableClock clock;
-  private final Map<String, String> env = new HashMap<>(Map.of(HygieneSettings.SWITCH_MINUTES, "0"));
+  private final Map<String, String> env =
+      new HashMap<>(Map.of(HygieneSettings.SWITCH_MINUTES, "0"));
 
   @BeforeEach
   void setUp() {
     aws = LocalAws.fresh();
     clock = new MutableClock(Instant.now());
     // A compliant account, so that only what a test arranges shows up in the audit.
-    aws.iam.updateAccountPasswordPolicy(r -> r.minimumPasswordLength(14).requireSymbols(true).requireNumbers(true)
-        .requireUppercaseCharacters(true).requireLowercaseCharacters(true).passwordReusePrevention(24).maxPasswordAge(90));
+    aws.iam.updateAccountPasswordPolicy(
+        r ->
+            r.minimumPasswordLength(14)
+                .requireSymbols(true)
+                .requireNumbers(true)
+                .requireUppercaseCharacters(true)
+                .requireLowercaseCharacters(true)
+                .passwordReusePrevention(24)
+                .maxPasswordAge(90));
   }
 
   @AfterEach
@@ -58,8 +66,11 @@ class HygieneIT {
   /** A managed user rotated twice: a current key and an active previous key. */
   private void rotatedTwice(String user, String secret) {
     aws.createManagedUser(user);
-    aws.secretsManager.createSecret(r -> r.name(secret).secretString("{\"UserName\":\"" + user + "\"}")
-        .tags(t -> t.key(SecretVersions.USER_TAG).value(user)));
+    aws.secretsManager.createSecret(
+        r ->
+            r.name(secret)
+                .secretString("{\"UserName\":\"" + user + "\"}")
+                .tags(t -> t.key(SecretVersions.USER_TAG).value(user)));
     aws.rotate(aws.handler(), secret);
     // moto keeps times to the second: the first rotation's test calls with its key must not share
     // a second with the second rotation, or that key would look used after it (switch window 0).
@@ -81,15 +92,27 @@ class HygieneIT {
   }
 
   private StatusType status(String user, String keyId) {
-    return aws.keys(user).stream().filter(k -> k.accessKeyId().equals(keyId)).findFirst()
-        .map(AccessKeyMetadata::status).orElse(null);
+    return aws.keys(user).stream()
+        .filter(k -> k.accessKeyId().equals(keyId))
+        .findFirst()
+        .map(AccessKeyMetadata::status)
+        .orElse(null);
   }
 
   private Map<String, Object> runHandler(ExecutionInterceptor... interceptors) throws Exception {
-    HygieneHandler handler = new HygieneHandler(aws.settings(Map.of()), HygieneSettings.from(env),
-        AuditSettings.from(Map.of(AuditSettings.REPORT_POLL_MILLIS, "20")), aws.options(interceptors), aws.log(), clock);
+    HygieneHandler handler =
+        new HygieneHandler(
+            aws.settings(Map.of()),
+            HygieneSettings.from(env),
+            AuditSettings.from(Map.of(AuditSettings.REPORT_POLL_MILLIS, "20")),
+            aws.options(interceptors),
+            aws.log(),
+            clock);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(new ByteArrayInputStream("{\"source\":\"aws.events\"}".getBytes(StandardCharsets.UTF_8)), out, null);
+    handler.handleRequest(
+        new ByteArrayInputStream("{\"source\":\"aws.events\"}".getBytes(StandardCharsets.UTF_8)),
+        out,
+        null);
     return JSON.std.mapFrom(out.toByteArray());
   }
 
@@ -99,7 +122,8 @@ class HygieneIT {
   }
 
   @Test
-  void deactivatesAnUnusedPreviousKeyAfterGraceThenDeletesItAfterTheInactivePeriod() throws Exception {
+  void deactivatesAnUnusedPreviousKeyAfterGraceThenDeletesItAfterTheInactivePeriod()
+      throws Exception {
     rotatedTwice(USER, SECRET);
     String previous = key(SECRET, "AWSPREVIOUS");
     String current = key(SECRET, "AWSCURRENT");
@@ -112,7 +136,8 @@ class HygieneIT {
     Map<String, Object> deactivation = runHandler();
     assertThat(status(USER, previous)).isEqualTo(StatusType.INACTIVE);
     assertThat(deactivation).containsEntry("notify", true);
-    assertThat((String) deactivation.get("summary")).contains("deactivate previous key", "no use after the rotation");
+    assertThat((String) deactivation.get("summary"))
+        .contains("deactivate previous key", "no use after the rotation");
 
     clock.advance(Duration.ofDays(31));
     runHandler();
@@ -124,14 +149,18 @@ class HygieneIT {
   void keepsAndReportsAPreviousKeyUsedAfterTheRotation() throws Exception {
     rotatedTwice(USER, SECRET);
     String previous = key(SECRET, "AWSPREVIOUS");
-    sleep(Duration.ofMillis(1100)); // a use in the rotation's own second would not count as after it
+    sleep(
+        Duration.ofMillis(1100)); // a use in the rotation's own second would not count as after it
     useKey(SECRET, "AWSPREVIOUS");
     clock.advance(Duration.ofDays(8));
     Map<String, Object> report = runHandler();
     assertThat(status(USER, previous)).isEqualTo(StatusType.ACTIVE);
-    assertThat((String) report.get("summary")).contains("PREVIOUS_KEY_STILL_IN_USE", "still in use", "(sts in us-east-1)");
+    assertThat((String) report.get("summary"))
+        .contains("PREVIOUS_KEY_STILL_IN_USE", "still in use", "(sts in us-east-1)");
     assertThat(report.get("counts").toString()).contains("PreviousKeysStillInUse=1");
-    assertThat(aws.logLines).anyMatch(l -> l.contains("\"Job\":\"hygiene\"") && l.contains("\"PreviousKeysStillInUse\":1"));
+    assertThat(aws.logLines)
+        .anyMatch(
+            l -> l.contains("\"Job\":\"hygiene\"") && l.contains("\"PreviousKeysStillInUse\":1"));
   }
 
   @Test
@@ -139,8 +168,10 @@ class HygieneIT {
     rotatedTwice(USER, SECRET);
     String current = key(SECRET, "AWSCURRENT");
     aws.createManagedUser("bystander");
-    String foreign = aws.iam.createAccessKey(r -> r.userName("bystander")).accessKey().accessKeyId();
-    aws.iam.updateAccessKey(r -> r.userName("bystander").accessKeyId(foreign).status(StatusType.INACTIVE));
+    String foreign =
+        aws.iam.createAccessKey(r -> r.userName("bystander")).accessKey().accessKeyId();
+    aws.iam.updateAccessKey(
+        r -> r.userName("bystander").accessKeyId(foreign).status(StatusType.INACTIVE));
     for (int i = 0; i < 3; i++) {
       clock.advance(Duration.ofDays(40));
       runHandler();
@@ -160,7 +191,8 @@ class HygieneIT {
 
     env.put(HygieneSettings.REPAIR, "true");
     Map<String, Object> repaired = runHandler();
-    assertThat((String) repaired.get("summary")).contains("repair", "remove AWSPENDING from version " + stuck);
+    assertThat((String) repaired.get("summary"))
+        .contains("repair", "remove AWSPENDING from version " + stuck);
     assertThat(aws.stages(SECRET).getOrDefault(stuck, List.of())).doesNotContain("AWSPENDING");
   }
 
@@ -169,18 +201,23 @@ class HygieneIT {
     rotatedTwice(USER, SECRET);
     rotatedTwice("other-app", "other-app-key");
     String otherPrevious = key("other-app-key", "AWSPREVIOUS");
-    ExecutionInterceptor brokenSecret = new ExecutionInterceptor() {
-      @Override
-      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        if (context.request() instanceof DescribeSecretRequest r && r.secretId().contains(SECRET)) {
-          throw SdkClientException.create("injected: AccessDenied on " + SECRET);
-        }
-      }
-    };
+    ExecutionInterceptor brokenSecret =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(
+              Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof DescribeSecretRequest r
+                && r.secretId().contains(SECRET)) {
+              throw SdkClientException.create("injected: AccessDenied on " + SECRET);
+            }
+          }
+        };
     clock.advance(Duration.ofDays(8));
     Map<String, Object> report = runHandler(brokenSecret);
-    assertThat(report.get("counts").toString()).contains("SecretsSkipped=1", "PreviousKeysDeactivated=1");
-    assertThat((String) report.get("summary")).contains("Not checked", "injected: AccessDenied on " + SECRET);
+    assertThat(report.get("counts").toString())
+        .contains("SecretsSkipped=1", "PreviousKeysDeactivated=1");
+    assertThat((String) report.get("summary"))
+        .contains("Not checked", "injected: AccessDenied on " + SECRET);
     assertThat(status("other-app", otherPrevious)).isEqualTo(StatusType.INACTIVE);
   }
 
@@ -195,7 +232,8 @@ class HygieneIT {
     Map<String, List<String>> stages = aws.stages(SECRET);
     var tags = aws.iam.listUserTags(r -> r.userName(USER)).tags();
     Map<String, Object> report = runHandler();
-    assertThat((String) report.get("summary")).contains("dry run", "would deactivate", "would repair");
+    assertThat((String) report.get("summary"))
+        .contains("dry run", "would deactivate", "would repair");
     assertThat(aws.keys(USER)).isEqualTo(keys);
     assertThat(aws.stages(SECRET)).isEqualTo(stages);
     assertThat(aws.iam.listUserTags(r -> r.userName(USER)).tags()).isEqualTo(tags);
@@ -209,8 +247,11 @@ class HygieneIT {
     clock.advance(Duration.ofDays(100)); // moto cannot backdate keys: the job looks from the future
     Map<String, Object> report = runHandler();
     assertThat(report).containsEntry("notify", true);
-    assertThat(report.get("counts").toString()).contains("AuditFailed=0").doesNotContain("AuditFindings=0");
-    assertThat((String) report.get("summary")).contains("keyrotator compliance audit", "OLD_ACCESS_KEY", "old-ci");
+    assertThat(report.get("counts").toString())
+        .contains("AuditFailed=0")
+        .doesNotContain("AuditFindings=0");
+    assertThat((String) report.get("summary"))
+        .contains("keyrotator compliance audit", "OLD_ACCESS_KEY", "old-ci");
     assertThat(aws.logLines).anyMatch(l -> l.contains("compliance audit findings"));
   }
 
@@ -222,7 +263,8 @@ class HygieneIT {
     clock.advance(Duration.ofDays(8));
     Map<String, Object> report = runHandler(throttling);
     assertThat(throttling.injected()).isEqualTo(2);
-    assertThat(report.get("counts").toString()).contains("SecretsSkipped=0", "PreviousKeysDeactivated=1");
+    assertThat(report.get("counts").toString())
+        .contains("SecretsSkipped=0", "PreviousKeysDeactivated=1");
     assertThat(status(USER, previous)).isEqualTo(StatusType.INACTIVE);
   }
 }

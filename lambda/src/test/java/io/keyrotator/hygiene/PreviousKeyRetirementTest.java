@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +35,17 @@ class PreviousKeyRetirementTest {
   private HygieneReport pass() {
     HygieneSettings settings = HygieneSettings.from(env);
     HygieneReport report = new HygieneReport(settings.dryRun());
-    new PreviousKeyRetirement(account.secrets, account.iam, new ManagedScope("/keyrotator/", java.util.Set.of(), java.util.Optional.of(io.keyrotator.testing.FakeSecrets.SEAL_SECRET)),
-        settings, false, account.clock).retire(FakeSecrets.ARN, report);
+    new PreviousKeyRetirement(
+            account.secrets,
+            account.iam,
+            new ManagedScope(
+                "/keyrotator/",
+                java.util.Set.of(),
+                java.util.Optional.of(io.keyrotator.testing.FakeSecrets.SEAL_SECRET)),
+            settings,
+            false,
+            account.clock)
+        .retire(FakeSecrets.ARN, report);
     return report;
   }
 
@@ -59,10 +67,13 @@ class PreviousKeyRetirementTest {
     HygieneReport report = pass();
     assertThat(key(previous).active()).isFalse();
     assertThat(key(current).active()).isTrue();
-    assertThat(report.actions()).singleElement().satisfies(a -> {
-      assertThat(a.kind()).isEqualTo(HygieneReport.DEACTIVATED);
-      assertThat(a.reason()).contains("no use after the rotation");
-    });
+    assertThat(report.actions())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.kind()).isEqualTo(HygieneReport.DEACTIVATED);
+              assertThat(a.reason()).contains("no use after the rotation");
+            });
     assertThat(account.iam.user(USER).tags()).containsKey(PreviousKeyRetirement.DEACTIVATED_TAG);
   }
 
@@ -82,10 +93,17 @@ class PreviousKeyRetirementTest {
     HygieneReport report = pass();
     assertThat(key(previous).active()).isTrue();
     assertThat(report.actions()).isEmpty();
-    assertThat(report.notices()).singleElement().satisfies(n -> {
-      assertThat(n.kind()).isEqualTo(HygieneReport.STILL_IN_USE);
-      assertThat(n.message()).contains("still in use 8 days after the rotation", "(s3 in us-east-1)", "docs/consumers.md");
-    });
+    assertThat(report.notices())
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.kind()).isEqualTo(HygieneReport.STILL_IN_USE);
+              assertThat(n.message())
+                  .contains(
+                      "still in use 8 days after the rotation",
+                      "(s3 in us-east-1)",
+                      "docs/consumers.md");
+            });
   }
 
   @Test
@@ -96,8 +114,12 @@ class PreviousKeyRetirementTest {
     account.clock.advance(Duration.ofDays(2));
     HygieneReport report = pass();
     assertThat(key(previous).active()).isFalse();
-    assertThat(report.actions()).singleElement().satisfies(a -> assertThat(a.reason()).contains("hard limit of 30 days"));
-    assertThat(report.notices()).singleElement().satisfies(n -> assertThat(n.message()).contains("now fails until it reads the secret"));
+    assertThat(report.actions())
+        .singleElement()
+        .satisfies(a -> assertThat(a.reason()).contains("hard limit of 30 days"));
+    assertThat(report.notices())
+        .singleElement()
+        .satisfies(n -> assertThat(n.message()).contains("now fails until it reads the secret"));
   }
 
   @Test
@@ -110,8 +132,11 @@ class PreviousKeyRetirementTest {
     account.clock.advance(Duration.ofDays(2));
     HygieneReport report = pass();
     assertThat(account.iam.key(USER, previous)).isEmpty();
-    assertThat(report.actions()).singleElement().satisfies(a -> assertThat(a.kind()).isEqualTo(HygieneReport.DELETED));
-    assertThat(account.iam.user(USER).tags()).doesNotContainKey(PreviousKeyRetirement.DEACTIVATED_TAG);
+    assertThat(report.actions())
+        .singleElement()
+        .satisfies(a -> assertThat(a.kind()).isEqualTo(HygieneReport.DELETED));
+    assertThat(account.iam.user(USER).tags())
+        .doesNotContainKey(PreviousKeyRetirement.DEACTIVATED_TAG);
     assertThat(key(current).active()).isTrue();
   }
 
@@ -142,7 +167,8 @@ class PreviousKeyRetirementTest {
   @Test
   void neverTouchesTheCurrentKeyOrAKeyTheSecretDoesNotHold() {
     account.iam.deleteKey(USER, previous);
-    String foreign = account.iam.addKey(USER, false, account.clock.instant().minus(Duration.ofDays(400)));
+    String foreign =
+        account.iam.addKey(USER, false, account.clock.instant().minus(Duration.ofDays(400)));
     account.clock.advance(Duration.ofDays(400));
     HygieneReport report = pass();
     assertThat(report.actions()).isEmpty();
@@ -154,14 +180,22 @@ class PreviousKeyRetirementTest {
   void anImportedPreviousKeyIsNeverDeletedWithoutPermission() {
     account = new FakeAccount();
     String imported = account.iam.addKey(USER, true, account.clock.instant());
-    account.secrets.putCurrent("{\"UserName\":\"" + USER + "\",\"AccessKeyId\":\"" + imported
-        + "\",\"SecretAccessKey\":\"" + account.iam.secrets.get(imported) + "\"}");
+    account.secrets.putCurrent(
+        "{\"UserName\":\""
+            + USER
+            + "\",\"AccessKeyId\":\""
+            + imported
+            + "\",\"SecretAccessKey\":\""
+            + account.iam.secrets.get(imported)
+            + "\"}");
     account.rotate();
     account.clock.advance(Duration.ofDays(8));
     pass();
     account.clock.advance(Duration.ofDays(31));
     HygieneReport report = pass();
     assertThat(account.iam.key(USER, imported)).isPresent();
-    assertThat(report.notices()).singleElement().satisfies(n -> assertThat(n.message()).contains("imported by hand"));
+    assertThat(report.notices())
+        .singleElement()
+        .satisfies(n -> assertThat(n.message()).contains("imported by hand"));
   }
 }

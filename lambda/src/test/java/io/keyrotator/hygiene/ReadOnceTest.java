@@ -26,14 +26,17 @@ class ReadOnceTest {
 
     iam.deactivateKey(FakeAccount.USER, key);
     assertThat(iam.listKeys(FakeAccount.USER).get(0).active()).isFalse();
-    assertThat(account.iam.calls).containsExactly("GetUser", "ListAccessKeys", "UpdateAccessKey", "ListAccessKeys");
+    assertThat(account.iam.calls)
+        .containsExactly("GetUser", "ListAccessKeys", "UpdateAccessKey", "ListAccessKeys");
 
     secrets.value(FakeSecrets.ARN, Optional.empty(), SecretDescription.CURRENT);
     secrets.value(FakeSecrets.ARN, Optional.empty(), SecretDescription.CURRENT);
     secrets.value(FakeSecrets.ARN, Optional.empty(), SecretDescription.PREVIOUS);
-    String current = secrets.describe(FakeSecrets.ARN).versionWith(SecretDescription.CURRENT).orElseThrow();
+    String current =
+        secrets.describe(FakeSecrets.ARN).versionWith(SecretDescription.CURRENT).orElseThrow();
     secrets.describe(FakeSecrets.ARN);
-    assertThat(account.secrets.calls).containsExactly("GetSecretValue", "GetSecretValue", "DescribeSecret");
+    assertThat(account.secrets.calls)
+        .containsExactly("GetSecretValue", "GetSecretValue", "DescribeSecret");
 
     secrets.removeStage(FakeSecrets.ARN, SecretDescription.CURRENT, current);
     secrets.describe(FakeSecrets.ARN);

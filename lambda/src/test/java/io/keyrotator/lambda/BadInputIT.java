@@ -52,45 +52,78 @@ class BadInputIT {
   }
 
   static String event(String step, String secretId, String token) {
-    return "{\"Step\":\"" + step + "\",\"SecretId\":\"" + secretId + "\",\"ClientRequestToken\":\"" + token + "\"}";
+    return "{\"Step\":\""
+        + step
+        + "\",\"SecretId\":\""
+        + secretId
+        + "\",\"ClientRequestToken\":\""
+        + token
+        + "\"}";
   }
 
   static Stream<Case> cases() {
     return Stream.of(
-        new Case("malformed secret JSON", t -> {
-          t.putCurrentByHand("{\"UserName\": \"app-ci\", \"SecretAccessKey\": \"abc");
-          return event("createSecret", t.secret, t.aws.startRotation(t.secret));
-        }, "is not valid JSON"),
-        new Case("secret without UserName", t -> {
-          t.putCurrentByHand("{\"AccessKeyId\": \"AKIAIOSFODNN7EXAMPLE\", \"SecretAccessKey\": \"x\"}");
-          return event("createSecret", t.secret, t.aws.startRotation(t.secret));
-        }, "has no \"UserName\""),
-        new Case("unknown step", t -> event("deleteSecret", t.secret, t.aws.startRotation(t.secret)),
+        new Case(
+            "malformed secret JSON",
+            t -> {
+              t.putCurrentByHand("{\"UserName\": \"app-ci\", \"SecretAccessKey\": \"abc");
+              return event("createSecret", t.secret, t.aws.startRotation(t.secret));
+            },
+            "is not valid JSON"),
+        new Case(
+            "secret without UserName",
+            t -> {
+              t.putCurrentByHand(
+                  "{\"AccessKeyId\": \"AKIAIOSFODNN7EXAMPLE\", \"SecretAccessKey\": \"x\"}");
+              return event("createSecret", t.secret, t.aws.startRotation(t.secret));
+            },
+            "has no \"UserName\""),
+        new Case(
+            "unknown step",
+            t -> event("deleteSecret", t.secret, t.aws.startRotation(t.secret)),
             "unknown rotation step \"deleteSecret\""),
         new Case("event that is not JSON", t -> "Step=createSecret", "not a JSON object"),
-        new Case("event without a token", t -> "{\"Step\":\"createSecret\",\"SecretId\":\"" + t.secret + "\"}",
+        new Case(
+            "event without a token",
+            t -> "{\"Step\":\"createSecret\",\"SecretId\":\"" + t.secret + "\"}",
             "has no ClientRequestToken"),
-        new Case("token not among the versions", t -> {
-          t.aws.startRotation(t.secret);
-          return event("createSecret", t.secret, "00000000-0000-0000-0000-000000000000");
-        }, "is not a version of secret"),
-        new Case("token not AWSPENDING", t -> event("setSecret", t.secret, t.versionWith("AWSPREVIOUS")),
+        new Case(
+            "token not among the versions",
+            t -> {
+              t.aws.startRotation(t.secret);
+              return event("createSecret", t.secret, "00000000-0000-0000-0000-000000000000");
+            },
+            "is not a version of secret"),
+        new Case(
+            "token not AWSPENDING",
+            t -> event("setSecret", t.secret, t.versionWith("AWSPREVIOUS")),
             "is not AWSPENDING"),
-        new Case("rotation disabled", t -> {
-          t.aws.secretsManager.cancelRotateSecret(r -> r.secretId(t.secret));
-          return event("createSecret", t.secret, t.versionWith("AWSCURRENT"));
-        }, "rotation is not enabled"),
-        new Case("secret missing", t -> event("createSecret", "no-such-secret", "00000000-0000-0000-0000-000000000000"),
+        new Case(
+            "rotation disabled",
+            t -> {
+              t.aws.secretsManager.cancelRotateSecret(r -> r.secretId(t.secret));
+              return event("createSecret", t.secret, t.versionWith("AWSCURRENT"));
+            },
+            "rotation is not enabled"),
+        new Case(
+            "secret missing",
+            t -> event("createSecret", "no-such-secret", "00000000-0000-0000-0000-000000000000"),
             "secret no-such-secret does not exist"),
-        new Case("user missing", t -> {
-          t.putCurrentByHand("{\"UserName\": \"ghost\"}");
-          return event("createSecret", t.secret, t.aws.startRotation(t.secret));
-        }, "IAM user ghost named in secret app-ci-key does not exist"),
-        new Case("user outside the managed scope", t -> {
-          t.aws.createUser("admin", "/");
-          t.putCurrentByHand("{\"UserName\": \"admin\"}");
-          return event("createSecret", t.secret, t.aws.startRotation(t.secret));
-        }, "is outside the users keyrotator manages"));
+        new Case(
+            "user missing",
+            t -> {
+              t.putCurrentByHand("{\"UserName\": \"ghost\"}");
+              return event("createSecret", t.secret, t.aws.startRotation(t.secret));
+            },
+            "IAM user ghost named in secret app-ci-key does not exist"),
+        new Case(
+            "user outside the managed scope",
+            t -> {
+              t.aws.createUser("admin", "/");
+              t.putCurrentByHand("{\"UserName\": \"admin\"}");
+              return event("createSecret", t.secret, t.aws.startRotation(t.secret));
+            },
+            "is outside the users keyrotator manages"));
   }
 
   /** A manual PutSecretValue: the way an operator would break the value. */
@@ -108,7 +141,8 @@ class BadInputIT {
 
   /** Every user's keys with their status, plus the secret's versions and current value. */
   private List<Object> snapshot() {
-    List<String> users = aws.iam.listUsers().users().stream().map(u -> u.userName()).sorted().toList();
+    List<String> users =
+        aws.iam.listUsers().users().stream().map(u -> u.userName()).sorted().toList();
     Map<String, Object> keys = new HashMap<>();
     users.forEach(u -> keys.put(u, aws.keys(u)));
     return List.of(keys, aws.stages(secret), aws.value(secret, "AWSCURRENT"));
@@ -131,7 +165,11 @@ class BadInputIT {
         .hasMessageContaining(badInput.expected());
 
     assertThat(snapshot()).isEqualTo(before);
-    assertThat(aws.logLines).anyMatch(l -> l.contains("\"level\":\"ERROR\"") && l.contains(badInput.expected().replace("\"", "\\\"")));
+    assertThat(aws.logLines)
+        .anyMatch(
+            l ->
+                l.contains("\"level\":\"ERROR\"")
+                    && l.contains(badInput.expected().replace("\"", "\\\"")));
   }
 
   @Test
@@ -143,8 +181,10 @@ class BadInputIT {
 
     assertThatThrownBy(() -> aws.handler(Settings.from(env)))
         .isInstanceOf(InvalidSettingsException.class)
-        .hasMessageContaining("KEYROTATOR_PREVIOUS_KEY_POLICY=\"shred\": expected keep, deactivate or delete")
-        .hasMessageContaining("KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS=9000: expected a whole number from 1 to 840");
+        .hasMessageContaining(
+            "KEYROTATOR_PREVIOUS_KEY_POLICY=\"shred\": expected keep, deactivate or delete")
+        .hasMessageContaining(
+            "KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS=9000: expected a whole number from 1 to 840");
 
     assertThat(snapshot()).isEqualTo(before);
   }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.config.Settings;
 import io.keyrotator.ownership.AttemptRecord;
-import io.keyrotator.ownership.SecretBinding;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.FaultInjector.When;
 import io.keyrotator.testing.LocalAws;
@@ -29,19 +29,21 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * inactive previous key, records the attempt on the secret, deactivates the replaced key), and the
  * first rotation of a bootstrap secret (claims the user for the secret). A crash that leaves a key
  * whose secret was never stored ends in one of two ways. If the attempt record names the key, the
- * retry deactivates it and is refused until no run that could still store it is alive
- * ({@link AttemptRecord#LONGEST_RUN}); the clock is then moved past that and the retry must finish.
- * If the crash came before the record named it (CreateAccessKey's answer lost), keyrotator cannot
- * tell it from a key made by hand: the retry is refused naming the key and the command that
- * deletes it, the test does what the message says, and the retry must finish.
+ * retry deactivates it and is refused until no run that could still store it is alive ({@link
+ * AttemptRecord#LONGEST_RUN}); the clock is then moved past that and the retry must finish. If the
+ * crash came before the record named it (CreateAccessKey's answer lost), keyrotator cannot tell it
+ * from a key made by hand: the retry is refused naming the key and the command that deletes it, the
+ * test does what the message says, and the retry must finish.
  */
 class CrashPointIT {
   private static final String USER = "app-ci";
   private static final String BYSTANDER = "other-app";
-  private static final Map<String, String> POLICY = Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate");
+  private static final Map<String, String> POLICY =
+      Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate");
 
   /** Account state before the rotation under test. */
-  private record Arranged(LocalAws aws, String secret, List<String> previousKeys, String bystanderKey) {}
+  private record Arranged(
+      LocalAws aws, String secret, List<String> previousKeys, String bystanderKey) {}
 
   /** Which rotation is taken apart. */
   private enum Scenario {
@@ -55,16 +57,25 @@ class CrashPointIT {
     LocalAws aws = LocalAws.fresh();
     aws.createManagedUser(USER);
     aws.createManagedUser(BYSTANDER);
-    String bystanderKey = aws.iam.createAccessKey(r -> r.userName(BYSTANDER)).accessKey().accessKeyId();
-    String secret = aws.secretsManager.createSecret(r -> r.name("app-ci-key").secretString("{\"UserName\":\"" + USER + "\"}")
-        .tags(t -> t.key(SecretVersions.USER_TAG).value(USER))).arn();
+    String bystanderKey =
+        aws.iam.createAccessKey(r -> r.userName(BYSTANDER)).accessKey().accessKeyId();
+    String secret =
+        aws.secretsManager
+            .createSecret(
+                r ->
+                    r.name("app-ci-key")
+                        .secretString("{\"UserName\":\"" + USER + "\"}")
+                        .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)))
+            .arn();
     List<String> previousKeys = new ArrayList<>();
     if (scenario == Scenario.AT_THE_KEY_LIMIT) {
       RotationHandler handler = aws.handler(aws.settings(POLICY));
       aws.rotate(handler, secret);
-      previousKeys.add(ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "c").accessKeyId().orElseThrow());
+      previousKeys.add(
+          ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "c").accessKeyId().orElseThrow());
       aws.rotate(handler, secret);
-      previousKeys.add(ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "c").accessKeyId().orElseThrow());
+      previousKeys.add(
+          ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "c").accessKeyId().orElseThrow());
       assertThat(aws.keys(USER)).hasSize(2);
     }
     return new Arranged(aws, secret, previousKeys, bystanderKey);
@@ -78,20 +89,37 @@ class CrashPointIT {
       Arranged dryRun = arrange(scenario);
       try {
         FaultInjector counter = new FaultInjector();
-        dryRun.aws().rotate(dryRun.aws().handler(dryRun.aws().settings(POLICY), counter), dryRun.secret());
+        dryRun
+            .aws()
+            .rotate(dryRun.aws().handler(dryRun.aws().settings(POLICY), counter), dryRun.secret());
         operations = List.copyOf(counter.operations);
       } finally {
         dryRun.aws().close();
       }
-      assertThat(operations).contains("Iam:CreateAccessKey", "SecretsManager:PutSecretValue",
-          "SecretsManager:UpdateSecretVersionStage", "SecretsManager:TagResource", "SecretsManager:UntagResource");
-      assertThat(operations).containsAll(scenario == Scenario.FIRST_ROTATION
-          ? List.of("Iam:TagUser") : List.of("Iam:DeleteAccessKey", "Iam:UpdateAccessKey"));
+      assertThat(operations)
+          .contains(
+              "Iam:CreateAccessKey",
+              "SecretsManager:PutSecretValue",
+              "SecretsManager:UpdateSecretVersionStage",
+              "SecretsManager:TagResource",
+              "SecretsManager:UntagResource");
+      assertThat(operations)
+          .containsAll(
+              scenario == Scenario.FIRST_ROTATION
+                  ? List.of("Iam:TagUser")
+                  : List.of("Iam:DeleteAccessKey", "Iam:UpdateAccessKey"));
       for (int i = 1; i <= operations.size(); i++) {
         for (When when : When.values()) {
           int call = i;
-          String name = scenario + ": call " + call + " (" + operations.get(call - 1) + ") fails "
-              + when.name().toLowerCase() + " it takes effect";
+          String name =
+              scenario
+                  + ": call "
+                  + call
+                  + " ("
+                  + operations.get(call - 1)
+                  + ") fails "
+                  + when.name().toLowerCase()
+                  + " it takes effect";
           tests.add(DynamicTest.dynamicTest(name, () -> crashThenRetry(scenario, call, when)));
         }
       }
@@ -124,15 +152,26 @@ class CrashPointIT {
         if (waiting.getMessage().contains("before it recorded which key it created")) {
           // The crash lost CreateAccessKey's answer before the attempt record named the key:
           // keyrotator cannot tell it from a key made by hand, leaves it alone and names it.
-          String named = faults.createdKeyIds.stream().filter(waiting.getMessage()::contains).findFirst()
-              .orElseThrow(() -> new AssertionError("the refusal names the lost key: " + waiting.getMessage()));
-          assertThat(aws.keys(USER)).filteredOn(k -> k.accessKeyId().equals(named))
-              .singleElement().extracting(AccessKeyMetadata::status).isEqualTo(StatusType.ACTIVE);
-          aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(named)); // the operator, as the message says
+          String named =
+              faults.createdKeyIds.stream()
+                  .filter(waiting.getMessage()::contains)
+                  .findFirst()
+                  .orElseThrow(
+                      () ->
+                          new AssertionError(
+                              "the refusal names the lost key: " + waiting.getMessage()));
+          assertThat(aws.keys(USER))
+              .filteredOn(k -> k.accessKeyId().equals(named))
+              .singleElement()
+              .extracting(AccessKeyMetadata::status)
+              .isEqualTo(StatusType.ACTIVE);
+          aws.iam.deleteAccessKey(
+              r -> r.userName(USER).accessKeyId(named)); // the operator, as the message says
         } else {
           // The record named the key: it is deactivated now and deleted once no run can store it.
           assertThat(waiting.getMessage()).contains("nobody holds its secret");
-          assertThat(aws.keys(USER)).as("the lost key is deactivated, never deleted while active")
+          assertThat(aws.keys(USER))
+              .as("the lost key is deactivated, never deleted while active")
               .filteredOn(k -> faults.createdKeyIds.contains(k.accessKeyId()))
               .allMatch(k -> k.status() == StatusType.INACTIVE);
           clock.advance(AttemptRecord.LONGEST_RUN);
@@ -140,25 +179,41 @@ class CrashPointIT {
         LocalAws.runSteps(handler, arranged.secret(), token);
       }
       assertCurrentKeyWorks(aws, arranged.secret());
-      ManagedKeySecret current = ManagedKeySecret.parse(aws.value(arranged.secret(), "AWSCURRENT"), "current");
-      ManagedKeySecret previous = ManagedKeySecret.parse(aws.value(arranged.secret(), "AWSPREVIOUS"), "previous");
-      assertThat(aws.stages(arranged.secret()).get(token)).as("the token's version").containsExactly("AWSCURRENT");
-      assertThat(aws.stages(arranged.secret()).values()).as("no other version is AWSPENDING")
+      ManagedKeySecret current =
+          ManagedKeySecret.parse(aws.value(arranged.secret(), "AWSCURRENT"), "current");
+      ManagedKeySecret previous =
+          ManagedKeySecret.parse(aws.value(arranged.secret(), "AWSPREVIOUS"), "previous");
+      assertThat(aws.stages(arranged.secret()).get(token))
+          .as("the token's version")
+          .containsExactly("AWSCURRENT");
+      assertThat(aws.stages(arranged.secret()).values())
+          .as("no other version is AWSPENDING")
           .noneMatch(stages -> stages.contains("AWSPENDING"));
-      assertThat(aws.keys(USER)).as("no orphan key: every key is held by the secret")
+      assertThat(aws.keys(USER))
+          .as("no orphan key: every key is held by the secret")
           .allMatch(k -> current.holds(k.accessKeyId()) || previous.holds(k.accessKeyId()));
-      assertThat(faults.errorCodes).as("never a third key").doesNotContain("LimitExceeded", "LimitExceededException");
+      assertThat(faults.errorCodes)
+          .as("never a third key")
+          .doesNotContain("LimitExceeded", "LimitExceededException");
       List<String> ownKeys = new ArrayList<>(faults.createdKeyIds);
       ownKeys.addAll(arranged.previousKeys());
-      assertThat(ownKeys).as("only keys the function owns were deleted").containsAll(faults.deletedKeyIds);
-      assertThat(aws.keys(BYSTANDER)).extracting(AccessKeyMetadata::accessKeyId).containsExactly(arranged.bystanderKey());
+      assertThat(ownKeys)
+          .as("only keys the function owns were deleted")
+          .containsAll(faults.deletedKeyIds);
+      assertThat(aws.keys(BYSTANDER))
+          .extracting(AccessKeyMetadata::accessKeyId)
+          .containsExactly(arranged.bystanderKey());
       assertThat(aws.secretsManager.describeSecret(r -> r.secretId(arranged.secret())).tags())
-          .as("no attempt record is left behind").noneMatch(t -> t.key().equals(AttemptRecord.TAG));
+          .as("no attempt record is left behind")
+          .noneMatch(t -> t.key().equals(AttemptRecord.TAG));
       assertThat(aws.iam.listUserTags(r -> r.userName(USER)).tags())
-          .as("the user is claimed for the secret").anyMatch(t -> t.key().equals(SecretBinding.CLAIM_TAG)
-              && t.value().equals(arranged.secret()));
+          .as("the user is claimed for the secret")
+          .anyMatch(
+              t -> t.key().equals(SecretBinding.CLAIM_TAG) && t.value().equals(arranged.secret()));
       for (String secretKey : faults.createdSecrets) {
-        assertThat(aws.logLines).as("logs never hold a secret access key").noneMatch(l -> l.contains(secretKey));
+        assertThat(aws.logLines)
+            .as("logs never hold a secret access key")
+            .noneMatch(l -> l.contains(secretKey));
       }
     } finally {
       aws.close();
@@ -166,9 +221,11 @@ class CrashPointIT {
   }
 
   private static void assertCurrentKeyWorks(LocalAws aws, String secret) {
-    ManagedKeySecret current = ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "AWSCURRENT");
+    ManagedKeySecret current =
+        ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "AWSCURRENT");
     String keyId = current.accessKeyId().orElseThrow();
-    assertThat(aws.keys(USER)).as("the AWSCURRENT key exists and is active")
+    assertThat(aws.keys(USER))
+        .as("the AWSCURRENT key exists and is active")
         .anyMatch(k -> k.accessKeyId().equals(keyId) && k.status() == StatusType.ACTIVE);
     assertThat(aws.callerArn(keyId, current.secretAccessKey().orElseThrow()))
         .endsWith(":user/keyrotator/" + USER);

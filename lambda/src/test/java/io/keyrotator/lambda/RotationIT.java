@@ -44,7 +44,10 @@ class RotationIT {
   }
 
   private AccessKeyMetadata key(String id) {
-    return aws.keys(USER).stream().filter(k -> k.accessKeyId().equals(id)).findFirst().orElseThrow();
+    return aws.keys(USER).stream()
+        .filter(k -> k.accessKeyId().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -55,10 +58,13 @@ class RotationIT {
     aws.rotate(aws.handler(), secret);
 
     ManagedKeySecret value = current(secret);
-    assertThat(aws.keys(USER)).singleElement().satisfies(k -> {
-      assertThat(k.accessKeyId()).isEqualTo(value.accessKeyId().orElseThrow());
-      assertThat(k.status()).isEqualTo(StatusType.ACTIVE);
-    });
+    assertThat(aws.keys(USER))
+        .singleElement()
+        .satisfies(
+            k -> {
+              assertThat(k.accessKeyId()).isEqualTo(value.accessKeyId().orElseThrow());
+              assertThat(k.status()).isEqualTo(StatusType.ACTIVE);
+            });
     assertThat(callerArn(value)).isEqualTo("arn:aws:iam::123456789012:user/keyrotator/app-ci");
     assertThat(aws.stages(secret).values()).noneMatch(l -> l.contains("AWSPENDING"));
     assertThat(aws.iam.listUserTags(r -> r.userName(USER)).tags())
@@ -69,18 +75,21 @@ class RotationIT {
   void secondAndThirdRotationsRetireThePreviousKeyWithinTheTwoKeyLimit() {
     aws.createManagedUser(USER);
     String secret = aws.createBootstrapSecret("app-ci-key", USER);
-    RotationHandler handler = aws.handler(aws.settings(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")));
+    RotationHandler handler =
+        aws.handler(aws.settings(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")));
 
     aws.rotate(handler, secret);
     String first = current(secret).accessKeyId().orElseThrow();
     aws.rotate(handler, secret);
     String second = current(secret).accessKeyId().orElseThrow();
     assertThat(key(first).status()).isEqualTo(StatusType.INACTIVE);
-    assertThat(ManagedKeySecret.parse(aws.value(secret, "AWSPREVIOUS"), "prev").holds(first)).isTrue();
+    assertThat(ManagedKeySecret.parse(aws.value(secret, "AWSPREVIOUS"), "prev").holds(first))
+        .isTrue();
 
     aws.rotate(handler, secret);
     ManagedKeySecret third = current(secret);
-    assertThat(aws.keys(USER)).extracting(AccessKeyMetadata::accessKeyId)
+    assertThat(aws.keys(USER))
+        .extracting(AccessKeyMetadata::accessKeyId)
         .containsExactlyInAnyOrder(second, third.accessKeyId().orElseThrow());
     assertThat(key(second).status()).isEqualTo(StatusType.INACTIVE);
     assertThat(callerArn(third)).endsWith("user/keyrotator/app-ci");
@@ -137,14 +146,18 @@ class RotationIT {
         .hasMessageContaining("no version of app-ci-key proves keyrotator created it")
         .hasMessageContaining("does not own it");
 
-    assertThat(aws.keys(USER)).extracting(AccessKeyMetadata::accessKeyId).contains(foreign).hasSize(2);
+    assertThat(aws.keys(USER))
+        .extracting(AccessKeyMetadata::accessKeyId)
+        .contains(foreign)
+        .hasSize(2);
   }
 
   @Test
   void everyStepRunTwiceGivesTheSameResultAsOnce() {
     aws.createManagedUser(USER);
     String secret = aws.createBootstrapSecret("app-ci-key", USER);
-    RotationHandler handler = aws.handler(aws.settings(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")));
+    RotationHandler handler =
+        aws.handler(aws.settings(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")));
     aws.rotate(handler, secret);
     String previous = current(secret).accessKeyId().orElseThrow();
 
@@ -168,7 +181,8 @@ class RotationIT {
     aws.rotate(handler, secret);
     List<AccessKeyMetadata> before = aws.keys(USER);
 
-    // RotateImmediately=false: Secrets Manager runs testSecret alone on an empty AWSPENDING version.
+    // RotateImmediately=false: Secrets Manager runs testSecret alone on an empty AWSPENDING
+    // version.
     String token = aws.startRotation(secret);
     LocalAws.runStep(handler, RotationStep.TEST_SECRET, secret, token);
 
@@ -178,7 +192,13 @@ class RotationIT {
   @Test
   void aListedUserIsRotatedAndAnyOtherUserIsRefusedWhateverItsTags() {
     aws.createUser("legacy", "/");
-    aws.createUser("admin", "/", software.amazon.awssdk.services.iam.model.Tag.builder().key("keyrotator:managed").value("true").build());
+    aws.createUser(
+        "admin",
+        "/",
+        software.amazon.awssdk.services.iam.model.Tag.builder()
+            .key("keyrotator:managed")
+            .value("true")
+            .build());
     String legacy = aws.createBootstrapSecret("legacy-key", "legacy");
     String admin = aws.createBootstrapSecret("admin-key", "admin");
     RotationHandler handler = aws.handler(aws.settings(Map.of(Settings.MANAGED_USERS, "Legacy")));

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The deployable jar itself: within its size budget, and complete enough to rotate on its own. */
 class ShadedJarIT {
   static final Path JAR = Path.of("target", "keyrotator-lambda.jar");
+
   /** Lambda's limits are in binary megabytes; 10 MiB keeps deploys and cold starts quick. */
   static final long SIZE_BUDGET_BYTES = 10L * 1024 * 1024;
 
@@ -51,8 +52,11 @@ class ShadedJarIT {
   void jarHoldsNoCommandLineCodeAndNoPicocli() throws Exception {
     try (java.util.jar.JarFile jar = new java.util.jar.JarFile(JAR.toFile())) {
       List<String> names = jar.stream().map(java.util.jar.JarEntry::getName).toList();
-      assertThat(names).as("classes of the function").anyMatch(n -> n.startsWith("io/keyrotator/lambda/"));
-      assertThat(names).noneMatch(n -> n.startsWith("io/keyrotator/cli/"))
+      assertThat(names)
+          .as("classes of the function")
+          .anyMatch(n -> n.startsWith("io/keyrotator/lambda/"));
+      assertThat(names)
+          .noneMatch(n -> n.startsWith("io/keyrotator/cli/"))
           .noneMatch(n -> n.startsWith("picocli/"))
           .noneMatch(n -> n.startsWith("io/keyrotator/localaws/"));
     }
@@ -67,8 +71,7 @@ class ShadedJarIT {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = JAR + File.pathSeparator + Path.of("target", "test-classes");
     ProcessBuilder builder =
-        new ProcessBuilder(
-                java, "-cp", classpath, ColdStartRotation.class.getName(), secret, token)
+        new ProcessBuilder(java, "-cp", classpath, ColdStartRotation.class.getName(), secret, token)
             .redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().putAll(ColdStartRotation.lambdaLikeEnvironment(aws.moto.endpoint()));
@@ -77,8 +80,11 @@ class ShadedJarIT {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output.lines().toList()).contains(ColdStartRotation.FIRST_STEP_DONE, ColdStartRotation.ROTATION_DONE);
+    assertThat(output.lines().toList())
+        .contains(ColdStartRotation.FIRST_STEP_DONE, ColdStartRotation.ROTATION_DONE);
     ManagedKeySecret current = ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "current");
-    assertThat(aws.keys("app-ci")).extracting(k -> k.accessKeyId()).isEqualTo(List.of(current.accessKeyId().orElseThrow()));
+    assertThat(aws.keys("app-ci"))
+        .extracting(k -> k.accessKeyId())
+        .isEqualTo(List.of(current.accessKeyId().orElseThrow()));
   }
 }

@@ -47,8 +47,14 @@ class AttemptWindowIT {
 
   private String setUpRotatedSecret() {
     aws.createManagedUser(USER);
-    String a = aws.secretsManager.createSecret(r -> r.name("a-key").secretString("{\"UserName\":\"" + USER + "\"}")
-        .tags(t -> t.key(SecretVersions.USER_TAG).value(USER))).arn();
+    String a =
+        aws.secretsManager
+            .createSecret(
+                r ->
+                    r.name("a-key")
+                        .secretString("{\"UserName\":\"" + USER + "\"}")
+                        .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)))
+            .arn();
     aws.rotate(aws.handler(aws.settings(Map.of()), clock), a);
     return a;
   }
@@ -67,48 +73,82 @@ class AttemptWindowIT {
     };
   }
 
-  /** CreateAccessKey fails (throttled/timeout); the operator then makes a key by hand; Secrets Manager retries. */
+  /**
+   * CreateAccessKey fails (throttled/timeout); the operator then makes a key by hand; Secrets
+   * Manager retries.
+   */
   @Test
   void aKeyMadeByHandAfterAFailedCreateAccessKeyIsDeactivatedAndDeleted() {
     String a = setUpRotatedSecret();
-    String current = ManagedKeySecret.parse(aws.value(a, "AWSCURRENT"), "c").accessKeyId().orElseThrow();
-    RotationHandler failing = aws.handler(aws.settings(Map.of()), clock, beforeFirstCreateKey(() -> {
-      throw SdkClientException.create("Unable to execute HTTP request: Read timed out");
-    }));
+    String current =
+        ManagedKeySecret.parse(aws.value(a, "AWSCURRENT"), "c").accessKeyId().orElseThrow();
+    RotationHandler failing =
+        aws.handler(
+            aws.settings(Map.of()),
+            clock,
+            beforeFirstCreateKey(
+                () -> {
+                  throw SdkClientException.create("Unable to execute HTTP request: Read timed out");
+                }));
     String token = aws.startRotation(a);
-    Throwable first = catchThrowable(() -> LocalAws.runStep(failing, RotationStep.CREATE_SECRET, a, token));
+    Throwable first =
+        catchThrowable(() -> LocalAws.runStep(failing, RotationStep.CREATE_SECRET, a, token));
     assertThat(first).isNotNull();
 
     // The operator, seeing rotation fail, issues a key by hand for a consumer (not used yet).
     String handMade = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
 
     RotationHandler handler = aws.handler(aws.settings(Map.of()), clock);
-    Throwable retry = catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token));
-    assertThat(aws.keyStatus(USER, handMade)).as("hand-made key after the retry; retry said: "
-        + (retry == null ? "-" : retry.getMessage())).isEqualTo(StatusType.ACTIVE);
+    Throwable retry =
+        catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token));
+    assertThat(aws.keyStatus(USER, handMade))
+        .as(
+            "hand-made key after the retry; retry said: "
+                + (retry == null ? "-" : retry.getMessage()))
+        .isEqualTo(StatusType.ACTIVE);
     clock.advance(Duration.ofMinutes(16));
     catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token));
-    assertThat(aws.keyStatus(USER, handMade)).as("hand-made key after a later retry").isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, handMade))
+        .as("hand-made key after a later retry")
+        .isEqualTo(StatusType.ACTIVE);
     assertThat(aws.keyStatus(USER, current)).isEqualTo(StatusType.ACTIVE);
   }
 
-  /** No fault at all: the operator makes a key by hand while createSecret runs (between record and CreateAccessKey). */
+  /**
+   * No fault at all: the operator makes a key by hand while createSecret runs (between record and
+   * CreateAccessKey).
+   */
   @Test
   void aKeyMadeByHandRacingCreateSecretIsDeactivatedAndDeleted() {
     String a = setUpRotatedSecret();
     AtomicReference<String> handMade = new AtomicReference<>();
-    RotationHandler racing = aws.handler(aws.settings(Map.of()), clock, beforeFirstCreateKey(() ->
-        handMade.set(aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId())));
+    RotationHandler racing =
+        aws.handler(
+            aws.settings(Map.of()),
+            clock,
+            beforeFirstCreateKey(
+                () ->
+                    handMade.set(
+                        aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId())));
     String token = aws.startRotation(a);
-    Throwable first = catchThrowable(() -> LocalAws.runStep(racing, RotationStep.CREATE_SECRET, a, token));
+    Throwable first =
+        catchThrowable(() -> LocalAws.runStep(racing, RotationStep.CREATE_SECRET, a, token));
     assertThat(first).as("CreateAccessKey hits the 2-key limit").isNotNull();
 
     RotationHandler handler = aws.handler(aws.settings(Map.of()), clock);
-    Throwable retry = catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token));
-    assertThat(aws.keyStatus(USER, handMade.get())).as("hand-made key after the retry; first: " + first.getMessage()
-        + "; retry said: " + (retry == null ? "-" : retry.getMessage())).isEqualTo(StatusType.ACTIVE);
+    Throwable retry =
+        catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token));
+    assertThat(aws.keyStatus(USER, handMade.get()))
+        .as(
+            "hand-made key after the retry; first: "
+                + first.getMessage()
+                + "; retry said: "
+                + (retry == null ? "-" : retry.getMessage()))
+        .isEqualTo(StatusType.ACTIVE);
     clock.advance(Duration.ofMinutes(16));
     catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token));
-    assertThat(aws.keyStatus(USER, handMade.get())).as("hand-made key after a later retry").isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, handMade.get()))
+        .as("hand-made key after a later retry")
+        .isEqualTo(StatusType.ACTIVE);
   }
 }

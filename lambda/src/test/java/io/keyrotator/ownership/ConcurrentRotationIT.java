@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.KeyActionRecorder;
 import io.keyrotator.testing.LocalAws;
@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * <ul>
  *   <li>two rotations (two tokens) of one secret. moto accepts the second RotateSecret while the
  *       first is under way (AWS refuses it), which is how two runs of one secret overlap here;
- *   <li>rotations of two secrets that both name the same user (the second created by hand with
- *       the same {@value SecretVersions#USER_TAG} tag).
+ *   <li>rotations of two secrets that both name the same user (the second created by hand with the
+ *       same {@value SecretVersions#USER_TAG} tag).
  * </ul>
  *
  * <p>Whatever the order: every secret's AWSCURRENT key exists on the user, is active and
@@ -40,7 +40,8 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  */
 class ConcurrentRotationIT {
   private static final String USER = "app";
-  private static final Map<String, String> POLICY = Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate");
+  private static final Map<String, String> POLICY =
+      Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate");
   private static final List<RotationStep> STEPS = List.of(RotationStep.values());
 
   /** Every order of 4 steps of rotation 1 and 4 of rotation 2, as strings like "11212122". */
@@ -61,12 +62,14 @@ class ConcurrentRotationIT {
 
   @TestFactory
   Stream<DynamicTest> twoRotationsOfOneSecret() {
-    return interleavings().stream().map(order -> DynamicTest.dynamicTest("order " + order, () -> oneSecret(order)));
+    return interleavings().stream()
+        .map(order -> DynamicTest.dynamicTest("order " + order, () -> oneSecret(order)));
   }
 
   @TestFactory
   Stream<DynamicTest> rotationsOfTwoSecretsNamingOneUser() {
-    return interleavings().stream().map(order -> DynamicTest.dynamicTest("order " + order, () -> twoSecrets(order)));
+    return interleavings().stream()
+        .map(order -> DynamicTest.dynamicTest("order " + order, () -> twoSecrets(order)));
   }
 
   /** One rotation driven step by step; stops at its first refusal. */
@@ -132,19 +135,33 @@ class ConcurrentRotationIT {
           completedInOrder.add(run);
         }
       }
-      String as = "order " + order + ": " + String.join("\n  ", events) + "\n  stages " + aws.stages(secret)
-          + "\n  keys " + aws.keys(USER) + "\n  keyrotator removed " + recorder.removals;
+      String as =
+          "order "
+              + order
+              + ": "
+              + String.join("\n  ", events)
+              + "\n  stages "
+              + aws.stages(secret)
+              + "\n  keys "
+              + aws.keys(USER)
+              + "\n  keyrotator removed "
+              + recorder.removals;
 
       Map<String, List<String>> stages = aws.stages(secret);
       assertThat(stages.values().stream().filter(s -> s.contains("AWSCURRENT")).count())
-          .as("exactly one AWSCURRENT version; " + as).isEqualTo(1);
+          .as("exactly one AWSCURRENT version; " + as)
+          .isEqualTo(1);
       if (!completedInOrder.isEmpty()) {
         String last = completedInOrder.get(completedInOrder.size() - 1).token;
-        assertThat(stages.get(last)).as("the last rotation to complete is AWSCURRENT; " + as).contains("AWSCURRENT");
+        assertThat(stages.get(last))
+            .as("the last rotation to complete is AWSCURRENT; " + as)
+            .contains("AWSCURRENT");
       }
       if (first.completed() && second.completed()) {
         assertThat(events.indexOf("rotation 2 started, token " + second.token))
-            .as("both rotations completed only if the second started after the first finished; " + as)
+            .as(
+                "both rotations completed only if the second started after the first finished; "
+                    + as)
             .isGreaterThan(events.indexOf("rotation 1 finishSecret ok"));
       }
       assertCommon(aws, recorder, List.of(secret), as);
@@ -166,50 +183,74 @@ class ConcurrentRotationIT {
       for (char c : order.toCharArray()) {
         (c == '1' ? runA : runB).step(aws, handler, events, c == '1' ? "A" : "B");
       }
-      String as = "order " + order + " (1 = secret-A, 2 = secret-B): " + String.join("\n  ", events)
-          + "\n  keys " + aws.keys(USER) + "\n  keyrotator removed " + recorder.removals;
+      String as =
+          "order "
+              + order
+              + " (1 = secret-A, 2 = secret-B): "
+              + String.join("\n  ", events)
+              + "\n  keys "
+              + aws.keys(USER)
+              + "\n  keyrotator removed "
+              + recorder.removals;
 
       boolean aServedNew = currentKey(aws, a).filter(k -> !k.equals(initialKey)).isPresent();
       boolean bServedNew = currentKey(aws, b).isPresent();
-      assertThat(aServedNew && bServedNew).as("at most one secret serves the user with a new key; " + as).isFalse();
+      assertThat(aServedNew && bServedNew)
+          .as("at most one secret serves the user with a new key; " + as)
+          .isFalse();
       if (!aServedNew) {
-        assertThat(runA.refusal).as("secret-A got no new key: it was refused naming secret-B; " + as)
+        assertThat(runA.refusal)
+            .as("secret-A got no new key: it was refused naming secret-B; " + as)
             .hasValueSatisfying(m -> assertThat(m).contains("secret-B"));
       }
       if (!bServedNew) {
-        assertThat(runB.refusal).as("secret-B got no new key: it was refused naming secret-A; " + as)
+        assertThat(runB.refusal)
+            .as("secret-B got no new key: it was refused naming secret-A; " + as)
             .hasValueSatisfying(m -> assertThat(m).contains("secret-A"));
       }
       assertCommon(aws, recorder, List.of(a, b), as);
     }
   }
 
-  private static void assertCommon(LocalAws aws, KeyActionRecorder recorder, List<String> secrets, String as) {
+  private static void assertCommon(
+      LocalAws aws, KeyActionRecorder recorder, List<String> secrets, String as) {
     List<AccessKeyMetadata> keys = aws.keys(USER);
     assertThat(keys).as("at most 2 keys; " + as).hasSizeLessThanOrEqualTo(2);
-    assertThat(recorder.errorCodes).as("never LimitExceeded; " + as).doesNotContain("LimitExceeded", "LimitExceededException");
+    assertThat(recorder.errorCodes)
+        .as("never LimitExceeded; " + as)
+        .doesNotContain("LimitExceeded", "LimitExceededException");
     for (String secret : secrets) {
-      ManagedKeySecret current = ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "AWSCURRENT of " + secret);
+      ManagedKeySecret current =
+          ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "AWSCURRENT of " + secret);
       if (current.accessKeyId().isEmpty()) {
         continue;
       }
       String keyId = current.accessKeyId().get();
-      assertThat(keys).as("AWSCURRENT key " + keyId + " of " + secret + " exists and is active; " + as)
+      assertThat(keys)
+          .as("AWSCURRENT key " + keyId + " of " + secret + " exists and is active; " + as)
           .anyMatch(k -> k.accessKeyId().equals(keyId) && k.status() == StatusType.ACTIVE);
       assertThat(aws.callerArn(keyId, current.secretAccessKey().orElseThrow()))
-          .as("AWSCURRENT key of " + secret + " authenticates as the user; " + as).endsWith(":user/keyrotator/" + USER);
-      assertThat(recorder.removals).as("keyrotator never removed the AWSCURRENT key of " + secret + "; " + as)
+          .as("AWSCURRENT key of " + secret + " authenticates as the user; " + as)
+          .endsWith(":user/keyrotator/" + USER);
+      assertThat(recorder.removals)
+          .as("keyrotator never removed the AWSCURRENT key of " + secret + "; " + as)
           .noneMatch(r -> r.keyId().equals(keyId));
     }
     for (KeyActionRecorder.Action removal : recorder.removals) {
-      assertThat(recorder.createdKeyIds).as("keyrotator removed only keys it created: " + removal + "; " + as)
+      assertThat(recorder.createdKeyIds)
+          .as("keyrotator removed only keys it created: " + removal + "; " + as)
           .contains(removal.keyId());
     }
   }
 
   private static String createTagged(LocalAws aws, String name) {
-    return aws.secretsManager.createSecret(r -> r.name(name).secretString("{\"UserName\":\"" + USER + "\"}")
-        .tags(t -> t.key(SecretVersions.USER_TAG).value(USER))).arn();
+    return aws.secretsManager
+        .createSecret(
+            r ->
+                r.name(name)
+                    .secretString("{\"UserName\":\"" + USER + "\"}")
+                    .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)))
+        .arn();
   }
 
   private static Optional<String> currentKey(LocalAws aws, String secret) {

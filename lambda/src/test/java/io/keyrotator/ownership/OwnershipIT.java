@@ -9,8 +9,8 @@ import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.inspection.Repair;
 import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.LocalJobs;
@@ -54,8 +54,13 @@ class OwnershipIT {
   }
 
   private String taggedSecret(String name, String user, String json) {
-    return aws.secretsManager.createSecret(r -> r.name(name).secretString(json)
-        .tags(t -> t.key(SecretVersions.USER_TAG).value(user))).arn();
+    return aws.secretsManager
+        .createSecret(
+            r ->
+                r.name(name)
+                    .secretString(json)
+                    .tags(t -> t.key(SecretVersions.USER_TAG).value(user)))
+        .arn();
   }
 
   private String bootstrap(String name, String user) {
@@ -73,10 +78,20 @@ class OwnershipIT {
     aws.rotate(handler(Map.of()), a);
     String k1 = aws.keyIn(a, "AWSCURRENT");
     ManagedKeySecret aValue = value(a, "AWSCURRENT");
-    String b = taggedSecret("b-key", USER, "{\"UserName\":\"" + USER + "\",\"AccessKeyId\":\"" + k1
-        + "\",\"SecretAccessKey\":\"" + aValue.secretAccessKey().orElseThrow() + "\"}");
+    String b =
+        taggedSecret(
+            "b-key",
+            USER,
+            "{\"UserName\":\""
+                + USER
+                + "\",\"AccessKeyId\":\""
+                + k1
+                + "\",\"SecretAccessKey\":\""
+                + aValue.secretAccessKey().orElseThrow()
+                + "\"}");
 
-    assertThatThrownBy(() -> aws.rotate(handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")), a))
+    assertThatThrownBy(
+            () -> aws.rotate(handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")), a))
         .isInstanceOf(RotationFailure.class)
         .hasMessageContaining("is named by secret b-key as well as by a-key")
         .hasMessageContaining("Keep one");
@@ -101,9 +116,17 @@ class OwnershipIT {
     aws.rotate(handler, a);
     String tokenA = aws.startRotation(a);
     LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, tokenA);
-    String pendingA = ManagedKeySecret.parse(aws.secretsManager.getSecretValue(r -> r.secretId(a).versionId(tokenA)
-        .versionStage("AWSPENDING")).secretString(), "p").accessKeyId().orElseThrow();
-    String b = aws.createBootstrapSecret("b-key", USER); // a second secret for the same user, made meanwhile
+    String pendingA =
+        ManagedKeySecret.parse(
+                aws.secretsManager
+                    .getSecretValue(r -> r.secretId(a).versionId(tokenA).versionStage("AWSPENDING"))
+                    .secretString(),
+                "p")
+            .accessKeyId()
+            .orElseThrow();
+    String b =
+        aws.createBootstrapSecret(
+            "b-key", USER); // a second secret for the same user, made meanwhile
 
     String tokenB = aws.startRotation(b);
     assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, b, tokenB))
@@ -114,8 +137,10 @@ class OwnershipIT {
     LocalAws.runStep(handler, RotationStep.SET_SECRET, a, tokenA);
     LocalAws.runStep(handler, RotationStep.TEST_SECRET, a, tokenA);
     assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.FINISH_SECRET, a, tokenA))
-        .as("A does not promote while another secret names its user").hasMessageContaining("b-key");
-    aws.secretsManager.deleteSecret(r -> r.secretId(b).forceDeleteWithoutRecovery(true)); // the merge
+        .as("A does not promote while another secret names its user")
+        .hasMessageContaining("b-key");
+    aws.secretsManager.deleteSecret(
+        r -> r.secretId(b).forceDeleteWithoutRecovery(true)); // the merge
     LocalAws.runStep(handler, RotationStep.FINISH_SECRET, a, tokenA);
     assertThat(aws.keyIn(a, "AWSCURRENT")).isEqualTo(pendingA);
   }
@@ -135,19 +160,45 @@ class OwnershipIT {
     assertThat(jobs.doctorFix()).hasAtLeastOneElementOfType(Repair.RemovePendingLabel.class);
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(abandoned));
     String handMade = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
-    // Someone forges keyrotator 1's intent tag and a keyrotator:attempt record for the current version.
-    aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key("keyrotator:rotation").value(token + " " + Instant.now().getEpochSecond())));
+    // Someone forges keyrotator 1's intent tag and a keyrotator:attempt record for the current
+    // version.
+    aws.iam.tagUser(
+        r ->
+            r.userName(USER)
+                .tags(
+                    t ->
+                        t.key("keyrotator:rotation")
+                            .value(token + " " + Instant.now().getEpochSecond())));
     String userId = aws.iam.getUser(r -> r.userName(USER)).user().userId();
-    String currentVersion = aws.stages(a).entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT"))
-        .findFirst().orElseThrow().getKey();
-    aws.secretsManager.tagResource(r -> r.secretId(a).tags(t -> t.key(AttemptRecord.TAG)
-        .value(AttemptRecord.starting(currentVersion, userId, Instant.now().minusSeconds(1), Set.of(current))
-            .created(handMade).tagValue(a, EvidenceSeal.withKey("a-key-the-attacker-made-up-0123456789abcdef")))));
+    String currentVersion =
+        aws.stages(a).entrySet().stream()
+            .filter(e -> e.getValue().contains("AWSCURRENT"))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
+    aws.secretsManager.tagResource(
+        r ->
+            r.secretId(a)
+                .tags(
+                    t ->
+                        t.key(AttemptRecord.TAG)
+                            .value(
+                                AttemptRecord.starting(
+                                        currentVersion,
+                                        userId,
+                                        Instant.now().minusSeconds(1),
+                                        Set.of(current))
+                                    .created(handMade)
+                                    .tagValue(
+                                        a,
+                                        EvidenceSeal.withKey(
+                                            "a-key-the-attacker-made-up-0123456789abcdef")))));
 
     assertThat(jobs.doctorFix()).isEmpty();
     assertThatThrownBy(() -> aws.rotate(handler, a)).hasMessageContaining("does not own it");
     clock.advance(Duration.ofHours(1));
-    assertThat(jobs.doctorFix()).as("only the refused rotation's empty AWSPENDING is dropped; no key is touched")
+    assertThat(jobs.doctorFix())
+        .as("only the refused rotation's empty AWSPENDING is dropped; no key is touched")
         .allMatch(r -> r instanceof Repair.RemovePendingLabel);
     assertThat(aws.keyStatus(USER, handMade)).isEqualTo(StatusType.ACTIVE);
     assertThat(aws.keyStatus(USER, current)).isEqualTo(StatusType.ACTIVE);
@@ -160,31 +211,40 @@ class OwnershipIT {
     String low = bootstrap("low-priv-key", "low-priv");
     RotationHandler handler = handler(Map.of());
     aws.rotate(handler, low);
-    aws.secretsManager.putSecretValue(r -> r.secretId(low).secretString("{\"UserName\":\"deploy-admin\"}"));
+    aws.secretsManager.putSecretValue(
+        r -> r.secretId(low).secretString("{\"UserName\":\"deploy-admin\"}"));
     assertThatThrownBy(() -> aws.rotate(handler, low))
-        .hasMessageContaining("tagged keyrotator:user=low-priv but its value names IAM user deploy-admin");
+        .hasMessageContaining(
+            "tagged keyrotator:user=low-priv but its value names IAM user deploy-admin");
     assertThat(aws.keys("deploy-admin")).isEmpty();
 
     // A secret made by hand, untagged: refused before anything else.
     String untagged = aws.createForeignSecret("untagged-key", "{\"UserName\":\"deploy-admin\"}");
-    assertThatThrownBy(() -> aws.rotate(handler, untagged)).hasMessageContaining("has no keyrotator:user tag");
+    assertThatThrownBy(() -> aws.rotate(handler, untagged))
+        .hasMessageContaining("has no keyrotator:user tag");
     assertThat(aws.keys("deploy-admin")).isEmpty();
 
-    // Both the value and the tag switched to another user: the earlier keyrotator value shows whom it served.
+    // Both the value and the tag switched to another user: the earlier keyrotator value shows whom
+    // it served.
     String switched = aws.createBootstrapSecret("switched-key", "low-priv-2");
     aws.createManagedUser("low-priv-2");
     aws.rotate(handler, switched);
-    aws.secretsManager.putSecretValue(r -> r.secretId(switched).secretString("{\"UserName\":\"deploy-admin\"}"));
-    aws.secretsManager.tagResource(r -> r.secretId(switched).tags(t -> t.key(SecretVersions.USER_TAG).value("deploy-admin")));
+    aws.secretsManager.putSecretValue(
+        r -> r.secretId(switched).secretString("{\"UserName\":\"deploy-admin\"}"));
+    aws.secretsManager.tagResource(
+        r -> r.secretId(switched).tags(t -> t.key(SecretVersions.USER_TAG).value("deploy-admin")));
     assertThatThrownBy(() -> aws.rotate(handler, switched))
         .hasMessageContaining("served IAM user low-priv-2");
     assertThat(aws.keys("deploy-admin")).isEmpty();
-    aws.secretsManager.tagResource(r -> r.secretId(switched).tags(t -> t.key(SecretVersions.USER_TAG).value("low-priv-2")));
+    aws.secretsManager.tagResource(
+        r -> r.secretId(switched).tags(t -> t.key(SecretVersions.USER_TAG).value("low-priv-2")));
 
     // A secret made outside the stack naming a user another secret claims.
     String admin = bootstrap("deploy-admin-key", "deploy-admin");
     aws.rotate(handler, admin);
-    String outside = aws.createBootstrapSecret("outside-key", "deploy-admin"); // even encrypted with keyrotator's key
+    String outside =
+        aws.createBootstrapSecret(
+            "outside-key", "deploy-admin"); // even encrypted with keyrotator's key
     assertThatThrownBy(() -> aws.rotate(handler, outside))
         .hasMessageContaining("claimed by secret " + admin);
     assertThat(aws.keys("deploy-admin")).hasSize(1);
@@ -206,20 +266,44 @@ class OwnershipIT {
     assertThat(aws.keys(USER)).isEmpty();
 
     // Following the refusal's advice serves the new user; the old value is no obstacle.
-    aws.secretsManager.updateSecretVersionStage(r -> r.secretId(a).versionStage("AWSPENDING")
-        .removeFromVersionId(aws.stages(a).entrySet().stream().filter(e -> e.getValue().contains("AWSPENDING")
-            && !e.getValue().contains("AWSCURRENT")).findFirst().orElseThrow().getKey()));
+    aws.secretsManager.updateSecretVersionStage(
+        r ->
+            r.secretId(a)
+                .versionStage("AWSPENDING")
+                .removeFromVersionId(
+                    aws.stages(a).entrySet().stream()
+                        .filter(
+                            e ->
+                                e.getValue().contains("AWSPENDING")
+                                    && !e.getValue().contains("AWSCURRENT"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getKey()));
     // moto leaves AWSCURRENT on two versions when PutSecretValue follows a stage move made by
-    // UpdateSecretVersionStage (AWS moves it): put the bootstrap under a label, then move AWSCURRENT.
-    String current = aws.stages(a).entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT"))
-        .findFirst().orElseThrow().getKey();
+    // UpdateSecretVersionStage (AWS moves it): put the bootstrap under a label, then move
+    // AWSCURRENT.
+    String current =
+        aws.stages(a).entrySet().stream()
+            .filter(e -> e.getValue().contains("AWSCURRENT"))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
     String bootstrapVersion = java.util.UUID.randomUUID().toString();
-    aws.secretsManager.putSecretValue(r -> r.secretId(a).clientRequestToken(bootstrapVersion)
-        .secretString("{\"UserName\":\"" + USER + "\"}").versionStages("OPERATOR"));
-    aws.secretsManager.updateSecretVersionStage(r -> r.secretId(a).versionStage("AWSCURRENT")
-        .moveToVersionId(bootstrapVersion).removeFromVersionId(current));
+    aws.secretsManager.putSecretValue(
+        r ->
+            r.secretId(a)
+                .clientRequestToken(bootstrapVersion)
+                .secretString("{\"UserName\":\"" + USER + "\"}")
+                .versionStages("OPERATOR"));
+    aws.secretsManager.updateSecretVersionStage(
+        r ->
+            r.secretId(a)
+                .versionStage("AWSCURRENT")
+                .moveToVersionId(bootstrapVersion)
+                .removeFromVersionId(current));
     aws.rotate(handler, a);
-    assertThat(value(a, "AWSCURRENT").userId()).contains(aws.iam.getUser(r -> r.userName(USER)).user().userId());
+    assertThat(value(a, "AWSCURRENT").userId())
+        .contains(aws.iam.getUser(r -> r.userName(USER)).user().userId());
     assertThat(aws.keyStatus(USER, aws.keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
   }
 
@@ -238,10 +322,13 @@ class OwnershipIT {
     aws.iam.updateAccessKey(r -> r.userName(USER).accessKeyId(dropped).status(StatusType.INACTIVE));
     assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.FINISH_SECRET, a, token))
         .hasMessageContaining("is inactive");
-    aws.secretsManager.updateSecretVersionStage(r -> r.secretId(a).versionStage("AWSPENDING").removeFromVersionId(token));
+    aws.secretsManager.updateSecretVersionStage(
+        r -> r.secretId(a).versionStage("AWSPENDING").removeFromVersionId(token));
 
     aws.rotate(handler, a);
-    assertThat(aws.keyStatus(USER, dropped)).as("the dropped attempt's inactive key, provably ours, made room").isNull();
+    assertThat(aws.keyStatus(USER, dropped))
+        .as("the dropped attempt's inactive key, provably ours, made room")
+        .isNull();
     assertThat(aws.keyIn(a, "AWSPREVIOUS")).isEqualTo(current);
     assertThat(aws.keyStatus(USER, aws.keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
   }
@@ -249,18 +336,27 @@ class OwnershipIT {
   @Test
   void case6_secretValuesRoundTripAndMalformedOnesAreNamedPrecisely() {
     aws.createManagedUser(USER);
-    String a = taggedSecret("a-key", USER, "{\"UserName\":\"app-ci\",\"Owner\":\"team-ci\",\"Consumer\":{\"host\":\"build-1\"}}");
+    String a =
+        taggedSecret(
+            "a-key",
+            USER,
+            "{\"UserName\":\"app-ci\",\"Owner\":\"team-ci\",\"Consumer\":{\"host\":\"build-1\"}}");
     RotationHandler handler = handler(Map.of());
     aws.rotate(handler, a);
     aws.rotate(handler, a);
-    assertThat(value(a, "AWSCURRENT").otherFields()).containsEntry("Owner", "team-ci").containsKey("Consumer");
+    assertThat(value(a, "AWSCURRENT").otherFields())
+        .containsEntry("Owner", "team-ci")
+        .containsKey("Consumer");
 
     aws.createManagedUser("dup");
-    String duplicated = taggedSecret("dup-key", "dup", "{\"UserName\":\"dup\",\"UserName\":\"app-ci\"}");
+    String duplicated =
+        taggedSecret("dup-key", "dup", "{\"UserName\":\"dup\",\"UserName\":\"app-ci\"}");
     assertThatThrownBy(() -> aws.rotate(handler, duplicated))
         .hasMessageContaining("has the field \"UserName\" more than once (line 1, column");
-    String trailing = taggedSecret("trailing-key", "dup", "{\"UserName\":\"dup\"}{\"UserName\":\"app-ci\"}");
-    assertThatThrownBy(() -> aws.rotate(handler, trailing)).hasMessageContaining("more content after the JSON object");
+    String trailing =
+        taggedSecret("trailing-key", "dup", "{\"UserName\":\"dup\"}{\"UserName\":\"app-ci\"}");
+    assertThatThrownBy(() -> aws.rotate(handler, trailing))
+        .hasMessageContaining("more content after the JSON object");
     assertThat(aws.keys("dup")).isEmpty();
     assertThat(aws.keys(USER)).hasSize(2);
   }
@@ -288,9 +384,17 @@ class OwnershipIT {
     aws.createManagedUser(USER);
     String k1 = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
     var created = aws.keys(USER).get(0).createDate();
-    // A value as keyrotator 1 wrote it: CreatedBy and CreateDate, no UserId, SecretArn or VersionId.
-    String a = taggedSecret("a-key", USER, "{\"UserName\":\"app-ci\",\"AccessKeyId\":\"" + k1
-        + "\",\"SecretAccessKey\":\"s3cr3t\",\"CreateDate\":\"" + created + "\",\"CreatedBy\":\"keyrotator\"}");
+    // A value as keyrotator 1 wrote it: CreatedBy and CreateDate, no UserId, SecretArn or
+    // VersionId.
+    String a =
+        taggedSecret(
+            "a-key",
+            USER,
+            "{\"UserName\":\"app-ci\",\"AccessKeyId\":\""
+                + k1
+                + "\",\"SecretAccessKey\":\"s3cr3t\",\"CreateDate\":\""
+                + created
+                + "\",\"CreatedBy\":\"keyrotator\"}");
     aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key("keyrotator:rotation").value("old 1")));
     RotationHandler handler = handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate"));
     aws.rotate(handler, a);
@@ -302,8 +406,10 @@ class OwnershipIT {
     var tags = aws.iam.listUserTags(r -> r.userName(USER)).tags();
     assertThat(tags).anyMatch(t -> t.key().equals(SecretBinding.CLAIM_TAG) && t.value().equals(a));
     assertThat(tags).noneMatch(t -> t.key().equals("keyrotator:rotation"));
-    // At the 2-key limit the old key is the person's to retire, as the refusal says; then rotation goes on.
-    assertThatThrownBy(() -> aws.rotate(handler, a)).hasMessageContaining("cannot prove it created it");
+    // At the 2-key limit the old key is the person's to retire, as the refusal says; then rotation
+    // goes on.
+    assertThatThrownBy(() -> aws.rotate(handler, a))
+        .hasMessageContaining("cannot prove it created it");
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(k1));
     aws.rotate(handler, aws.secretsManager.describeSecret(r -> r.secretId(a)).arn());
     assertThat(aws.keyStatus(USER, aws.keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
@@ -319,30 +425,49 @@ class OwnershipIT {
     aws.secretsManager.deleteSecret(r -> r.secretId(old).recoveryWindowInDays(7L));
 
     SecretInspector inspector = jobs.inspector(Duration.ofHours(1));
-    assertThat(inspector.inspectAll()).singleElement().satisfies(status -> assertThat(status.findings())
-        .singleElement().satisfies(f -> {
-          assertThat(f.type()).isEqualTo(io.keyrotator.inspection.Finding.Type.SECRET_SCHEDULED_FOR_DELETION);
-          assertThat(f.message()).contains("restore-secret", io.keyrotator.ports.KeyIds.shorten(oldKey));
-        }));
+    assertThat(inspector.inspectAll())
+        .singleElement()
+        .satisfies(
+            status ->
+                assertThat(status.findings())
+                    .singleElement()
+                    .satisfies(
+                        f -> {
+                          assertThat(f.type())
+                              .isEqualTo(
+                                  io.keyrotator.inspection.Finding.Type
+                                      .SECRET_SCHEDULED_FOR_DELETION);
+                          assertThat(f.message())
+                              .contains(
+                                  "restore-secret", io.keyrotator.ports.KeyIds.shorten(oldKey));
+                        }));
 
     String replacement = bootstrap("new-key", USER);
-    assertThatThrownBy(() -> aws.rotate(handler, replacement)).hasMessageContaining("claimed by secret " + old);
+    assertThatThrownBy(() -> aws.rotate(handler, replacement))
+        .hasMessageContaining("claimed by secret " + old);
     List<Repair> applied = jobs.doctorFix();
     assertThat(applied).hasAtLeastOneElementOfType(Repair.ReleaseStaleClaim.class);
-    assertThat(applied).noneMatch(r -> r instanceof Repair.DeleteOrphanKey || r instanceof Repair.DeactivateOrphanKey);
+    assertThat(applied)
+        .noneMatch(
+            r -> r instanceof Repair.DeleteOrphanKey || r instanceof Repair.DeactivateOrphanKey);
     aws.rotate(handler, replacement);
-    assertThat(aws.keyStatus(USER, oldKey)).as("the deleted secret's key is not the new secret's to retire")
+    assertThat(aws.keyStatus(USER, oldKey))
+        .as("the deleted secret's key is not the new secret's to retire")
         .isEqualTo(StatusType.ACTIVE);
-    assertThat(aws.keyStatus(USER, aws.keyIn(replacement, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, aws.keyIn(replacement, "AWSCURRENT")))
+        .isEqualTo(StatusType.ACTIVE);
   }
 
   @Test
   void aClaimByASecretInAnotherRegionIsNeverReleasedHere() {
     aws.createManagedUser(USER);
     String a = bootstrap("a-key", USER);
-    String elsewhere = "arn:aws:secretsmanager:eu-west-1:" + LocalAws.ACCOUNT + ":secret:keyrotator/app-ci-AbCdEf";
-    aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key(SecretBinding.CLAIM_TAG).value(elsewhere)));
-    assertThatThrownBy(() -> aws.rotate(handler(Map.of()), a)).hasMessageContaining("claimed by secret " + elsewhere);
+    String elsewhere =
+        "arn:aws:secretsmanager:eu-west-1:" + LocalAws.ACCOUNT + ":secret:keyrotator/app-ci-AbCdEf";
+    aws.iam.tagUser(
+        r -> r.userName(USER).tags(t -> t.key(SecretBinding.CLAIM_TAG).value(elsewhere)));
+    assertThatThrownBy(() -> aws.rotate(handler(Map.of()), a))
+        .hasMessageContaining("claimed by secret " + elsewhere);
     clock.advance(Duration.ofMinutes(1));
     assertThat(jobs.doctorFix()).noneMatch(r -> r instanceof Repair.ReleaseStaleClaim);
     assertThat(aws.iam.listUserTags(r -> r.userName(USER)).tags())

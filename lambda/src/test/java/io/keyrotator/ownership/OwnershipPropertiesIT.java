@@ -13,9 +13,9 @@ import io.keyrotator.inspection.Repairs;
 import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.inspection.SecretStatus;
 import io.keyrotator.lambda.RotationHandler;
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.ManagedScope;
-import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.KeyActionRecorder;
@@ -67,22 +67,31 @@ class OwnershipPropertiesIT {
   private static final int SEEDS = Integer.getInteger("keyrotator.seeds", 25);
   private static final int OPS = Integer.getInteger("keyrotator.ops", 12);
   private static final List<String> USERS = List.of("u1", "u2", "u3");
-  /** {@code -Dkeyrotator.copyValues=false}: hand-made values only name another user, never copy its key. */
-  private static final boolean COPY_VALUES = !"false".equals(System.getProperty("keyrotator.copyValues"));
+
+  /**
+   * {@code -Dkeyrotator.copyValues=false}: hand-made values only name another user, never copy its
+   * key.
+   */
+  private static final boolean COPY_VALUES =
+      !"false".equals(System.getProperty("keyrotator.copyValues"));
 
   @TestFactory
   Stream<DynamicTest> randomSequencesKeepTheOwnershipProperties() {
     String one = System.getProperty("keyrotator.seed");
-    LongStream seeds = one != null && !one.isBlank()
-        ? LongStream.of(Long.parseLong(one.trim()))
-        : LongStream.rangeClosed(1, SEEDS);
-    return seeds.mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> new Sequence(seed).run()));
+    LongStream seeds =
+        one != null && !one.isBlank()
+            ? LongStream.of(Long.parseLong(one.trim()))
+            : LongStream.rangeClosed(1, SEEDS);
+    return seeds.mapToObj(
+        seed -> DynamicTest.dynamicTest("seed " + seed, () -> new Sequence(seed).run()));
   }
 
   /** One key as IAM lists it. */
   private record KeyInfo(String user, boolean active) {}
 
-  /** What the invariants compare: every key of the three users, and each secret's AWSCURRENT key. */
+  /**
+   * What the invariants compare: every key of the three users, and each secret's AWSCURRENT key.
+   */
   private record Snapshot(Map<String, KeyInfo> keys, Map<String, Optional<String>> currentKeys) {
     boolean heldByAnyCurrent(String keyId) {
       return currentKeys.values().stream().anyMatch(k -> k.filter(keyId::equals).isPresent());
@@ -107,6 +116,7 @@ class OwnershipPropertiesIT {
 
     /** What the current operation did by hand to which key (exempt from invariant a). */
     private final Set<String> touchedByHand = new HashSet<>();
+
     /** Errors keyrotator raised that are not refusals. */
     private final List<String> unexpected = new ArrayList<>();
 
@@ -141,14 +151,21 @@ class OwnershipPropertiesIT {
       String policy = List.of("keep", "deactivate").get(random.nextInt(2));
       String limit = List.of("idle", "inactive").get(random.nextInt(2));
       boolean sharedClock = random.nextBoolean();
-      settings = aws.settings(Map.of(Settings.PREVIOUS_KEY_POLICY, policy, Settings.KEY_LIMIT_POLICY, limit));
+      settings =
+          aws.settings(
+              Map.of(Settings.PREVIOUS_KEY_POLICY, policy, Settings.KEY_LIMIT_POLICY, limit));
       clock = new MutableClock(Instant.now());
       // moto stamps real times on keys and versions. The handler either shares the moved clock
       // (its attempt records then postdate every key moto creates after a jump) or runs on real
       // time (consistent with moto; hygiene and doctor see the days pass).
       handlerClock = sharedClock ? clock : Clock.systemUTC();
-      log.add("setup: previous-key policy " + policy + ", key limit policy " + limit + ", handler clock "
-          + (sharedClock ? "the moved clock" : "real time"));
+      log.add(
+          "setup: previous-key policy "
+              + policy
+              + ", key limit policy "
+              + limit
+              + ", handler clock "
+              + (sharedClock ? "the moved clock" : "real time"));
       handler = aws.handler(settings, handlerClock, recorder);
       clients = aws.clients(settings, recorder);
       for (String user : USERS) {
@@ -156,9 +173,15 @@ class OwnershipPropertiesIT {
       }
       for (String secret : List.of("A", "B")) {
         String user = userOf.get(secret);
-        arns.put(secret, aws.secretsManager.createSecret(r -> r.name("secret-" + secret)
-            .secretString("{\"UserName\":\"" + user + "\"}")
-            .tags(t -> t.key(SecretVersions.USER_TAG).value(user))).arn());
+        arns.put(
+            secret,
+            aws.secretsManager
+                .createSecret(
+                    r ->
+                        r.name("secret-" + secret)
+                            .secretString("{\"UserName\":\"" + user + "\"}")
+                            .tags(t -> t.key(SecretVersions.USER_TAG).value(user)))
+                .arn());
         aws.rotate(handler, arns.get(secret));
       }
       log.add("setup: A (u1) and B (u2) rotated once");
@@ -183,10 +206,16 @@ class OwnershipPropertiesIT {
       };
     }
 
-    /** Runs the first {@code steps} steps of the rotation under way (as Secrets Manager retries it) or of a new one. */
+    /**
+     * Runs the first {@code steps} steps of the rotation under way (as Secrets Manager retries it)
+     * or of a new one.
+     */
     private String rotate(String secret, int steps, RotationHandler with) {
       String arn = arns.get(secret);
-      String what = (steps == 4 ? "rotate " + secret + " fully" : "rotate " + secret + ", only " + steps + " step(s)");
+      String what =
+          (steps == 4
+              ? "rotate " + secret + " fully"
+              : "rotate " + secret + ", only " + steps + " step(s)");
       Optional<String> stuck = pendingToken(arn);
       String token;
       if (stuck.isPresent()) {
@@ -220,11 +249,18 @@ class OwnershipPropertiesIT {
       String secret = pick(List.of("A", "B"));
       FaultInjector faults = new FaultInjector();
       int call = 1 + random.nextInt(30);
-      FaultInjector.When when = random.nextBoolean() ? FaultInjector.When.BEFORE : FaultInjector.When.AFTER;
+      FaultInjector.When when =
+          random.nextBoolean() ? FaultInjector.When.BEFORE : FaultInjector.When.AFTER;
       RotationHandler crashing = aws.handler(settings, handlerClock, recorder, faults);
       faults.arm(call, when);
-      return rotate(secret, 4, crashing).replaceFirst("rotate", "rotation crashing at call " + call + " ("
-          + when.name().toLowerCase() + " it takes effect) of");
+      return rotate(secret, 4, crashing)
+          .replaceFirst(
+              "rotate",
+              "rotation crashing at call "
+                  + call
+                  + " ("
+                  + when.name().toLowerCase()
+                  + " it takes effect) of");
     }
 
     private String createKeyByHand() {
@@ -243,7 +279,8 @@ class OwnershipPropertiesIT {
         return "delete a key by hand: no key";
       }
       touchedByHand.add(key.get().accessKeyId());
-      aws.iam.deleteAccessKey(r -> r.userName(key.get().userName()).accessKeyId(key.get().accessKeyId()));
+      aws.iam.deleteAccessKey(
+          r -> r.userName(key.get().userName()).accessKeyId(key.get().accessKeyId()));
       return "delete key " + key.get().accessKeyId() + " of " + key.get().userName() + " by hand";
     }
 
@@ -253,9 +290,16 @@ class OwnershipPropertiesIT {
         return "deactivate a key by hand: no active key";
       }
       touchedByHand.add(key.get().accessKeyId());
-      aws.iam.updateAccessKey(r -> r.userName(key.get().userName()).accessKeyId(key.get().accessKeyId())
-          .status(StatusType.INACTIVE));
-      return "deactivate key " + key.get().accessKeyId() + " of " + key.get().userName() + " by hand";
+      aws.iam.updateAccessKey(
+          r ->
+              r.userName(key.get().userName())
+                  .accessKeyId(key.get().accessKeyId())
+                  .status(StatusType.INACTIVE));
+      return "deactivate key "
+          + key.get().accessKeyId()
+          + " of "
+          + key.get().userName()
+          + " by hand";
     }
 
     private String userTag() {
@@ -272,8 +316,13 @@ class OwnershipPropertiesIT {
       switch (random.nextInt(4)) {
         case 0, 1 -> {
           key = SecretBinding.CLAIM_TAG;
-          value = pick(List.of(arns.get("A"), arns.get("B"),
-              "arn:aws:secretsmanager:us-east-1:123456789012:secret:junk-AbCdEf", "junk"));
+          value =
+              pick(
+                  List.of(
+                      arns.get("A"),
+                      arns.get("B"),
+                      "arn:aws:secretsmanager:us-east-1:123456789012:secret:junk-AbCdEf",
+                      "junk"));
         }
         case 2 -> {
           key = "keyrotator:managed";
@@ -283,7 +332,10 @@ class OwnershipPropertiesIT {
           key = PreviousKeyRetirement.DEACTIVATED_TAG;
           List<AccessKeyMetadata> keys = aws.keys(user);
           String id = keys.isEmpty() ? "AKIAJUNKJUNKJUNKJUNK" : pick(keys).accessKeyId();
-          value = id + " " + clock.instant().minus(Duration.ofDays(random.nextInt(90))).getEpochSecond();
+          value =
+              id
+                  + " "
+                  + clock.instant().minus(Duration.ofDays(random.nextInt(90))).getEpochSecond();
         }
       }
       aws.iam.tagUser(r -> r.userName(user).tags(Tag.builder().key(key).value(value).build()));
@@ -305,21 +357,51 @@ class OwnershipPropertiesIT {
         case 1 -> {
           Optional<String> copied = currentJson(arns.get(other));
           if (copied.isEmpty()) {
-            return "put " + other + "'s value into " + secret + " by hand: " + other + " has no readable value";
+            return "put "
+                + other
+                + "'s value into "
+                + secret
+                + " by hand: "
+                + other
+                + " has no readable value";
           }
           value = copied.get();
-          what = "a copy of " + other + "'s AWSCURRENT value (" + currentKey(arns.get(other)).orElse("no key") + ")";
+          what =
+              "a copy of "
+                  + other
+                  + "'s AWSCURRENT value ("
+                  + currentKey(arns.get(other)).orElse("no key")
+                  + ")";
         }
         default -> {
           Optional<String> copied = currentJson(arns.get(other));
           Optional<String> key = currentKey(arns.get(other));
           if (copied.isEmpty() || key.isEmpty()) {
-            return "put " + other + "'s key into " + secret + " by hand: " + other + " holds no key";
+            return "put "
+                + other
+                + "'s key into "
+                + secret
+                + " by hand: "
+                + other
+                + " holds no key";
           }
           ManagedKeySecret parsed = ManagedKeySecret.parse(copied.get(), "copy");
-          value = "{\"UserName\":\"" + parsed.userName() + "\",\"AccessKeyId\":\"" + key.get()
-              + "\",\"SecretAccessKey\":\"" + parsed.secretAccessKey().orElseThrow() + "\"}";
-          what = "a hand-written value with " + other + "'s key " + key.get() + " (user " + parsed.userName() + ")";
+          value =
+              "{\"UserName\":\""
+                  + parsed.userName()
+                  + "\",\"AccessKeyId\":\""
+                  + key.get()
+                  + "\",\"SecretAccessKey\":\""
+                  + parsed.secretAccessKey().orElseThrow()
+                  + "\"}";
+          what =
+              "a hand-written value with "
+                  + other
+                  + "'s key "
+                  + key.get()
+                  + " (user "
+                  + parsed.userName()
+                  + ")";
         }
       }
       aws.secretsManager.putSecretValue(r -> r.secretId(arns.get(secret)).secretString(value));
@@ -327,17 +409,27 @@ class OwnershipPropertiesIT {
     }
 
     private String hygiene() {
-      Duration by = switch (random.nextInt(3)) {
-        case 0 -> Duration.ofMinutes(1 + random.nextInt(59));
-        case 1 -> Duration.ofHours(1 + random.nextInt(23));
-        default -> Duration.ofDays(1 + random.nextInt(60));
-      };
+      Duration by =
+          switch (random.nextInt(3)) {
+            case 0 -> Duration.ofMinutes(1 + random.nextInt(59));
+            case 1 -> Duration.ofHours(1 + random.nextInt(23));
+            default -> Duration.ofDays(1 + random.nextInt(60));
+          };
       advance(by);
-      HygieneSettings hygiene = HygieneSettings.from(Map.of(HygieneSettings.REPAIR, "true", HygieneSettings.SWITCH_MINUTES, "0"));
+      HygieneSettings hygiene =
+          HygieneSettings.from(
+              Map.of(HygieneSettings.REPAIR, "true", HygieneSettings.SWITCH_MINUTES, "0"));
       HygieneReport report;
       try {
-        report = new HygieneRun(clients.secretVersions(), clients.iamKeys(), scope(), hygiene,
-            settings.deleteUnprovenKeys(), clock).run();
+        report =
+            new HygieneRun(
+                    clients.secretVersions(),
+                    clients.iamKeys(),
+                    scope(),
+                    hygiene,
+                    settings.deleteUnprovenKeys(),
+                    clock)
+                .run();
       } catch (RuntimeException e) {
         unexpected.add("hygiene run threw " + e);
         messages.add(String.valueOf(e.getMessage()));
@@ -346,16 +438,23 @@ class OwnershipPropertiesIT {
       messages.add(report.summary());
       report.notices().forEach(n -> messages.add(n.message()));
       report.skipped().forEach(s -> messages.add(s.reason()));
-      report.skipped().stream().filter(s -> !s.reason().startsWith("RotationFailure"))
+      report.skipped().stream()
+          .filter(s -> !s.reason().startsWith("RotationFailure"))
           .forEach(s -> unexpected.add("hygiene skipped " + s.secret() + ": " + s.reason()));
-      return "clock +" + by + ", hygiene run (repair on): actions " + report.actions().stream()
-          .map(a -> a.kind() + " " + a.keyId() + " (" + a.reason() + ")").toList()
-          + ", skipped " + report.skipped();
+      return "clock +"
+          + by
+          + ", hygiene run (repair on): actions "
+          + report.actions().stream()
+              .map(a -> a.kind() + " " + a.keyId() + " (" + a.reason() + ")")
+              .toList()
+          + ", skipped "
+          + report.skipped();
     }
 
     private String doctor() {
-      SecretInspector inspector = new SecretInspector(clients.secretVersions(), clients.iamKeys(), scope(), clock,
-          Duration.ofMinutes(60));
+      SecretInspector inspector =
+          new SecretInspector(
+              clients.secretVersions(), clients.iamKeys(), scope(), clock, Duration.ofMinutes(60));
       List<SecretStatus> statuses = inspector.inspectAll();
       statuses.forEach(s -> s.findings().forEach(f -> messages.add(f.message())));
       List<Repair> repairs = SecretInspector.repairs(statuses);
@@ -373,19 +472,39 @@ class OwnershipPropertiesIT {
           applied.add(repair.describe() + " threw " + e);
         }
       }
-      return "doctor --fix at clock " + clock.instant() + ": findings "
-          + statuses.stream().flatMap(s -> s.findings().stream().map(f -> s.secretName() + ":" + f.type()))
+      return "doctor --fix at clock "
+          + clock.instant()
+          + ": findings "
+          + statuses.stream()
+              .flatMap(s -> s.findings().stream().map(f -> s.secretName() + ":" + f.type()))
               .toList()
-          + ", repairs " + applied;
+          + ", repairs "
+          + applied;
     }
 
     // ---------------------------------------------------------------- invariants
 
-    private void check(int i, String description, Snapshot before, Snapshot after,
+    private void check(
+        int i,
+        String description,
+        Snapshot before,
+        Snapshot after,
         List<KeyActionRecorder.Action> removals) {
-      String as = "seed " + seed + ", op " + i + ": " + description + "\n  sequence:\n    "
-          + String.join("\n    ", log) + "\n  keys before " + before + "\n  keys after " + after
-          + "\n  keyrotator removed " + removals;
+      String as =
+          "seed "
+              + seed
+              + ", op "
+              + i
+              + ": "
+              + description
+              + "\n  sequence:\n    "
+              + String.join("\n    ", log)
+              + "\n  keys before "
+              + before
+              + "\n  keys after "
+              + after
+              + "\n  keyrotator removed "
+              + removals;
       // (a) a key AWSCURRENT holds stays there and active
       for (Map.Entry<String, Optional<String>> held : before.currentKeys().entrySet()) {
         if (held.getValue().isEmpty()) {
@@ -393,16 +512,31 @@ class OwnershipPropertiesIT {
         }
         String keyId = held.getValue().get();
         KeyInfo was = before.keys().get(keyId);
-        if (was == null || !was.active() || touchedByHand.contains(keyId) || !after.heldByAnyCurrent(keyId)) {
+        if (was == null
+            || !was.active()
+            || touchedByHand.contains(keyId)
+            || !after.heldByAnyCurrent(keyId)) {
           continue;
         }
         assertThat(after.keys().get(keyId))
-            .as("(a) key " + keyId + " held by AWSCURRENT of " + held.getKey() + " is still there and active; " + as)
+            .as(
+                "(a) key "
+                    + keyId
+                    + " held by AWSCURRENT of "
+                    + held.getKey()
+                    + " is still there and active; "
+                    + as)
             .isEqualTo(new KeyInfo(was.user(), true));
       }
       for (KeyActionRecorder.Action removal : removals) {
         assertThat(after.heldByAnyCurrent(removal.keyId()))
-            .as("(a) keyrotator did " + removal + " to a key that AWSCURRENT holds " + after.currentKeys() + "; " + as)
+            .as(
+                "(a) keyrotator did "
+                    + removal
+                    + " to a key that AWSCURRENT holds "
+                    + after.currentKeys()
+                    + "; "
+                    + as)
             .isFalse();
         // (b) only keys keyrotator created
         assertThat(recorder.createdKeyIds)
@@ -412,9 +546,11 @@ class OwnershipPropertiesIT {
       // (c) never more than 2 keys
       for (String user : USERS) {
         assertThat(after.keys().values().stream().filter(k -> k.user().equals(user)).count())
-            .as("(c) keys of " + user + "; " + as).isLessThanOrEqualTo(2);
+            .as("(c) keys of " + user + "; " + as)
+            .isLessThanOrEqualTo(2);
       }
-      assertThat(recorder.errorCodes).as("(c) IAM answered keyrotator LimitExceeded; " + as)
+      assertThat(recorder.errorCodes)
+          .as("(c) IAM answered keyrotator LimitExceeded; " + as)
           .doesNotContain("LimitExceeded", "LimitExceededException");
       // (d) no secret access key in logs, exception messages or reports
       List<String> secretKeys = new ArrayList<>(handSecrets);
@@ -424,11 +560,17 @@ class OwnershipPropertiesIT {
         lines = List.copyOf(aws.logLines);
       }
       for (String secretKey : secretKeys) {
-        assertThat(lines).as("(d) a log line holds a secret access key; " + as).noneMatch(l -> l.contains(secretKey));
-        assertThat(messages).as("(d) a message holds a secret access key; " + as).noneMatch(m -> m != null && m.contains(secretKey));
+        assertThat(lines)
+            .as("(d) a log line holds a secret access key; " + as)
+            .noneMatch(l -> l.contains(secretKey));
+        assertThat(messages)
+            .as("(d) a message holds a secret access key; " + as)
+            .noneMatch(m -> m != null && m.contains(secretKey));
       }
       // (e) only refusals
-      assertThat(unexpected).as("(e) keyrotator failed with something other than a refusal; " + as).isEmpty();
+      assertThat(unexpected)
+          .as("(e) keyrotator failed with something other than a refusal; " + as)
+          .isEmpty();
     }
 
     private Snapshot snapshot() {
@@ -462,14 +604,18 @@ class OwnershipPropertiesIT {
     }
 
     private Optional<String> pendingToken(String arn) {
-      return aws.stages(arn).entrySet().stream().filter(e -> e.getValue().contains("AWSPENDING"))
-          .map(Map.Entry::getKey).sorted().findFirst();
+      return aws.stages(arn).entrySet().stream()
+          .filter(e -> e.getValue().contains("AWSPENDING"))
+          .map(Map.Entry::getKey)
+          .sorted()
+          .findFirst();
     }
 
     private Optional<AccessKeyMetadata> randomKey(boolean activeOnly) {
       List<AccessKeyMetadata> keys = new ArrayList<>();
       for (String user : USERS) {
-        aws.keys(user).stream().filter(k -> !activeOnly || k.status() == StatusType.ACTIVE)
+        aws.keys(user).stream()
+            .filter(k -> !activeOnly || k.status() == StatusType.ACTIVE)
             .forEach(keys::add); // IAM lists in creation order: the same choice on replay
       }
       return keys.isEmpty() ? Optional.empty() : Optional.of(pick(keys));

@@ -31,11 +31,19 @@ class SecretInMessageIT {
   }
 
   private String tagged(String name, String user) {
-    return aws.secretsManager.createSecret(r -> r.name(name).secretString("{\"UserName\":\"" + user + "\"}")
-        .tags(t -> t.key(SecretVersions.USER_TAG).value(user))).arn();
+    return aws.secretsManager
+        .createSecret(
+            r ->
+                r.name(name)
+                    .secretString("{\"UserName\":\"" + user + "\"}")
+                    .tags(t -> t.key(SecretVersions.USER_TAG).value(user)))
+        .arn();
   }
 
-  /** A careless operator pastes the secret access key into the wrong field: it must not reach a log or message. */
+  /**
+   * A careless operator pastes the secret access key into the wrong field: it must not reach a log
+   * or message.
+   */
   @Test
   void aSecretPastedIntoUserNameIsNeverRepeated() {
     String pasted = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12";

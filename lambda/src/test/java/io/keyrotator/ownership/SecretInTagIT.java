@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Red team, operator (b): the earlier fix shortens a secret pasted into UserName, but the same paste
- * into the keyrotator:user TAG (the hand step docs/rotation.md asks for on hand-made secrets) is
- * echoed verbatim by the rotation refusal, status/doctor BINDING_CONFLICT and
+ * Red team, operator (b): the earlier fix shortens a secret pasted into UserName, but the same
+ * paste into the keyrotator:user TAG (the hand step docs/rotation.md asks for on hand-made secrets)
+ * is echoed verbatim by the rotation refusal, status/doctor BINDING_CONFLICT and
  * SECRET_SCHEDULED_FOR_DELETION.
  */
 class SecretInTagIT {
@@ -44,13 +44,19 @@ class SecretInTagIT {
   }
 
   private String secretTagged(String name, String tagValue) {
-    return aws.secretsManager.createSecret(r -> r.name(name)
-        .secretString("{\"UserName\":\"" + USER + "\"}")
-        .tags(t -> t.key(SecretVersions.USER_TAG).value(tagValue))).arn();
+    return aws.secretsManager
+        .createSecret(
+            r ->
+                r.name(name)
+                    .secretString("{\"UserName\":\"" + USER + "\"}")
+                    .tags(t -> t.key(SecretVersions.USER_TAG).value(tagValue)))
+        .arn();
   }
 
   private String report(SecretStatus status) {
-    return status.findings().stream().map(f -> f.type() + ": " + f.message()).collect(Collectors.joining("\n"));
+    return status.findings().stream()
+        .map(f -> f.type() + ": " + f.message())
+        .collect(Collectors.joining("\n"));
   }
 
   @Test

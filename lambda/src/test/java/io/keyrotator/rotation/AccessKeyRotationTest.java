@@ -1,7 +1,5 @@
 package io.keyrotator.rotation;
 
-import io.keyrotator.ownership.ManagedKeySecret;
-import io.keyrotator.ports.RotationFailure;
 import static io.keyrotator.ports.SecretDescription.CURRENT;
 import static io.keyrotator.ports.SecretDescription.PENDING;
 import static io.keyrotator.ports.SecretDescription.PREVIOUS;
@@ -9,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.config.Settings;
-import io.keyrotator.ownership.AttemptRecord;
-import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.observability.StructuredLog;
+import io.keyrotator.ownership.AttemptRecord;
+import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.ports.AccessKey;
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.FakeIam;
 import io.keyrotator.testing.FakeProbe;
@@ -73,7 +73,11 @@ class AccessKeyRotationTest {
 
   private StepReport run(RotationStep step, String token) {
     StepReport report = new StepReport();
-    rotation().run(new RotationRequest(step, FakeSecrets.ARN, token, Optional.empty()), report, Duration.ofMinutes(5));
+    rotation()
+        .run(
+            new RotationRequest(step, FakeSecrets.ARN, token, Optional.empty()),
+            report,
+            Duration.ofMinutes(5));
     return report;
   }
 
@@ -140,7 +144,11 @@ class AccessKeyRotationTest {
       String token = secrets.startRotation();
       secrets.removeStage(FakeSecrets.ARN, PENDING, token);
       secrets.putCurrent("{\"UserName\":\"" + USER + "\"}");
-      String old = secrets.stages().keySet().stream().filter(v -> secrets.stages().get(v).contains(PREVIOUS)).findFirst().orElseThrow();
+      String old =
+          secrets.stages().keySet().stream()
+              .filter(v -> secrets.stages().get(v).contains(PREVIOUS))
+              .findFirst()
+              .orElseThrow();
       assertThatThrownBy(() -> run(RotationStep.SET_SECRET, old))
           .hasMessageContaining("is not AWSPENDING");
     }
@@ -168,15 +176,29 @@ class AccessKeyRotationTest {
       assertThat(pending.userName()).isEqualTo(USER);
       AccessKey key = iam.keysOf(USER).get(0);
       assertThat(pending.holds(key.id())).isTrue();
-      assertThat(pending.provesCreationOf(key, FakeSecrets.ARN, token, iam.user(USER),
-          io.keyrotator.ownership.EvidenceSeal.withKey(FakeSecrets.SEAL_KEY))).isTrue();
-      assertThat(pending.provesCreationOf(key, FakeSecrets.ARN, token, iam.user(USER),
-          io.keyrotator.ownership.EvidenceSeal.withKey("another-key-0123456789abcdef0123456789abcdef")))
-          .as("a seal under another key proves nothing").isFalse();
+      assertThat(
+              pending.provesCreationOf(
+                  key,
+                  FakeSecrets.ARN,
+                  token,
+                  iam.user(USER),
+                  io.keyrotator.ownership.EvidenceSeal.withKey(FakeSecrets.SEAL_KEY)))
+          .isTrue();
+      assertThat(
+              pending.provesCreationOf(
+                  key,
+                  FakeSecrets.ARN,
+                  token,
+                  iam.user(USER),
+                  io.keyrotator.ownership.EvidenceSeal.withKey(
+                      "another-key-0123456789abcdef0123456789abcdef")))
+          .as("a seal under another key proves nothing")
+          .isFalse();
       assertThat(pending.secretAccessKey()).contains(iam.secrets.get(key.id()));
       assertThat(report.keysCreated()).isEqualTo(1);
       assertThat(iam.user(USER).tags()).containsEntry(SecretBinding.CLAIM_TAG, FakeSecrets.ARN);
-      assertThat(secrets.tags).as("the attempt record is gone once the key is stored")
+      assertThat(secrets.tags)
+          .as("the attempt record is gone once the key is stored")
           .doesNotContainKey(AttemptRecord.TAG);
     }
 
@@ -265,14 +287,17 @@ class AccessKeyRotationTest {
       rotateFully();
       String current = currentKeyId();
       String token = secrets.startRotation();
-      // An earlier attempt recorded itself on the secret, created a key, then stopped before storing it.
+      // An earlier attempt recorded itself on the secret, created a key, then stopped before
+      // storing it.
       String orphan = iam.createKey(USER).id();
       recordAttempt(token, clock.instant(), Optional.of(orphan), current);
       clock.advance(Duration.ofSeconds(30));
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
           .hasMessageContaining("nobody holds its secret")
           .hasMessageContaining("It is now inactive");
-      assertThat(iam.key(USER, orphan).orElseThrow().active()).as("deactivated, not deleted").isFalse();
+      assertThat(iam.key(USER, orphan).orElseThrow().active())
+          .as("deactivated, not deleted")
+          .isFalse();
       assertThat(iam.key(USER, current).orElseThrow().active()).isTrue();
 
       clock.advance(AttemptRecord.LONGEST_RUN);
@@ -291,7 +316,8 @@ class AccessKeyRotationTest {
       String appeared = iam.addKey(USER, true, clock.instant());
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
           .hasMessageContaining("appeared while the rotation attempt " + token + " was open")
-          .hasMessageContaining("aws iam delete-access-key --user-name app-ci --access-key-id " + appeared);
+          .hasMessageContaining(
+              "aws iam delete-access-key --user-name app-ci --access-key-id " + appeared);
       assertThat(iam.key(USER, appeared).orElseThrow().active()).isTrue();
     }
 
@@ -326,9 +352,13 @@ class AccessKeyRotationTest {
       bootstrap();
       rotateFully();
       String token = secrets.startRotation();
-      iam.tagUser(USER, AccessKeyRotation.LEGACY_INTENT_TAG, token + " " + clock.instant().getEpochSecond());
+      iam.tagUser(
+          USER,
+          AccessKeyRotation.LEGACY_INTENT_TAG,
+          token + " " + clock.instant().getEpochSecond());
       String handMade = iam.addKey(USER, true, clock.instant());
-      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token)).hasMessageContaining("does not own it");
+      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+          .hasMessageContaining("does not own it");
       assertThat(iam.key(USER, handMade).orElseThrow().active()).isTrue();
     }
 
@@ -336,7 +366,12 @@ class AccessKeyRotationTest {
     void deletesAnInactivePreviousKeyToMakeRoom() {
       twoManagedKeys();
       String current = currentKeyId();
-      String previous = iam.keysOf(USER).stream().filter(k -> !k.id().equals(current)).findFirst().orElseThrow().id();
+      String previous =
+          iam.keysOf(USER).stream()
+              .filter(k -> !k.id().equals(current))
+              .findFirst()
+              .orElseThrow()
+              .id();
       iam.deactivateKey(USER, previous);
       String token = secrets.startRotation();
       StepReport report = run(RotationStep.CREATE_SECRET, token);
@@ -375,7 +410,8 @@ class AccessKeyRotationTest {
           .hasMessageContaining("within the last 7 days")
           .hasMessageContaining("Nothing was changed");
       assertThat(iam.keysOf(USER)).isEqualTo(before);
-      assertThat(iam.calls).doesNotContain("CreateAccessKey", "DeleteAccessKey", "UpdateAccessKey", "TagUser");
+      assertThat(iam.calls)
+          .doesNotContain("CreateAccessKey", "DeleteAccessKey", "UpdateAccessKey", "TagUser");
       assertThat(secrets.rawValue(token)).isEmpty();
     }
 
@@ -403,11 +439,16 @@ class AccessKeyRotationTest {
     void refusesToDeleteAnImportedPreviousKeyUnlessAllowed() {
       String imported = iam.addKey(USER, true, T0);
       secrets.putCurrent(
-          "{\"UserName\":\"app-ci\",\"AccessKeyId\":\"" + imported + "\",\"SecretAccessKey\":\"" + iam.secrets.get(imported) + "\"}");
+          "{\"UserName\":\"app-ci\",\"AccessKeyId\":\""
+              + imported
+              + "\",\"SecretAccessKey\":\""
+              + iam.secrets.get(imported)
+              + "\"}");
       rotateFully();
       iam.deactivateKey(USER, imported);
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
-          .hasMessageContaining("keyrotator cannot prove it created it (held by AWSPREVIOUS, not proven to be keyrotator's (imported by hand?))")
+          .hasMessageContaining(
+              "keyrotator cannot prove it created it (held by AWSPREVIOUS, not proven to be keyrotator's (imported by hand?))")
           .hasMessageContaining(Settings.DELETE_UNPROVEN_KEYS);
       assertThat(iam.key(USER, imported)).isPresent();
 
@@ -430,7 +471,9 @@ class AccessKeyRotationTest {
       env.put(Settings.DELETE_UNPROVEN_KEYS, "true");
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
           .hasMessageContaining("does not own it");
-      assertThat(iam.key(USER, foreign)).as("held by no version: no setting makes it keyrotator's").isPresent();
+      assertThat(iam.key(USER, foreign))
+          .as("held by no version: no setting makes it keyrotator's")
+          .isPresent();
     }
 
     @Test
@@ -448,13 +491,22 @@ class AccessKeyRotationTest {
     void deletesTheNewKeyWhenItsValueCannotBeStored() {
       bootstrap();
       String token = secrets.startRotation();
-      SecretVersions failingPut = new DelegatingSecrets(secrets) {
-        @Override
-        public void putPending(String secretId, String t, String value) {
-          throw new IllegalStateException("ResourceExistsException: a concurrent run stored another value");
-        }
-      };
-      assertThatThrownBy(() -> rotation(failingPut).run(new RotationRequest(RotationStep.CREATE_SECRET, FakeSecrets.ARN, token, Optional.empty()), new StepReport(), Duration.ofMinutes(1)))
+      SecretVersions failingPut =
+          new DelegatingSecrets(secrets) {
+            @Override
+            public void putPending(String secretId, String t, String value) {
+              throw new IllegalStateException(
+                  "ResourceExistsException: a concurrent run stored another value");
+            }
+          };
+      assertThatThrownBy(
+              () ->
+                  rotation(failingPut)
+                      .run(
+                          new RotationRequest(
+                              RotationStep.CREATE_SECRET, FakeSecrets.ARN, token, Optional.empty()),
+                          new StepReport(),
+                          Duration.ofMinutes(1)))
           .hasMessageContaining("the new key was deleted again");
       assertThat(iam.keysOf(USER)).isEmpty();
     }
@@ -463,21 +515,31 @@ class AccessKeyRotationTest {
     void keepsTheNewKeyWhenTheValueLandedDespiteAnError() {
       bootstrap();
       String token = secrets.startRotation();
-      SecretVersions putThenFail = new DelegatingSecrets(secrets) {
-        @Override
-        public void putPending(String secretId, String t, String value) {
-          super.putPending(secretId, t, value);
-          throw new IllegalStateException("read timed out");
-        }
-      };
-      rotation(putThenFail).run(new RotationRequest(RotationStep.CREATE_SECRET, FakeSecrets.ARN, token, Optional.empty()), new StepReport(), Duration.ofMinutes(1));
+      SecretVersions putThenFail =
+          new DelegatingSecrets(secrets) {
+            @Override
+            public void putPending(String secretId, String t, String value) {
+              super.putPending(secretId, t, value);
+              throw new IllegalStateException("read timed out");
+            }
+          };
+      rotation(putThenFail)
+          .run(
+              new RotationRequest(
+                  RotationStep.CREATE_SECRET, FakeSecrets.ARN, token, Optional.empty()),
+              new StepReport(),
+              Duration.ofMinutes(1));
       assertThat(iam.keysOf(USER)).hasSize(1);
       assertThat(stored(token).holds(iam.keysOf(USER).get(0).id())).isTrue();
     }
   }
 
   private String otherKey(String current) {
-    return iam.keysOf(USER).stream().filter(k -> !k.id().equals(current)).findFirst().orElseThrow().id();
+    return iam.keysOf(USER).stream()
+        .filter(k -> !k.id().equals(current))
+        .findFirst()
+        .orElseThrow()
+        .id();
   }
 
   @Nested
@@ -507,7 +569,8 @@ class AccessKeyRotationTest {
       String token = secrets.startRotation();
       run(RotationStep.CREATE_SECRET, token);
       iam.deactivateKey(USER, stored(token).accessKeyId().orElseThrow());
-      assertThatThrownBy(() -> run(RotationStep.SET_SECRET, token)).hasMessageContaining("is inactive");
+      assertThatThrownBy(() -> run(RotationStep.SET_SECRET, token))
+          .hasMessageContaining("is inactive");
     }
 
     @Test
@@ -614,9 +677,14 @@ class AccessKeyRotationTest {
         setUp();
         env.put(Settings.PREVIOUS_KEY_POLICY, policy);
         String imported = iam.addKey(USER, true, T0);
-        secrets.putCurrent("{\"UserName\":\"app-ci\",\"AccessKeyId\":\"" + imported + "\",\"SecretAccessKey\":\"x\"}");
+        secrets.putCurrent(
+            "{\"UserName\":\"app-ci\",\"AccessKeyId\":\""
+                + imported
+                + "\",\"SecretAccessKey\":\"x\"}");
         rotateFully();
-        assertThat(iam.key(USER, imported)).as(policy).hasValueSatisfying(k -> assertThat(k.active()).isTrue());
+        assertThat(iam.key(USER, imported))
+            .as(policy)
+            .hasValueSatisfying(k -> assertThat(k.active()).isTrue());
         assertThat(logLines).anyMatch(l -> l.contains("imported by hand"));
       }
     }
@@ -629,8 +697,14 @@ class AccessKeyRotationTest {
       String previous = currentKeyId();
       String token = secrets.startRotation();
       run(RotationStep.CREATE_SECRET, token);
-      String oldVersion = secrets.stages().entrySet().stream().filter(e -> e.getValue().contains(CURRENT)).findFirst().orElseThrow().getKey();
-      secrets.moveCurrent(FakeSecrets.ARN, token, oldVersion); // the crash came right after this call
+      String oldVersion =
+          secrets.stages().entrySet().stream()
+              .filter(e -> e.getValue().contains(CURRENT))
+              .findFirst()
+              .orElseThrow()
+              .getKey();
+      secrets.moveCurrent(
+          FakeSecrets.ARN, token, oldVersion); // the crash came right after this call
       assertThat(secrets.stages().get(token)).contains(CURRENT, PENDING);
       run(RotationStep.FINISH_SECRET, token);
       assertThat(secrets.stages().get(token)).containsOnly(CURRENT);
@@ -645,7 +719,8 @@ class AccessKeyRotationTest {
       String token = secrets.startRotation();
       run(RotationStep.CREATE_SECRET, token);
       iam.deleteKey(USER, stored(token).accessKeyId().orElseThrow());
-      assertThatThrownBy(() -> run(RotationStep.FINISH_SECRET, token)).hasMessageContaining("no longer exists");
+      assertThatThrownBy(() -> run(RotationStep.FINISH_SECRET, token))
+          .hasMessageContaining("no longer exists");
       assertThat(currentKeyId()).isEqualTo(current);
     }
 
@@ -666,10 +741,19 @@ class AccessKeyRotationTest {
     }
   }
 
-  private void recordAttempt(String token, java.time.Instant at, Optional<String> created, String... keysBefore) {
-    AttemptRecord record = AttemptRecord.starting(token, iam.user(USER).id(), at, Set.of(keysBefore));
-    secrets.tagSecret(FakeSecrets.ARN, AttemptRecord.TAG, created.map(record::created).orElse(record)
-        .tagValue(FakeSecrets.ARN, io.keyrotator.ownership.EvidenceSeal.withKey(FakeSecrets.SEAL_KEY)));
+  private void recordAttempt(
+      String token, java.time.Instant at, Optional<String> created, String... keysBefore) {
+    AttemptRecord record =
+        AttemptRecord.starting(token, iam.user(USER).id(), at, Set.of(keysBefore));
+    secrets.tagSecret(
+        FakeSecrets.ARN,
+        AttemptRecord.TAG,
+        created
+            .map(record::created)
+            .orElse(record)
+            .tagValue(
+                FakeSecrets.ARN,
+                io.keyrotator.ownership.EvidenceSeal.withKey(FakeSecrets.SEAL_KEY)));
   }
 
   /** Passes every call to the real fake; tests override one method to inject a fault. */

@@ -35,34 +35,53 @@ class KeyPropagationTest {
   }
 
   private KeyPropagation propagation(KeyProbe probe, int successes, Duration timeout) {
-    return new KeyPropagation(probe, clock, d -> {
-      pauses.add(d);
-      clock.advance(d);
-    }, successes, timeout, Duration.ofSeconds(1));
+    return new KeyPropagation(
+        probe,
+        clock,
+        d -> {
+          pauses.add(d);
+          clock.advance(d);
+        },
+        successes,
+        timeout,
+        Duration.ofSeconds(1));
   }
 
   @Test
   void aFailureResetsTheRunOfSuccesses() {
-    Duration waited = propagation(scripted(ARN, ARN, "reject", ARN, ARN, ARN), 3, Duration.ofMinutes(1))
-        .awaitWorking("AKIA1", "s", ARN, Duration.ofMinutes(5));
-    assertThat(pauses).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+    Duration waited =
+        propagation(scripted(ARN, ARN, "reject", ARN, ARN, ARN), 3, Duration.ofMinutes(1))
+            .awaitWorking("AKIA1", "s", ARN, Duration.ofMinutes(5));
+    assertThat(pauses)
+        .containsExactly(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1));
     assertThat(waited).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
   void pausesGrowAfterFailuresUpToFiveTimesTheInterval() {
-    propagation(scripted("reject", "reject", "throttle", "reject", "reject"), 1, Duration.ofMinutes(1))
+    propagation(
+            scripted("reject", "reject", "throttle", "reject", "reject"), 1, Duration.ofMinutes(1))
         .awaitWorking("AKIA1", "s", ARN, Duration.ofMinutes(5));
-    assertThat(pauses).extracting(Duration::toMillis).containsExactly(1000L, 2000L, 4000L, 5000L, 5000L);
+    assertThat(pauses)
+        .extracting(Duration::toMillis)
+        .containsExactly(1000L, 2000L, 4000L, 5000L, 5000L);
   }
 
   @Test
   void theLambdasRemainingTimeBoundsTheWait() {
-    KeyProbe alwaysRejects = (id, secret) -> {
-      throw new KeyRejectedException("InvalidClientTokenId (HTTP 403)", null);
-    };
+    KeyProbe alwaysRejects =
+        (id, secret) -> {
+          throw new KeyRejectedException("InvalidClientTokenId (HTTP 403)", null);
+        };
     KeyPropagation propagation = propagation(alwaysRejects, 3, Duration.ofMinutes(10));
-    assertThatThrownBy(() -> propagation.awaitWorking("AKIAIOSFODNN7EXAMPLE", "s", ARN, Duration.ofSeconds(20)))
+    assertThatThrownBy(
+            () ->
+                propagation.awaitWorking("AKIAIOSFODNN7EXAMPLE", "s", ARN, Duration.ofSeconds(20)))
         .hasMessageContaining("within 20 s")
         .hasMessageContaining("AKIA...MPLE");
     assertThat(clock.instant()).isBefore(Instant.parse("2026-01-01T00:00:21Z"));

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds credential report CSV text in IAM's format (the full 22-column header, dates as
- * {@code 2026-01-31T12:00:00+00:00}, {@code N/A} where there is nothing), for tests.
+ * Builds credential report CSV text in IAM's format (the full 22-column header, dates as {@code
+ * 2026-01-31T12:00:00+00:00}, {@code N/A} where there is nothing), for tests.
  */
 public final class CredentialReportRows {
   public static final String HEADER =
@@ -25,27 +25,40 @@ public final class CredentialReportRows {
 
   /** A user row; use {@link #key} for the key columns and {@link #none()} for empty ones. */
   public CredentialReportRows user(
-      String name, Instant created, String passwordEnabled, String passwordLastUsed,
-      String mfaActive, String key1, String key2) {
+      String name,
+      Instant created,
+      String passwordEnabled,
+      String passwordLastUsed,
+      String mfaActive,
+      String key1,
+      String key2) {
     String quoted = name.contains(",") ? "\"" + name + "\"" : name;
-    lines.add(String.join(",",
-        quoted,
-        name.equals("<root_account>") ? "arn:aws:iam::123456789012:root" : "\"arn:aws:iam::123456789012:user/" + name + "\"",
-        date(created),
-        passwordEnabled,
-        passwordLastUsed,
-        passwordEnabled.equals("true") ? date(created) : "N/A",
-        "N/A",
-        mfaActive,
-        key1,
-        key2,
-        "false", "N/A", "false", "N/A"));
+    lines.add(
+        String.join(
+            ",",
+            quoted,
+            name.equals("<root_account>")
+                ? "arn:aws:iam::123456789012:root"
+                : "\"arn:aws:iam::123456789012:user/" + name + "\"",
+            date(created),
+            passwordEnabled,
+            passwordLastUsed,
+            passwordEnabled.equals("true") ? date(created) : "N/A",
+            "N/A",
+            mfaActive,
+            key1,
+            key2,
+            "false",
+            "N/A",
+            "false",
+            "N/A"));
     return this;
   }
 
   /** The five key columns: active, last rotated, last used date, region, service. */
   public static String key(boolean active, Instant created, Instant lastUsed) {
-    return String.join(",",
+    return String.join(
+        ",",
         Boolean.toString(active),
         date(created),
         lastUsed == null ? "N/A" : date(lastUsed),

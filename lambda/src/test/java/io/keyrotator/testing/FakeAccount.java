@@ -21,9 +21,15 @@ public final class FakeAccount {
   public final FakeIam iam = new FakeIam(clock);
   public final FakeSecrets secrets = new FakeSecrets();
   public final FakeProbe probe = new FakeProbe(iam);
+
   /** Rotation settings (environment variables) used by {@link #rotate()}. */
-  public final Map<String, String> env = new HashMap<>(Map.of(Settings.PROPAGATION_INTERVAL_MILLIS, "10",
-      Settings.SEAL_SECRET, FakeSecrets.SEAL_SECRET));
+  public final Map<String, String> env =
+      new HashMap<>(
+          Map.of(
+              Settings.PROPAGATION_INTERVAL_MILLIS,
+              "10",
+              Settings.SEAL_SECRET,
+              FakeSecrets.SEAL_SECRET));
 
   public FakeAccount() {
     secrets.clock = clock;
@@ -34,20 +40,34 @@ public final class FakeAccount {
   /** A full rotation with the real steps, as Secrets Manager runs it. */
   public void rotate() {
     Settings settings = Settings.from(env);
-    KeyPropagation propagation = new KeyPropagation(probe, clock, clock::advance,
-        settings.propagationSuccesses(), settings.propagationTimeout(), settings.propagationInterval());
-    AccessKeyRotation rotation = new AccessKeyRotation(secrets, iam, propagation, settings, clock,
-        StructuredLog.to(line -> {}, clock));
+    KeyPropagation propagation =
+        new KeyPropagation(
+            probe,
+            clock,
+            clock::advance,
+            settings.propagationSuccesses(),
+            settings.propagationTimeout(),
+            settings.propagationInterval());
+    AccessKeyRotation rotation =
+        new AccessKeyRotation(
+            secrets, iam, propagation, settings, clock, StructuredLog.to(line -> {}, clock));
     String token = secrets.startRotation();
     for (RotationStep step : RotationStep.values()) {
-      rotation.run(new RotationRequest(step, FakeSecrets.ARN, token, Optional.empty()), new StepReport(), Duration.ofMinutes(5));
+      rotation.run(
+          new RotationRequest(step, FakeSecrets.ARN, token, Optional.empty()),
+          new StepReport(),
+          Duration.ofMinutes(5));
     }
   }
 
   /** The key id held by the version with this label. */
   public String keyIn(String stage) {
-    String version = secrets.stages().entrySet().stream().filter(e -> e.getValue().contains(stage))
-        .findFirst().orElseThrow().getKey();
+    String version =
+        secrets.stages().entrySet().stream()
+            .filter(e -> e.getValue().contains(stage))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
     String json = secrets.rawValue(version).orElseThrow();
     return io.keyrotator.ownership.ManagedKeySecret.parse(json, stage).accessKeyId().orElseThrow();
   }

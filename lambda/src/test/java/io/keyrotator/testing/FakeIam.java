@@ -20,8 +20,10 @@ public final class FakeIam implements IamKeys {
   private final Map<String, IamUser> users = new LinkedHashMap<>();
   private final Map<String, List<AccessKey>> keys = new HashMap<>();
   private final Map<String, KeyUsage> usage = new HashMap<>();
+
   /** The secret of every key this fake created, as only the creator would know it. */
   public final Map<String, String> secrets = new HashMap<>();
+
   public final List<String> calls = new ArrayList<>();
   private int next = 1;
 
@@ -32,8 +34,12 @@ public final class FakeIam implements IamKeys {
   public void addUser(String name, String path, Map<String, String> tags) {
     users.put(
         name,
-        new IamUser(name, "AIDAFAKE" + name.toUpperCase(java.util.Locale.ROOT) + (next++), path,
-            "arn:aws:iam::123456789012:user" + path + name, new HashMap<>(tags)));
+        new IamUser(
+            name,
+            "AIDAFAKE" + name.toUpperCase(java.util.Locale.ROOT) + (next++),
+            path,
+            "arn:aws:iam::123456789012:user" + path + name,
+            new HashMap<>(tags)));
     keys.put(name, new ArrayList<>());
   }
 
@@ -92,7 +98,8 @@ public final class FakeIam implements IamKeys {
     calls.add("CreateAccessKey");
     List<AccessKey> list = keys.get(userName);
     if (list.size() >= 2) {
-      throw new IllegalStateException("LimitExceeded: Cannot exceed quota for AccessKeysPerUser: 2");
+      throw new IllegalStateException(
+          "LimitExceeded: Cannot exceed quota for AccessKeysPerUser: 2");
     }
     String id = nextId();
     Instant now = clock.instant();
@@ -106,7 +113,8 @@ public final class FakeIam implements IamKeys {
   public void deactivateKey(String userName, String accessKeyId) {
     calls.add("UpdateAccessKey");
     List<AccessKey> list = keys.get(userName);
-    list.replaceAll(k -> k.id().equals(accessKeyId) ? new AccessKey(k.id(), false, k.createDate()) : k);
+    list.replaceAll(
+        k -> k.id().equals(accessKeyId) ? new AccessKey(k.id(), false, k.createDate()) : k);
   }
 
   @Override

@@ -7,10 +7,13 @@ import java.util.List;
 /** Answers like STS: the user's ARN for a key IAM knows with its right secret, else a rejection. */
 public final class FakeProbe implements KeyProbe {
   private final FakeIam iam;
+
   /** How many upcoming calls are refused as if the key had not propagated yet. */
   public int rejectNext;
+
   /** Answer every call with this ARN instead (a key that belongs to someone else). */
   public String forcedArn;
+
   public final List<String> probedKeys = new ArrayList<>();
 
   public FakeProbe(FakeIam iam) {

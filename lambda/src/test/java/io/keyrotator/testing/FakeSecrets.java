@@ -1,8 +1,8 @@
 package io.keyrotator.testing;
 
+import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.ports.RotationFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,24 +12,30 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One secret in memory, with the Secrets Manager behaviour rotation relies on: stage labels,
- * the automatic AWSPREVIOUS move, and a token that cannot be re-put with other content.
+ * One secret in memory, with the Secrets Manager behaviour rotation relies on: stage labels, the
+ * automatic AWSPREVIOUS move, and a token that cannot be re-put with other content.
  */
 public final class FakeSecrets implements SecretVersions {
-  public static final String ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-ci-AbCdEf";
+  public static final String ARN =
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-ci-AbCdEf";
   public static final String NAME = "app-ci";
+
   /** The secret that holds keyrotator's evidence seal key; the test settings name it. */
   public static final String SEAL_SECRET = "keyrotator-seal";
+
   /** The seal key this fake serves as that secret's AWSCURRENT value. */
-  public static final String SEAL_KEY = "fake-seal-key-0123456789abcdef0123456789abcdef0123456789abcdef";
+  public static final String SEAL_KEY =
+      "fake-seal-key-0123456789abcdef0123456789abcdef0123456789abcdef";
 
   /** The key that encrypts the secret; empty stands for aws/secretsmanager. */
   public Optional<String> kmsKeyId = Optional.empty();
 
   private final Map<String, String> values = new HashMap<>();
   private final Map<String, List<String>> stages = new LinkedHashMap<>();
+
   /** Stamps each new version's creation time when set (hygiene reads it as the rotation time). */
   public java.time.Clock clock;
+
   public boolean rotationEnabled = true;
   public boolean exists = true;
   public final List<String> calls = new ArrayList<>();
@@ -100,7 +106,10 @@ public final class FakeSecrets implements SecretVersions {
     calls.add("ListSecretVersionIds");
     Map<String, List<String>> labelled = stages();
     return values.keySet().stream()
-        .map(id -> new Version(id, labelled.getOrDefault(id, List.of()), Optional.ofNullable(created.get(id))))
+        .map(
+            id ->
+                new Version(
+                    id, labelled.getOrDefault(id, List.of()), Optional.ofNullable(created.get(id))))
         .toList();
   }
 
@@ -132,8 +141,17 @@ public final class FakeSecrets implements SecretVersions {
     if (!taggedUser.isEmpty()) {
       allTags.put(USER_TAG, taggedUser);
     }
-    return new SecretDescription(ARN, NAME, rotationEnabled, stages(), Optional.empty(), Optional.empty(),
-        Optional.empty(), allTags, Optional.empty(), kmsKeyId);
+    return new SecretDescription(
+        ARN,
+        NAME,
+        rotationEnabled,
+        stages(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        allTags,
+        Optional.empty(),
+        kmsKeyId);
   }
 
   @Override
@@ -161,7 +179,8 @@ public final class FakeSecrets implements SecretVersions {
     calls.add("PutSecretValue");
     String existing = values.get(token);
     if (existing != null && !existing.equals(value)) {
-      throw new IllegalStateException("ResourceExistsException: version " + token + " already exists");
+      throw new IllegalStateException(
+          "ResourceExistsException: version " + token + " already exists");
     }
     values.put(token, value);
     stages.values().forEach(l -> l.remove(SecretDescription.PENDING));

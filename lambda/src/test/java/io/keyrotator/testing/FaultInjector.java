@@ -27,7 +27,8 @@ public final class FaultInjector implements ExecutionInterceptor {
     AFTER
   }
 
-  private static final ExecutionAttribute<Integer> CALL_NUMBER = new ExecutionAttribute<>("callNumber");
+  private static final ExecutionAttribute<Integer> CALL_NUMBER =
+      new ExecutionAttribute<>("callNumber");
 
   private final AtomicInteger calls = new AtomicInteger();
   private volatile int failAt = -1;

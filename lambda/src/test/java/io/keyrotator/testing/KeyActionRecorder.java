@@ -13,9 +13,9 @@ import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.iam.model.UpdateAccessKeyRequest;
 
 /**
- * Records what the code under test did to access keys through the clients it is attached to:
- * the keys it created (with their secrets), the keys it deleted or deactivated (successful calls
- * only), and every AWS error code it was answered with.
+ * Records what the code under test did to access keys through the clients it is attached to: the
+ * keys it created (with their secrets), the keys it deleted or deactivated (successful calls only),
+ * and every AWS error code it was answered with.
  */
 public final class KeyActionRecorder implements ExecutionInterceptor {
   /** A change to a key, in call order. */
@@ -35,7 +35,8 @@ public final class KeyActionRecorder implements ExecutionInterceptor {
     if (context.request() instanceof DeleteAccessKeyRequest delete) {
       removals.add(new Action("delete", delete.accessKeyId()));
     }
-    if (context.request() instanceof UpdateAccessKeyRequest update && update.status() == StatusType.INACTIVE) {
+    if (context.request() instanceof UpdateAccessKeyRequest update
+        && update.status() == StatusType.INACTIVE) {
       removals.add(new Action("deactivate", update.accessKeyId()));
     }
   }

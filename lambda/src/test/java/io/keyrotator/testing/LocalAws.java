@@ -1,12 +1,12 @@
 package io.keyrotator.testing;
 
-import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
+import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.observability.StructuredLog;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.RotationStep;
 import java.time.Clock;
@@ -34,10 +34,14 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class LocalAws implements AutoCloseable {
   public static final String REGION = "us-east-1";
   public static final String ACCOUNT = "123456789012";
+
   /** The secret holding keyrotator's evidence seal key here; the test settings name it. */
   public static final String SEAL_SECRET = "keyrotator-seal";
+
   /** Its value, as the CDK app would generate it. */
-  public static final String SEAL_KEY = "local-seal-key-0123456789abcdef0123456789abcdef0123456789abcdef";
+  public static final String SEAL_KEY =
+      "local-seal-key-0123456789abcdef0123456789abcdef0123456789abcdef";
+
   public static final String ROTATION_FUNCTION =
       "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:keyrotator-rotation";
 
@@ -47,6 +51,7 @@ public final class LocalAws implements AutoCloseable {
   public final MotoServer moto;
   public final IamClient iam;
   public final SecretsManagerClient secretsManager;
+
   /** Every line the handlers built here logged. */
   public final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
 
@@ -110,13 +115,15 @@ public final class LocalAws implements AutoCloseable {
   }
 
   /** The real handler whose steps judge their records by {@code clock}. */
-  public RotationHandler handler(Settings settings, Clock clock, ExecutionInterceptor... interceptors) {
+  public RotationHandler handler(
+      Settings settings, Clock clock, ExecutionInterceptor... interceptors) {
     return new RotationHandler(settings, options(interceptors), log(), clock);
   }
 
   /** The production client factory pointed at moto, with extra SDK interceptors if given. */
   public AwsClients clients(Settings settings, ExecutionInterceptor... interceptors) {
-    return AwsClients.create(settings,
+    return AwsClients.create(
+        settings,
         new AwsClients.Options(CREDENTIALS, Optional.of(moto.endpoint()), List.of(interceptors)));
   }
 
@@ -134,8 +141,8 @@ public final class LocalAws implements AutoCloseable {
   }
 
   /**
-   * Creates a secret holding the given JSON as keyrotator's deployment would: tagged keyrotator:user
-   * with the value's user (no rotation configured yet).
+   * Creates a secret holding the given JSON as keyrotator's deployment would: tagged
+   * keyrotator:user with the value's user (no rotation configured yet).
    */
   public String createSecret(String name, String json) {
     String user = ManagedKeySecret.parse(json, "test value").userName();
@@ -144,8 +151,13 @@ public final class LocalAws implements AutoCloseable {
 
   /** As {@link #createSecret(String, String)}, tagged for {@code taggedUser}. */
   public String createSecret(String name, String json, String taggedUser) {
-    return secretsManager.createSecret(r -> r.name(name).secretString(json)
-        .tags(t -> t.key(SecretVersions.USER_TAG).value(taggedUser))).arn();
+    return secretsManager
+        .createSecret(
+            r ->
+                r.name(name)
+                    .secretString(json)
+                    .tags(t -> t.key(SecretVersions.USER_TAG).value(taggedUser)))
+        .arn();
   }
 
   /** A secret someone made by hand: untagged, encrypted with the AWS managed key. */
@@ -159,8 +171,8 @@ public final class LocalAws implements AutoCloseable {
   }
 
   /**
-   * What Secrets Manager does when a rotation starts: turns rotation on and registers a new
-   * version with the AWSPENDING label and no value. Returns its id, the token of every step.
+   * What Secrets Manager does when a rotation starts: turns rotation on and registers a new version
+   * with the AWSPENDING label and no value. Returns its id, the token of every step.
    */
   public String startRotation(String secretId) {
     return secretsManager
@@ -197,8 +209,9 @@ public final class LocalAws implements AutoCloseable {
         software.amazon.awssdk.services.sts.StsClient.builder()
             .region(Region.of(REGION))
             .endpointOverride(moto.endpoint())
-            .credentialsProvider(StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
             .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
             .build()) {
       return sts.getCallerIdentity().arn();
@@ -212,8 +225,11 @@ public final class LocalAws implements AutoCloseable {
 
   /** The key's status on the user, or null when the user has no such key. */
   public software.amazon.awssdk.services.iam.model.StatusType keyStatus(String user, String keyId) {
-    return keys(user).stream().filter(k -> k.accessKeyId().equals(keyId)).findFirst()
-        .map(AccessKeyMetadata::status).orElse(null);
+    return keys(user).stream()
+        .filter(k -> k.accessKeyId().equals(keyId))
+        .findFirst()
+        .map(AccessKeyMetadata::status)
+        .orElse(null);
   }
 
   public List<AccessKeyMetadata> keys(String user) {
@@ -221,7 +237,9 @@ public final class LocalAws implements AutoCloseable {
   }
 
   public String value(String secretId, String stage) {
-    return secretsManager.getSecretValue(r -> r.secretId(secretId).versionStage(stage)).secretString();
+    return secretsManager
+        .getSecretValue(r -> r.secretId(secretId).versionStage(stage))
+        .secretString();
   }
 
   public Map<String, List<String>> stages(String secretId) {
@@ -230,8 +248,13 @@ public final class LocalAws implements AutoCloseable {
 
   /** Registers a placeholder for the rotation function so that RotateSecret accepts its ARN. */
   private void registerRotationFunction() {
-    String role = iam.createRole(r -> r.roleName("keyrotator-rotation")
-        .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")).role().arn();
+    String role =
+        iam.createRole(
+                r ->
+                    r.roleName("keyrotator-rotation")
+                        .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"))
+            .role()
+            .arn();
     moto.registerPlaceholderFunction("keyrotator-rotation", REGION, role);
   }
 

@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * The hygiene job and {@code keyrotator doctor --fix} on a {@link LocalAws}, built from the
- * production clients and the test settings, judging time by the given clock (tests move it to
- * stand for days passing).
+ * production clients and the test settings, judging time by the given clock (tests move it to stand
+ * for days passing).
  */
 public final class LocalJobs {
   private final LocalAws aws;
@@ -32,19 +32,28 @@ public final class LocalJobs {
   public HygieneReport hygiene(Map<String, String> env) {
     Settings settings = aws.settings(Map.of());
     AwsClients clients = aws.clients(settings);
-    return new HygieneRun(clients.secretVersions(), clients.iamKeys(), ManagedScope.of(settings),
-        HygieneSettings.from(env), false, clock).run();
+    return new HygieneRun(
+            clients.secretVersions(),
+            clients.iamKeys(),
+            ManagedScope.of(settings),
+            HygieneSettings.from(env),
+            false,
+            clock)
+        .run();
   }
 
   /** The inspection behind status and doctor. */
   public SecretInspector inspector(Duration stuckAfter) {
     Settings settings = aws.settings(Map.of());
     AwsClients clients = aws.clients(settings);
-    return new SecretInspector(clients.secretVersions(), clients.iamKeys(), ManagedScope.of(settings), clock,
-        stuckAfter);
+    return new SecretInspector(
+        clients.secretVersions(), clients.iamKeys(), ManagedScope.of(settings), clock, stuckAfter);
   }
 
-  /** doctor --fix over every managed secret, any AWSPENDING counting as stuck; returns what it applied. */
+  /**
+   * doctor --fix over every managed secret, any AWSPENDING counting as stuck; returns what it
+   * applied.
+   */
   public List<Repair> doctorFix() {
     Settings settings = aws.settings(Map.of());
     AwsClients clients = aws.clients(settings);

@@ -21,12 +21,15 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * retries, as it would against AWS.
  */
 public final class ThrottlingInjector implements ExecutionInterceptor {
-  private static final ExecutionAttribute<Boolean> THROTTLED = new ExecutionAttribute<>("throttled");
+  private static final ExecutionAttribute<Boolean> THROTTLED =
+      new ExecutionAttribute<>("throttled");
 
   private final Map<String, AtomicInteger> remaining = new ConcurrentHashMap<>();
   private final AtomicInteger injected = new AtomicInteger();
 
-  /** Throttles the next {@code n} responses of {@code operation} (e.g. "GenerateCredentialReport"). */
+  /**
+   * Throttles the next {@code n} responses of {@code operation} (e.g. "GenerateCredentialReport").
+   */
   public ThrottlingInjector throttle(String operation, int n) {
     remaining.put(operation, new AtomicInteger(n));
     return this;
@@ -38,7 +41,8 @@ public final class ThrottlingInjector implements ExecutionInterceptor {
   }
 
   @Override
-  public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+  public SdkHttpResponse modifyHttpResponse(
+      Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     AtomicInteger left = remaining.get(operation);
     boolean throttle = left != null && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
@@ -47,7 +51,8 @@ public final class ThrottlingInjector implements ExecutionInterceptor {
       return context.httpResponse();
     }
     injected.incrementAndGet();
-    boolean json = "SecretsManager".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
+    boolean json =
+        "SecretsManager".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
     return context.httpResponse().toBuilder()
         .statusCode(400)
         .statusText("Bad Request")
@@ -58,16 +63,19 @@ public final class ThrottlingInjector implements ExecutionInterceptor {
   }
 
   @Override
-  public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+  public Optional<InputStream> modifyHttpResponseContent(
+      Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
     if (!Boolean.TRUE.equals(attributes.getAttribute(THROTTLED))) {
       return context.responseBody();
     }
-    boolean json = "SecretsManager".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
-    String body = json
-        ? "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded (injected)\"}"
-        : "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>"
-            + "<Code>Throttling</Code><Message>Rate exceeded (injected)</Message></Error>"
-            + "<RequestId>injected</RequestId></ErrorResponse>";
+    boolean json =
+        "SecretsManager".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
+    String body =
+        json
+            ? "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded (injected)\"}"
+            : "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>"
+                + "<Code>Throttling</Code><Message>Rate exceeded (injected)</Message></Error>"
+                + "<RequestId>injected</RequestId></ErrorResponse>";
     return Optional.of(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
   }
 }

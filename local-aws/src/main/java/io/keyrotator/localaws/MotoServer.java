@@ -1,6 +1,6 @@
 package io.keyrotator.localaws;
 
-import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,11 +15,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.jr.ob.JSON;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A moto server (the local AWS emulator) on a free loopback port, for the demo and the tests.
- * Fails with the install hint, never silently, when moto is not installed.
+ * A moto server (the local AWS emulator) on a free loopback port, for the demo and the tests. Fails
+ * with the install hint, never silently, when moto is not installed.
  */
 public final class MotoServer {
   public static final String INSTALL_HINT =
@@ -136,7 +136,8 @@ public final class MotoServer {
       }
     }
     process.destroyForcibly();
-    throw new IllegalStateException("moto server did not answer within 30 s: " + Files.readString(logFile));
+    throw new IllegalStateException(
+        "moto server did not answer within 30 s: " + Files.readString(logFile));
   }
 
   public URI endpoint() {
@@ -159,23 +160,29 @@ public final class MotoServer {
   }
 
   /**
-   * Registers a function that RotateSecret can name. moto stores it but never runs it (the demo
-   * and tests run the real handler in-process instead), so its code is an empty archive.
+   * Registers a function that RotateSecret can name. moto stores it but never runs it (the demo and
+   * tests run the real handler in-process instead), so its code is an empty archive.
    *
    * @return the function's ARN
    */
   public String registerPlaceholderFunction(String name, String region, String roleArn) {
-    String body = "{\"FunctionName\":\"" + name + "\",\"Runtime\":\"java21\","
-        + "\"Role\":\"" + roleArn + "\","
-        + "\"Handler\":\"io.keyrotator.lambda.RotationHandler::handleRequest\","
-        + "\"Code\":{\"ZipFile\":\"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==\"}}";
+    String body =
+        "{\"FunctionName\":\""
+            + name
+            + "\",\"Runtime\":\"java21\","
+            + "\"Role\":\""
+            + roleArn
+            + "\","
+            + "\"Handler\":\"io.keyrotator.lambda.RotationHandler::handleRequest\","
+            + "\"Code\":{\"ZipFile\":\"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==\"}}";
     try {
       Map<String, Object> created = lambdaApi("POST", "/2015-03-31/functions", body, region);
       if (created.get("FunctionArn") instanceof String arn) {
         return arn;
       }
       // Already registered by an earlier run against the same server.
-      Map<String, Object> existing = lambdaApi("GET", "/2015-03-31/functions/" + name, null, region);
+      Map<String, Object> existing =
+          lambdaApi("GET", "/2015-03-31/functions/" + name, null, region);
       if (existing.get("Configuration") instanceof Map<?, ?> configuration
           && configuration.get("FunctionArn") instanceof String arn) {
         return arn;
@@ -192,8 +199,11 @@ public final class MotoServer {
     c.setRequestMethod(method);
     c.setRequestProperty("Content-Type", "application/json");
     // moto reads the Region from the signature's scope; it does not check the signature.
-    c.setRequestProperty("Authorization", "AWS4-HMAC-SHA256 Credential=local/20260101/" + region
-        + "/lambda/aws4_request, SignedHeaders=host, Signature=0");
+    c.setRequestProperty(
+        "Authorization",
+        "AWS4-HMAC-SHA256 Credential=local/20260101/"
+            + region
+            + "/lambda/aws4_request, SignedHeaders=host, Signature=0");
     if (body != null) {
       c.setDoOutput(true);
       c.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));

@@ -35,16 +35,26 @@ public final class InProcessRotation {
   /**
    * @param moto the emulator, on which a placeholder function is registered for RotateSecret
    */
-  public InProcessRotation(MotoServer moto, IamClient iam, SecretsManagerClient secretsManager,
-      RotationHandler handler, String region) {
+  public InProcessRotation(
+      MotoServer moto,
+      IamClient iam,
+      SecretsManagerClient secretsManager,
+      RotationHandler handler,
+      String region) {
     this.secretsManager = secretsManager;
     this.handler = handler;
     moto.post("/moto-api/config", "{\"lambda\":{\"use_docker\":false}}");
     String role;
     try {
-      role = iam.createRole(r -> r.roleName(FUNCTION_NAME).assumeRolePolicyDocument(
-          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
-              + "\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}")).role().arn();
+      role =
+          iam.createRole(
+                  r ->
+                      r.roleName(FUNCTION_NAME)
+                          .assumeRolePolicyDocument(
+                              "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+                                  + "\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"))
+              .role()
+              .arn();
     } catch (EntityAlreadyExistsException e) {
       role = iam.getRole(r -> r.roleName(FUNCTION_NAME)).role().arn();
     }
@@ -54,17 +64,22 @@ public final class InProcessRotation {
   /** Starts a rotation (turning rotation on, every 30 days, if it is off) and returns its token. */
   public String start(String secretId) {
     DescribeSecretResponse secret = secretsManager.describeSecret(r -> r.secretId(secretId));
-    boolean configured = Boolean.TRUE.equals(secret.rotationEnabled())
-        && secret.rotationLambdaARN() != null && !secret.rotationLambdaARN().isEmpty();
+    boolean configured =
+        Boolean.TRUE.equals(secret.rotationEnabled())
+            && secret.rotationLambdaARN() != null
+            && !secret.rotationLambdaARN().isEmpty();
     // Always name the function: moto forgets it when RotateSecret omits it, then labels the empty
     // new version AWSCURRENT itself. Naming the configured function is equivalent on AWS.
     String function = configured ? secret.rotationLambdaARN() : functionArn;
-    return secretsManager.rotateSecret(r -> {
-      r.secretId(secretId).rotationLambdaARN(function);
-      if (!configured) {
-        r.rotationRules(rules -> rules.automaticallyAfterDays(30L));
-      }
-    }).versionId();
+    return secretsManager
+        .rotateSecret(
+            r -> {
+              r.secretId(secretId).rotationLambdaARN(function);
+              if (!configured) {
+                r.rotationRules(rules -> rules.automaticallyAfterDays(30L));
+              }
+            })
+        .versionId();
   }
 
   /** Starts a rotation and runs its four steps; {@code progress} hears each step as it ends. */
@@ -72,7 +87,8 @@ public final class InProcessRotation {
     String token = start(secretId);
     for (RotationStep step : RotationStep.values()) {
       try {
-        handler.handle(new RotationRequest(step, secretId, token, Optional.empty()), Duration.ofMinutes(5));
+        handler.handle(
+            new RotationRequest(step, secretId, token, Optional.empty()), Duration.ofMinutes(5));
         progress.accept(step.wireName() + ": done");
       } catch (RotationFailure e) {
         progress.accept(step.wireName() + ": FAILED");

@@ -183,7 +183,10 @@ public final class ConfigLoader {
       String name = text(env, "name", field + ".name", "keyrotator-" + account + "-" + region);
       if (name != null && !STAGE_NAME.matcher(name).matches()) {
         problems.add(
-            field + ".name: \"" + name + "\" must be a letter then letters, digits or -, at most 40");
+            field
+                + ".name: \""
+                + name
+                + "\" must be a letter then letters, digits or -, at most 40");
       }
       if (name != null && !names.add(name)) {
         problems.add(field + ".name: \"" + name + "\" is used twice");
@@ -212,7 +215,8 @@ public final class ConfigLoader {
   private List<ManagedUser> users(JsonNode node) {
     List<ManagedUser> result = new ArrayList<>();
     if (!node.isArray() || node.isEmpty()) {
-      problems.add("users: expected a non-empty list of {\"name\", \"create\", \"path\", \"readers\"}");
+      problems.add(
+          "users: expected a non-empty list of {\"name\", \"create\", \"path\", \"readers\"}");
       return result;
     }
     // IAM user names are unique regardless of case: "App" and "app" cannot both exist.
@@ -256,7 +260,8 @@ public final class ConfigLoader {
         }
       }
       boolean create = bool(user, "create", field + ".create", false);
-      String path = text(user, "path", field + ".path", create ? KeyrotatorConfig.MANAGED_PATH : "/");
+      String path =
+          text(user, "path", field + ".path", create ? KeyrotatorConfig.MANAGED_PATH : "/");
       if (create && !KeyrotatorConfig.MANAGED_PATH.equals(path)) {
         problems.add(
             field
@@ -285,7 +290,9 @@ public final class ConfigLoader {
     return result;
   }
 
-  /** A list of IAM role or user ARNs, e.g. {@code readers} or {@code operators}; empty if absent. */
+  /**
+   * A list of IAM role or user ARNs, e.g. {@code readers} or {@code operators}; empty if absent.
+   */
   private List<String> principalArns(JsonNode node, String field) {
     List<String> result = new ArrayList<>();
     if (node.isMissingNode()) {
@@ -394,20 +401,35 @@ public final class ConfigLoader {
           "propagationIntervalMillis");
     }
     String previous =
-        oneOf(node, "previousKeyPolicy", "rotation.previousKeyPolicy", "keep", "keep", "deactivate", "delete");
+        oneOf(
+            node,
+            "previousKeyPolicy",
+            "rotation.previousKeyPolicy",
+            "keep",
+            "keep",
+            "deactivate",
+            "delete");
     String limit =
-        oneOf(node, "keyLimitPolicy", "rotation.keyLimitPolicy", "idle", "inactive", "idle", "never");
+        oneOf(
+            node, "keyLimitPolicy", "rotation.keyLimitPolicy", "idle", "inactive", "idle", "never");
     int idleDays = integer(node, "idleDays", "rotation.idleDays", 7, 0, 3650);
-    boolean deleteUnproven =
-        bool(node, "deleteUnprovenKeys", "rotation.deleteUnprovenKeys", false);
+    boolean deleteUnproven = bool(node, "deleteUnprovenKeys", "rotation.deleteUnprovenKeys", false);
     int successes =
         integer(node, "propagationSuccesses", "rotation.propagationSuccesses", 3, 1, 20);
     // The function must finish within Lambda's 15 minutes: timeout = wait + 60 s of headroom.
     int timeout =
-        integer(node, "propagationTimeoutSeconds", "rotation.propagationTimeoutSeconds", 60, 5, 780);
+        integer(
+            node, "propagationTimeoutSeconds", "rotation.propagationTimeoutSeconds", 60, 5, 780);
     int interval =
-        integer(node, "propagationIntervalMillis", "rotation.propagationIntervalMillis", 1000, 100, 60000);
-    return new RotationSettings(previous, limit, idleDays, deleteUnproven, successes, timeout, interval);
+        integer(
+            node,
+            "propagationIntervalMillis",
+            "rotation.propagationIntervalMillis",
+            1000,
+            100,
+            60000);
+    return new RotationSettings(
+        previous, limit, idleDays, deleteUnproven, successes, timeout, interval);
   }
 
   private List<String> emails(JsonNode node) {
@@ -510,7 +532,8 @@ public final class ConfigLoader {
               + " cron(...) expression such as cron(0 6 * * ? *)");
     }
     int grace = integer(node, "graceDays", "hygiene.graceDays", d.graceDays(), 0, 3650);
-    int hardLimit = integer(node, "hardLimitDays", "hygiene.hardLimitDays", d.hardLimitDays(), 0, 3650);
+    int hardLimit =
+        integer(node, "hardLimitDays", "hygiene.hardLimitDays", d.hardLimitDays(), 0, 3650);
     if (hardLimit != 0 && hardLimit <= grace) {
       problems.add(
           "hygiene.hardLimitDays: "
@@ -526,7 +549,13 @@ public final class ConfigLoader {
     boolean repair = bool(node, "repair", "hygiene.repair", d.repair());
     boolean dryRun = bool(node, "dryRun", "hygiene.dryRun", d.dryRun());
     int maxKeyAge =
-        integer(node, "auditMaxKeyAgeDays", "hygiene.auditMaxKeyAgeDays", d.auditMaxKeyAgeDays(), 1, 3650);
+        integer(
+            node,
+            "auditMaxKeyAgeDays",
+            "hygiene.auditMaxKeyAgeDays",
+            d.auditMaxKeyAgeDays(),
+            1,
+            3650);
     int unused =
         integer(node, "auditUnusedDays", "hygiene.auditUnusedDays", d.auditUnusedDays(), 1, 3650);
     return new HygieneSettings(
@@ -573,13 +602,15 @@ public final class ConfigLoader {
       return fallback;
     }
     if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
-      problems.add(field + ": expected a whole number from " + min + " to " + max + ", found " + value);
+      problems.add(
+          field + ": expected a whole number from " + min + " to " + max + ", found " + value);
       return fallback;
     }
     return value.asInt();
   }
 
-  private String oneOf(JsonNode node, String name, String field, String fallback, String... allowed) {
+  private String oneOf(
+      JsonNode node, String name, String field, String fallback, String... allowed) {
     String value = text(node, name, field, fallback);
     if (value != null && !List.of(allowed).contains(value)) {
       problems.add(field + ": \"" + value + "\" is not one of " + List.of(allowed));

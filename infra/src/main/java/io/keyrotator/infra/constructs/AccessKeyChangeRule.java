@@ -12,9 +12,10 @@ import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
 /**
- * EventBridge rule: someone other than keyrotator's own roles (the rotation role and, when deployed,
- * the hygiene role) created, changed or deleted an access key of a managed user. IAM's CloudTrail events reach EventBridge only in us-east-1, so this rule
- * works only in a stack deployed there.
+ * EventBridge rule: someone other than keyrotator's own roles (the rotation role and, when
+ * deployed, the hygiene role) created, changed or deleted an access key of a managed user. IAM's
+ * CloudTrail events reach EventBridge only in us-east-1, so this rule works only in a stack
+ * deployed there.
  */
 public final class AccessKeyChangeRule extends Construct {
   /** The IAM events this rule matches. */
@@ -33,7 +34,10 @@ public final class AccessKeyChangeRule extends Construct {
    *     function's); default none
    */
   public record Props(
-      ITopic topic, List<String> userNames, String rotationRoleArn, List<String> otherExpectedRoleArns) {
+      ITopic topic,
+      List<String> userNames,
+      String rotationRoleArn,
+      List<String> otherExpectedRoleArns) {
     public Props {
       userNames = List.copyOf(userNames);
       otherExpectedRoleArns = List.copyOf(otherExpectedRoleArns);
@@ -108,7 +112,10 @@ public final class AccessKeyChangeRule extends Construct {
                                 List.of(
                                     Map.of(
                                         "userIdentity",
-                                        Map.of("type", List.of(Map.of("anything-but", List.of("AssumedRole"))))),
+                                        Map.of(
+                                            "type",
+                                            List.of(
+                                                Map.of("anything-but", List.of("AssumedRole"))))),
                                     Map.of(
                                         "userIdentity",
                                         Map.of(

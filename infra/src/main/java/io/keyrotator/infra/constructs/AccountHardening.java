@@ -21,9 +21,9 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.constructs.Construct;
 
 /**
- * Opt-in, account-wide hardening from the CIS guidance: the account password policy (IAM.7 with
- * the iam-password-policy rule's defaults) and a group whose members must use MFA for everything
- * except setting up MFA. Both change the whole account, so nothing is created unless asked for.
+ * Opt-in, account-wide hardening from the CIS guidance: the account password policy (IAM.7 with the
+ * iam-password-policy rule's defaults) and a group whose members must use MFA for everything except
+ * setting up MFA. Both change the whole account, so nothing is created unless asked for.
  */
 public final class AccountHardening extends Construct {
   /** Password policy values: the AWS Config iam-password-policy rule's defaults. */
@@ -108,7 +108,9 @@ public final class AccountHardening extends Construct {
           true);
       // AwsCustomResource's provider function is a stack-level singleton that CDK creates.
       var provider =
-          Stack.of(this).getNode().tryFindChild("AWS" + AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", ""));
+          Stack.of(this)
+              .getNode()
+              .tryFindChild("AWS" + AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", ""));
       if (provider != null) {
         NagSuppressions.addResourceSuppressions(
             provider,

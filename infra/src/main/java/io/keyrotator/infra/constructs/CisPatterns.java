@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The CloudTrail metric-filter patterns of the CIS AWS Foundations Benchmark, exactly as AWS
  * Security Hub checks them (controls CloudWatch.1 to CloudWatch.14), plus CIS 4.15 (AWS
- * Organizations changes), which has no Security Hub control. Security Hub passes a control only
- * for the exact pattern: do not reformat these strings.
+ * Organizations changes), which has no Security Hub control. Security Hub passes a control only for
+ * the exact pattern: do not reformat these strings.
  */
 public final class CisPatterns {
   private CisPatterns() {}

@@ -10,8 +10,8 @@ public final class DeploymentRole {
 
   /**
    * The CloudFormation execution role of the stack's {@link DefaultStackSynthesizer} (the CDK
-   * bootstrap's {@code cdk-<qualifier>-cfn-exec-role-<account>-<region>}, with the qualifier of
-   * the synthesizer or of the context {@code @aws-cdk/core:bootstrapQualifier}), its {@code
+   * bootstrap's {@code cdk-<qualifier>-cfn-exec-role-<account>-<region>}, with the qualifier of the
+   * synthesizer or of the context {@code @aws-cdk/core:bootstrapQualifier}), its {@code
    * ${AWS::...}} placeholders resolved for this stack.
    *
    * <p>Empty for other synthesizers (they deploy with the caller's credentials, which the template

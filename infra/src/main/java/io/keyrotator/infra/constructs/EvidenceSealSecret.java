@@ -16,8 +16,8 @@ import software.constructs.Construct;
  * lambda module's {@code EvidenceSeal}): only the rotation and hygiene roles may read it, only the
  * deployment role may change it. A value or record that does not verify under this key proves
  * nothing, so nobody else can make keyrotator retire a key. Never rotated: a new key would void
- * every proof, and the key never leaves keyrotator's functions. Retained when the stack is
- * removed, so that a re-deployment keeps the proofs valid.
+ * every proof, and the key never leaves keyrotator's functions. Retained when the stack is removed,
+ * so that a re-deployment keeps the proofs valid.
  */
 public final class EvidenceSealSecret extends Construct {
   /** The secret's name. Not under {@code keyrotator/}: no IAM user can collide with it. */
@@ -30,12 +30,14 @@ public final class EvidenceSealSecret extends Construct {
    * @param readers the functions' roles, which read the key
    * @param deploymentRoleArn the role CloudFormation deploys with, the only one that may change it
    */
-  public EvidenceSealSecret(Construct scope, String id, SecretsKey key, List<Role> readers, String deploymentRoleArn) {
+  public EvidenceSealSecret(
+      Construct scope, String id, SecretsKey key, List<Role> readers, String deploymentRoleArn) {
     super(scope, id);
     secret =
         Secret.Builder.create(this, "Secret")
             .secretName(NAME)
-            .description("The key keyrotator seals its evidence with; readable by keyrotator's functions only")
+            .description(
+                "The key keyrotator seals its evidence with; readable by keyrotator's functions only")
             .encryptionKey(key.getKey())
             .generateSecretString(
                 SecretStringGenerator.builder().passwordLength(64).excludePunctuation(true).build())
@@ -43,13 +45,16 @@ public final class EvidenceSealSecret extends Construct {
             .build();
     List<String> readerArns = readers.stream().map(Role::getRoleArn).toList();
     secret.addToResourcePolicy(
-        ManagedKeySecret.denyAllBut("OnlyKeyrotatorReadsTheSeal", List.of("secretsmanager:GetSecretValue"), readerArns));
+        ManagedKeySecret.denyAllBut(
+            "OnlyKeyrotatorReadsTheSeal", List.of("secretsmanager:GetSecretValue"), readerArns));
     List<String> writes = new ArrayList<>(ManagedKeySecret.VALUE_AND_TAG_WRITES);
     writes.addAll(ManagedKeySecret.STAGE_MOVES_AND_TAG_REMOVAL);
     writes.addAll(ManagedKeySecret.DEPLOYMENT_ONLY_WRITES);
     writes.addAll(ManagedKeySecret.ROTATION_CONTROL);
     secret.addToResourcePolicy(
-        ManagedKeySecret.denyAllBut("OnlyTheDeploymentChangesTheSeal", writes.stream().distinct().toList(),
+        ManagedKeySecret.denyAllBut(
+            "OnlyTheDeploymentChangesTheSeal",
+            writes.stream().distinct().toList(),
             List.of(deploymentRoleArn)));
     // The key is the managed secrets' own: its policy already lets the rotation and hygiene roles
     // decrypt, and the deployment role write, through Secrets Manager (see ManagedKeySecret).

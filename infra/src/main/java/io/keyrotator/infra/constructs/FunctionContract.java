@@ -23,14 +23,15 @@ public final class FunctionContract {
   public static final String MANAGED_USERS_ENV = FunctionEnvironment.MANAGED_USERS;
 
   /**
-   * Environment variable: the IAM path whose users the function may manage. The CDK app passes
-   * the empty string: the exact list in {@link #MANAGED_USERS_ENV} is the whole scope.
+   * Environment variable: the IAM path whose users the function may manage. The CDK app passes the
+   * empty string: the exact list in {@link #MANAGED_USERS_ENV} is the whole scope.
    */
   public static final String MANAGED_PATH_PREFIX_ENV = FunctionEnvironment.MANAGED_PATH_PREFIX;
 
   /**
    * Environment variable: the ARN of the secret holding the key keyrotator seals its evidence with
-   * ({@link EvidenceSealSecret}). A value or record counts as evidence only if it verifies under it.
+   * ({@link EvidenceSealSecret}). A value or record counts as evidence only if it verifies under
+   * it.
    */
   public static final String SEAL_SECRET_ENV = FunctionEnvironment.SEAL_SECRET;
 
@@ -53,9 +54,9 @@ public final class FunctionContract {
   public static final String DEACTIVATED_TAG_KEY = ResourceTags.USER_DEACTIVATED;
 
   /**
-   * Secret tag: a record of an interrupted rotation attempt. The rotation role may write and
-   * remove it, the hygiene role may remove it; the secret's resource policy denies both actions
-   * to everyone else but the deployment role.
+   * Secret tag: a record of an interrupted rotation attempt. The rotation role may write and remove
+   * it, the hygiene role may remove it; the secret's resource policy denies both actions to
+   * everyone else but the deployment role.
    */
   public static final String ATTEMPT_TAG_KEY = ResourceTags.SECRET_ATTEMPT;
 

@@ -14,9 +14,9 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 /**
- * What keyrotator's two functions share: a retained log group, an execution role that may write
- * to that log group only (no AWSLambdaBasicExecutionRole with its "*"), and KMS use limited to
- * calls made through Secrets Manager.
+ * What keyrotator's two functions share: a retained log group, an execution role that may write to
+ * that log group only (no AWSLambdaBasicExecutionRole with its "*"), and KMS use limited to calls
+ * made through Secrets Manager.
  */
 final class FunctionExecution {
   private FunctionExecution() {}
@@ -47,7 +47,8 @@ final class FunctionExecution {
   }
 
   /** Allows the KMS actions on the key only when Secrets Manager makes the call. */
-  static PolicyStatement keyViaSecretsManager(Construct scope, String sid, List<String> actions, IKey key) {
+  static PolicyStatement keyViaSecretsManager(
+      Construct scope, String sid, List<String> actions, IKey key) {
     Stack stack = Stack.of(scope);
     return PolicyStatement.Builder.create()
         .sid(sid)

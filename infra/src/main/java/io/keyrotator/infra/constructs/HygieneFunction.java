@@ -1,9 +1,9 @@
 package io.keyrotator.infra.constructs;
 
-import io.keyrotator.contract.FunctionEnvironment;
-import io.keyrotator.contract.FunctionHandlers;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.keyrotator.contract.FunctionEnvironment;
+import io.keyrotator.contract.FunctionHandlers;
 import io.keyrotator.infra.config.KeyrotatorConfig.HygieneSettings;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,15 +46,15 @@ import software.constructs.Construct;
 
 /**
  * The scheduled hygiene function: retires previous keys of the managed secrets, finds stuck
- * rotations and orphan keys, and audits the account from the IAM credential report. Same jar as
- * the rotation function, its own execution role, log group, report delivery and alarms.
+ * rotations and orphan keys, and audits the account from the IAM credential report. Same jar as the
+ * rotation function, its own execution role, log group, report delivery and alarms.
  *
- * <p>The function does not publish anything itself: it returns its report. Asynchronous
- * invocations (the schedule) send that result to the account's default event bus (on-success
- * destination), and a rule forwards the report's {@code summary} to the topic when the report
- * says {@code notify: true}. Failures are reported by the {@code Errors} alarm rather than an
- * on-failure destination: the alarm also covers on-demand (synchronous) runs and timeouts, fires on
- * the first failed attempt instead of after the retries, and sends one notification per failure.
+ * <p>The function does not publish anything itself: it returns its report. Asynchronous invocations
+ * (the schedule) send that result to the account's default event bus (on-success destination), and
+ * a rule forwards the report's {@code summary} to the topic when the report says {@code notify:
+ * true}. Failures are reported by the {@code Errors} alarm rather than an on-failure destination:
+ * the alarm also covers on-demand (synchronous) runs and timeouts, fires on the first failed
+ * attempt instead of after the retries, and sends one notification per failure.
  *
  * <p>Metrics come from the function's embedded-metric-format log lines (namespace {@code
  * keyrotator}, dimension {@code Job=hygiene}); an alarm watches each finding count.
@@ -62,20 +62,31 @@ import software.constructs.Construct;
 public final class HygieneFunction extends Construct {
   /** The handler in the lambda module. */
   public static final String HANDLER = FunctionHandlers.HYGIENE;
+
   /** The namespace of the function's metrics. */
   public static final String METRIC_NAMESPACE = "keyrotator";
+
   /** The dimension every hygiene metric carries. */
   public static final Map<String, String> JOB_DIMENSION = Map.of("Job", "hygiene");
+
   /** The finding counts that raise an alarm when above zero. */
   public static final List<String> ALARMED_METRICS =
       List.of(
-          "PreviousKeysStillInUse", "StuckRotations", "OrphanKeys", "SecretsSkipped", "AuditFindings");
+          "PreviousKeysStillInUse",
+          "StuckRotations",
+          "OrphanKeys",
+          "SecretsSkipped",
+          "AuditFindings");
+
   /** The detail-type Lambda gives the record of a successful asynchronous invocation. */
   public static final String SUCCESS_DETAIL_TYPE = "Lambda Function Invocation Result - Success";
+
   /** Account-level IAM actions the audit needs; none has a resource type, so they are on "*". */
   public static final List<String> ACCOUNT_AUDIT_ACTIONS =
       List.of(
-          "iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:GetAccountPasswordPolicy");
+          "iam:GenerateCredentialReport",
+          "iam:GetCredentialReport",
+          "iam:GetAccountPasswordPolicy");
 
   private final Role role;
   private final Function function;
@@ -288,13 +299,18 @@ public final class HygieneFunction extends Construct {
     Map<String, String> environment = new LinkedHashMap<>();
     environment.putAll(RotationFunction.scopeEnvironment(props.users()));
     environment.put(FunctionEnvironment.HYGIENE_GRACE_DAYS, Integer.toString(s.graceDays()));
-    environment.put(FunctionEnvironment.HYGIENE_HARD_LIMIT_DAYS, Integer.toString(s.hardLimitDays()));
-    environment.put(FunctionEnvironment.HYGIENE_DELETE_AFTER_DAYS, Integer.toString(s.deleteAfterDays()));
-    environment.put(FunctionEnvironment.HYGIENE_STUCK_AFTER_HOURS, Integer.toString(s.stuckAfterHours()));
+    environment.put(
+        FunctionEnvironment.HYGIENE_HARD_LIMIT_DAYS, Integer.toString(s.hardLimitDays()));
+    environment.put(
+        FunctionEnvironment.HYGIENE_DELETE_AFTER_DAYS, Integer.toString(s.deleteAfterDays()));
+    environment.put(
+        FunctionEnvironment.HYGIENE_STUCK_AFTER_HOURS, Integer.toString(s.stuckAfterHours()));
     environment.put(FunctionEnvironment.HYGIENE_REPAIR, Boolean.toString(s.repair()));
     environment.put(FunctionEnvironment.HYGIENE_DRY_RUN, Boolean.toString(s.dryRun()));
-    environment.put(FunctionEnvironment.DELETE_UNPROVEN_KEYS, Boolean.toString(props.deleteUnprovenKeys()));
-    environment.put(FunctionEnvironment.AUDIT_MAX_KEY_AGE_DAYS, Integer.toString(s.auditMaxKeyAgeDays()));
+    environment.put(
+        FunctionEnvironment.DELETE_UNPROVEN_KEYS, Boolean.toString(props.deleteUnprovenKeys()));
+    environment.put(
+        FunctionEnvironment.AUDIT_MAX_KEY_AGE_DAYS, Integer.toString(s.auditMaxKeyAgeDays()));
     environment.put(FunctionEnvironment.AUDIT_UNUSED_DAYS, Integer.toString(s.auditUnusedDays()));
 
     IEventBus defaultBus = EventBus.fromEventBusName(this, "DefaultBus", "default");
@@ -360,8 +376,7 @@ public final class HygieneFunction extends Construct {
     ((CfnRule) reportRule.getNode().getDefaultChild())
         .addPropertyOverride(
             "EventPattern.resources",
-            List.of(
-                function.getFunctionArn(), Map.of("prefix", function.getFunctionArn() + ":")));
+            List.of(function.getFunctionArn(), Map.of("prefix", function.getFunctionArn() + ":")));
     reportRule.addTarget(
         new SnsTopic(
             props.topic(),

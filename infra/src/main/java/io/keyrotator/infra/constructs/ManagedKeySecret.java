@@ -22,12 +22,12 @@ import software.constructs.Construct;
 /**
  * One IAM user's access key in Secrets Manager, rotated by the {@link RotationFunction}.
  *
- * <p>The secret starts as {@code {"UserName": "<user>"}}: the first rotation (which Secrets
- * Manager starts as soon as the schedule is set) creates the first key. The schedule is written on
- * the L1 {@link CfnRotationSchedule}: the L2 {@code RotationSchedule} offers neither {@code cron}
- * (aws/aws-cdk issue 24062) nor control over the invoke permission it adds (it has no
- * SourceAccount condition). The schedule depends on its own invoke permission, whose source is
- * this secret's ARN (aws/aws-cdk issue 26481; see {@link RotationFunction#allowInvocationBy}).
+ * <p>The secret starts as {@code {"UserName": "<user>"}}: the first rotation (which Secrets Manager
+ * starts as soon as the schedule is set) creates the first key. The schedule is written on the L1
+ * {@link CfnRotationSchedule}: the L2 {@code RotationSchedule} offers neither {@code cron}
+ * (aws/aws-cdk issue 24062) nor control over the invoke permission it adds (it has no SourceAccount
+ * condition). The schedule depends on its own invoke permission, whose source is this secret's ARN
+ * (aws/aws-cdk issue 26481; see {@link RotationFunction#allowInvocationBy}).
  *
  * <p>Only keyrotator writes the secret (its resource policy): the value, stages and tags only the
  * rotation role, the hygiene role (stage moves and removing the attempt record) and the deployment
@@ -39,12 +39,15 @@ import software.constructs.Construct;
 public final class ManagedKeySecret extends Construct {
   /** The start of every secret name the CDK app gives: {@code keyrotator/<user>}. */
   public static final String SECRET_NAME_PREFIX = "keyrotator/";
+
   /** Writes to the value and the tags: the rotation role and the deployment role. */
   public static final List<String> VALUE_AND_TAG_WRITES =
       List.of("secretsmanager:PutSecretValue", "secretsmanager:TagResource");
+
   /** Moving stages and removing tags: also the hygiene role (repair, resolved attempt records). */
   public static final List<String> STAGE_MOVES_AND_TAG_REMOVAL =
       List.of("secretsmanager:UpdateSecretVersionStage", "secretsmanager:UntagResource");
+
   /** The secret's settings, policy, replication and life: the deployment role only. */
   public static final List<String> DEPLOYMENT_ONLY_WRITES =
       List.of(
@@ -56,11 +59,14 @@ public final class ManagedKeySecret extends Construct {
           "secretsmanager:RemoveRegionsFromReplication",
           "secretsmanager:StopReplicationToReplica",
           "secretsmanager:DeleteSecret");
+
   /** Starting and cancelling a rotation: the deployment role and the operators. */
   public static final List<String> ROTATION_CONTROL =
       List.of("secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret");
+
   /** What the rotation function needs of the key: read and write values. */
   static final List<String> READ_WRITE_KEY_ACTIONS = List.of("kms:Decrypt", "kms:GenerateDataKey");
+
   /**
    * What CloudFormation needs of the key: it writes the first value, and a change of key
    * re-encrypts the current versions (UpdateSecret with a new KmsKeyId needs kms:Encrypt).
@@ -83,8 +89,8 @@ public final class ManagedKeySecret extends Construct {
    * @param window the rotation window, e.g. {@code 3h}; default none (Secrets Manager's default)
    * @param readers IAM principal ARNs allowed to read the secret; default none
    * @param secretName default {@code keyrotator/<userName>} ({@link #SECRET_NAME_PREFIX})
-   * @param hygieneRoleArn the hygiene function's role, which reads the secret, moves its stages
-   *     and removes attempt records; default none (no hygiene function)
+   * @param hygieneRoleArn the hygiene function's role, which reads the secret, moves its stages and
+   *     removes attempt records; default none (no hygiene function)
    * @param deploymentRoleArn the role CloudFormation deploys with, the only one allowed to change
    *     the secret's settings and policy; default {@link DeploymentRole#of} the stack (synthesis
    *     fails if the stack's synthesizer names none)
@@ -175,7 +181,8 @@ public final class ManagedKeySecret extends Construct {
 
       public Props build() {
         if (userName == null || rotationFunction == null) {
-          throw new IllegalArgumentException("ManagedKeySecret: userName and rotationFunction are required");
+          throw new IllegalArgumentException(
+              "ManagedKeySecret: userName and rotationFunction are required");
         }
         return new Props(
             userName,
@@ -197,8 +204,7 @@ public final class ManagedKeySecret extends Construct {
     Stack stack = Stack.of(this);
     RotationFunction rotation = props.rotationFunction();
     String rotationRole = rotation.getRole().getRoleArn();
-    Optional<String> deploymentRole =
-        props.deploymentRoleArn().or(() -> DeploymentRole.of(stack));
+    Optional<String> deploymentRole = props.deploymentRoleArn().or(() -> DeploymentRole.of(stack));
     if (deploymentRole.isEmpty()) {
       throw new IllegalArgumentException(
           "ManagedKeySecret: the stack's synthesizer names no CloudFormation execution role;"
@@ -208,7 +214,9 @@ public final class ManagedKeySecret extends Construct {
         props
             .encryptionKey()
             .orElseGet(
-                () -> new SecretsKey(this, "Key", "Encrypts the keyrotator secret of " + props.userName()));
+                () ->
+                    new SecretsKey(
+                        this, "Key", "Encrypts the keyrotator secret of " + props.userName()));
 
     secret =
         Secret.Builder.create(this, "Secret")
@@ -230,7 +238,10 @@ public final class ManagedKeySecret extends Construct {
     props.hygieneRoleArn().ifPresent(allowedReaders::add);
     allowedReaders.addAll(props.readers());
     secret.addToResourcePolicy(
-        denyAllBut("OnlyRotationAndReadersGetValue", List.of("secretsmanager:GetSecretValue"), allowedReaders));
+        denyAllBut(
+            "OnlyRotationAndReadersGetValue",
+            List.of("secretsmanager:GetSecretValue"),
+            allowedReaders));
     secret.addToResourcePolicy(
         denyAllBut(
             "OnlyKeyrotatorWritesValueAndTags",
@@ -240,10 +251,13 @@ public final class ManagedKeySecret extends Construct {
     props.hygieneRoleArn().ifPresent(stageMovers::add);
     stageMovers.add(deploymentRole.get());
     secret.addToResourcePolicy(
-        denyAllBut("OnlyKeyrotatorMovesStagesAndRemovesTags", STAGE_MOVES_AND_TAG_REMOVAL, stageMovers));
+        denyAllBut(
+            "OnlyKeyrotatorMovesStagesAndRemovesTags", STAGE_MOVES_AND_TAG_REMOVAL, stageMovers));
     secret.addToResourcePolicy(
         denyAllBut(
-            "OnlyDeploymentChangesTheSecret", DEPLOYMENT_ONLY_WRITES, List.of(deploymentRole.get())));
+            "OnlyDeploymentChangesTheSecret",
+            DEPLOYMENT_ONLY_WRITES,
+            List.of(deploymentRole.get())));
     List<String> rotationStarters = new ArrayList<>(List.of(deploymentRole.get()));
     rotationStarters.addAll(props.operators());
     secret.addToResourcePolicy(
@@ -261,11 +275,14 @@ public final class ManagedKeySecret extends Construct {
               .build());
     }
 
-    key.allowUseViaSecretsManager("RotationRoleReadsAndWrites", List.of(rotationRole), READ_WRITE_KEY_ACTIONS);
+    key.allowUseViaSecretsManager(
+        "RotationRoleReadsAndWrites", List.of(rotationRole), READ_WRITE_KEY_ACTIONS);
     props
         .hygieneRoleArn()
         .ifPresent(
-            hygiene -> key.allowUseViaSecretsManager("HygieneRoleReads", List.of(hygiene), List.of("kms:Decrypt")));
+            hygiene ->
+                key.allowUseViaSecretsManager(
+                    "HygieneRoleReads", List.of(hygiene), List.of("kms:Decrypt")));
     key.allowUseViaSecretsManager(
         "DeploymentRoleWritesAndReads", List.of(deploymentRole.get()), DEPLOYMENT_KEY_ACTIONS);
     key.allowUseViaSecretsManager(
@@ -332,5 +349,4 @@ public final class ManagedKeySecret extends Construct {
   public SecretsKey getSecretsKey() {
     return key;
   }
-
 }

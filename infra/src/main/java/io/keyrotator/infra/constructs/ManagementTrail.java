@@ -78,7 +78,12 @@ public final class ManagementTrail extends Construct {
             .removalPolicy(RemovalPolicy.RETAIN)
             .build();
     String trailArn =
-        "arn:" + stack.getPartition() + ":cloudtrail:" + stack.getRegion() + ":" + stack.getAccount()
+        "arn:"
+            + stack.getPartition()
+            + ":cloudtrail:"
+            + stack.getRegion()
+            + ":"
+            + stack.getAccount()
             + ":trail/*";
     key.addToResourcePolicy(
         PolicyStatement.Builder.create()
@@ -93,7 +98,11 @@ public final class ManagementTrail extends Construct {
                     "StringLike",
                         Map.of(
                             "kms:EncryptionContext:aws:cloudtrail:arn",
-                            "arn:" + stack.getPartition() + ":cloudtrail:*:" + stack.getAccount() + ":trail/*")))
+                            "arn:"
+                                + stack.getPartition()
+                                + ":cloudtrail:*:"
+                                + stack.getAccount()
+                                + ":trail/*")))
             .build());
     key.addToResourcePolicy(
         PolicyStatement.Builder.create()

@@ -94,9 +94,7 @@ public final class NotificationTopic extends Construct {
             .actions(List.of("sns:Publish"))
             .resources(List.of(topic.getTopicArn()))
             .conditions(
-                Map.of(
-                    "StringEquals",
-                    Map.of("aws:SourceAccount", Stack.of(this).getAccount())))
+                Map.of("StringEquals", Map.of("aws:SourceAccount", Stack.of(this).getAccount())))
             .build());
     for (String email : props.emails()) {
       topic.addSubscription(new EmailSubscription(email));

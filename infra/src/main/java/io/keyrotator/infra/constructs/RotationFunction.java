@@ -1,11 +1,11 @@
 package io.keyrotator.infra.constructs;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.contract.FunctionHandlers;
 import io.keyrotator.infra.config.KeyrotatorConfig;
 import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,32 +42,37 @@ import software.constructs.Construct;
  * secrets handed to {@link #grantRotation}. The function gets the same user list as its scope
  * ({@link FunctionContract#MANAGED_USERS_ENV}).
  *
- * <p>Secrets Manager may invoke the alias only for keyrotator's secrets: {@link
- * #allowInvocationBy} adds one permission per secret, with that secret's ARN as {@code
- * aws:SourceArn} (and this account as {@code aws:SourceAccount}), for the secret's schedule to
- * depend on (a schedule created in parallel with its permission fails: aws/aws-cdk issue 26481).
- * Lambda keeps those permissions in one resource-based policy of at most 20 KB, about 35 to 37
- * secrets. For more users, the construct falls back to one permission for every secret whose name
- * starts with {@value ManagedKeySecret#SECRET_NAME_PREFIX} in this account and Region, and then
- * refuses secrets named otherwise. Refusing large configurations instead would break deployments
- * that work today; the fallback still keeps every other secret out, and the function itself
- * accepts only secrets of the managed users that it can prove are keyrotator's.
+ * <p>Secrets Manager may invoke the alias only for keyrotator's secrets: {@link #allowInvocationBy}
+ * adds one permission per secret, with that secret's ARN as {@code aws:SourceArn} (and this account
+ * as {@code aws:SourceAccount}), for the secret's schedule to depend on (a schedule created in
+ * parallel with its permission fails: aws/aws-cdk issue 26481). Lambda keeps those permissions in
+ * one resource-based policy of at most 20 KB, about 35 to 37 secrets. For more users, the construct
+ * falls back to one permission for every secret whose name starts with {@value
+ * ManagedKeySecret#SECRET_NAME_PREFIX} in this account and Region, and then refuses secrets named
+ * otherwise. Refusing large configurations instead would break deployments that work today; the
+ * fallback still keeps every other secret out, and the function itself accepts only secrets of the
+ * managed users that it can prove are keyrotator's.
  */
 public final class RotationFunction extends Construct {
   /** The handler in the lambda module. */
   public static final String HANDLER = FunctionHandlers.ROTATION;
+
   /** Added to the longest propagation wait to get the function timeout. */
   static final int TIMEOUT_HEADROOM_SECONDS = 60;
+
   /** Lambda's longest timeout. */
   static final int MAX_TIMEOUT_SECONDS = 900;
+
   /** Lambda's limit on a function's (here: the alias's) resource-based policy, in bytes. */
   static final int MAX_FUNCTION_POLICY_BYTES = 20_480;
+
   /**
    * The most a per-secret permission statement takes besides its secret's name: a 100-character
    * statement id (CloudFormation generates it), the longest partition and Region, a 64-character
    * function name, the {@code live} qualifier, the source account and the ARN's random suffix.
    */
   static final int PERMISSION_STATEMENT_BYTES = 530;
+
   /** The policy's own {@code Version}, {@code Id} and brackets. */
   static final int POLICY_ENVELOPE_BYTES = 60;
 
@@ -85,11 +90,11 @@ public final class RotationFunction extends Construct {
    *     lambda/target/keyrotator-lambda.jar}, relative to where the app runs
    * @param settings rotation settings passed as environment variables; default the function's own
    *     defaults
-   * @param users the IAM users the function may rotate, by name and path (required, at least
-   *     one; the names joined with commas at most {@link
-   *     KeyrotatorConfig#MAX_MANAGED_USER_NAMES_LENGTH} characters)
-   * @param roleName the execution role's name; default generated. Give one when another stack
-   *     must recognise the role (the out-of-band key change rule)
+   * @param users the IAM users the function may rotate, by name and path (required, at least one;
+   *     the names joined with commas at most {@link KeyrotatorConfig#MAX_MANAGED_USER_NAMES_LENGTH}
+   *     characters)
+   * @param roleName the execution role's name; default generated. Give one when another stack must
+   *     recognise the role (the out-of-band key change rule)
    * @param memorySize MB; default 512
    * @param architecture default ARM_64
    * @param logRetention default one year
@@ -171,12 +176,12 @@ public final class RotationFunction extends Construct {
   }
 
   /**
-   * Refuses an empty user list and one whose names, joined, do not fit the function's
-   * environment.
+   * Refuses an empty user list and one whose names, joined, do not fit the function's environment.
    */
   static void checkUsers(String construct, List<IamUser> users) {
     if (users.isEmpty()) {
-      throw new IllegalArgumentException(construct + ": no managed users: list at least one in users");
+      throw new IllegalArgumentException(
+          construct + ": no managed users: list at least one in users");
     }
     int length = FunctionContract.managedUsers(users.stream().map(IamUser::name).toList()).length();
     if (length > KeyrotatorConfig.MAX_MANAGED_USER_NAMES_LENGTH) {
@@ -245,7 +250,8 @@ public final class RotationFunction extends Construct {
             .actions(List.of("iam:UntagUser"))
             .resources(userArns)
             .conditions(
-                onlyTagKeys(FunctionContract.CLAIM_TAG_KEY, FunctionContract.LEGACY_ROTATION_TAG_KEY))
+                onlyTagKeys(
+                    FunctionContract.CLAIM_TAG_KEY, FunctionContract.LEGACY_ROTATION_TAG_KEY))
             .build());
     // ListSecrets has no resource type: it cannot be narrowed. It returns names and metadata,
     // never values; the function uses it to find every secret that claims a user.
@@ -262,12 +268,16 @@ public final class RotationFunction extends Construct {
     environment.put(FunctionEnvironment.PREVIOUS_KEY_POLICY, s.previousKeyPolicy());
     environment.put(FunctionEnvironment.KEY_LIMIT_POLICY, s.keyLimitPolicy());
     environment.put(FunctionEnvironment.IDLE_DAYS, Integer.toString(s.idleDays()));
-    environment.put(FunctionEnvironment.DELETE_UNPROVEN_KEYS, Boolean.toString(s.deleteUnprovenKeys()));
-    environment.put(FunctionEnvironment.PROPAGATION_SUCCESSES, Integer.toString(s.propagationSuccesses()));
     environment.put(
-        FunctionEnvironment.PROPAGATION_TIMEOUT_SECONDS, Integer.toString(s.propagationTimeoutSeconds()));
+        FunctionEnvironment.DELETE_UNPROVEN_KEYS, Boolean.toString(s.deleteUnprovenKeys()));
     environment.put(
-        FunctionEnvironment.PROPAGATION_INTERVAL_MILLIS, Integer.toString(s.propagationIntervalMillis()));
+        FunctionEnvironment.PROPAGATION_SUCCESSES, Integer.toString(s.propagationSuccesses()));
+    environment.put(
+        FunctionEnvironment.PROPAGATION_TIMEOUT_SECONDS,
+        Integer.toString(s.propagationTimeoutSeconds()));
+    environment.put(
+        FunctionEnvironment.PROPAGATION_INTERVAL_MILLIS,
+        Integer.toString(s.propagationIntervalMillis()));
 
     function =
         Function.Builder.create(this, "Function")
@@ -316,10 +326,16 @@ public final class RotationFunction extends Construct {
                 .build()),
         true);
 
-    alias = Alias.Builder.create(this, "Live").aliasName("live").version(function.getCurrentVersion()).build();
+    alias =
+        Alias.Builder.create(this, "Live")
+            .aliasName("live")
+            .version(function.getCurrentVersion())
+            .build();
 
     List<String> expectedSecretNames =
-        props.users().stream().map(user -> ManagedKeySecret.SECRET_NAME_PREFIX + user.name()).toList();
+        props.users().stream()
+            .map(user -> ManagedKeySecret.SECRET_NAME_PREFIX + user.name())
+            .toList();
     sharedInvokePermission =
         estimatedInvokePolicyBytes(expectedSecretNames) <= MAX_FUNCTION_POLICY_BYTES
             ? Optional.empty()
@@ -375,10 +391,10 @@ public final class RotationFunction extends Construct {
 
   /**
    * Lets Secrets Manager invoke the alias to rotate this secret, and returns the permission its
-   * schedule must depend on: a new one in {@code scope} whose {@code aws:SourceArn} is the
-   * secret's ARN, or, when the users are too many for one permission each, the shared one for
-   * {@value ManagedKeySecret#SECRET_NAME_PREFIX}{@code *} (then {@code secretName} must start with
-   * that prefix).
+   * schedule must depend on: a new one in {@code scope} whose {@code aws:SourceArn} is the secret's
+   * ARN, or, when the users are too many for one permission each, the shared one for {@value
+   * ManagedKeySecret#SECRET_NAME_PREFIX}{@code *} (then {@code secretName} must start with that
+   * prefix).
    *
    * @throws IllegalArgumentException in the shared case, for a secret named otherwise
    */
@@ -400,8 +416,8 @@ public final class RotationFunction extends Construct {
   }
 
   /**
-   * The scope both functions get: the exact user names, and no path (the list is the whole
-   * scope). No tag widens it: tags are records anyone with TagUser can write.
+   * The scope both functions get: the exact user names, and no path (the list is the whole scope).
+   * No tag widens it: tags are records anyone with TagUser can write.
    */
   static Map<String, String> scopeEnvironment(List<IamUser> users) {
     Map<String, String> environment = new LinkedHashMap<>();

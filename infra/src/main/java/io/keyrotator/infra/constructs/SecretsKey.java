@@ -52,7 +52,9 @@ public final class SecretsKey extends Construct {
   private final IKey key;
   private final Set<String> sids = new HashSet<>();
 
-  /** @param description the key's description */
+  /**
+   * @param description the key's description
+   */
   public SecretsKey(Construct scope, String id, String description) {
     super(scope, id);
     policy =
@@ -83,7 +85,8 @@ public final class SecretsKey extends Construct {
    * when the policy is set, and the reference makes the key wait for the role. Repeating a {@code
    * sid} adds nothing (one statement per role, however many secrets share the key).
    */
-  public void allowUseViaSecretsManager(String sid, List<String> principalArns, List<String> actions) {
+  public void allowUseViaSecretsManager(
+      String sid, List<String> principalArns, List<String> actions) {
     if (principalArns.isEmpty() || !sids.add(sid)) {
       return;
     }
@@ -91,7 +94,8 @@ public final class SecretsKey extends Construct {
     policy.addStatements(
         PolicyStatement.Builder.create()
             .sid(sid)
-            .principals(principalArns.stream().map(arn -> (IPrincipal) new ArnPrincipal(arn)).toList())
+            .principals(
+                principalArns.stream().map(arn -> (IPrincipal) new ArnPrincipal(arn)).toList())
             .actions(actions)
             .resources(List.of("*"))
             .conditions(

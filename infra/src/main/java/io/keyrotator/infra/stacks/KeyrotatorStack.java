@@ -8,6 +8,8 @@ import io.keyrotator.infra.constructs.AccountHardening;
 import io.keyrotator.infra.constructs.AlarmDefinition;
 import io.keyrotator.infra.constructs.CloudTrailAlarms;
 import io.keyrotator.infra.constructs.DeploymentRole;
+import io.keyrotator.infra.constructs.EvidenceSealSecret;
+import io.keyrotator.infra.constructs.FunctionContract;
 import io.keyrotator.infra.constructs.HygieneFunction;
 import io.keyrotator.infra.constructs.HygieneSchedule;
 import io.keyrotator.infra.constructs.IamUser;
@@ -16,8 +18,6 @@ import io.keyrotator.infra.constructs.ManagementTrail;
 import io.keyrotator.infra.constructs.NotificationTopic;
 import io.keyrotator.infra.constructs.RotationFailureRule;
 import io.keyrotator.infra.constructs.RotationFunction;
-import io.keyrotator.infra.constructs.EvidenceSealSecret;
-import io.keyrotator.infra.constructs.FunctionContract;
 import io.keyrotator.infra.constructs.SecretsKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,19 +35,19 @@ import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.User;
 import software.amazon.awscdk.services.logs.ILogGroup;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
-import software.amazon.awscdk.services.iam.Role;
 import software.constructs.Construct;
 
 /**
- * Everything keyrotator deploys into one account and Region: the rotation function, one secret
- * per managed user, the notification topic, the rotation-failure rule and alarm, the CloudTrail
- * alarms (when a trail is configured), the out-of-band key change rule (when this Region is
- * us-east-1; otherwise {@link IamEventsStack} carries it), the scheduled hygiene function with its
- * report rule and alarms (unless disabled) and opt-in account hardening.
+ * Everything keyrotator deploys into one account and Region: the rotation function, one secret per
+ * managed user, the notification topic, the rotation-failure rule and alarm, the CloudTrail alarms
+ * (when a trail is configured), the out-of-band key change rule (when this Region is us-east-1;
+ * otherwise {@link IamEventsStack} carries it), the scheduled hygiene function with its report rule
+ * and alarms (unless disabled) and opt-in account hardening.
  */
 public final class KeyrotatorStack extends Stack {
   /** The Step dimension values the rotation function reports. */
@@ -73,7 +73,8 @@ public final class KeyrotatorStack extends Stack {
             "Notifications",
             NotificationTopic.Props.builder().emails(config.notificationEmails()).build());
 
-    SecretsKey secretsKey = new SecretsKey(this, "SecretsKey", "Encrypts keyrotator's access-key secrets");
+    SecretsKey secretsKey =
+        new SecretsKey(this, "SecretsKey", "Encrypts keyrotator's access-key secrets");
 
     Map<String, User> createdUsers = new LinkedHashMap<>();
     // Every configured user by exact name and path: the functions' whole scope.
@@ -138,10 +139,13 @@ public final class KeyrotatorStack extends Stack {
     hygiene.ifPresent(h -> sealReaders.add(h.getRole()));
     EvidenceSealSecret seal =
         new EvidenceSealSecret(this, "EvidenceSeal", secretsKey, sealReaders, deploymentRoleArn);
-    rotationFunction.getFunction()
+    rotationFunction
+        .getFunction()
         .addEnvironment(FunctionContract.SEAL_SECRET_ENV, seal.getSecret().getSecretArn());
-    hygiene.ifPresent(h -> h.getFunction()
-        .addEnvironment(FunctionContract.SEAL_SECRET_ENV, seal.getSecret().getSecretArn()));
+    hygiene.ifPresent(
+        h ->
+            h.getFunction()
+                .addEnvironment(FunctionContract.SEAL_SECRET_ENV, seal.getSecret().getSecretArn()));
 
     for (ManagedUser user : config.users()) {
       ManagedKeySecret secret =
@@ -251,7 +255,8 @@ public final class KeyrotatorStack extends Stack {
     }
     if (mode == TrailMode.EXISTING_LOG_GROUP) {
       return Optional.of(
-          LogGroup.fromLogGroupName(this, "ExistingTrailLogs", config.trail().logGroupName().orElseThrow()));
+          LogGroup.fromLogGroupName(
+              this, "ExistingTrailLogs", config.trail().logGroupName().orElseThrow()));
     }
     return Optional.empty();
   }
