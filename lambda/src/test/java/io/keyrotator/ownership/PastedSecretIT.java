@@ -18,12 +18,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Red team, operator (b): the earlier fix shortens a secret pasted into UserName, but the same
- * paste into the keyrotator:user TAG (the hand step docs/rotation.md asks for on hand-made secrets)
- * is echoed verbatim by the rotation refusal, status/doctor BINDING_CONFLICT and
- * SECRET_SCHEDULED_FOR_DELETION.
+ * A careless operator pastes a secret access key into the wrong place: the value's UserName, or the
+ * keyrotator:user tag (the hand step docs/rotation.md asks for on hand-made secrets). It must never
+ * be repeated in a refusal, a log line, or a status/doctor finding. (Found by two red-team
+ * reviews.)
  */
-class SecretInTagIT {
+class PastedSecretIT {
   private static final String USER = "app-ci";
   private static final String PASTED = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12";
   private LocalAws aws;
@@ -82,5 +82,15 @@ class SecretInTagIT {
     aws.secretsManager.deleteSecret(r -> r.secretId(arn).recoveryWindowInDays(7L));
     String text = report(jobs.inspector(Duration.ofDays(1)).inspectSafely(arn));
     assertThat(text).contains("SECRET_SCHEDULED_FOR_DELETION").doesNotContain(PASTED);
+  }
+
+  @Test
+  void aSecretPastedIntoUserNameIsNeverRepeated() {
+    String a = aws.createSecret("pasted-user-key", "{\"UserName\":\"" + PASTED + "\"}");
+    RotationHandler handler = aws.handler(aws.settings(Map.of()), clock);
+    Throwable refused = catchThrowable(() -> aws.rotate(handler, a));
+    assertThat(refused).isNotNull();
+    assertThat(refused.getMessage()).doesNotContain(PASTED);
+    assertThat(String.join("\n", aws.logLines)).doesNotContain(PASTED);
   }
 }
