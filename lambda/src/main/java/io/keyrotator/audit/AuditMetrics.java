@@ -1,5 +1,6 @@
 package io.keyrotator.audit;
 
+import io.keyrotator.contract.MetricNames;
 import io.keyrotator.observability.MetricsDocument;
 import java.util.Map;
 
@@ -13,9 +14,9 @@ import java.util.Map;
  * {@code AuditUsersChecked} and {@code AuditSkipped}.
  */
 public final class AuditMetrics {
-  public static final String TOTAL = "AuditFindings";
-  public static final String USERS_CHECKED = "AuditUsersChecked";
-  public static final String SKIPPED = "AuditSkipped";
+  public static final String TOTAL = MetricNames.AUDIT_FINDINGS;
+  public static final String USERS_CHECKED = MetricNames.AUDIT_USERS_CHECKED;
+  public static final String SKIPPED = MetricNames.AUDIT_SKIPPED;
 
   private AuditMetrics() {}
 

@@ -130,7 +130,9 @@ public final class AwsClients implements AutoCloseable {
       Settings settings, List<ExecutionInterceptor> interceptors) {
     return ClientOverrideConfiguration.builder()
         .retryStrategy(
-            settings.retryMode().equals("adaptive") ? RetryMode.ADAPTIVE_V2 : RetryMode.STANDARD)
+            settings.retryMode() == io.keyrotator.contract.RetryMode.ADAPTIVE
+                ? RetryMode.ADAPTIVE_V2
+                : RetryMode.STANDARD)
         .apiCallTimeout(settings.apiCallTimeout())
         .executionInterceptors(interceptors)
         .build();

@@ -1,6 +1,7 @@
 package io.keyrotator.config;
 
 import io.keyrotator.contract.FunctionEnvironment;
+import io.keyrotator.contract.FunctionSettings;
 import java.time.Duration;
 import java.util.Map;
 
@@ -53,13 +54,13 @@ public record AuditSettings(
     EnvironmentReader reader = new EnvironmentReader(env);
     AuditSettings settings =
         new AuditSettings(
-            Duration.ofDays(reader.number(MAX_KEY_AGE_DAYS, 90, 1, 3650)),
-            Duration.ofDays(reader.number(UNUSED_DAYS, 45, 1, 3650)),
-            reader.number(PASSWORD_MIN_LENGTH, 14, 6, 128),
-            reader.number(PASSWORD_REUSE_PREVENTION, 24, 1, 24),
-            reader.number(PASSWORD_MAX_AGE_DAYS, 90, 1, 1095),
-            Duration.ofSeconds(reader.number(REPORT_WAIT_SECONDS, 120, 1, 840)),
-            Duration.ofMillis(reader.number(REPORT_POLL_MILLIS, 2000, 10, 60_000)));
+            Duration.ofDays(reader.number(FunctionSettings.MAX_KEY_AGE)),
+            Duration.ofDays(reader.number(FunctionSettings.UNUSED)),
+            reader.number(FunctionSettings.PASSWORD_MIN_LENGTH),
+            reader.number(FunctionSettings.PASSWORD_REUSE_PREVENTION),
+            reader.number(FunctionSettings.PASSWORD_MAX_AGE),
+            Duration.ofSeconds(reader.number(FunctionSettings.REPORT_WAIT)),
+            Duration.ofMillis(reader.number(FunctionSettings.REPORT_POLL)));
     reader.failOnProblems("docs/hygiene.md");
     return settings;
   }

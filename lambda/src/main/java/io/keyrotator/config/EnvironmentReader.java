@@ -1,5 +1,6 @@
 package io.keyrotator.config;
 
+import io.keyrotator.contract.WholeNumberSetting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -123,21 +124,22 @@ final class EnvironmentReader {
     }
   }
 
-  int number(String name, int fallback, int min, int max) {
+  /** The setting's value, or its default when unset; out of range or not a number is a problem. */
+  int number(WholeNumberSetting setting) {
+    String name = setting.variable();
     Optional<String> value = raw(name).filter(v -> !v.isEmpty());
     if (value.isEmpty()) {
-      return fallback;
+      return setting.defaultValue();
     }
     try {
       int parsed = Integer.parseInt(value.get());
-      if (parsed < min || parsed > max) {
-        problems.add(name + "=" + parsed + ": expected a whole number from " + min + " to " + max);
+      if (!setting.allows(parsed)) {
+        problems.add(name + "=" + parsed + ": " + setting.expectation());
       }
       return parsed;
     } catch (NumberFormatException e) {
-      problems.add(
-          name + "=\"" + value.get() + "\": expected a whole number from " + min + " to " + max);
-      return fallback;
+      problems.add(name + "=\"" + value.get() + "\": " + setting.expectation());
+      return setting.defaultValue();
     }
   }
 

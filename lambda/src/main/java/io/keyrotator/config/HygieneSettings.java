@@ -1,6 +1,7 @@
 package io.keyrotator.config;
 
 import io.keyrotator.contract.FunctionEnvironment;
+import io.keyrotator.contract.FunctionSettings;
 import java.time.Duration;
 import java.util.Map;
 
@@ -49,11 +50,11 @@ public record HygieneSettings(
     EnvironmentReader reader = new EnvironmentReader(env);
     HygieneSettings settings =
         new HygieneSettings(
-            Duration.ofDays(reader.number(GRACE_DAYS, 7, 0, 3650)),
-            Duration.ofMinutes(reader.number(SWITCH_MINUTES, 120, 0, 10_080)),
-            Duration.ofDays(reader.number(HARD_LIMIT_DAYS, 0, 0, 3650)),
-            Duration.ofDays(reader.number(DELETE_AFTER_DAYS, 30, 0, 3650)),
-            Duration.ofHours(reader.number(STUCK_AFTER_HOURS, 24, 1, 8760)),
+            Duration.ofDays(reader.number(FunctionSettings.GRACE)),
+            Duration.ofMinutes(reader.number(FunctionSettings.SWITCH_WINDOW)),
+            Duration.ofDays(reader.number(FunctionSettings.HARD_LIMIT)),
+            Duration.ofDays(reader.number(FunctionSettings.DELETE_AFTER)),
+            Duration.ofHours(reader.number(FunctionSettings.STUCK_AFTER)),
             reader.bool(REPAIR, false),
             reader.bool(DRY_RUN, false));
     if (!settings.hardLimit.isZero() && settings.hardLimit.compareTo(settings.grace) <= 0) {

@@ -1,8 +1,11 @@
 package io.keyrotator.config;
 
 import io.keyrotator.contract.FunctionEnvironment;
+import io.keyrotator.contract.FunctionSettings;
+import io.keyrotator.contract.KeyLimitPolicy;
+import io.keyrotator.contract.PreviousKeyPolicy;
+import io.keyrotator.contract.RetryMode;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,7 +51,7 @@ public record Settings(
     Duration propagationTimeout,
     Duration propagationInterval,
     Duration apiCallTimeout,
-    String retryMode) {
+    RetryMode retryMode) {
 
   public static final String REGION = FunctionEnvironment.REGION;
   public static final String MANAGED_PATH_PREFIX = FunctionEnvironment.MANAGED_PATH_PREFIX;
@@ -89,18 +92,22 @@ public record Settings(
     Settings settings =
         new Settings(
             reader.text(REGION, "us-east-1"),
-            reader.pathPrefix(MANAGED_PATH_PREFIX, "/keyrotator/"),
+            reader.pathPrefix(MANAGED_PATH_PREFIX, FunctionSettings.DEFAULT_MANAGED_PATH_PREFIX),
             reader.userNames(MANAGED_USERS),
             reader.optionalText(SEAL_SECRET),
-            reader.choice(PREVIOUS_KEY_POLICY, PreviousKeyPolicy.KEEP, PreviousKeyPolicy::parse),
-            reader.choice(KEY_LIMIT_POLICY, KeyLimitPolicy.IDLE, KeyLimitPolicy::parse),
-            Duration.ofDays(reader.number(IDLE_DAYS, 7, 0, 3650)),
+            reader.choice(
+                PREVIOUS_KEY_POLICY,
+                FunctionSettings.DEFAULT_PREVIOUS_KEY_POLICY,
+                PreviousKeyPolicy::parse),
+            reader.choice(
+                KEY_LIMIT_POLICY, FunctionSettings.DEFAULT_KEY_LIMIT_POLICY, KeyLimitPolicy::parse),
+            Duration.ofDays(reader.number(FunctionSettings.IDLE)),
             reader.bool(DELETE_UNPROVEN_KEYS, false),
-            reader.number(PROPAGATION_SUCCESSES, 3, 1, 20),
-            Duration.ofSeconds(reader.number(PROPAGATION_TIMEOUT_SECONDS, 60, 1, 840)),
-            Duration.ofMillis(reader.number(PROPAGATION_INTERVAL_MILLIS, 1000, 10, 60_000)),
-            Duration.ofSeconds(reader.number(API_CALL_TIMEOUT_SECONDS, 30, 1, 300)),
-            reader.choice(RETRY_MODE, "adaptive", Settings::retryMode));
+            reader.number(FunctionSettings.PROPAGATION_CHECKS),
+            Duration.ofSeconds(reader.number(FunctionSettings.PROPAGATION_TIMEOUT)),
+            Duration.ofMillis(reader.number(FunctionSettings.PROPAGATION_INTERVAL)),
+            Duration.ofSeconds(reader.number(FunctionSettings.API_CALL_TIMEOUT)),
+            reader.choice(RETRY_MODE, FunctionSettings.DEFAULT_RETRY_MODE, RetryMode::parse));
     reader.retired(
         RETIRED_MANAGED_TAG,
         "a user tag anyone with iam:TagUser can write no longer widens what keyrotator manages."
@@ -119,13 +126,5 @@ public record Settings(
     }
     reader.failOnProblems();
     return settings;
-  }
-
-  private static String retryMode(String value) {
-    String mode = value.toLowerCase(Locale.ROOT);
-    if (!mode.equals("standard") && !mode.equals("adaptive")) {
-      throw new IllegalArgumentException("expected standard or adaptive");
-    }
-    return mode;
   }
 }

@@ -1,6 +1,7 @@
 package io.keyrotator.hygiene;
 
 import io.keyrotator.audit.AuditReport;
+import io.keyrotator.contract.MetricNames;
 import io.keyrotator.observability.MetricsDocument;
 import io.keyrotator.ports.KeyIds;
 import java.time.Instant;
@@ -113,23 +114,25 @@ public final class HygieneReport {
   /** Counts per kind, as metrics and in the report. */
   public synchronized Map<String, Integer> counts() {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    counts.put("SecretsChecked", secretsChecked);
-    counts.put("PreviousKeysDeactivated", count(actions, DEACTIVATED));
-    counts.put("PreviousKeysDeleted", count(actions, DELETED));
+    counts.put(MetricNames.SECRETS_CHECKED, secretsChecked);
+    counts.put(MetricNames.PREVIOUS_KEYS_DEACTIVATED, count(actions, DEACTIVATED));
+    counts.put(MetricNames.PREVIOUS_KEYS_DELETED, count(actions, DELETED));
     counts.put(
-        "PreviousKeysStillInUse",
+        MetricNames.PREVIOUS_KEYS_STILL_IN_USE,
         (int) notices.stream().filter(n -> n.kind().equals(STILL_IN_USE)).count());
     counts.put(
-        "StuckRotations",
+        MetricNames.STUCK_ROTATIONS,
         (int) notices.stream().filter(n -> n.kind().equals("STUCK_ROTATION")).count());
     counts.put(
-        "OrphanKeys", (int) notices.stream().filter(n -> n.kind().equals("ORPHAN_KEY")).count());
+        MetricNames.ORPHAN_KEYS,
+        (int) notices.stream().filter(n -> n.kind().equals("ORPHAN_KEY")).count());
     counts.put(
-        "UnownedKeys", (int) notices.stream().filter(n -> n.kind().equals("UNOWNED_KEY")).count());
-    counts.put("Repairs", count(actions, REPAIRED));
-    counts.put("SecretsSkipped", skipped.size());
-    counts.put("AuditFindings", audit == null ? 0 : audit.findings().size());
-    counts.put("AuditFailed", auditFailure == null ? 0 : 1);
+        MetricNames.UNOWNED_KEYS,
+        (int) notices.stream().filter(n -> n.kind().equals("UNOWNED_KEY")).count());
+    counts.put(MetricNames.REPAIRS, count(actions, REPAIRED));
+    counts.put(MetricNames.SECRETS_SKIPPED, skipped.size());
+    counts.put(MetricNames.AUDIT_FINDINGS, audit == null ? 0 : audit.findings().size());
+    counts.put(MetricNames.AUDIT_FAILED, auditFailure == null ? 0 : 1);
     return counts;
   }
 
@@ -230,7 +233,8 @@ public final class HygieneReport {
    * The CloudWatch embedded-metric-format document: namespace keyrotator, dimension Job=hygiene.
    */
   public Map<String, Object> metrics(Instant at) {
-    MetricsDocument document = MetricsDocument.at(at).dimension("Job", "hygiene");
+    MetricsDocument document =
+        MetricsDocument.at(at).dimension(MetricNames.JOB_DIMENSION, MetricNames.HYGIENE_JOB);
     counts().forEach(document::count);
     return document.build();
   }

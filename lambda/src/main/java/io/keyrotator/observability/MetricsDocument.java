@@ -1,5 +1,6 @@
 package io.keyrotator.observability;
 
+import io.keyrotator.contract.MetricNames;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
  */
 public final class MetricsDocument {
   /** The namespace of every keyrotator metric. */
-  public static final String NAMESPACE = "keyrotator";
+  public static final String NAMESPACE = MetricNames.NAMESPACE;
 
   private final Instant at;
   private final List<String> dimensions = new ArrayList<>();

@@ -1,7 +1,7 @@
 package io.keyrotator.rotation;
 
-import io.keyrotator.config.PreviousKeyPolicy;
 import io.keyrotator.config.Settings;
+import io.keyrotator.contract.PreviousKeyPolicy;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.ownership.KeyOwnership;

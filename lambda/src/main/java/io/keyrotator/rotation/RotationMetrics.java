@@ -1,5 +1,6 @@
 package io.keyrotator.rotation;
 
+import io.keyrotator.contract.MetricNames;
 import io.keyrotator.observability.MetricsDocument;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,16 +27,16 @@ public final class RotationMetrics {
       Instant at) {
     MetricsDocument document =
         MetricsDocument.at(at)
-            .dimension("Step", step)
+            .dimension(MetricNames.STEP_DIMENSION, step)
             .property("SecretId", secretId)
-            .count("StepSucceeded", succeeded ? 1 : 0)
-            .count("StepFailed", succeeded ? 0 : 1)
-            .count("KeysCreated", report.keysCreated())
-            .count("KeysDeactivated", report.keysDeactivated())
-            .count("KeysDeleted", report.keysDeleted())
-            .milliseconds("StepDuration", duration.toMillis());
+            .count(MetricNames.STEP_SUCCEEDED, succeeded ? 1 : 0)
+            .count(MetricNames.STEP_FAILED, succeeded ? 0 : 1)
+            .count(MetricNames.KEYS_CREATED, report.keysCreated())
+            .count(MetricNames.KEYS_DEACTIVATED, report.keysDeactivated())
+            .count(MetricNames.KEYS_DELETED, report.keysDeleted())
+            .milliseconds(MetricNames.STEP_DURATION, duration.toMillis());
     if (report.propagationWait() != null) {
-      document.milliseconds("PropagationWait", report.propagationWait().toMillis());
+      document.milliseconds(MetricNames.PROPAGATION_WAIT, report.propagationWait().toMillis());
     }
     return document.build();
   }

@@ -75,7 +75,7 @@ class PackageRulesTest {
         .resideInAnyPackage("io.keyrotator.aws..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(ours("aws", "ports", "config"))
+        .resideInAnyPackage(ours("aws", "ports", "config", "contract"))
         .check(classes);
   }
 

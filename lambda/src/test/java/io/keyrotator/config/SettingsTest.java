@@ -3,6 +3,8 @@ package io.keyrotator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keyrotator.contract.KeyLimitPolicy;
+import io.keyrotator.contract.PreviousKeyPolicy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ class SettingsTest {
     assertThat(s.propagationTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.propagationInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.apiCallTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(s.retryMode()).isEqualTo("adaptive");
+    assertThat(s.retryMode()).hasToString("adaptive");
   }
 
   @Test
@@ -55,7 +57,7 @@ class SettingsTest {
     assertThat(s.propagationTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(s.propagationInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(s.apiCallTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(s.retryMode()).isEqualTo("standard");
+    assertThat(s.retryMode()).hasToString("standard");
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.contract.FunctionHandlers;
+import io.keyrotator.contract.MetricNames;
 import io.keyrotator.infra.config.KeyrotatorConfig.HygieneSettings;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -64,19 +65,14 @@ public final class HygieneFunction extends Construct {
   public static final String HANDLER = FunctionHandlers.HYGIENE;
 
   /** The namespace of the function's metrics. */
-  public static final String METRIC_NAMESPACE = "keyrotator";
+  public static final String METRIC_NAMESPACE = MetricNames.NAMESPACE;
 
   /** The dimension every hygiene metric carries. */
-  public static final Map<String, String> JOB_DIMENSION = Map.of("Job", "hygiene");
+  public static final Map<String, String> JOB_DIMENSION =
+      Map.of(MetricNames.JOB_DIMENSION, MetricNames.HYGIENE_JOB);
 
   /** The finding counts that raise an alarm when above zero. */
-  public static final List<String> ALARMED_METRICS =
-      List.of(
-          "PreviousKeysStillInUse",
-          "StuckRotations",
-          "OrphanKeys",
-          "SecretsSkipped",
-          "AuditFindings");
+  public static final List<String> ALARMED_METRICS = MetricNames.HYGIENE_ALARMED;
 
   /** The detail-type Lambda gives the record of a successful asynchronous invocation. */
   public static final String SUCCESS_DETAIL_TYPE = "Lambda Function Invocation Result - Success";

@@ -1,5 +1,6 @@
 package io.keyrotator.infra.stacks;
 
+import io.keyrotator.contract.MetricNames;
 import io.keyrotator.infra.config.KeyrotatorConfig;
 import io.keyrotator.infra.config.KeyrotatorConfig.ManagedUser;
 import io.keyrotator.infra.config.KeyrotatorConfig.TrailMode;
@@ -51,8 +52,7 @@ import software.constructs.Construct;
  */
 public final class KeyrotatorStack extends Stack {
   /** The Step dimension values the rotation function reports. */
-  public static final List<String> STEPS =
-      List.of("createSecret", "setSecret", "testSecret", "finishSecret");
+  public static final List<String> STEPS = MetricNames.ROTATION_STEPS;
 
   private final RotationFunction rotationFunction;
   private final NotificationTopic notifications;
@@ -295,14 +295,14 @@ public final class KeyrotatorStack extends Stack {
             + " ($.eventName=RotationAbandoned) || ($.eventName=TestRotationFailed))}";
     return List.of(
         new AlarmDefinition(
-            "keyrotator",
+            MetricNames.NAMESPACE,
             "ManagedAccessKeyChangedOutsideRotation",
             "an access key of "
                 + whose
                 + " was created, changed or deleted by someone other than keyrotator's functions",
             keyChanges),
         new AlarmDefinition(
-            "keyrotator",
+            MetricNames.NAMESPACE,
             "SecretRotationFailed",
             "a Secrets Manager rotation failed or was abandoned",
             failures));
@@ -317,9 +317,9 @@ public final class KeyrotatorStack extends Stack {
       usingMetrics.put(
           "m" + i,
           Metric.Builder.create()
-              .namespace("keyrotator")
-              .metricName("StepFailed")
-              .dimensionsMap(Map.of("Step", STEPS.get(i)))
+              .namespace(MetricNames.NAMESPACE)
+              .metricName(MetricNames.STEP_FAILED)
+              .dimensionsMap(Map.of(MetricNames.STEP_DIMENSION, STEPS.get(i)))
               .statistic("Sum")
               .period(Duration.minutes(5))
               .build());

@@ -1,4 +1,4 @@
-package io.keyrotator.config;
+package io.keyrotator.contract;
 
 import java.util.Locale;
 
@@ -11,13 +11,13 @@ public enum PreviousKeyPolicy {
   /** Delete it at once (only if keyrotator created it, or unproven keys may be deleted). */
   DELETE;
 
-  /** Parses {@code keep}, {@code deactivate} or {@code delete}, in any case. */
+  /**
+   * Parses {@code keep}, {@code deactivate} or {@code delete}, in any case.
+   *
+   * @throws IllegalArgumentException saying which values are expected
+   */
   public static PreviousKeyPolicy parse(String value) {
-    try {
-      return valueOf(value.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("expected keep, deactivate or delete");
-    }
+    return Choices.parse(PreviousKeyPolicy.class, value);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.keyrotator.config;
+package io.keyrotator.contract;
 
 import java.util.Locale;
 
@@ -14,13 +14,13 @@ public enum KeyLimitPolicy {
   /** Never delete: the rotation fails until someone frees a slot by hand. */
   NEVER;
 
-  /** Parses {@code inactive}, {@code idle} or {@code never}, in any case. */
+  /**
+   * Parses {@code inactive}, {@code idle} or {@code never}, in any case.
+   *
+   * @throws IllegalArgumentException saying which values are expected
+   */
   public static KeyLimitPolicy parse(String value) {
-    try {
-      return valueOf(value.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("expected inactive, idle or never");
-    }
+    return Choices.parse(KeyLimitPolicy.class, value);
   }
 
   @Override
