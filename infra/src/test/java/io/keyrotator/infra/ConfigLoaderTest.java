@@ -295,6 +295,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aRetentionThatOverflowsAnIntIsNotMistakenForAnAllowedOne() {
+    // 2^32 + 365: cast to int it would read as 365.
+    assertThat(ConfigProblems.of("\"logRetentionDays\": 4294967661"))
+        .containsExactly(
+            "logRetentionDays: 4294967661 is not one of [30, 90, 180, 365, 731, 1827, 3653]");
+  }
+
+  @Test
   void anEnvironmentOfTheWrongShapeIsReportedOnce() {
     assertThatThrownBy(() -> load("\"environments\": [5], \"users\": [{\"name\": \"a\"}]"))
         .hasMessageContaining(

@@ -344,7 +344,7 @@ final class ConfigRules {
     if (days == null) {
       return KeyrotatorConfig.DEFAULT_LOG_RETENTION_DAYS;
     }
-    if (!RETENTION_DAYS.contains((int) (long) days)) {
+    if (RETENTION_DAYS.stream().noneMatch(allowed -> allowed == (long) days)) {
       problems.add("logRetentionDays", days + " is not one of " + RETENTION_DAYS);
       return KeyrotatorConfig.DEFAULT_LOG_RETENTION_DAYS;
     }
