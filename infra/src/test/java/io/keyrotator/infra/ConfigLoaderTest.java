@@ -268,9 +268,9 @@ class ConfigLoaderTest {
       delimiter = '#',
       value = {
         "\"rotation\": {\"idleDays\": \"7\"}"
-            + "# rotation.idleDays: expected a whole number, found \"7\"",
+            + "# rotation.idleDays: expected a whole number from 0 to 3650, found \"7\"",
         "\"rotation\": {\"idleDays\": 1.5}"
-            + "# rotation.idleDays: expected a whole number, found 1.5",
+            + "# rotation.idleDays: expected a whole number from 0 to 3650, found 1.5",
         "\"hygiene\": {\"dryRun\": \"true\"}"
             + "# hygiene.dryRun: expected true or false, found \"true\"",
         "\"hardening\": {\"mfaGroupName\": 5}"
@@ -310,18 +310,18 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void everyShapeAndRuleProblemIsOneLineInTheOrderOfTheFields() {
+  void everyShapeAndRuleProblemIsOneLineShapesFirst() {
     assertThat(
             ConfigProblems.of(
                 "\"rotation\": {\"idleDays\": \"x\", \"propagationTimeoutSeconds\": 0,"
                     + " \"extra\": 1}, \"hygiene\": {\"graceDays\": -1, \"repair\": \"no\"},"
                     + " \"logRetentionDays\": 2"))
         .containsExactly(
-            "rotation.idleDays: expected a whole number, found \"x\"",
             "rotation.extra: unknown field; expected one of [deleteUnprovenKeys, idleDays,"
                 + " keyLimitPolicy, previousKeyPolicy, propagationIntervalMillis,"
                 + " propagationSuccesses, propagationTimeoutSeconds]",
             "hygiene.repair: expected true or false, found \"no\"",
+            "rotation.idleDays: expected a whole number from 0 to 3650, found \"x\"",
             "rotation.propagationTimeoutSeconds: expected a whole number from 1 to 840, found 0",
             "logRetentionDays: 2 is not one of [30, 90, 180, 365, 731, 1827, 3653]",
             "hygiene.graceDays: expected a whole number from 0 to 3650, found -1");

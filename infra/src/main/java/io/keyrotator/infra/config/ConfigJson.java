@@ -1,6 +1,7 @@
 package io.keyrotator.infra.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.keyrotator.contract.KeyLimitPolicy;
 import io.keyrotator.contract.PreviousKeyPolicy;
 import io.keyrotator.infra.config.KeyrotatorConfig.TrailMode;
@@ -9,7 +10,8 @@ import java.util.List;
 /**
  * The configuration as its JSON is written, bound by Jackson before any rule is checked: a field
  * left out is {@code null}, and so is one whose JSON has the wrong shape (that problem is already
- * reported by {@link ConfigReader}). A description says what a list or object field holds when its
+ * reported by {@link ConfigReader}); a whole number keeps what was written, so that its rule can
+ * name the range whatever was found. A description says what a list or object field holds when its
  * shape is wrong; {@link ConfigRules} turns these records into {@link KeyrotatorConfig}.
  */
 record ConfigJson(
@@ -22,12 +24,27 @@ record ConfigJson(
     @JsonPropertyDescription("a list of e-mail addresses") List<String> notificationEmails,
     TrailJson trail,
     HardeningJson hardening,
-    Long logRetentionDays,
+    WholeNumber logRetentionDays,
     HygieneJson hygiene,
     @JsonPropertyDescription(ConfigJson.PRINCIPALS) List<String> operators,
     String deploymentRoleArn) {
 
   static final String PRINCIPALS = "a list of IAM role or user ARNs";
+
+  /**
+   * A field that holds a whole number, as written: any JSON value but null.
+   *
+   * @param found the value in the configuration
+   */
+  record WholeNumber(JsonNode found) {
+    /** Whether it is a whole number within {@code min..max}. */
+    boolean within(long min, long max) {
+      return found.isIntegralNumber()
+          && found.canConvertToLong()
+          && found.asLong() >= min
+          && found.asLong() <= max;
+    }
+  }
 
   record EnvironmentJson(String name, String account, String region) {}
 
@@ -42,11 +59,11 @@ record ConfigJson(
   record RotationJson(
       PreviousKeyPolicy previousKeyPolicy,
       KeyLimitPolicy keyLimitPolicy,
-      Long idleDays,
+      WholeNumber idleDays,
       Boolean deleteUnprovenKeys,
-      Long propagationSuccesses,
-      Long propagationTimeoutSeconds,
-      Long propagationIntervalMillis) {}
+      WholeNumber propagationSuccesses,
+      WholeNumber propagationTimeoutSeconds,
+      WholeNumber propagationIntervalMillis) {}
 
   record TrailJson(TrailMode mode, String logGroupName) {}
 
@@ -55,12 +72,12 @@ record ConfigJson(
   record HygieneJson(
       Boolean enabled,
       String schedule,
-      Long graceDays,
-      Long hardLimitDays,
-      Long deleteAfterDays,
-      Long stuckAfterHours,
+      WholeNumber graceDays,
+      WholeNumber hardLimitDays,
+      WholeNumber deleteAfterDays,
+      WholeNumber stuckAfterHours,
       Boolean repair,
       Boolean dryRun,
-      Long auditMaxKeyAgeDays,
-      Long auditUnusedDays) {}
+      WholeNumber auditMaxKeyAgeDays,
+      WholeNumber auditUnusedDays) {}
 }

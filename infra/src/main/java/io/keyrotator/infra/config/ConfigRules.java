@@ -10,6 +10,7 @@ import io.keyrotator.infra.config.ConfigJson.RotationJson;
 import io.keyrotator.infra.config.ConfigJson.ScheduleJson;
 import io.keyrotator.infra.config.ConfigJson.TrailJson;
 import io.keyrotator.infra.config.ConfigJson.UserJson;
+import io.keyrotator.infra.config.ConfigJson.WholeNumber;
 import io.keyrotator.infra.config.KeyrotatorConfig.Environment;
 import io.keyrotator.infra.config.KeyrotatorConfig.Hardening;
 import io.keyrotator.infra.config.KeyrotatorConfig.Hygiene;
@@ -340,15 +341,17 @@ final class ConfigRules {
         Objects.requireNonNullElse(json.passwordPolicy(), false), Optional.ofNullable(group));
   }
 
-  private int logRetentionDays(Long days) {
+  private int logRetentionDays(WholeNumber days) {
     if (days == null) {
       return KeyrotatorConfig.DEFAULT_LOG_RETENTION_DAYS;
     }
-    if (RETENTION_DAYS.stream().noneMatch(allowed -> allowed == (long) days)) {
-      problems.add("logRetentionDays", days + " is not one of " + RETENTION_DAYS);
-      return KeyrotatorConfig.DEFAULT_LOG_RETENTION_DAYS;
+    for (int allowed : RETENTION_DAYS) {
+      if (days.within(allowed, allowed)) {
+        return allowed;
+      }
     }
-    return (int) (long) days;
+    problems.add("logRetentionDays", days.found() + " is not one of " + RETENTION_DAYS);
+    return KeyrotatorConfig.DEFAULT_LOG_RETENTION_DAYS;
   }
 
   private Hygiene hygiene(HygieneJson json) {
@@ -384,16 +387,19 @@ final class ConfigRules {
         whole(json.auditUnusedDays(), "hygiene.auditUnusedDays", UNUSED));
   }
 
-  /** The value within the contract's range, else its default (and a problem). */
-  private int whole(Long value, String field, WholeNumberSetting setting) {
+  /**
+   * The value if it is a whole number within the contract's range, else its default (and a
+   * problem).
+   */
+  private int whole(WholeNumber value, String field, WholeNumberSetting setting) {
     if (value == null) {
       return setting.defaultValue();
     }
-    if (!setting.allows(value)) {
-      problems.add(field, setting.expectation() + ", found " + value);
+    if (!value.within(setting.min(), setting.max())) {
+      problems.add(field, setting.expectation() + ", found " + value.found());
       return setting.defaultValue();
     }
-    return (int) (long) value;
+    return value.found().asInt();
   }
 
   private void missingList(String field, String expected) {

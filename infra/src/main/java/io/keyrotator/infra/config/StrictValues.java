@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.keyrotator.contract.KeyLimitPolicy;
 import io.keyrotator.contract.PreviousKeyPolicy;
+import io.keyrotator.infra.config.ConfigJson.WholeNumber;
 import io.keyrotator.infra.config.KeyrotatorConfig.TrailMode;
 import java.io.IOException;
 import java.util.Arrays;
@@ -15,14 +16,14 @@ import java.util.List;
 
 /**
  * Jackson deserializers that take a value only in its own JSON type: Jackson's own would turn
- * {@code "true"} or {@code 1} into {@code true}, {@code 5} into {@code "5"} and {@code 1.5} into
- * {@code 1}, and a configuration mistake would pass unnoticed. A value of another type is reported
- * through {@link ConfigReader#reportMismatch} and read as absent.
+ * {@code "true"} or {@code 1} into {@code true} and {@code 5} into {@code "5"}, and a configuration
+ * mistake would pass unnoticed. A value of another type is reported through {@link
+ * ConfigReader#reportMismatch} and read as absent.
  */
 final class StrictValues {
   private StrictValues() {}
 
-  /** Strings (non-blank), booleans, whole numbers and the configuration's choices. */
+  /** Strings (non-blank), booleans, whole numbers (as written) and the configuration's choices. */
   static Module module() {
     SimpleModule module = new SimpleModule("keyrotator-strict-values");
     module.addDeserializer(
@@ -38,16 +39,7 @@ final class StrictValues {
             Boolean.class,
             "true or false",
             p -> p.currentToken().isBoolean() ? p.getBooleanValue() : null));
-    module.addDeserializer(
-        Long.class,
-        new Strict<>(
-            Long.class,
-            "a whole number",
-            p ->
-                p.hasToken(JsonToken.VALUE_NUMBER_INT)
-                        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
-                    ? p.getLongValue()
-                    : null));
+    module.addDeserializer(WholeNumber.class, new Written());
     module.addDeserializer(PreviousKeyPolicy.class, new Choice<>(PreviousKeyPolicy.class));
     module.addDeserializer(KeyLimitPolicy.class, new Choice<>(KeyLimitPolicy.class));
     module.addDeserializer(TrailMode.class, new Choice<>(TrailMode.class));
@@ -78,6 +70,21 @@ final class StrictValues {
         ConfigReader.reportMismatch(context, parser, expected);
       }
       return value;
+    }
+  }
+
+  /** Keeps a whole-number field as written; {@link ConfigRules} checks type and range together. */
+  private static final class Written extends StdDeserializer<WholeNumber> {
+    private static final long serialVersionUID = 1L;
+
+    Written() {
+      super(WholeNumber.class);
+    }
+
+    @Override
+    public WholeNumber deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
+      return new WholeNumber(context.readTree(parser));
     }
   }
 
