@@ -2,6 +2,8 @@ package io.keyrotator.infra;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keyrotator.contract.KeyLimitPolicy;
+import io.keyrotator.contract.PreviousKeyPolicy;
 import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
 import io.keyrotator.infra.constructs.IamUser;
 import io.keyrotator.infra.constructs.RotationFunction;
@@ -34,7 +36,9 @@ class RotationFunctionTest {
         "Rotation",
         RotationFunction.Props.builder()
             .codePath(TestApps.fakeCode().toString())
-            .settings(new RotationSettings("keep", "idle", 7, false, 3, 880, 1000))
+            .settings(
+                new RotationSettings(
+                    PreviousKeyPolicy.KEEP, KeyLimitPolicy.IDLE, 7, false, 3, 880, 1000))
             .users(List.of(new IamUser("app", "/")))
             .build());
 

@@ -5,7 +5,7 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.contract.FunctionHandlers;
 import io.keyrotator.contract.MetricNames;
-import io.keyrotator.infra.config.KeyrotatorConfig.HygieneSettings;
+import io.keyrotator.infra.config.KeyrotatorConfig.Hygiene;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +96,7 @@ public final class HygieneFunction extends Construct {
    *
    * @param topic where reports and alarms go (required)
    * @param codePath the function's jar; default {@code lambda/target/keyrotator-lambda.jar}
-   * @param settings default {@link HygieneSettings#defaults()}
+   * @param settings default {@link Hygiene#defaults()}
    * @param deleteUnprovenKeys passed as KEYROTATOR_DELETE_UNPROVEN_KEYS; give the rotation
    *     function's value; default false
    * @param users the IAM users in scope, by name and path (required, at least one): give the
@@ -114,7 +114,7 @@ public final class HygieneFunction extends Construct {
   public record Props(
       ITopic topic,
       String codePath,
-      HygieneSettings settings,
+      Hygiene settings,
       boolean deleteUnprovenKeys,
       List<IamUser> users,
       Optional<String> roleName,
@@ -136,7 +136,7 @@ public final class HygieneFunction extends Construct {
     public static final class Builder {
       private ITopic topic;
       private String codePath = "lambda/target/keyrotator-lambda.jar";
-      private HygieneSettings settings = HygieneSettings.defaults();
+      private Hygiene settings = Hygiene.defaults();
       private boolean deleteUnprovenKeys;
       private List<IamUser> users = List.of();
       private String roleName;
@@ -157,7 +157,7 @@ public final class HygieneFunction extends Construct {
         return this;
       }
 
-      public Builder settings(HygieneSettings value) {
+      public Builder settings(Hygiene value) {
         settings = value;
         return this;
       }
@@ -291,7 +291,7 @@ public final class HygieneFunction extends Construct {
             .resources(List.of("*"))
             .build());
 
-    HygieneSettings s = props.settings();
+    Hygiene s = props.settings();
     Map<String, String> environment = new LinkedHashMap<>();
     environment.putAll(RotationFunction.scopeEnvironment(props.users()));
     environment.put(FunctionEnvironment.HYGIENE_GRACE_DAYS, Integer.toString(s.graceDays()));

@@ -118,8 +118,7 @@ public final class RotationFunction extends Construct {
     /** Builder with the documented defaults. */
     public static final class Builder {
       private String codePath = "lambda/target/keyrotator-lambda.jar";
-      private RotationSettings settings =
-          new RotationSettings("keep", "idle", 7, false, 3, 60, 1000);
+      private RotationSettings settings = RotationSettings.defaults();
       private List<IamUser> users = List.of();
       private String roleName;
       private int memorySize = 512;
@@ -265,8 +264,8 @@ public final class RotationFunction extends Construct {
     RotationSettings s = props.settings();
     Map<String, String> environment = new LinkedHashMap<>();
     environment.putAll(scopeEnvironment(props.users()));
-    environment.put(FunctionEnvironment.PREVIOUS_KEY_POLICY, s.previousKeyPolicy());
-    environment.put(FunctionEnvironment.KEY_LIMIT_POLICY, s.keyLimitPolicy());
+    environment.put(FunctionEnvironment.PREVIOUS_KEY_POLICY, s.previousKeyPolicy().toString());
+    environment.put(FunctionEnvironment.KEY_LIMIT_POLICY, s.keyLimitPolicy().toString());
     environment.put(FunctionEnvironment.IDLE_DAYS, Integer.toString(s.idleDays()));
     environment.put(
         FunctionEnvironment.DELETE_UNPROVEN_KEYS, Boolean.toString(s.deleteUnprovenKeys()));
