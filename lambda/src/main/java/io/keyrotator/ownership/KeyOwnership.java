@@ -8,7 +8,7 @@ import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyUsage;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.time.Instant;
@@ -176,7 +176,7 @@ public final class KeyOwnership {
       return secrets
           .value(secret.arn(), version, stage)
           .map(v -> ManagedKeySecret.parse(v, stage + " of " + secret.name()));
-    } catch (RotationFailure unreadable) {
+    } catch (RotationFailedException unreadable) {
       return Optional.empty();
     }
   }
@@ -312,7 +312,7 @@ public final class KeyOwnership {
                     v ->
                         ManagedKeySecret.parse(
                             v, "version " + version.id() + " of " + secret.name()));
-      } catch (RotationFailure unreadable) {
+      } catch (RotationFailedException unreadable) {
         continue;
       }
       if (value

@@ -16,7 +16,7 @@ import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.NewAccessKey;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.time.Clock;
@@ -73,14 +73,15 @@ public final class AccessKeyRotation {
    * Runs one step after the checks every step starts with.
    *
    * @param timeLeft how long the invocation may still run (bounds the propagation wait)
-   * @throws RotationFailure when the step cannot complete; nothing that worked stops working
+   * @throws RotationFailedException when the step cannot complete; nothing that worked stops
+   *     working
    */
   public void run(RotationRequest request, StepReport report, Duration timeLeft) {
     String secretId = request.secretId();
     String token = request.token();
     SecretDescription secret = secrets.describe(secretId);
     if (!secret.rotationEnabled()) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "rotation is not enabled for secret "
               + secret.name()
               + ". Turn it on with `aws secretsmanager rotate-secret --secret-id "
@@ -89,7 +90,7 @@ public final class AccessKeyRotation {
               + " Nothing was changed.");
     }
     if (!secret.versionStages().containsKey(token)) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "token "
               + token
               + " is not a version of secret "
@@ -106,7 +107,7 @@ public final class AccessKeyRotation {
       return;
     }
     if (!isPending) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "version "
               + token
               + " of secret "
@@ -151,7 +152,7 @@ public final class AccessKeyRotation {
     }
     ManagedKeySecret current = currentValue(secret);
     if (!secret.tags().containsKey(SecretVersions.USER_TAG)) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "secret "
               + secret.name()
               + " has no "
@@ -175,7 +176,7 @@ public final class AccessKeyRotation {
     SecretBinding.sharedWith(secret, user, secrets.taggedSecrets())
         .ifPresent(
             refusal -> {
-              throw new RotationFailure(refusal);
+              throw new RotationFailedException(refusal);
             });
 
     List<AccessKey> keys = new ArrayList<>(iam.listKeys(user.name()));
@@ -238,7 +239,7 @@ public final class AccessKeyRotation {
               .map(v -> ManagedKeySecret.parse(v, "AWSPENDING of " + secret.name()));
     } catch (RuntimeException lookupFailed) {
       // Unknown outcome: keep the key; the attempt record lets a later run recognise it.
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "could not store the new key "
               + KeyIds.shorten(created.id())
               + " in secret "
@@ -259,7 +260,7 @@ public final class AccessKeyRotation {
     }
     iam.deleteKey(user.name(), created.id());
     report.deleted(created.id(), "its secret could not be stored");
-    throw new RotationFailure(
+    throw new RotationFailedException(
         "could not store the new key in secret "
             + secret.name()
             + " ("
@@ -332,7 +333,7 @@ public final class AccessKeyRotation {
     Optional<AccessKey> key =
         iam.listKeys(user.name()).stream().filter(k -> k.id().equals(keyId)).findFirst();
     if (key.isEmpty() || !key.get().active()) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "the current key "
               + KeyIds.shorten(keyId)
               + " in AWSCURRENT of secret "
@@ -376,7 +377,7 @@ public final class AccessKeyRotation {
     SecretBinding.sharedWith(secret, user, secrets.taggedSecrets())
         .ifPresent(
             refusal -> {
-              throw new RotationFailure(refusal);
+              throw new RotationFailedException(refusal);
             });
     if (alreadyCurrent) {
       report.note("resuming after an interrupted finishSecret");
@@ -422,7 +423,7 @@ public final class AccessKeyRotation {
     SecretBinding.conflict(secret, value, user, earlier)
         .ifPresent(
             refusal -> {
-              throw new RotationFailure(refusal);
+              throw new RotationFailedException(refusal);
             });
   }
 
@@ -432,7 +433,7 @@ public final class AccessKeyRotation {
       return secrets
           .value(secret.arn(), Optional.of(version), stage)
           .map(v -> ManagedKeySecret.parse(v, stage + " of " + secret.name()));
-    } catch (RotationFailure unreadable) {
+    } catch (RotationFailedException unreadable) {
       log.warn("the " + stage + " value is not valid; its key is treated as not owned", Map.of());
       return Optional.empty();
     }
@@ -449,7 +450,7 @@ public final class AccessKeyRotation {
             .accessKeyId()
             .orElseThrow(
                 () ->
-                    new RotationFailure(
+                    new RotationFailedException(
                         "the AWSPENDING value of secret "
                             + secret.name()
                             + " holds no access key. To repair, "
@@ -458,7 +459,7 @@ public final class AccessKeyRotation {
     Optional<AccessKey> key =
         iam.listKeys(user.name()).stream().filter(k -> k.id().equals(keyId)).findFirst();
     if (key.isEmpty()) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "the new key "
               + KeyIds.shorten(keyId)
               + " in AWSPENDING of secret "
@@ -469,7 +470,7 @@ public final class AccessKeyRotation {
               + stuckPendingRepair(secret, token));
     }
     if (!key.get().active()) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "the new key "
               + KeyIds.shorten(keyId)
               + " in AWSPENDING of secret "
@@ -495,7 +496,7 @@ public final class AccessKeyRotation {
             .value(secret.arn(), Optional.empty(), CURRENT)
             .orElseThrow(
                 () ->
-                    new RotationFailure(
+                    new RotationFailedException(
                         "secret "
                             + secret.name()
                             + " has no AWSCURRENT value, so there is no user to rotate. Put"
@@ -510,7 +511,7 @@ public final class AccessKeyRotation {
             .value(secret.arn(), Optional.of(token), PENDING)
             .orElseThrow(
                 () ->
-                    new RotationFailure(
+                    new RotationFailedException(
                         "no value is stored for version "
                             + token
                             + " of secret "

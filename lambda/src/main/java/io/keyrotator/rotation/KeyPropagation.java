@@ -3,7 +3,7 @@ package io.keyrotator.rotation;
 import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.KeyProbe;
 import io.keyrotator.ports.KeyProbe.KeyRejectedException;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +52,8 @@ public final class KeyPropagation {
    * @param expectedArn the ARN the key must belong to
    * @param budget the time the caller can still give (the Lambda's remaining time)
    * @return how long it took
-   * @throws RotationFailure when the key authenticates as someone else, or does not work in time
+   * @throws RotationFailedException when the key authenticates as someone else, or does not work in
+   *     time
    */
   public Duration awaitWorking(
       String accessKeyId, String secretAccessKey, String expectedArn, Duration budget) {
@@ -92,7 +93,7 @@ public final class KeyPropagation {
       }
       if (arn != null) {
         if (!arn.equals(expectedArn)) {
-          throw new RotationFailure(
+          throw new RotationFailedException(
               which
                   + " "
                   + KeyIds.shorten(accessKeyId)
@@ -113,7 +114,7 @@ public final class KeyPropagation {
       }
       Instant now = clock.instant();
       if (now.plus(pause).isAfter(deadline)) {
-        throw new RotationFailure(
+        throw new RotationFailedException(
             which
                 + " "
                 + KeyIds.shorten(accessKeyId)
@@ -139,7 +140,7 @@ public final class KeyPropagation {
         sleeper.sleep(pause);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new RotationFailure("interrupted while waiting for the new key to work", e);
+        throw new RotationFailedException("interrupted while waiting for the new key to work", e);
       }
       if (arn == null) {
         Duration longer = pause.multipliedBy(2);

@@ -11,7 +11,7 @@ import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.KeyUsage;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,7 +48,7 @@ final class OtherKeys {
    * Deactivates or deletes the keys keyrotator provably created and holds in no labelled version,
    * as {@link KeyOwnership#cleanupOf} allows, and drops them from {@code keys} once deleted.
    *
-   * @throws RotationFailure while a key of an interrupted attempt is still there
+   * @throws RotationFailedException while a key of an interrupted attempt is still there
    */
   void cleanUpOwnKeys(
       SecretDescription secret,
@@ -99,7 +99,7 @@ final class OtherKeys {
     Optional<KeyOwnership.OwnedKey> unconfirmed =
         owned.stream().filter(k -> k.role() == KeyOwnership.Role.UNCONFIRMED).findFirst();
     if (unconfirmed.isPresent()) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "key "
               + unconfirmed.get().key().describe()
               + " of user "
@@ -117,7 +117,7 @@ final class OtherKeys {
             .findFirst();
     if (waiting.isPresent()) {
       Instant deletable = attempt.orElseThrow().startedAt().plus(AttemptRecord.LONGEST_RUN);
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "key "
               + KeyIds.shorten(waiting.get().key().id())
               + " of user "
@@ -180,7 +180,7 @@ final class OtherKeys {
             .findFirst()
             .map(k -> KeyIds.shorten(k.key().id()) + " is AWSCURRENT and is never deleted; ")
             .orElse("");
-    throw new RotationFailure(
+    throw new RotationFailedException(
         "user "
             + user.name()
             + " already has 2 access keys ("

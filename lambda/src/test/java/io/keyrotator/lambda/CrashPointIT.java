@@ -6,7 +6,7 @@ import io.keyrotator.config.Settings;
 import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ownership.SecretBinding;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.FaultInjector.When;
@@ -138,7 +138,7 @@ class CrashPointIT {
       faults.arm(call, when);
       try {
         LocalAws.runSteps(handler, arranged.secret(), token);
-      } catch (RotationFailure expected) {
+      } catch (RotationFailedException expected) {
         // the crash; what matters is the state it left
       }
       if (scenario == Scenario.AT_THE_KEY_LIMIT) {
@@ -148,7 +148,7 @@ class CrashPointIT {
       faults.disarm();
       try {
         LocalAws.runSteps(handler, arranged.secret(), token);
-      } catch (RotationFailure waiting) {
+      } catch (RotationFailedException waiting) {
         if (waiting.getMessage().contains("before it recorded which key it created")) {
           // The crash lost CreateAccessKey's answer before the attempt record named the key:
           // keyrotator cannot tell it from a key made by hand, leaves it alone and names it.

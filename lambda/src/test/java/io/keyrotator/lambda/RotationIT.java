@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.config.Settings;
 import io.keyrotator.ownership.ManagedKeySecret;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.LocalAws;
 import java.util.List;
@@ -123,7 +123,7 @@ class RotationIT {
 
     String token = aws.startRotation(secret);
     assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, secret, token))
-        .isInstanceOf(RotationFailure.class)
+        .isInstanceOf(RotationFailedException.class)
         .hasMessageContaining("already has 2 access keys")
         .hasMessageContaining("a consumer may still depend on it")
         .hasMessageContaining("Nothing was changed");

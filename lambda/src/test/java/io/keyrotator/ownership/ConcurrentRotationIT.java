@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.KeyActionRecorder;
@@ -107,7 +107,7 @@ class ConcurrentRotationIT {
         LocalAws.runStep(handler, step, secret, token);
         done++;
         events.add(who + " " + step.wireName() + " ok");
-      } catch (RotationFailure e) {
+      } catch (RotationFailedException e) {
         refusal = Optional.of(e.getMessage());
         events.add(who + " " + step.wireName() + " refused: " + e.getMessage());
       }

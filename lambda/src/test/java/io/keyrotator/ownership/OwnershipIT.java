@@ -9,7 +9,7 @@ import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.inspection.Repair;
 import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.LocalAws;
@@ -92,7 +92,7 @@ class OwnershipIT {
 
     assertThatThrownBy(
             () -> aws.rotate(handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")), a))
-        .isInstanceOf(RotationFailure.class)
+        .isInstanceOf(RotationFailedException.class)
         .hasMessageContaining("is named by secret b-key as well as by a-key")
         .hasMessageContaining("Keep one");
     assertThatThrownBy(() -> aws.rotate(handler(Map.of()), b))

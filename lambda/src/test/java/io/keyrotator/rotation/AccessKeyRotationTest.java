@@ -12,7 +12,7 @@ import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.ports.AccessKey;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.FakeIam;
 import io.keyrotator.testing.FakeProbe;
@@ -124,7 +124,7 @@ class AccessKeyRotationTest {
       String token = secrets.startRotation();
       secrets.rotationEnabled = false;
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
-          .isInstanceOf(RotationFailure.class)
+          .isInstanceOf(RotationFailedException.class)
           .hasMessageContaining("rotation is not enabled");
       assertThat(iam.calls).isEmpty();
     }
@@ -403,7 +403,7 @@ class AccessKeyRotationTest {
       iam.calls.clear();
       String token = secrets.startRotation();
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
-          .isInstanceOf(RotationFailure.class)
+          .isInstanceOf(RotationFailedException.class)
           .hasMessageContaining("user app-ci already has 2 access keys")
           .hasMessageContaining(io.keyrotator.ports.KeyIds.shorten(previous))
           .hasMessageContaining("is AWSCURRENT and is never deleted")

@@ -1,6 +1,6 @@
 package io.keyrotator.testing;
 
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.util.ArrayList;
@@ -135,7 +135,7 @@ public final class FakeSecrets implements SecretVersions {
   public SecretDescription describe(String secretId) {
     calls.add("DescribeSecret");
     if (!exists) {
-      throw new RotationFailure("secret " + secretId + " does not exist");
+      throw new RotationFailedException("secret " + secretId + " does not exist");
     }
     Map<String, String> allTags = new LinkedHashMap<>(tags);
     if (!taggedUser.isEmpty()) {
