@@ -7,7 +7,6 @@ import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.ports.RotationFailedException;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.FaultInjector.When;
 import io.keyrotator.testing.LocalAws;
@@ -59,14 +58,7 @@ class CrashPointIT {
     aws.createManagedUser(BYSTANDER);
     String bystanderKey =
         aws.iam.createAccessKey(r -> r.userName(BYSTANDER)).accessKey().accessKeyId();
-    String secret =
-        aws.secretsManager
-            .createSecret(
-                r ->
-                    r.name("app-ci-key")
-                        .secretString("{\"UserName\":\"" + USER + "\"}")
-                        .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)))
-            .arn();
+    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     List<String> previousKeys = new ArrayList<>();
     if (scenario == Scenario.AT_THE_KEY_LIMIT) {
       RotationHandler handler = aws.handler(aws.settings(POLICY));

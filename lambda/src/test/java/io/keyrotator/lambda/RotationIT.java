@@ -8,11 +8,11 @@ import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
@@ -20,19 +20,10 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * Rotations against moto over HTTP with the real SDK clients, started the way Secrets Manager
  * starts them (RotateSecret registers the AWSPENDING version; the handler runs each step).
  */
+@ExtendWith(LocalAwsExtension.class)
 class RotationIT {
   private static final String USER = "app-ci";
   private LocalAws aws;
-
-  @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
 
   private ManagedKeySecret current(String secret) {
     return ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "AWSCURRENT");

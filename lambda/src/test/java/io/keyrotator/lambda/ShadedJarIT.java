@@ -5,17 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keyrotator.bench.ColdStartRotation;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The deployable jar itself: within its size budget, and complete enough to rotate on its own. */
+@ExtendWith(LocalAwsExtension.class)
 class ShadedJarIT {
   static final Path JAR = Path.of("target", "keyrotator-lambda.jar");
 
@@ -23,16 +24,6 @@ class ShadedJarIT {
   static final long SIZE_BUDGET_BYTES = 10L * 1024 * 1024;
 
   private LocalAws aws;
-
-  @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
 
   @Test
   void jarStaysWithinItsSizeBudget() throws Exception {

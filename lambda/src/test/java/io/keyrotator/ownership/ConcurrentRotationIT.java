@@ -119,7 +119,7 @@ class ConcurrentRotationIT {
       KeyActionRecorder recorder = new KeyActionRecorder();
       RotationHandler handler = aws.handler(aws.settings(POLICY), recorder);
       aws.createManagedUser(USER);
-      String secret = createTagged(aws, "app-key");
+      String secret = aws.createBootstrapSecret("app-key", USER);
       aws.rotate(handler, secret);
       Run first = new Run(secret);
       Run second = new Run(secret);
@@ -173,10 +173,10 @@ class ConcurrentRotationIT {
       KeyActionRecorder recorder = new KeyActionRecorder();
       RotationHandler handler = aws.handler(aws.settings(POLICY), recorder);
       aws.createManagedUser(USER);
-      String a = createTagged(aws, "secret-A");
+      String a = aws.createBootstrapSecret("secret-A", USER);
       aws.rotate(handler, a);
       String initialKey = currentKey(aws, a).orElseThrow();
-      String b = createTagged(aws, "secret-B"); // by hand, naming the same user
+      String b = aws.createBootstrapSecret("secret-B", USER); // by hand, naming the same user
       Run runA = new Run(a);
       Run runB = new Run(b);
       List<String> events = new ArrayList<>();
@@ -241,16 +241,6 @@ class ConcurrentRotationIT {
           .as("keyrotator removed only keys it created: " + removal + "; " + as)
           .contains(removal.keyId());
     }
-  }
-
-  private static String createTagged(LocalAws aws, String name) {
-    return aws.secretsManager
-        .createSecret(
-            r ->
-                r.name(name)
-                    .secretString("{\"UserName\":\"" + USER + "\"}")
-                    .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)))
-        .arn();
   }
 
   private static Optional<String> currentKey(LocalAws aws, String secret) {

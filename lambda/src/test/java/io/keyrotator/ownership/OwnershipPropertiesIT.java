@@ -14,7 +14,6 @@ import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.inspection.SecretStatus;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.ports.RotationFailedException;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.ManagedScope;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.FaultInjector;
@@ -174,15 +173,7 @@ class OwnershipPropertiesIT {
       }
       for (String secret : List.of("A", "B")) {
         String user = userOf.get(secret);
-        arns.put(
-            secret,
-            aws.secretsManager
-                .createSecret(
-                    r ->
-                        r.name("secret-" + secret)
-                            .secretString("{\"UserName\":\"" + user + "\"}")
-                            .tags(t -> t.key(SecretVersions.USER_TAG).value(user)))
-                .arn());
+        arns.put(secret, aws.createBootstrapSecret("secret-" + secret, user));
         aws.rotate(handler, arns.get(secret));
       }
       log.add("setup: A (u1) and B (u2) rotated once");
