@@ -325,7 +325,9 @@ public final class AccessKeyRotation {
             subject.secretAccessKey().orElseThrow(),
             user.arn(),
             timeLeft,
-            testOnly ? "the current key" : "the new key");
+            testOnly
+                ? KeyPropagation.KeyUnderTest.CURRENT_KEY
+                : KeyPropagation.KeyUnderTest.NEW_KEY);
     report.propagationWait(waited);
   }
 

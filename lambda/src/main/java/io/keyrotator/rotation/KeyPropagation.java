@@ -22,6 +22,35 @@ public final class KeyPropagation {
     void sleep(Duration duration) throws InterruptedException;
   }
 
+  /** Which key a wait is for: how messages name it, and what its not working means. */
+  public enum KeyUnderTest {
+    /** A key just created: IAM may still be propagating it. */
+    NEW_KEY(
+        "the new key",
+        "IAM may still be propagating it: Secrets Manager retries the rotation and the current key"
+            + " stays in place. If this repeats, raise KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS (and"
+            + " the function timeout)."),
+    /** The key consumers use now, checked by a test-only rotation. */
+    CURRENT_KEY(
+        "the current key",
+        "It exists and is active, so AWS refuses it for another reason (a wrong SecretAccessKey in"
+            + " the secret, or a policy that denies sts:GetCallerIdentity): rotate now to replace"
+            + " it. Nothing was changed.");
+
+    private final String name;
+    private final String whenItFails;
+
+    KeyUnderTest(String name, String whenItFails) {
+      this.name = name;
+      this.whenItFails = whenItFails;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
   private static final int MAX_BACKOFF_FACTOR = 5;
 
   private final KeyProbe probe;
@@ -57,22 +86,21 @@ public final class KeyPropagation {
    */
   public Duration awaitWorking(
       String accessKeyId, String secretAccessKey, String expectedArn, Duration budget) {
-    return awaitWorking(accessKeyId, secretAccessKey, expectedArn, budget, "the new key");
+    return awaitWorking(accessKeyId, secretAccessKey, expectedArn, budget, KeyUnderTest.NEW_KEY);
   }
 
   /**
    * As {@link #awaitWorking(String, String, String, Duration)}, naming the key in messages.
    *
-   * @param which how messages name the key: "the new key" (a propagation wait) or "the current key"
-   *     (a test-only rotation validating the configuration)
+   * @param which the new key (a propagation wait) or the current key (a test-only rotation
+   *     validating the configuration)
    */
   public Duration awaitWorking(
       String accessKeyId,
       String secretAccessKey,
       String expectedArn,
       Duration budget,
-      String which) {
-    boolean fresh = which.equals("the new key");
+      KeyUnderTest which) {
     Instant start = clock.instant();
     Duration limit = budget.compareTo(timeout) < 0 ? budget : timeout;
     Instant deadline = start.plus(limit);
@@ -128,13 +156,8 @@ public final class KeyPropagation {
                 + attempts
                 + " calls to STS; last error: "
                 + lastError
-                + (fresh
-                    ? "). IAM may still be propagating it: Secrets Manager retries the rotation and"
-                        + " the current key stays in place. If this repeats, raise"
-                        + " KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS (and the function timeout)."
-                    : "). It exists and is active, so AWS refuses it for another reason (a wrong"
-                        + " SecretAccessKey in the secret, or a policy that denies sts:GetCallerIdentity):"
-                        + " rotate now to replace it. Nothing was changed."));
+                + "). "
+                + which.whenItFails);
       }
       try {
         sleeper.sleep(pause);
