@@ -18,8 +18,15 @@ final class ReadMemo {
     return (T) reads.get(key);
   }
 
-  /** Forgets everything: called on every write. */
-  void forget() {
+  /** Forgets everything, then writes: a read after a change always goes to AWS. */
+  void write(Runnable write) {
     reads.clear();
+    write.run();
+  }
+
+  /** As {@link #write(Runnable)}, for a write that returns what it made. */
+  <T> T write(Supplier<T> write) {
+    reads.clear();
+    return write.get();
   }
 }

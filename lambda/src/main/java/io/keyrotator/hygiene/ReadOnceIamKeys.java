@@ -37,31 +37,26 @@ final class ReadOnceIamKeys implements IamKeys {
 
   @Override
   public NewAccessKey createKey(String userName) {
-    reads.forget();
-    return delegate.createKey(userName);
+    return reads.write(() -> delegate.createKey(userName));
   }
 
   @Override
   public void deactivateKey(String userName, String accessKeyId) {
-    reads.forget();
-    delegate.deactivateKey(userName, accessKeyId);
+    reads.write(() -> delegate.deactivateKey(userName, accessKeyId));
   }
 
   @Override
   public void deleteKey(String userName, String accessKeyId) {
-    reads.forget();
-    delegate.deleteKey(userName, accessKeyId);
+    reads.write(() -> delegate.deleteKey(userName, accessKeyId));
   }
 
   @Override
   public void tagUser(String userName, String key, String value) {
-    reads.forget();
-    delegate.tagUser(userName, key, value);
+    reads.write(() -> delegate.tagUser(userName, key, value));
   }
 
   @Override
   public void untagUser(String userName, String key) {
-    reads.forget();
-    delegate.untagUser(userName, key);
+    reads.write(() -> delegate.untagUser(userName, key));
   }
 }

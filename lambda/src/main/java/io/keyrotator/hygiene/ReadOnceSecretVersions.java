@@ -48,31 +48,26 @@ final class ReadOnceSecretVersions implements SecretVersions {
 
   @Override
   public void tagSecret(String secretId, String key, String value) {
-    reads.forget();
-    delegate.tagSecret(secretId, key, value);
+    reads.write(() -> delegate.tagSecret(secretId, key, value));
   }
 
   @Override
   public void untagSecret(String secretId, String key) {
-    reads.forget();
-    delegate.untagSecret(secretId, key);
+    reads.write(() -> delegate.untagSecret(secretId, key));
   }
 
   @Override
   public void putPending(String secretId, String token, String value) {
-    reads.forget();
-    delegate.putPending(secretId, token, value);
+    reads.write(() -> delegate.putPending(secretId, token, value));
   }
 
   @Override
   public void moveCurrent(String secretId, String toVersion, String fromVersion) {
-    reads.forget();
-    delegate.moveCurrent(secretId, toVersion, fromVersion);
+    reads.write(() -> delegate.moveCurrent(secretId, toVersion, fromVersion));
   }
 
   @Override
   public void removeStage(String secretId, String stage, String fromVersion) {
-    reads.forget();
-    delegate.removeStage(secretId, stage, fromVersion);
+    reads.write(() -> delegate.removeStage(secretId, stage, fromVersion));
   }
 }

@@ -67,15 +67,7 @@ final class OtherKeys {
         iam.deleteKey(user.name(), key.key().id());
         keys.remove(key.key());
         report.deleted(key.key().id(), key.origin());
-        log.warn(
-            "deleted an inactive key keyrotator created and no longer holds",
-            Map.of(
-                "user",
-                user.name(),
-                "key",
-                KeyIds.shorten(key.key().id()),
-                "origin",
-                key.origin()));
+        logCleanup("deleted an inactive key keyrotator created and no longer holds", user, key);
       } else {
         iam.deactivateKey(user.name(), key.key().id());
         AccessKey inactive = new AccessKey(key.key().id(), false, key.key().createDate());
@@ -85,15 +77,8 @@ final class OtherKeys {
             new KeyOwnership.OwnedKey(
                 inactive, key.role(), key.provenOurs(), key.usage(), key.origin()));
         report.deactivated(key.key().id(), key.origin());
-        log.warn(
-            "deactivated a never-used key keyrotator created and no longer holds",
-            Map.of(
-                "user",
-                user.name(),
-                "key",
-                KeyIds.shorten(key.key().id()),
-                "origin",
-                key.origin()));
+        logCleanup(
+            "deactivated a never-used key keyrotator created and no longer holds", user, key);
       }
     }
     Optional<KeyOwnership.OwnedKey> unconfirmed =
@@ -195,6 +180,12 @@ final class OtherKeys {
             + "`), or change "
             + Settings.KEY_LIMIT_POLICY
             + "; Secrets Manager retries the rotation.");
+  }
+
+  private void logCleanup(String what, IamUser user, KeyOwnership.OwnedKey key) {
+    log.warn(
+        what,
+        Map.of("user", user.name(), "key", KeyIds.shorten(key.key().id()), "origin", key.origin()));
   }
 
   /** Why the key may not be deleted to make room, or empty when it may. */
