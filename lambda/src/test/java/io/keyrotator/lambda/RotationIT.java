@@ -88,10 +88,8 @@ class RotationIT {
 
   @Test
   void anInactivePreviousKeyIsRemovedToMakeRoom() {
-    aws.createManagedUser(USER);
-    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     RotationHandler handler = aws.handler();
-    aws.rotate(handler, secret);
+    String secret = aws.rotatedOnce(USER, "app-ci-key", handler);
     String first = current(secret).accessKeyId().orElseThrow();
     aws.rotate(handler, secret);
     assertThat(key(first).status()).isEqualTo(StatusType.ACTIVE); // default policy: keep
@@ -104,10 +102,8 @@ class RotationIT {
 
   @Test
   void anActivePreviousKeyStillInUseIsARefusalThatChangesNothing() {
-    aws.createManagedUser(USER);
-    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     RotationHandler handler = aws.handler();
-    aws.rotate(handler, secret);
+    String secret = aws.rotatedOnce(USER, "app-ci-key", handler);
     aws.rotate(handler, secret); // the first key stays active and was used minutes ago
     List<AccessKeyMetadata> keysBefore = aws.keys(USER);
     String currentBefore = aws.value(secret, "AWSCURRENT");
@@ -125,10 +121,8 @@ class RotationIT {
 
   @Test
   void aKeyTheSecretDoesNotHoldIsNeverDeleted() {
-    aws.createManagedUser(USER);
-    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     RotationHandler handler = aws.handler();
-    aws.rotate(handler, secret);
+    String secret = aws.rotatedOnce(USER, "app-ci-key", handler);
     String foreign = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
     aws.iam.updateAccessKey(r -> r.userName(USER).accessKeyId(foreign).status(StatusType.INACTIVE));
 
@@ -145,11 +139,9 @@ class RotationIT {
 
   @Test
   void everyStepRunTwiceGivesTheSameResultAsOnce() {
-    aws.createManagedUser(USER);
-    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     RotationHandler handler =
         aws.handler(aws.settings(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")));
-    aws.rotate(handler, secret);
+    String secret = aws.rotatedOnce(USER, "app-ci-key", handler);
     String previous = current(secret).accessKeyId().orElseThrow();
 
     String token = aws.startRotation(secret);
@@ -166,10 +158,8 @@ class RotationIT {
 
   @Test
   void aTestOnlyRunValidatesWithoutCreatingAKey() {
-    aws.createManagedUser(USER);
-    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     RotationHandler handler = aws.handler();
-    aws.rotate(handler, secret);
+    String secret = aws.rotatedOnce(USER, "app-ci-key", handler);
     List<AccessKeyMetadata> before = aws.keys(USER);
 
     // RotateImmediately=false: Secrets Manager runs testSecret alone on an empty AWSPENDING

@@ -34,9 +34,7 @@ class AttemptWindowIT {
   private MutableClock clock;
 
   private String setUpRotatedSecret() {
-    aws.createManagedUser(USER);
-    String a = aws.createBootstrapSecret("a-key", USER);
-    aws.rotate(aws.handler(aws.settings(Map.of()), clock), a);
+    String a = aws.rotatedOnce(USER, "a-key", aws.handler(aws.settings(Map.of()), clock));
     return a;
   }
 

@@ -118,9 +118,7 @@ class ConcurrentRotationIT {
     try (LocalAws aws = LocalAws.fresh()) {
       KeyActionRecorder recorder = new KeyActionRecorder();
       RotationHandler handler = aws.handler(aws.settings(POLICY), recorder);
-      aws.createManagedUser(USER);
-      String secret = aws.createBootstrapSecret("app-key", USER);
-      aws.rotate(handler, secret);
+      String secret = aws.rotatedOnce(USER, "app-key", handler);
       Run first = new Run(secret);
       Run second = new Run(secret);
       List<String> events = new ArrayList<>();
@@ -172,9 +170,7 @@ class ConcurrentRotationIT {
     try (LocalAws aws = LocalAws.fresh()) {
       KeyActionRecorder recorder = new KeyActionRecorder();
       RotationHandler handler = aws.handler(aws.settings(POLICY), recorder);
-      aws.createManagedUser(USER);
-      String a = aws.createBootstrapSecret("secret-A", USER);
-      aws.rotate(handler, a);
+      String a = aws.rotatedOnce(USER, "secret-A", handler);
       String initialKey = currentKey(aws, a).orElseThrow();
       String b = aws.createBootstrapSecret("secret-B", USER); // by hand, naming the same user
       Run runA = new Run(a);

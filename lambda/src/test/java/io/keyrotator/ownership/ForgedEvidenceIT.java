@@ -144,9 +144,8 @@ class ForgedEvidenceIT {
   @ParameterizedTest(name = "secret re-keyed afterwards: {0}")
   @ValueSource(booleans = {false, true})
   void hygieneNeverRetiresTheCurrentKeyOfKeyrotatorsOwnSecret(boolean rekey) {
-    aws.createManagedUser(VICTIM);
-    String legit = aws.createBootstrapSecret("legit-untagged", VICTIM);
-    aws.rotate(aws.handler(aws.settings(Map.of()), clock), legit);
+    String legit =
+        aws.rotatedOnce(VICTIM, "legit-untagged", aws.handler(aws.settings(Map.of()), clock));
     String current =
         ManagedKeySecret.parse(aws.value(legit, "AWSCURRENT"), "c").accessKeyId().orElseThrow();
 

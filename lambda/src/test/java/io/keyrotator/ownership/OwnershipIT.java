@@ -48,9 +48,7 @@ class OwnershipIT {
 
   @Test
   void case1_aSecondSecretImportingTheKeyOfAnotherIsRefusedAndItsKeyNeverDeactivated() {
-    aws.createManagedUser(USER);
-    String a = aws.createBootstrapSecret("a-key", USER);
-    aws.rotate(handler(Map.of()), a);
+    String a = aws.rotatedOnce(USER, "a-key", handler(Map.of()));
     String k1 = aws.keyIn(a, "AWSCURRENT");
     ManagedKeySecret aValue = value(a, "AWSCURRENT");
     String b =
@@ -85,10 +83,8 @@ class OwnershipIT {
 
   @Test
   void case2_aSecondSecretsCreateSecretNeverDeletesTheFirstOnesPendingKey() {
-    aws.createManagedUser(USER);
-    String a = aws.createBootstrapSecret("a-key", USER);
     RotationHandler handler = handler(Map.of());
-    aws.rotate(handler, a);
+    String a = aws.rotatedOnce(USER, "a-key", handler);
     String tokenA = aws.startRotation(a);
     LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, tokenA);
     String pendingA =
@@ -122,10 +118,8 @@ class OwnershipIT {
 
   @Test
   void case3_aKeyMadeByHandAfterADroppedAttemptIsNeverDeletedNorIsAForgedRecordTrusted() {
-    aws.createManagedUser(USER);
-    String a = aws.createBootstrapSecret("a-key", USER);
     RotationHandler handler = handler(Map.of());
-    aws.rotate(handler, a);
+    String a = aws.rotatedOnce(USER, "a-key", handler);
     String current = aws.keyIn(a, "AWSCURRENT");
     String token = aws.startRotation(a);
     LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token);
@@ -227,10 +221,8 @@ class OwnershipIT {
 
   @Test
   void case4_aUserDeletedAndCreatedAgainIsADifferentUser() {
-    aws.createManagedUser(USER);
-    String a = aws.createBootstrapSecret("a-key", USER);
     RotationHandler handler = handler(Map.of());
-    aws.rotate(handler, a);
+    String a = aws.rotatedOnce(USER, "a-key", handler);
     String old = aws.keyIn(a, "AWSCURRENT");
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(old));
     aws.iam.untagUser(r -> r.userName(USER).tagKeys(SecretBinding.CLAIM_TAG));
@@ -284,10 +276,8 @@ class OwnershipIT {
 
   @Test
   void case5_afterADroppedFailedFinishTheNextRotationKnowsItsOwnKey() {
-    aws.createManagedUser(USER);
-    String a = aws.createBootstrapSecret("a-key", USER);
     RotationHandler handler = handler(Map.of());
-    aws.rotate(handler, a);
+    String a = aws.rotatedOnce(USER, "a-key", handler);
     String current = aws.keyIn(a, "AWSCURRENT");
     String token = aws.startRotation(a);
     LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token);
@@ -338,10 +328,8 @@ class OwnershipIT {
 
   @Test
   void case7_aTestOnlyRotationOfADeletedCurrentKeyFailsAtOnceNamingThatKey() {
-    aws.createManagedUser(USER);
-    String a = aws.createBootstrapSecret("a-key", USER);
     RotationHandler handler = handler(Map.of(Settings.PROPAGATION_TIMEOUT_SECONDS, "30"));
-    aws.rotate(handler, a);
+    String a = aws.rotatedOnce(USER, "a-key", handler);
     String current = aws.keyIn(a, "AWSCURRENT");
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(current));
     String token = aws.startRotation(a);
@@ -392,10 +380,8 @@ class OwnershipIT {
 
   @Test
   void nothingItCreatedGoesUnreportedAndAStaleClaimIsReleasedOnlyByDoctor() {
-    aws.createManagedUser(USER);
-    String old = aws.createBootstrapSecret("old-key", USER);
     RotationHandler handler = handler(Map.of());
-    aws.rotate(handler, old);
+    String old = aws.rotatedOnce(USER, "old-key", handler);
     String oldKey = aws.keyIn(old, "AWSCURRENT");
     aws.secretsManager.deleteSecret(r -> r.secretId(old).recoveryWindowInDays(7L));
 

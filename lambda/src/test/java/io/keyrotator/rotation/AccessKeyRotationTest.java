@@ -14,6 +14,7 @@ import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.testing.FakeAccount;
 import io.keyrotator.testing.FakeIam;
 import io.keyrotator.testing.FakeProbe;
 import io.keyrotator.testing.FakeSecrets;
@@ -58,17 +59,13 @@ class AccessKeyRotationTest {
   }
 
   private AccessKeyRotation rotation(SecretVersions secretVersions) {
-    Settings settings = Settings.from(env);
-    KeyPropagation propagation =
-        new KeyPropagation(
-            probe,
-            clock,
-            clock::advance,
-            settings.propagationSuccesses(),
-            settings.propagationTimeout(),
-            settings.propagationInterval());
-    return new AccessKeyRotation(
-        secretVersions, iam, propagation, settings, clock, StructuredLog.to(logLines::add, clock));
+    return FakeAccount.rotation(
+        secretVersions,
+        iam,
+        probe,
+        Settings.from(env),
+        clock,
+        StructuredLog.to(logLines::add, clock));
   }
 
   private StepReport run(RotationStep step, String token) {
@@ -92,6 +89,17 @@ class AccessKeyRotationTest {
 
   private String bootstrap() {
     return secrets.putCurrent("{\"UserName\":\"" + USER + "\"}");
+  }
+
+  /**
+   * A bootstrap secret with a rotation started and createSecret run, as the later steps find it;
+   * returns the token.
+   */
+  private String pendingKeyCreated() {
+    bootstrap();
+    String token = secrets.startRotation();
+    run(RotationStep.CREATE_SECRET, token);
+    return token;
   }
 
   private ManagedKeySecret stored(String version) {
@@ -554,9 +562,7 @@ class AccessKeyRotationTest {
 
     @Test
     void failsWithTheRepairWhenThePendingKeyWasDeletedByHand() {
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       iam.deleteKey(USER, stored(token).accessKeyId().orElseThrow());
       assertThatThrownBy(() -> run(RotationStep.SET_SECRET, token))
           .hasMessageContaining("no longer exists on user app-ci")
@@ -565,9 +571,7 @@ class AccessKeyRotationTest {
 
     @Test
     void failsWhenThePendingKeyWasDeactivatedByHand() {
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       iam.deactivateKey(USER, stored(token).accessKeyId().orElseThrow());
       assertThatThrownBy(() -> run(RotationStep.SET_SECRET, token))
           .hasMessageContaining("is inactive");
@@ -575,9 +579,7 @@ class AccessKeyRotationTest {
 
     @Test
     void confirmsAnActivePendingKeyWithoutChangingAnything() {
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       iam.calls.clear();
       run(RotationStep.SET_SECRET, token);
       run(RotationStep.SET_SECRET, token);
@@ -589,9 +591,7 @@ class AccessKeyRotationTest {
   class TestSecret {
     @Test
     void waitsForANewKeyToPropagateAndNeedsConsecutiveSuccesses() {
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       probe.rejectNext = 2;
       StepReport report = run(RotationStep.TEST_SECRET, token);
       assertThat(probe.probedKeys).hasSize(5);
@@ -602,9 +602,7 @@ class AccessKeyRotationTest {
     @Test
     void failsAfterTheTimeoutWithElapsedTimeAndLastError() {
       env.put(Settings.PROPAGATION_TIMEOUT_SECONDS, "3");
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       probe.rejectNext = 1000;
       assertThatThrownBy(() -> run(RotationStep.TEST_SECRET, token))
           .hasMessageContaining("did not work 3 times in a row within 3 s")
@@ -614,9 +612,7 @@ class AccessKeyRotationTest {
 
     @Test
     void failsAtOnceWhenTheKeyBelongsToSomeoneElse() {
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       probe.forcedArn = "arn:aws:iam::123456789012:user/other";
       assertThatThrownBy(() -> run(RotationStep.TEST_SECRET, token))
           .hasMessageContaining("authenticates as arn:aws:iam::123456789012:user/other");

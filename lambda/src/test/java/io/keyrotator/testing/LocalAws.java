@@ -200,6 +200,17 @@ public final class LocalAws implements AutoCloseable {
         .versionId();
   }
 
+  /**
+   * A managed user and a bootstrap secret for it (as {@link #createBootstrapSecret}), rotated once
+   * with the handler; returns the secret's ARN.
+   */
+  public String rotatedOnce(String user, String secretName, RotationHandler handler) {
+    createManagedUser(user);
+    String secret = createBootstrapSecret(secretName, user);
+    rotate(handler, secret);
+    return secret;
+  }
+
   /** Starts a rotation and runs the four steps with the handler, as Secrets Manager would. */
   public String rotate(RotationHandler handler, String secretId) {
     String token = startRotation(secretId);
