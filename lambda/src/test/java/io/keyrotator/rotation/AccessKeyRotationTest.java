@@ -54,10 +54,6 @@ class AccessKeyRotationTest {
     env.put(Settings.SEAL_SECRET, FakeSecrets.SEAL_SECRET);
   }
 
-  private AccessKeyRotation rotation() {
-    return rotation(secrets);
-  }
-
   private AccessKeyRotation rotation(SecretVersions secretVersions) {
     return FakeAccount.rotation(
         secretVersions,
@@ -69,8 +65,13 @@ class AccessKeyRotationTest {
   }
 
   private StepReport run(RotationStep step, String token) {
+    return run(secrets, step, token);
+  }
+
+  /** Runs the step on Secrets Manager as {@code secretVersions} shows it to the rotation. */
+  private StepReport run(SecretVersions secretVersions, RotationStep step, String token) {
     StepReport report = new StepReport();
-    rotation()
+    rotation(secretVersions)
         .run(
             new RotationRequest(step, FakeSecrets.ARN, token, Optional.empty()),
             report,
@@ -507,14 +508,7 @@ class AccessKeyRotationTest {
                   "ResourceExistsException: a concurrent run stored another value");
             }
           };
-      assertThatThrownBy(
-              () ->
-                  rotation(failingPut)
-                      .run(
-                          new RotationRequest(
-                              RotationStep.CREATE_SECRET, FakeSecrets.ARN, token, Optional.empty()),
-                          new StepReport(),
-                          Duration.ofMinutes(1)))
+      assertThatThrownBy(() -> run(failingPut, RotationStep.CREATE_SECRET, token))
           .hasMessageContaining("the new key was deleted again");
       assertThat(iam.keysOf(USER)).isEmpty();
     }
@@ -531,12 +525,7 @@ class AccessKeyRotationTest {
               throw new IllegalStateException("read timed out");
             }
           };
-      rotation(putThenFail)
-          .run(
-              new RotationRequest(
-                  RotationStep.CREATE_SECRET, FakeSecrets.ARN, token, Optional.empty()),
-              new StepReport(),
-              Duration.ofMinutes(1));
+      run(putThenFail, RotationStep.CREATE_SECRET, token);
       assertThat(iam.keysOf(USER)).hasSize(1);
       assertThat(stored(token).holds(iam.keysOf(USER).get(0).id())).isTrue();
     }
