@@ -28,8 +28,8 @@ class PreviousKeyRetirementTest {
     account.rotate();
     account.clock.advance(Duration.ofDays(1));
     account.rotate(); // rotated at T0 + 1 day; previous key stays active (policy keep)
-    previous = account.keyIn("AWSPREVIOUS");
-    current = account.keyIn("AWSCURRENT");
+    previous = account.secrets.keyIn("AWSPREVIOUS");
+    current = account.secrets.keyIn("AWSCURRENT");
   }
 
   private HygieneReport pass() {

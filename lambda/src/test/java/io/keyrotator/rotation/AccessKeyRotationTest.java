@@ -108,13 +108,7 @@ class AccessKeyRotationTest {
   }
 
   private String currentKeyId() {
-    String version =
-        secrets.stages().entrySet().stream()
-            .filter(e -> e.getValue().contains(CURRENT))
-            .findFirst()
-            .orElseThrow()
-            .getKey();
-    return stored(version).accessKeyId().orElseThrow();
+    return secrets.keyIn(CURRENT);
   }
 
   /** Arranges a user with a managed current key and a managed previous key, both active. */

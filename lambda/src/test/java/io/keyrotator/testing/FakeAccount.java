@@ -75,16 +75,4 @@ public final class FakeAccount {
             settings.propagationInterval());
     return new AccessKeyRotation(secrets, iam, propagation, settings, clock, log);
   }
-
-  /** The key id held by the version with this label. */
-  public String keyIn(String stage) {
-    String version =
-        secrets.stages().entrySet().stream()
-            .filter(e -> e.getValue().contains(stage))
-            .findFirst()
-            .orElseThrow()
-            .getKey();
-    String json = secrets.rawValue(version).orElseThrow();
-    return io.keyrotator.ownership.ManagedKeySecret.parse(json, stage).accessKeyId().orElseThrow();
-  }
 }

@@ -1,5 +1,6 @@
 package io.keyrotator.testing;
 
+import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
@@ -70,6 +71,17 @@ public final class FakeSecrets implements SecretVersions {
 
   public Optional<String> rawValue(String versionId) {
     return Optional.ofNullable(values.get(versionId));
+  }
+
+  /** The access key id in the value the stage labels (a test's look: no call is recorded). */
+  public String keyIn(String stage) {
+    String version =
+        stages.entrySet().stream()
+            .filter(e -> e.getValue().contains(stage))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
+    return ManagedKeySecret.parse(values.get(version), stage).accessKeyId().orElseThrow();
   }
 
   public Map<String, List<String>> stages() {
