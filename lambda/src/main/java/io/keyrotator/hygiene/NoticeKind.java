@@ -11,9 +11,15 @@ import java.util.Optional;
  * status}).
  */
 public enum NoticeKind {
-  /** A previous key was used after the rotation: it is left active. */
+  /**
+   * A previous key used after the rotation's switch window: left active, or deactivated all the
+   * same once the hard limit passed.
+   */
   PREVIOUS_KEY_STILL_IN_USE,
-  /** A previous key another secret or user binding also claims: it is left as it is. */
+  /**
+   * A previous key left as it is: the secret's binding to its user is in doubt, or another secret
+   * names the user or hands the key out as its AWSCURRENT.
+   */
   PREVIOUS_KEY_LEFT_ALONE,
   /** A previous key imported by hand, not created by keyrotator: never retired by the job. */
   PREVIOUS_KEY_NOT_OURS,
