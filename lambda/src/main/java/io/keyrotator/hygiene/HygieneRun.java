@@ -6,6 +6,8 @@ import io.keyrotator.inspection.Repairs;
 import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.inspection.SecretStatus;
 import io.keyrotator.ports.IamKeys;
+import io.keyrotator.ports.ReadOnceIamKeys;
+import io.keyrotator.ports.ReadOnceSecretVersions;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.ManagedScope;
 import java.time.Clock;

@@ -39,9 +39,21 @@ public final class RotationHandler implements RequestStreamHandler {
   private final StructuredLog log;
   private final Clock clock;
 
-  /** Used by Lambda: settings from the environment, clients built once per container. */
+  /** Kept so the CRaC context, which holds its resources weakly, keeps the hook. */
+  @SuppressWarnings({"unused", "FieldCanBeLocal"})
+  private SnapStartPriming priming;
+
+  /**
+   * Used by Lambda: settings from the environment, clients built once per container, and the
+   * SnapStart priming hook registered ({@link SnapStartPriming}).
+   */
   public RotationHandler() {
-    this(Settings.fromEnvironment(), AwsClients.Options.standard(), StructuredLog.toStandardOut());
+    this(Settings.fromEnvironment());
+  }
+
+  private RotationHandler(Settings settings) {
+    this(settings, AwsClients.Options.standard(), StructuredLog.toStandardOut());
+    this.priming = SnapStartPriming.register(settings, log);
   }
 
   /** Builds the function from explicit settings and AWS options (tests, the CLI, the demo). */

@@ -115,9 +115,14 @@ public final class KeyOwnership {
    * @param sealSecret the secret holding the key of the {@link EvidenceSeal}; empty proves nothing
    */
   public KeyOwnership(SecretVersions secrets, IamKeys iam, Optional<String> sealSecret) {
+    this(secrets, iam, EvidenceSeal.fromSecret(secrets, sealSecret));
+  }
+
+  /** With a seal already made, whose key is read once however many steps use it. */
+  public KeyOwnership(SecretVersions secrets, IamKeys iam, EvidenceSeal seal) {
     this.secrets = secrets;
     this.iam = iam;
-    this.seal = EvidenceSeal.fromSecret(secrets, sealSecret);
+    this.seal = seal;
   }
 
   /** The seal keyrotator's values and records carry. */

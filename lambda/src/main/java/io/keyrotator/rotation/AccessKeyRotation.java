@@ -8,6 +8,7 @@ import io.keyrotator.config.Settings;
 import io.keyrotator.contract.ResourceTags;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ownership.AttemptRecord;
+import io.keyrotator.ownership.EvidenceSeal;
 import io.keyrotator.ownership.KeyOwnership;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ownership.SecretBinding;
@@ -16,6 +17,8 @@ import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.NewAccessKey;
+import io.keyrotator.ports.ReadOnceIamKeys;
+import io.keyrotator.ports.ReadOnceSecretVersions;
 import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
@@ -58,11 +61,29 @@ public final class AccessKeyRotation {
       Settings settings,
       Clock clock,
       StructuredLog log) {
+    this(
+        secrets,
+        iam,
+        EvidenceSeal.fromSecret(secrets, ManagedScope.of(settings).sealSecret()),
+        propagation,
+        settings,
+        clock,
+        log);
+  }
+
+  private AccessKeyRotation(
+      SecretVersions secrets,
+      IamKeys iam,
+      EvidenceSeal seal,
+      KeyPropagation propagation,
+      Settings settings,
+      Clock clock,
+      StructuredLog log) {
     this.secrets = secrets;
     this.iam = iam;
     this.propagation = propagation;
     this.scope = ManagedScope.of(settings);
-    this.ownership = new KeyOwnership(secrets, iam, scope.sealSecret());
+    this.ownership = new KeyOwnership(secrets, iam, seal);
     this.otherKeys = new OtherKeys(iam, ownership, settings, clock, log);
     this.settings = settings;
     this.clock = clock;
@@ -77,6 +98,21 @@ public final class AccessKeyRotation {
    *     working
    */
   public void run(RotationRequest request, StepReport report, Duration timeLeft) {
+    // Each step reads what it needs from AWS once and passes it on (a write forgets what it may
+    // have changed); nothing read is kept for the next invocation, which may follow a crash or a
+    // change by hand.
+    new AccessKeyRotation(
+            new ReadOnceSecretVersions(secrets),
+            new ReadOnceIamKeys(iam),
+            ownership.seal(),
+            propagation,
+            settings,
+            clock,
+            log)
+        .runStep(request, report, timeLeft);
+  }
+
+  private void runStep(RotationRequest request, StepReport report, Duration timeLeft) {
     String secretId = request.secretId();
     String token = request.token();
     SecretDescription secret = secrets.describe(secretId);

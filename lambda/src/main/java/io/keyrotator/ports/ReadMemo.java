@@ -1,4 +1,4 @@
-package io.keyrotator.hygiene;
+package io.keyrotator.ports;
 
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +21,15 @@ final class ReadMemo {
   /** Forgets everything, then writes: a read after a change always goes to AWS. */
   void write(Runnable write) {
     reads.clear();
+    write.run();
+  }
+
+  /**
+   * As {@link #write(Runnable)}, but keeps the read remembered under {@code kept}: for a write that
+   * cannot change what that read returned.
+   */
+  void writeKeeping(List<Object> kept, Runnable write) {
+    reads.keySet().removeIf(key -> !key.equals(kept));
     write.run();
   }
 
