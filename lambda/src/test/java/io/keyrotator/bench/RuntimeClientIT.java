@@ -4,28 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The shaded jar runs under Lambda's own Java runtime interface client, started the way Lambda
  * starts it (its JVM flags, the handler string of the CDK app, events from the Runtime API), for a
  * whole rotation: what bench/rotation times, proven to work on every build.
  */
+@ExtendWith(LocalAwsExtension.class)
 class RuntimeClientIT {
   private LocalAws aws;
-
-  @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
 
   @Test
   void rotatesUnderLambdasRuntimeClientPrimedOrNot() throws Exception {

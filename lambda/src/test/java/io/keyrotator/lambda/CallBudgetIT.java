@@ -7,10 +7,10 @@ import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.CallsPerStep;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The AWS calls a steady-state rotation makes, counted per step by an SDK interceptor on moto:
@@ -18,25 +18,16 @@ import org.junit.jupiter.api.Test;
  * invocation read (a step may be the first after a crash). The budget is the one
  * docs/performance.md states; `bench/rotation` prints the same counts.
  */
+@ExtendWith(LocalAwsExtension.class)
 class CallBudgetIT {
   /**
    * At most this many AWS calls for the four steps of a steady-state rotation: today's count, so
    * that no change adds a call unnoticed. The target is 20 (docs/performance.md says where the
    * calls go and which ones are still read twice).
    */
-  static final int ROTATION_BUDGET = 34;
+  static final int ROTATION_BUDGET = 30;
 
   private LocalAws aws;
-
-  @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
 
   @Test
   void steadyStateRotationStaysWithinTheCallBudget() {
