@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  */
 @Command(
     name = "credentials",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = "Print the current key as credential_process JSON (for ~/.aws/config).")
 final class CredentialsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -40,7 +42,7 @@ final class CredentialsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (ttlMinutes < 1 || ttlMinutes > 60) {
-      throw new CliFailure(ExitCodes.USAGE, "--ttl-minutes must be 1 to 60, not " + ttlMinutes);
+      throw new CliException(ExitCodes.USAGE, "--ttl-minutes must be 1 to 60, not " + ttlMinutes);
     }
     Settings settings = Settings.from(Map.of(Settings.REGION, aws.resolvedRegion()));
     String json;
@@ -57,7 +59,7 @@ final class CredentialsCommand implements Callable<Integer> {
     ManagedKeySecret current =
         ManagedKeySecret.parse(json == null ? "" : json, "AWSCURRENT of " + secretId);
     if (current.isBootstrap()) {
-      throw new CliFailure(
+      throw new CliException(
           ExitCodes.PROBLEMS,
           "secret "
               + secretId

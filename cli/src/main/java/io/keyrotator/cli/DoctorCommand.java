@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
 /** Finds what is broken around managed secrets and, with --fix, repairs what is safe to repair. */
 @Command(
     name = "doctor",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description =
         "Find stuck rotations, orphan keys and broken secrets; --fix repairs what is safe.")
 final class DoctorCommand implements Callable<Integer> {
@@ -100,9 +102,10 @@ final class DoctorCommand implements Callable<Integer> {
       answer = null;
     }
     if (answer == null) {
-      throw new CliFailure(
+      throw new CliException(
           ExitCodes.USAGE,
-          "no answer to the confirmation (no terminal?): run again with --yes to apply the repairs.");
+          "no answer to the confirmation (no terminal?): run again with --yes to apply the"
+              + " repairs.");
     }
     boolean go = answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes");
     if (!go) {

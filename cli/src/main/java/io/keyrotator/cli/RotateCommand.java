@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
@@ -34,6 +36,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  */
 @Command(
     name = "rotate",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = "Rotate a secret now; --wait follows the rotation to its end.")
 final class RotateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -72,7 +76,7 @@ final class RotateCommand implements Callable<Integer> {
       DescribeSecretResponse secret = requireSecret(clients.secretsManager());
       boolean local = inProcess != null ? inProcess : aws.emulator();
       if (local && !aws.emulator()) {
-        throw new CliFailure(
+        throw new CliException(
             ExitCodes.USAGE,
             "--in-process needs an emulator endpoint (--endpoint or AWS_ENDPOINT_URL);"
                 + " on AWS the deployed function runs the rotation.");
@@ -93,9 +97,7 @@ final class RotateCommand implements Callable<Integer> {
   }
 
   private int rotateInProcess(PrintWriter out, AwsClients clients, Settings settings) {
-    URI endpoint =
-        Optional.ofNullable(aws.endpoint)
-            .orElseGet(() -> URI.create(System.getenv("AWS_ENDPOINT_URL")));
+    URI endpoint = aws.endpoint().orElseThrow();
     RotationHandler handler =
         new RotationHandler(
             settings, aws.clientOptions(), StructuredLog.to(line -> {}, Clock.systemUTC()));
@@ -106,22 +108,78 @@ final class RotateCommand implements Callable<Integer> {
             clients.secretsManager(),
             handler,
             settings.region());
-    InProcessRotation.Outcome outcome =
-        rotation.rotate(
-            secretId,
-            step -> {
-              if (!output.json()) {
-                out.println("  " + step);
-              }
-            });
-    return result(out, outcome.token(), outcome.succeeded(), outcome.failure().orElse(null), null);
+    InProcessRotation.Outcome outcome;
+    try {
+      outcome =
+          rotation.rotate(
+              secretId,
+              step -> {
+                if (!output.json()) {
+                  out.println("  " + step);
+                }
+              });
+    } catch (InvalidRequestException e) {
+      throw refused(clients.secretsManager(), e);
+    }
+    return result(
+        out,
+        outcome.token(),
+        outcome.succeeded(),
+        outcome.failure().map(RotateCommand::inProcess).orElse(null),
+        null);
+  }
+
+  /**
+   * The function's messages speak of AWS, where Secrets Manager retries; in-process nothing does.
+   */
+  private static String inProcess(String failure) {
+    return failure.replace(
+        "Secrets Manager retries the rotation",
+        "nothing retries an in-process rotation (remove its AWSPENDING with `keyrotator doctor"
+            + " --fix --stuck-after-minutes 0`, then rotate again)");
+  }
+
+  /**
+   * RotateSecret refused: when a previous rotation's AWSPENDING is still there ("A previous
+   * rotation isn't complete"; moto says "Previous rotation request is still in progress"), names
+   * its version and the repair; otherwise the error as it is.
+   */
+  private RuntimeException refused(SecretsManagerClient secretsManager, InvalidRequestException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    if (!message.contains("previous rotation")) {
+      return e;
+    }
+    String pending =
+        secretsManager
+            .describeSecret(r -> r.secretId(secretId))
+            .versionIdsToStages()
+            .entrySet()
+            .stream()
+            .filter(v -> v.getValue().contains(SecretDescription.PENDING))
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElse("(gone by now: try again)");
+    return new CliException(
+        ExitCodes.PROBLEMS,
+        "Secrets Manager refuses to start a rotation of "
+            + secretId
+            + ": a previous rotation isn't complete (AWSPENDING is on version "
+            + pending
+            + "). If no rotation is under way, `keyrotator doctor --fix --secret-id "
+            + secretId
+            + " --stuck-after-minutes 0` removes the label (or `aws secretsmanager"
+            + " update-secret-version-stage --secret-id "
+            + secretId
+            + " --version-stage AWSPENDING --remove-from-version-id "
+            + pending
+            + "`); then rotate again.");
   }
 
   private int rotateOnAws(
       PrintWriter out, SecretsManagerClient secretsManager, DescribeSecretResponse secret)
       throws InterruptedException {
     if (secret.rotationLambdaARN() == null || secret.rotationLambdaARN().isEmpty()) {
-      throw new CliFailure(
+      throw new CliException(
           ExitCodes.PROBLEMS,
           "secret "
               + secretId
@@ -130,10 +188,15 @@ final class RotateCommand implements Callable<Integer> {
     }
     // Naming the configured function changes nothing on AWS; moto needs it (it forgets it
     // otherwise).
-    String token =
-        secretsManager
-            .rotateSecret(r -> r.secretId(secretId).rotationLambdaARN(secret.rotationLambdaARN()))
-            .versionId();
+    String token;
+    try {
+      token =
+          secretsManager
+              .rotateSecret(r -> r.secretId(secretId).rotationLambdaARN(secret.rotationLambdaARN()))
+              .versionId();
+    } catch (InvalidRequestException e) {
+      throw refused(secretsManager, e);
+    }
     if (!waitForEnd) {
       if (!output.json()) {
         out.println(

@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -18,8 +20,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** One row per managed secret: its user, keys, schedule, and flags for anything wrong. */
-@Command(name = "status", description = "Show every managed secret's keys, schedule and problems.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
+    description = "Show every managed secret's keys, schedule and problems.")
 final class StatusCommand implements Callable<Integer> {
+  /**
+   * Why an emulator's rotation that left AWSPENDING behind has failed: rotations there run
+   * in-process, start to end within one `rotate`, and nothing retries them.
+   */
+  static final String IN_PROCESS_FAILURE =
+      "the in-process rotation stopped before finishSecret (`keyrotator rotate` printed the step"
+          + " and why); nothing retries it: fix the cause, remove AWSPENDING with `keyrotator"
+          + " doctor --fix --stuck-after-minutes 0`, then rotate again";
+
   @Spec CommandSpec spec;
   @Mixin AwsOptions aws;
   @Mixin OutputOptions output;
@@ -29,6 +44,13 @@ final class StatusCommand implements Callable<Integer> {
       description =
           "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
   List<String> secretIds;
+
+  @Option(
+      names = "--function",
+      paramLabel = "NAME",
+      description =
+          "Also list secrets whose rotation function is this one (name or ARN), tagged or not.")
+  String function;
 
   @Option(
       names = "--stuck-after-minutes",
@@ -45,19 +67,35 @@ final class StatusCommand implements Callable<Integer> {
               clients,
               settings,
               secretIds,
+              Optional.ofNullable(function),
               Duration.ofMinutes(stuckAfterMinutes),
               Clock.systemUTC());
     }
     PrintWriter out = spec.commandLine().getOut();
+    boolean inProcess = aws.emulator();
     if (output.json()) {
-      OutputOptions.printJson(out, statuses.stream().map(Inspection::json).toList());
+      OutputOptions.printJson(out, statuses.stream().map(s -> json(s, inProcess)).toList());
     } else {
-      print(out, statuses, Instant.now());
+      print(out, statuses, Instant.now(), inProcess);
     }
     return statuses.stream().allMatch(SecretStatus::healthy) ? ExitCodes.OK : ExitCodes.PROBLEMS;
   }
 
-  static void print(PrintWriter out, List<SecretStatus> statuses, Instant now) {
+  private static Map<String, Object> json(SecretStatus status, boolean inProcess) {
+    Map<String, Object> json = Inspection.json(status);
+    boolean failed = inProcess && status.rotationInProgress();
+    json.put("rotationInProgress", status.rotationInProgress() && !failed);
+    json.put("rotationFailure", failed ? IN_PROCESS_FAILURE : null);
+    return json;
+  }
+
+  /**
+   * Prints one row per secret.
+   *
+   * @param inProcess whether rotations run in-process (an emulator), where an AWSPENDING version
+   *     left behind is a failed rotation rather than one under way
+   */
+  static void print(PrintWriter out, List<SecretStatus> statuses, Instant now, boolean inProcess) {
     if (statuses.isEmpty()) {
       out.println("No managed secrets found (secrets tagged keyrotator:user).");
       return;
@@ -90,11 +128,15 @@ final class StatusCommand implements Callable<Integer> {
                             .map(t -> Inspection.duration(Duration.between(t, now)) + " ago")
                             .orElse("-"),
                         s.nextRotation().map(Instant::toString).orElse("-"),
-                        flags(s)))
+                        flags(s, inProcess)))
             .toList());
+    if (inProcess && statuses.stream().anyMatch(SecretStatus::rotationInProgress)) {
+      out.println();
+      out.println("FAILED: " + IN_PROCESS_FAILURE + ".");
+    }
   }
 
-  private static String flags(SecretStatus s) {
+  private static String flags(SecretStatus s, boolean inProcess) {
     String flags =
         s.findings().stream()
             .map(Finding::type)
@@ -102,7 +144,8 @@ final class StatusCommand implements Callable<Integer> {
             .distinct()
             .collect(Collectors.joining(","));
     if (s.rotationInProgress()) {
-      flags = flags.isEmpty() ? "ROTATING" : "ROTATING," + flags;
+      String rotation = inProcess ? "FAILED" : "ROTATING";
+      flags = flags.isEmpty() ? rotation : rotation + "," + flags;
     }
     return flags.isEmpty() ? "ok" : flags;
   }
