@@ -43,6 +43,7 @@ final class AuditCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-key-age-days",
+      paramLabel = "DAYS",
       description =
           "Flag unmanaged access keys older than this"
               + " (default: KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS or 90).")
@@ -50,6 +51,7 @@ final class AuditCommand implements Callable<Integer> {
 
   @Option(
       names = "--unused-days",
+      paramLabel = "DAYS",
       description =
           "Flag credentials unused for longer than this"
               + " (default: KEYROTATOR_AUDIT_UNUSED_DAYS or 45).")

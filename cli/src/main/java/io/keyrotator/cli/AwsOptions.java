@@ -33,16 +33,19 @@ final class AwsOptions {
 
   @Option(
       names = "--region",
+      paramLabel = "REGION",
       description = "AWS Region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile's).")
   String region;
 
   @Option(
       names = "--profile",
+      paramLabel = "NAME",
       description = "Named profile from ~/.aws/config (default: AWS_PROFILE or default).")
   String profile;
 
   @Option(
       names = "--endpoint",
+      paramLabel = "URL",
       converter = Endpoints.class,
       description =
           "Endpoint of a local AWS emulator, e.g. http://127.0.0.1:5000"

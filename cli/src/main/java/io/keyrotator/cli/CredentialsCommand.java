@@ -31,11 +31,16 @@ final class CredentialsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin AwsOptions aws;
 
-  @Option(names = "--secret-id", required = true, description = "Secret name or ARN.")
+  @Option(
+      names = "--secret-id",
+      paramLabel = "ID",
+      required = true,
+      description = "Secret name or ARN.")
   String secretId;
 
   @Option(
       names = "--ttl-minutes",
+      paramLabel = "MINUTES",
       description = "When SDKs should read the key again (1-60, default ${DEFAULT-VALUE}).")
   int ttlMinutes = 15;
 

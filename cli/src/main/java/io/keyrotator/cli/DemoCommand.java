@@ -58,6 +58,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--endpoint",
+      paramLabel = "URL",
       converter = Endpoints.class,
       description = "Use a moto server you already started instead of starting one.")
   URI endpoint;

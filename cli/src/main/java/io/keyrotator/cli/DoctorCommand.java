@@ -39,6 +39,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Option(
       names = "--secret-id",
+      paramLabel = "ID",
       description =
           "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
   List<String> secretIds;
@@ -53,6 +54,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Option(
       names = "--stuck-after-minutes",
+      paramLabel = "MINUTES",
       description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
   long stuckAfterMinutes = 60;
 

@@ -32,6 +32,9 @@ import picocli.CommandLine.HelpCommand;
       "4:the secret does not exist"
     })
 public final class KeyrotatorCli {
+  /** Columns of every --help; docs/cli.md holds the same text (CliDocsTest). */
+  static final int USAGE_WIDTH = 100;
+
   /** Lets commands read confirmations; tests replace it. */
   static InputStream input = System.in;
 
@@ -60,6 +63,8 @@ public final class KeyrotatorCli {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(errors);
     cli.setParameterExceptionHandler(errors);
+    // Wide enough that an endpoint URL in a description is not broken at its dots.
+    cli.setUsageHelpWidth(USAGE_WIDTH);
     return cli;
   }
 }

@@ -44,7 +44,11 @@ final class RotateCommand implements Callable<Integer> {
   @Mixin AwsOptions aws;
   @Mixin OutputOptions output;
 
-  @Option(names = "--secret-id", required = true, description = "Secret name or ARN.")
+  @Option(
+      names = "--secret-id",
+      paramLabel = "ID",
+      required = true,
+      description = "Secret name or ARN.")
   String secretId;
 
   @Option(
@@ -54,6 +58,7 @@ final class RotateCommand implements Callable<Integer> {
 
   @Option(
       names = "--timeout",
+      paramLabel = "SECONDS",
       description = "With --wait: give up after this many seconds (default ${DEFAULT-VALUE}).")
   long timeoutSeconds = 300;
 

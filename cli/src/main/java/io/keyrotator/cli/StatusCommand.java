@@ -41,6 +41,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Option(
       names = "--secret-id",
+      paramLabel = "ID",
       description =
           "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
   List<String> secretIds;
@@ -54,6 +55,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Option(
       names = "--stuck-after-minutes",
+      paramLabel = "MINUTES",
       description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
   long stuckAfterMinutes = 60;
 
