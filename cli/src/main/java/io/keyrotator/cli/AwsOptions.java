@@ -12,10 +12,12 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.profiles.ProfileFileSystemSetting;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 /**
  * The standard AWS options every command takes, resolved the way the AWS CLI resolves them: the
@@ -155,6 +157,19 @@ final class AwsOptions {
 
   AwsClients clients(Settings settings) {
     return AwsClients.create(settings, clientOptions());
+  }
+
+  /**
+   * A CloudWatch Logs client with the same Region, credentials and endpoint; the caller closes it.
+   */
+  CloudWatchLogsClient logs(Settings settings) {
+    AwsClients.Options options = clientOptions();
+    return CloudWatchLogsClient.builder()
+        .region(Region.of(settings.region()))
+        .credentialsProvider(options.credentials())
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .applyMutation(b -> options.endpoint().ifPresent(b::endpointOverride))
+        .build();
   }
 
   /** Where the commands connect and as whom, for error messages: "http://… (profile ci)". */

@@ -264,7 +264,11 @@ final class DemoCommand implements Callable<Integer> {
               users.stream().map(DemoUser::secretName).toList(),
               Duration.ofHours(1),
               Clock.systemUTC());
-      StatusCommand.print(out, statuses, Instant.now(), true);
+      Map<String, String> failures = new LinkedHashMap<>();
+      outcomes.forEach(
+          (user, outcome) ->
+              outcome.failure().ifPresent(why -> failures.put(user.secretName(), why)));
+      StatusCommand.print(out, statuses, Instant.now(), failures);
 
       out.println();
       out.println("What changed:");

@@ -13,6 +13,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +26,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
@@ -103,9 +107,10 @@ final class RotateCommand implements Callable<Integer> {
 
   private int rotateInProcess(PrintWriter out, AwsClients clients, Settings settings) {
     URI endpoint = aws.endpoint().orElseThrow();
+    List<String> functionLog = Collections.synchronizedList(new ArrayList<>());
     RotationHandler handler =
         new RotationHandler(
-            settings, aws.clientOptions(), StructuredLog.to(line -> {}, Clock.systemUTC()));
+            settings, aws.clientOptions(), StructuredLog.to(functionLog::add, Clock.systemUTC()));
     InProcessRotation rotation =
         new InProcessRotation(
             MotoServer.at(endpoint),
@@ -126,12 +131,31 @@ final class RotateCommand implements Callable<Integer> {
     } catch (InvalidRequestException e) {
       throw refused(clients.secretsManager(), e);
     }
+    writeLog(clients.secretsManager(), settings, functionLog);
     return result(
         out,
         outcome.token(),
         outcome.succeeded(),
         outcome.failure().map(RotateCommand::inProcess).orElse(null),
         null);
+  }
+
+  /**
+   * Writes the function's log lines where Lambda would have ({@code /aws/lambda/<function>} on the
+   * emulator), so that {@code status} reads why a rotation failed as it does on AWS. A log that
+   * cannot be written costs only that: {@code status} then gives the general reason.
+   */
+  private void writeLog(
+      SecretsManagerClient secretsManager, Settings settings, List<String> lines) {
+    try (CloudWatchLogsClient logs = aws.logs(settings)) {
+      String function =
+          secretsManager.describeSecret(r -> r.secretId(secretId)).rotationLambdaARN();
+      if (function != null) {
+        new RotationLog(logs).write(RotationLog.group(function), lines, Instant.now());
+      }
+    } catch (SdkException notWritten) {
+      // status falls back on StatusCommand.IN_PROCESS_FAILURE
+    }
   }
 
   /**

@@ -193,6 +193,20 @@ class KeyrotatorCliIT {
       aws.createBootstrapSecret("admin-key", "admin");
       assertThat(cli("rotate", "--secret-id", "admin-key").exitCode()).isEqualTo(1);
       CliRun run = cli("status", "--secret-id", "admin-key");
+      assertThat(run.out())
+          .as("the reason, read from the function's log the rotation wrote to the emulator")
+          .contains("FAILED", "admin-key: ", "outside the users keyrotator manages")
+          .doesNotContain("ROTATING");
+      CliRun json = cli("status", "--secret-id", "admin-key", "-o", "json");
+      assertThat(json.out())
+          .contains("\"rotationInProgress\" : false", "\"rotationFailure\" : \"IAM user admin");
+    }
+
+    @Test
+    void aRotationLeftPendingWithNothingInTheLogIsFailedInProcess() {
+      rotatedSecret();
+      aws.startRotation(SECRET);
+      CliRun run = cli("status", "--secret-id", SECRET);
       assertThat(run.out()).contains("FAILED", "nothing retries it").doesNotContain("ROTATING");
     }
 
