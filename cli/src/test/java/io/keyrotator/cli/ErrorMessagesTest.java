@@ -32,7 +32,8 @@ class ErrorMessagesTest {
     ErrorHandler.Failure failure =
         ErrorHandler.describe(
             new AccountCredentials.CredentialReportUnavailableException(
-                "IAM had not finished the credential report after 120 s (state INPROGRESS); run it again"));
+                "IAM had not finished the credential report after 120 s (state INPROGRESS);"
+                    + " run it again"));
     assertThat(failure.exitCode()).isEqualTo(ExitCodes.AWS_ERROR);
     assertThat(failure.message())
         .startsWith("IAM had not finished the credential report")
@@ -54,6 +55,26 @@ class ErrorMessagesTest {
                 "Unable to load credentials from any of the providers in the chain"));
     assertThat(failure.exitCode()).isEqualTo(3);
     assertThat(failure.message()).contains("no AWS credentials found", "aws configure");
+  }
+
+  @Test
+  void connectionAndCredentialErrorsNameTheEndpointAndProfileUsed() {
+    AwsOptions aws = new AwsOptions();
+    aws.endpoint = java.net.URI.create("http://127.0.0.1:4566");
+    aws.profile = "ci";
+    ErrorHandler.Failure unreachable =
+        ErrorHandler.describe(
+            SdkClientException.create("Unable to execute HTTP request: Connection refused"),
+            java.util.Optional.of(aws));
+    assertThat(unreachable.exitCode()).isEqualTo(3);
+    assertThat(unreachable.message())
+        .startsWith("could not reach http://127.0.0.1:4566 (profile ci)")
+        .contains("Connection refused");
+    ErrorHandler.Failure noCredentials =
+        ErrorHandler.describe(
+            SdkClientException.create("Unable to load credentials from any of the providers"),
+            java.util.Optional.of(aws));
+    assertThat(noCredentials.message()).startsWith("no AWS credentials found in profile ci");
   }
 
   @Test
