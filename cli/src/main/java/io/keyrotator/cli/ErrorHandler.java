@@ -5,6 +5,7 @@ import io.keyrotator.ports.AccountCredentials;
 import io.keyrotator.ports.RotationFailure;
 import io.keyrotator.ports.SecretNotFoundException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -38,7 +39,12 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
       // A misspelt option also leaves a required one missing: the typo is the news.
       e = new UnmatchedArgumentException(command, parsed.unmatched());
     }
-    StringBuilder message = new StringBuilder(e.getMessage());
+    StringBuilder message = new StringBuilder(e.getMessage().replaceAll("\\.$", ""));
+    if (e.getMessage().startsWith("Missing required subcommand")) {
+      List<String> names = new ArrayList<>(command.getSubcommands().keySet());
+      names.remove("help");
+      message = new StringBuilder("name a command: " + String.join(", ", names));
+    }
     if (e instanceof UnmatchedArgumentException unmatched) {
       List<String> suggestions = unmatched.getSuggestions();
       if (!suggestions.isEmpty()) {
@@ -110,7 +116,8 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
                     + " role_arn or credential_process in it (`aws configure --profile "
                     + profile
                     + "`)."
-                : "no AWS credentials found: configure a profile (`aws configure`, then --profile"
+                : "no AWS credentials found (no --profile or AWS_PROFILE, and the SDK's default"
+                    + " chain found none): configure a profile (`aws configure`, then --profile"
                     + " or AWS_PROFILE) or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.");
       }
       return new Failure(

@@ -88,6 +88,18 @@ class CommandLineContractIT {
     for (String command : List.of("demo", "rotate", "status", "credentials", "doctor")) {
       cases.addAll(helpCases(command));
     }
+    cases.add(
+        named(
+            "keyrotator (no command)",
+            new Case(List.of(), Map.of(), ExitCodes.USAGE, "name a command: demo, rotate")));
+    cases.add(
+        named(
+            "a misspelt command",
+            new Case(List.of("stauts"), Map.of(), ExitCodes.USAGE, "did you mean status")));
+    cases.add(
+        named(
+            "help for no such command",
+            new Case(List.of("help", "nosuch"), Map.of(), ExitCodes.USAGE, "Unknown subcommand")));
     cases.addAll(helpCases("hygiene"));
     cases.addAll(helpCases("audit"));
     cases.add(
