@@ -6,6 +6,8 @@ import io.keyrotator.audit.AuditReport;
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.AuditSettings;
 import io.keyrotator.config.Settings;
+import io.keyrotator.contract.FunctionSettings;
+import io.keyrotator.contract.WholeNumberSetting;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.HashMap;
@@ -24,9 +26,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "audit",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = {
-      "Audit the whole account from the IAM credential report: old or unused credentials, root",
-      "access keys, console users without MFA, the password policy. Exit code 1 when anything is found."
+      "Audit the whole account from the IAM credential report; exit 1 when anything is found.",
+      "Checks old or unused credentials, root access keys, console users without MFA and the"
+          + " password policy."
     })
 final class AuditCommand implements Callable<Integer> {
   /** Environment the audit settings are read from; tests replace it. */
@@ -38,25 +43,25 @@ final class AuditCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-key-age-days",
+      paramLabel = "DAYS",
       description =
-          "Flag unmanaged access keys older than this (default: KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS or 90).")
+          "Flag unmanaged access keys older than this"
+              + " (default: KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS or 90).")
   Integer maxKeyAgeDays;
 
   @Option(
       names = "--unused-days",
+      paramLabel = "DAYS",
       description =
-          "Flag credentials unused for longer than this (default: KEYROTATOR_AUDIT_UNUSED_DAYS or 45).")
+          "Flag credentials unused for longer than this"
+              + " (default: KEYROTATOR_AUDIT_UNUSED_DAYS or 45).")
   Integer unusedDays;
 
   @Override
   public Integer call() {
     Map<String, String> env = new HashMap<>(environment);
-    if (maxKeyAgeDays != null) {
-      env.put(AuditSettings.MAX_KEY_AGE_DAYS, maxKeyAgeDays.toString());
-    }
-    if (unusedDays != null) {
-      env.put(AuditSettings.UNUSED_DAYS, unusedDays.toString());
-    }
+    override(env, "--max-key-age-days", maxKeyAgeDays, FunctionSettings.MAX_KEY_AGE);
+    override(env, "--unused-days", unusedDays, FunctionSettings.UNUSED);
     AuditSettings auditSettings = AuditSettings.from(env);
     Settings settings = aws.settings();
     AuditReport report;
@@ -76,6 +81,21 @@ final class AuditCommand implements Callable<Integer> {
       print(out, report);
     }
     return report.clean() ? ExitCodes.OK : ExitCodes.PROBLEMS;
+  }
+
+  /**
+   * Puts an option's value in place of its environment variable, after checking it against the
+   * setting's range so that an error names the option, not the variable.
+   */
+  private static void override(
+      Map<String, String> env, String option, Integer value, WholeNumberSetting setting) {
+    if (value == null) {
+      return;
+    }
+    if (!setting.allows(value)) {
+      throw new CliException(ExitCodes.USAGE, option + " " + value + ": " + setting.expectation());
+    }
+    env.put(setting.variable(), value.toString());
   }
 
   static void print(PrintWriter out, AuditReport report) {

@@ -24,23 +24,30 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  */
 @Command(
     name = "credentials",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = "Print the current key as credential_process JSON (for ~/.aws/config).")
 final class CredentialsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin AwsOptions aws;
 
-  @Option(names = "--secret-id", required = true, description = "Secret name or ARN.")
+  @Option(
+      names = "--secret-id",
+      paramLabel = "ID",
+      required = true,
+      description = "Secret name or ARN.")
   String secretId;
 
   @Option(
       names = "--ttl-minutes",
+      paramLabel = "MINUTES",
       description = "When SDKs should read the key again (1-60, default ${DEFAULT-VALUE}).")
   int ttlMinutes = 15;
 
   @Override
   public Integer call() {
     if (ttlMinutes < 1 || ttlMinutes > 60) {
-      throw new CliFailure(ExitCodes.USAGE, "--ttl-minutes must be 1 to 60, not " + ttlMinutes);
+      throw new CliException(ExitCodes.USAGE, "--ttl-minutes must be 1 to 60, not " + ttlMinutes);
     }
     Settings settings = Settings.from(Map.of(Settings.REGION, aws.resolvedRegion()));
     String json;
@@ -57,7 +64,7 @@ final class CredentialsCommand implements Callable<Integer> {
     ManagedKeySecret current =
         ManagedKeySecret.parse(json == null ? "" : json, "AWSCURRENT of " + secretId);
     if (current.isBootstrap()) {
-      throw new CliFailure(
+      throw new CliException(
           ExitCodes.PROBLEMS,
           "secret "
               + secretId

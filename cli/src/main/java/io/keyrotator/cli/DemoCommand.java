@@ -13,6 +13,7 @@ import io.keyrotator.ports.KeyProbe.KeyRejectedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,6 +44,8 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  */
 @Command(
     name = "demo",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description =
         "Rotate emulated IAM keys end to end on a local moto server (no AWS account needed).")
 final class DemoCommand implements Callable<Integer> {
@@ -54,6 +58,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--endpoint",
+      paramLabel = "URL",
+      converter = Endpoints.class,
       description = "Use a moto server you already started instead of starting one.")
   URI endpoint;
 
@@ -69,8 +75,9 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     out = spec.commandLine().getOut();
     out.println(
-        "keyrotator demo: rotating IAM access keys end to end on a local AWS emulator (no AWS account needed)");
-    MotoServer moto = endpoint != null ? MotoServer.at(endpoint) : MotoServer.start();
+        "keyrotator demo: rotating IAM access keys end to end on a local AWS emulator"
+            + " (no AWS account needed)");
+    MotoServer moto = endpoint != null ? answering(MotoServer.at(endpoint)) : start();
     try {
       out.println(
           endpoint != null
@@ -82,6 +89,40 @@ final class DemoCommand implements Callable<Integer> {
     } finally {
       moto.enforceAuthentication(false);
       moto.stop();
+    }
+  }
+
+  /** Starts moto, or says what is missing and how to install it. */
+  private static MotoServer start() {
+    try {
+      return MotoServer.start();
+    } catch (IllegalStateException e) {
+      if (e.getMessage() != null && e.getMessage().equals(MotoServer.INSTALL_HINT)) {
+        throw new CliException(
+            ExitCodes.AWS_ERROR,
+            "the demo needs moto, the local AWS emulator, and found neither `moto_server` on the"
+                + " PATH nor `python3 -m moto.server`: install it with `pip install"
+                + " \"moto[server]\"` (Python 3.10+), or pass --endpoint of a moto server you"
+                + " started.");
+      }
+      throw new CliException(ExitCodes.AWS_ERROR, "moto did not start: " + e.getMessage());
+    }
+  }
+
+  /** The server at --endpoint, once it answered a moto request. */
+  private MotoServer answering(MotoServer moto) {
+    try {
+      moto.enforceAuthentication(false);
+      return moto;
+    } catch (UncheckedIOException e) {
+      throw new CliException(
+          ExitCodes.AWS_ERROR,
+          "no moto server answers at "
+              + endpoint
+              + " ("
+              + e.getCause().getMessage()
+              + "): start one with `moto_server -p PORT`, or leave out --endpoint and the demo"
+              + " starts its own.");
     }
   }
 
@@ -175,7 +216,7 @@ final class DemoCommand implements Callable<Integer> {
       for (int i = 0; i < 2; i++) {
         InProcessRotation.Outcome setup = rotation.rotate(full.secretName(), step -> {});
         if (!setup.succeeded()) {
-          throw new CliFailure(
+          throw new CliException(
               ExitCodes.PROBLEMS, "demo set-up failed: " + setup.failure().orElse(""));
         }
       }
@@ -200,7 +241,8 @@ final class DemoCommand implements Callable<Integer> {
 
       out.println();
       out.println(
-          "Rotating each secret as Secrets Manager does: RotateSecret, then createSecret, setSecret, testSecret, finishSecret:");
+          "Rotating each secret as Secrets Manager does: RotateSecret, then createSecret,"
+              + " setSecret, testSecret, finishSecret:");
       Map<DemoUser, InProcessRotation.Outcome> outcomes = new LinkedHashMap<>();
       for (DemoUser user : users) {
         out.println("  " + user.secretName());
@@ -222,7 +264,11 @@ final class DemoCommand implements Callable<Integer> {
               users.stream().map(DemoUser::secretName).toList(),
               Duration.ofHours(1),
               Clock.systemUTC());
-      StatusCommand.print(out, statuses, Instant.now());
+      Map<String, String> failures = new LinkedHashMap<>();
+      outcomes.forEach(
+          (user, outcome) ->
+              outcome.failure().ifPresent(why -> failures.put(user.secretName(), why)));
+      StatusCommand.print(out, statuses, Instant.now(), failures);
 
       out.println();
       out.println("What changed:");
@@ -358,7 +404,11 @@ final class DemoCommand implements Callable<Integer> {
       return "no keys";
     }
     return keys.stream()
-        .map(k -> KeyIds.shorten(k.accessKeyId()) + " " + k.status().toString().toLowerCase())
+        .map(
+            k ->
+                KeyIds.shorten(k.accessKeyId())
+                    + " "
+                    + k.status().toString().toLowerCase(Locale.ROOT))
         .collect(Collectors.joining(", "));
   }
 

@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
 /** Finds what is broken around managed secrets and, with --fix, repairs what is safe to repair. */
 @Command(
     name = "doctor",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description =
         "Find stuck rotations, orphan keys and broken secrets; --fix repairs what is safe.")
 final class DoctorCommand implements Callable<Integer> {
@@ -37,6 +39,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Option(
       names = "--secret-id",
+      paramLabel = "ID",
       description =
           "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
   List<String> secretIds;
@@ -51,6 +54,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Option(
       names = "--stuck-after-minutes",
+      paramLabel = "MINUTES",
       description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
   long stuckAfterMinutes = 60;
 
@@ -100,9 +104,10 @@ final class DoctorCommand implements Callable<Integer> {
       answer = null;
     }
     if (answer == null) {
-      throw new CliFailure(
+      throw new CliException(
           ExitCodes.USAGE,
-          "no answer to the confirmation (no terminal?): run again with --yes to apply the repairs.");
+          "no answer to the confirmation (no terminal?): run again with --yes to apply the"
+              + " repairs.");
     }
     boolean go = answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes");
     if (!go) {

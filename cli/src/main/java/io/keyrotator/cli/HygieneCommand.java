@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
 /** Runs the hygiene job's pass on demand: the same code the scheduled function runs. */
 @Command(
     name = "hygiene",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = "Retire previous keys and report stuck rotations now; --dry-run changes nothing.")
 final class HygieneCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

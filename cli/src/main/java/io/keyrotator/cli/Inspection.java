@@ -7,14 +7,19 @@ import io.keyrotator.inspection.KeyState;
 import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.inspection.SecretStatus;
 import io.keyrotator.ports.KeyIds;
+import io.keyrotator.ports.KeyUsage;
 import io.keyrotator.rotation.ManagedScope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
 
 /** What status and doctor share: inspecting secrets and describing the result. */
 final class Inspection {
@@ -32,12 +37,56 @@ final class Inspection {
       List<String> secretIds,
       Duration stuckAfter,
       Clock clock) {
+    return inspect(clients, settings, secretIds, Optional.empty(), stuckAfter, clock);
+  }
+
+  /**
+   * Inspects the named secrets, or else every secret tagged keyrotator:user plus, with a function,
+   * every secret whose RotationLambdaARN is that function (rotation set up by hand).
+   *
+   * @param function a Lambda function name or ARN, as --function gives it
+   */
+  static List<SecretStatus> inspect(
+      AwsClients clients,
+      Settings settings,
+      List<String> secretIds,
+      Optional<String> function,
+      Duration stuckAfter,
+      Clock clock) {
     SecretInspector inspector = inspector(clients, settings, stuckAfter, clock);
-    if (secretIds == null || secretIds.isEmpty()) {
+    if (secretIds != null && !secretIds.isEmpty()) {
+      // A secret named on the command line that does not exist is an error, not a finding.
+      return secretIds.stream().map(inspector::inspect).toList();
+    }
+    if (function.isEmpty()) {
       return inspector.inspectAll();
     }
-    // A secret named on the command line that does not exist is an error, not a finding.
-    return secretIds.stream().map(inspector::inspect).toList();
+    Set<String> arns = new LinkedHashSet<>(clients.secretVersions().listManagedSecrets());
+    arns.addAll(rotatedBy(clients.secretsManager(), function.get()));
+    return arns.stream().map(inspector::inspectSafely).toList();
+  }
+
+  /**
+   * The ARNs of the secrets whose rotation function is {@code function} (ListSecrets, every page):
+   * the same name or ARN, with or without a version or alias qualifier.
+   */
+  static List<String> rotatedBy(SecretsManagerClient secretsManager, String function) {
+    return secretsManager.listSecretsPaginator(r -> r.includePlannedDeletion(true)).stream()
+        .flatMap(page -> page.secretList().stream())
+        .filter(s -> s.rotationLambdaARN() != null && isFunction(s.rotationLambdaARN(), function))
+        .map(SecretListEntry::arn)
+        .toList();
+  }
+
+  /** arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER] against a name or an ARN. */
+  private static boolean isFunction(String rotationLambdaArn, String function) {
+    String[] parts = rotationLambdaArn.split(":");
+    String name = parts.length >= 7 ? parts[6] : rotationLambdaArn;
+    String unqualified =
+        parts.length >= 7 ? String.join(":", List.of(parts).subList(0, 7)) : rotationLambdaArn;
+    return function.equals(name)
+        || function.equals(rotationLambdaArn)
+        || function.equals(unqualified);
   }
 
   static String key(Optional<KeyState> key) {
@@ -99,6 +148,11 @@ final class Inspection {
     return m;
   }
 
+  /** IAM writes N/A where a never-used key has no service or Region; JSON says null. */
+  private static String known(String value) {
+    return value == null || value.equals(KeyUsage.never().service()) ? null : value;
+  }
+
   private static Map<String, Object> json(KeyState k) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("accessKeyId", KeyIds.shorten(k.id()));
@@ -108,8 +162,8 @@ final class Inspection {
         .ifPresent(
             u -> {
               m.put("lastUsed", u.lastUsed().map(Instant::toString).orElse(null));
-              m.put("lastUsedService", u.service());
-              m.put("lastUsedRegion", u.region());
+              m.put("lastUsedService", known(u.service()));
+              m.put("lastUsedRegion", known(u.region()));
             });
     return m;
   }

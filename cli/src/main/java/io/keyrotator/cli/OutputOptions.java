@@ -17,6 +17,7 @@ final class OutputOptions {
 
   @Option(
       names = {"-o", "--output"},
+      paramLabel = "FORMAT",
       description = "table (default, for people) or json (for scripts).")
   Format format = Format.table;
 

@@ -13,8 +13,11 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,8 +26,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
@@ -34,13 +40,19 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  */
 @Command(
     name = "rotate",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = "Rotate a secret now; --wait follows the rotation to its end.")
 final class RotateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin AwsOptions aws;
   @Mixin OutputOptions output;
 
-  @Option(names = "--secret-id", required = true, description = "Secret name or ARN.")
+  @Option(
+      names = "--secret-id",
+      paramLabel = "ID",
+      required = true,
+      description = "Secret name or ARN.")
   String secretId;
 
   @Option(
@@ -50,6 +62,7 @@ final class RotateCommand implements Callable<Integer> {
 
   @Option(
       names = "--timeout",
+      paramLabel = "SECONDS",
       description = "With --wait: give up after this many seconds (default ${DEFAULT-VALUE}).")
   long timeoutSeconds = 300;
 
@@ -72,7 +85,7 @@ final class RotateCommand implements Callable<Integer> {
       DescribeSecretResponse secret = requireSecret(clients.secretsManager());
       boolean local = inProcess != null ? inProcess : aws.emulator();
       if (local && !aws.emulator()) {
-        throw new CliFailure(
+        throw new CliException(
             ExitCodes.USAGE,
             "--in-process needs an emulator endpoint (--endpoint or AWS_ENDPOINT_URL);"
                 + " on AWS the deployed function runs the rotation.");
@@ -93,12 +106,11 @@ final class RotateCommand implements Callable<Integer> {
   }
 
   private int rotateInProcess(PrintWriter out, AwsClients clients, Settings settings) {
-    URI endpoint =
-        Optional.ofNullable(aws.endpoint)
-            .orElseGet(() -> URI.create(System.getenv("AWS_ENDPOINT_URL")));
+    URI endpoint = aws.endpoint().orElseThrow();
+    List<String> functionLog = Collections.synchronizedList(new ArrayList<>());
     RotationHandler handler =
         new RotationHandler(
-            settings, aws.clientOptions(), StructuredLog.to(line -> {}, Clock.systemUTC()));
+            settings, aws.clientOptions(), StructuredLog.to(functionLog::add, Clock.systemUTC()));
     InProcessRotation rotation =
         new InProcessRotation(
             MotoServer.at(endpoint),
@@ -106,22 +118,97 @@ final class RotateCommand implements Callable<Integer> {
             clients.secretsManager(),
             handler,
             settings.region());
-    InProcessRotation.Outcome outcome =
-        rotation.rotate(
-            secretId,
-            step -> {
-              if (!output.json()) {
-                out.println("  " + step);
-              }
-            });
-    return result(out, outcome.token(), outcome.succeeded(), outcome.failure().orElse(null), null);
+    InProcessRotation.Outcome outcome;
+    try {
+      outcome =
+          rotation.rotate(
+              secretId,
+              step -> {
+                if (!output.json()) {
+                  out.println("  " + step);
+                }
+              });
+    } catch (InvalidRequestException e) {
+      throw refused(clients.secretsManager(), e);
+    }
+    writeLog(clients.secretsManager(), settings, functionLog);
+    return result(
+        out,
+        outcome.token(),
+        outcome.succeeded(),
+        outcome.failure().map(RotateCommand::inProcess).orElse(null),
+        null);
+  }
+
+  /**
+   * Writes the function's log lines where Lambda would have ({@code /aws/lambda/<function>} on the
+   * emulator), so that {@code status} reads why a rotation failed as it does on AWS. A log that
+   * cannot be written costs only that: {@code status} then gives the general reason.
+   */
+  private void writeLog(
+      SecretsManagerClient secretsManager, Settings settings, List<String> lines) {
+    try (CloudWatchLogsClient logs = aws.logs(settings)) {
+      String function =
+          secretsManager.describeSecret(r -> r.secretId(secretId)).rotationLambdaARN();
+      if (function != null) {
+        new RotationLog(logs).write(RotationLog.group(function), lines, Instant.now());
+      }
+    } catch (SdkException notWritten) {
+      // status falls back on StatusCommand.IN_PROCESS_FAILURE
+    }
+  }
+
+  /**
+   * The function's messages speak of AWS, where Secrets Manager retries; in-process nothing does.
+   */
+  private static String inProcess(String failure) {
+    return failure.replace(
+        "Secrets Manager retries the rotation",
+        "nothing retries an in-process rotation (remove its AWSPENDING with `keyrotator doctor"
+            + " --fix --stuck-after-minutes 0`, then rotate again)");
+  }
+
+  /**
+   * RotateSecret refused: when a previous rotation's AWSPENDING is still there ("A previous
+   * rotation isn't complete"; moto says "Previous rotation request is still in progress"), names
+   * its version and the repair; otherwise the error as it is.
+   */
+  private RuntimeException refused(SecretsManagerClient secretsManager, InvalidRequestException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    if (!message.contains("previous rotation")) {
+      return e;
+    }
+    String pending =
+        secretsManager
+            .describeSecret(r -> r.secretId(secretId))
+            .versionIdsToStages()
+            .entrySet()
+            .stream()
+            .filter(v -> v.getValue().contains(SecretDescription.PENDING))
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElse("(gone by now: try again)");
+    return new CliException(
+        ExitCodes.PROBLEMS,
+        "Secrets Manager refuses to start a rotation of "
+            + secretId
+            + ": a previous rotation isn't complete (AWSPENDING is on version "
+            + pending
+            + "). If no rotation is under way, `keyrotator doctor --fix --secret-id "
+            + secretId
+            + " --stuck-after-minutes 0` removes the label (or `aws secretsmanager"
+            + " update-secret-version-stage --secret-id "
+            + secretId
+            + " --version-stage AWSPENDING --remove-from-version-id "
+            + pending
+            + "`); then rotate again.");
   }
 
   private int rotateOnAws(
       PrintWriter out, SecretsManagerClient secretsManager, DescribeSecretResponse secret)
       throws InterruptedException {
     if (secret.rotationLambdaARN() == null || secret.rotationLambdaARN().isEmpty()) {
-      throw new CliFailure(
+      throw new CliException(
           ExitCodes.PROBLEMS,
           "secret "
               + secretId
@@ -130,10 +217,15 @@ final class RotateCommand implements Callable<Integer> {
     }
     // Naming the configured function changes nothing on AWS; moto needs it (it forgets it
     // otherwise).
-    String token =
-        secretsManager
-            .rotateSecret(r -> r.secretId(secretId).rotationLambdaARN(secret.rotationLambdaARN()))
-            .versionId();
+    String token;
+    try {
+      token =
+          secretsManager
+              .rotateSecret(r -> r.secretId(secretId).rotationLambdaARN(secret.rotationLambdaARN()))
+              .versionId();
+    } catch (InvalidRequestException e) {
+      throw refused(secretsManager, e);
+    }
     if (!waitForEnd) {
       if (!output.json()) {
         out.println(

@@ -4,11 +4,15 @@ import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.Settings;
 import io.keyrotator.inspection.Finding;
 import io.keyrotator.inspection.SecretStatus;
+import io.keyrotator.ports.SecretDescription;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -16,22 +20,47 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** One row per managed secret: its user, keys, schedule, and flags for anything wrong. */
-@Command(name = "status", description = "Show every managed secret's keys, schedule and problems.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
+    description = "Show every managed secret's keys, schedule and problems.")
 final class StatusCommand implements Callable<Integer> {
+  /**
+   * Why an emulator's rotation that left AWSPENDING behind has failed when the function's log does
+   * not say: rotations there run in-process, start to end within one `rotate`, and nothing retries
+   * them.
+   */
+  static final String IN_PROCESS_FAILURE =
+      "the in-process rotation stopped before finishSecret (`keyrotator rotate` printed the step"
+          + " and why); nothing retries it: fix the cause, remove AWSPENDING with `keyrotator"
+          + " doctor --fix --stuck-after-minutes 0`, then rotate again.";
+
   @Spec CommandSpec spec;
   @Mixin AwsOptions aws;
   @Mixin OutputOptions output;
 
   @Option(
       names = "--secret-id",
+      paramLabel = "ID",
       description =
           "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
   List<String> secretIds;
 
   @Option(
+      names = "--function",
+      paramLabel = "NAME",
+      description =
+          "Also list secrets whose rotation function is this one (name or ARN), tagged or not.")
+  String function;
+
+  @Option(
       names = "--stuck-after-minutes",
+      paramLabel = "MINUTES",
       description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
   long stuckAfterMinutes = 60;
 
@@ -39,25 +68,76 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     Settings settings = aws.settings();
     List<SecretStatus> statuses;
-    try (AwsClients clients = aws.clients(settings)) {
+    Map<String, String> failures = new HashMap<>();
+    try (AwsClients clients = aws.clients(settings);
+        CloudWatchLogsClient logs = aws.logs(settings)) {
       statuses =
           Inspection.inspect(
               clients,
               settings,
               secretIds,
+              Optional.ofNullable(function),
               Duration.ofMinutes(stuckAfterMinutes),
               Clock.systemUTC());
+      RotationLog log = new RotationLog(logs);
+      for (SecretStatus status : statuses) {
+        if (status.rotationInProgress()) {
+          failure(clients.secretsManager(), log, status.secretArn())
+              .or(() -> aws.emulator() ? Optional.of(IN_PROCESS_FAILURE) : Optional.empty())
+              .ifPresent(reason -> failures.put(status.secretName(), reason));
+        }
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      OutputOptions.printJson(out, statuses.stream().map(Inspection::json).toList());
+      OutputOptions.printJson(
+          out,
+          statuses.stream()
+              .map(s -> json(s, Optional.ofNullable(failures.get(s.secretName()))))
+              .toList());
     } else {
-      print(out, statuses, Instant.now());
+      print(out, statuses, Instant.now(), failures);
     }
     return statuses.stream().allMatch(SecretStatus::healthy) ? ExitCodes.OK : ExitCodes.PROBLEMS;
   }
 
-  static void print(PrintWriter out, List<SecretStatus> statuses, Instant now) {
+  /**
+   * Why the rotation whose AWSPENDING version is still there failed, from the function's log; empty
+   * while nothing failed (or the log cannot be read).
+   */
+  private static Optional<String> failure(
+      SecretsManagerClient secretsManager, RotationLog log, String secretArn) {
+    String function = secretsManager.describeSecret(r -> r.secretId(secretArn)).rotationLambdaARN();
+    if (function == null || function.isEmpty()) {
+      return Optional.empty();
+    }
+    return secretsManager.listSecretVersionIds(r -> r.secretId(secretArn)).versions().stream()
+        .filter(v -> v.versionStages().contains(SecretDescription.PENDING))
+        .filter(v -> !v.versionStages().contains(SecretDescription.CURRENT))
+        .findFirst()
+        .flatMap(
+            pending ->
+                log.failure(
+                    RotationLog.group(function),
+                    pending.versionId(),
+                    pending.createdDate().minus(Duration.ofMinutes(1))));
+  }
+
+  private static Map<String, Object> json(SecretStatus status, Optional<String> failure) {
+    Map<String, Object> json = Inspection.json(status);
+    json.put("rotationInProgress", status.rotationInProgress() && failure.isEmpty());
+    json.put("rotationFailure", failure.orElse(null));
+    return json;
+  }
+
+  /**
+   * Prints one row per secret, then why each failed rotation failed.
+   *
+   * @param failures by secret name: why its rotation failed, for secrets whose AWSPENDING version
+   *     belongs to a failed rotation rather than one under way
+   */
+  static void print(
+      PrintWriter out, List<SecretStatus> statuses, Instant now, Map<String, String> failures) {
     if (statuses.isEmpty()) {
       out.println("No managed secrets found (secrets tagged keyrotator:user).");
       return;
@@ -90,11 +170,15 @@ final class StatusCommand implements Callable<Integer> {
                             .map(t -> Inspection.duration(Duration.between(t, now)) + " ago")
                             .orElse("-"),
                         s.nextRotation().map(Instant::toString).orElse("-"),
-                        flags(s)))
+                        flags(s, failures.containsKey(s.secretName()))))
             .toList());
+    statuses.stream()
+        .filter(s -> s.rotationInProgress() && failures.containsKey(s.secretName()))
+        .forEach(
+            s -> out.println("FAILED " + s.secretName() + ": " + failures.get(s.secretName())));
   }
 
-  private static String flags(SecretStatus s) {
+  private static String flags(SecretStatus s, boolean failed) {
     String flags =
         s.findings().stream()
             .map(Finding::type)
@@ -102,7 +186,8 @@ final class StatusCommand implements Callable<Integer> {
             .distinct()
             .collect(Collectors.joining(","));
     if (s.rotationInProgress()) {
-      flags = flags.isEmpty() ? "ROTATING" : "ROTATING," + flags;
+      String rotation = failed ? "FAILED" : "ROTATING";
+      flags = flags.isEmpty() ? rotation : rotation + "," + flags;
     }
     return flags.isEmpty() ? "ok" : flags;
   }

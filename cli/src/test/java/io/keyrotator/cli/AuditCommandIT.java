@@ -88,7 +88,19 @@ class AuditCommandIT {
     assertThat(cli("audit", "--max-key-age-days", "1", "--unused-days", "1").exitCode()).isZero();
     CliRun bad = cli("audit", "--unused-days", "0");
     assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(bad.err()).contains("KEYROTATOR_AUDIT_UNUSED_DAYS=0").contains("docs/hygiene.md");
+    assertThat(bad.err())
+        .isEqualTo("keyrotator: --unused-days 0: expected a whole number from 1 to 3650\n");
+  }
+
+  @Test
+  void aBadSettingInTheEnvironmentNamesTheVariableAndItsPage() {
+    AuditCommand.environment = Map.of(AuditSettings.UNUSED_DAYS, "0");
+    CliRun bad = cli("audit");
+    assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err())
+        .contains("KEYROTATOR_AUDIT_UNUSED_DAYS=0")
+        .contains("docs/hygiene.md")
+        .doesNotContain("keyrotator: keyrotator");
   }
 
   @Test
@@ -122,6 +134,6 @@ class AuditCommandIT {
             "--region",
             LocalAws.REGION);
     assertThat(code).isEqualTo(ExitCodes.AWS_ERROR);
-    assertThat(err.toString()).contains("could not reach AWS");
+    assertThat(err.toString()).contains("could not reach http://127.0.0.1:9");
   }
 }

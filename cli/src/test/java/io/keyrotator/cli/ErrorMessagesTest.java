@@ -22,17 +22,18 @@ class ErrorMessagesTest {
 
   @Test
   void throttlingAfterRetriesSaysToWait() {
-    KeyrotatorCli.Failure failure = KeyrotatorCli.describe(aws("ThrottlingException", 400));
+    ErrorHandler.Failure failure = ErrorHandler.describe(aws("ThrottlingException", 400));
     assertThat(failure.exitCode()).isEqualTo(3);
     assertThat(failure.message()).contains("throttled", "ThrottlingException", "wait a minute");
   }
 
   @Test
   void anUnfinishedCredentialReportIsAnAwsErrorWithItsAdvice() {
-    KeyrotatorCli.Failure failure =
-        KeyrotatorCli.describe(
+    ErrorHandler.Failure failure =
+        ErrorHandler.describe(
             new AccountCredentials.CredentialReportUnavailableException(
-                "IAM had not finished the credential report after 120 s (state INPROGRESS); run it again"));
+                "IAM had not finished the credential report after 120 s (state INPROGRESS);"
+                    + " run it again"));
     assertThat(failure.exitCode()).isEqualTo(ExitCodes.AWS_ERROR);
     assertThat(failure.message())
         .startsWith("IAM had not finished the credential report")
@@ -41,15 +42,15 @@ class ErrorMessagesTest {
 
   @Test
   void accessDeniedPointsAtThePermissions() {
-    KeyrotatorCli.Failure failure = KeyrotatorCli.describe(aws("AccessDeniedException", 403));
+    ErrorHandler.Failure failure = ErrorHandler.describe(aws("AccessDeniedException", 403));
     assertThat(failure.exitCode()).isEqualTo(3);
     assertThat(failure.message()).contains("AWS refused the request", "docs/cli.md");
   }
 
   @Test
   void missingCredentialsSayHowToConfigureThem() {
-    KeyrotatorCli.Failure failure =
-        KeyrotatorCli.describe(
+    ErrorHandler.Failure failure =
+        ErrorHandler.describe(
             SdkClientException.create(
                 "Unable to load credentials from any of the providers in the chain"));
     assertThat(failure.exitCode()).isEqualTo(3);
@@ -57,14 +58,34 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void connectionAndCredentialErrorsNameTheEndpointAndProfileUsed() {
+    AwsOptions aws = new AwsOptions();
+    aws.endpoint = java.net.URI.create("http://127.0.0.1:4566");
+    aws.profile = "ci";
+    ErrorHandler.Failure unreachable =
+        ErrorHandler.describe(
+            SdkClientException.create("Unable to execute HTTP request: Connection refused"),
+            java.util.Optional.of(aws));
+    assertThat(unreachable.exitCode()).isEqualTo(3);
+    assertThat(unreachable.message())
+        .startsWith("could not reach http://127.0.0.1:4566 (profile ci)")
+        .contains("Connection refused");
+    ErrorHandler.Failure noCredentials =
+        ErrorHandler.describe(
+            SdkClientException.create("Unable to load credentials from any of the providers"),
+            java.util.Optional.of(aws));
+    assertThat(noCredentials.message()).startsWith("no AWS credentials found in profile ci");
+  }
+
+  @Test
   void aMissingSecretIsExitCode4AndARotationFailureExitCode1() {
     assertThat(
-            KeyrotatorCli.describe(new SecretNotFoundException("secret x does not exist"))
+            ErrorHandler.describe(new SecretNotFoundException("secret x does not exist"))
                 .exitCode())
         .isEqualTo(4);
     assertThat(
-            KeyrotatorCli.describe(
+            ErrorHandler.describe(
                 new RotationFailedException("user app-ci already has 2 access keys")))
-        .isEqualTo(new KeyrotatorCli.Failure(1, "user app-ci already has 2 access keys"));
+        .isEqualTo(new ErrorHandler.Failure(1, "user app-ci already has 2 access keys"));
   }
 }

@@ -92,6 +92,24 @@ class KeyrotatorCliIT {
     }
 
     @Test
+    void anUnfinishedRotationNamesItsVersionAndTheRepair() {
+      rotatedSecret();
+      // The label where moto refuses RotateSecret (AWS refuses for any AWSPENDING not current).
+      String stuck =
+          aws.stages(SECRET).entrySet().stream()
+              .filter(v -> v.getValue().contains("AWSCURRENT"))
+              .map(Map.Entry::getKey)
+              .findFirst()
+              .orElseThrow();
+      aws.secretsManager.updateSecretVersionStage(
+          r -> r.secretId(SECRET).versionStage("AWSPENDING").moveToVersionId(stuck));
+      CliRun run = cli("rotate", "--secret-id", SECRET);
+      assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
+      assertThat(run.err())
+          .contains("isn't complete", stuck, "keyrotator doctor --fix --secret-id " + SECRET);
+    }
+
+    @Test
     void anUnknownSecretIsExitCode4() {
       CliRun run = cli("rotate", "--secret-id", "nope");
       assertThat(run.exitCode()).isEqualTo(4);
@@ -167,6 +185,43 @@ class KeyrotatorCliIT {
           .containsEntry("rotationEnabled", true)
           .containsEntry("findings", List.of());
       assertThat(row.get("currentKey").toString()).contains("state=active");
+    }
+
+    @Test
+    void aFailedInProcessRotationIsFailedNotRotating() {
+      aws.createUser("admin", "/");
+      aws.createBootstrapSecret("admin-key", "admin");
+      assertThat(cli("rotate", "--secret-id", "admin-key").exitCode()).isEqualTo(1);
+      CliRun run = cli("status", "--secret-id", "admin-key");
+      assertThat(run.out())
+          .as("the reason, read from the function's log the rotation wrote to the emulator")
+          .contains("FAILED", "admin-key: ", "outside the users keyrotator manages")
+          .doesNotContain("ROTATING");
+      CliRun json = cli("status", "--secret-id", "admin-key", "-o", "json");
+      assertThat(json.out())
+          .contains("\"rotationInProgress\" : false", "\"rotationFailure\" : \"IAM user admin");
+    }
+
+    @Test
+    void aRotationLeftPendingWithNothingInTheLogIsFailedInProcess() {
+      rotatedSecret();
+      aws.startRotation(SECRET);
+      CliRun run = cli("status", "--secret-id", SECRET);
+      assertThat(run.out()).contains("FAILED", "nothing retries it").doesNotContain("ROTATING");
+    }
+
+    @Test
+    void listsSecretsRotatedByTheNamedFunctionEvenWithoutTheTag() {
+      rotatedSecret();
+      aws.createForeignSecret("by-hand-key", "{\"UserName\":\"" + USER + "\"}");
+      aws.startRotation("by-hand-key");
+      assertThat(cli("status").out()).doesNotContain("by-hand-key");
+      CliRun run = cli("status", "--function", "keyrotator-rotation");
+      assertThat(run.out()).contains(SECRET, "by-hand-key");
+      assertThat(cli("status", "--function", LocalAws.ROTATION_FUNCTION).out())
+          .contains("by-hand-key");
+      assertThat(cli("status", "--function", "another-function").out())
+          .doesNotContain("by-hand-key");
     }
 
     @Test
@@ -361,7 +416,7 @@ class KeyrotatorCliIT {
   @Nested
   class Errors {
     @Test
-    void missingCredentialsSayHowToProvideThem() {
+    void aMissingProfileIsNamed() {
       StringWriter err = new StringWriter();
       int code =
           KeyrotatorCli.run(
@@ -377,11 +432,11 @@ class KeyrotatorCliIT {
               "--endpoint",
               aws.moto.endpoint().toString());
       assertThat(code).isEqualTo(3);
-      assertThat(err.toString()).contains("no AWS credentials found");
+      assertThat(err.toString()).contains("profile no-such-profile does not exist");
     }
 
     @Test
-    void aMissingProfileRegionIsReported() {
+    void aMissingProfileIsNamedBeforeItsRegionIsLookedFor() {
       StringWriter err = new StringWriter();
       int code =
           KeyrotatorCli.run(
@@ -391,7 +446,7 @@ class KeyrotatorCliIT {
               "--profile",
               "no-such-profile");
       assertThat(code).isEqualTo(3);
-      assertThat(err.toString()).contains("no AWS Region configured");
+      assertThat(err.toString()).contains("profile no-such-profile does not exist");
     }
 
     @Test

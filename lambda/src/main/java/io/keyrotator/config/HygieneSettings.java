@@ -68,7 +68,7 @@ public record HygieneSettings(
               + settings.grace.toDays()
               + " (or 0 to turn the hard limit off)");
     }
-    reader.failOnProblems();
+    reader.failOnProblems("docs/hygiene.md");
     return settings;
   }
 

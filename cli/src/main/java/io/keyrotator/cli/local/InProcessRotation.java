@@ -51,8 +51,9 @@ public final class InProcessRotation {
                   r ->
                       r.roleName(FUNCTION_NAME)
                           .assumeRolePolicyDocument(
-                              "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
-                                  + "\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"))
+                              "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                                  + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},"
+                                  + "\"Action\":\"sts:AssumeRole\"}]}"))
               .role()
               .arn();
     } catch (EntityAlreadyExistsException e) {

@@ -1,11 +1,15 @@
 package io.keyrotator.cli;
 
 /** A command cannot do what was asked; the message says why and what to do. */
-final class CliFailure extends RuntimeException {
+final class CliException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final int exitCode;
 
-  CliFailure(int exitCode, String message) {
+  /**
+   * @param exitCode one of {@link ExitCodes}
+   * @param message one line: what was expected, what was found, what to do
+   */
+  CliException(int exitCode, String message) {
     super(message);
     this.exitCode = exitCode;
   }
