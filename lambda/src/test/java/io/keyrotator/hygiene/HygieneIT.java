@@ -15,12 +15,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -28,6 +30,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRequest;
+import software.amazon.awssdk.services.secretsmanager.model.ListSecretVersionIdsResponse;
 
 /**
  * The hygiene job against moto through its Lambda entry point. moto stamps real times; the job's
@@ -97,6 +100,30 @@ class HygieneIT {
     return JSON.std.mapFrom(out.toByteArray());
   }
 
+  /**
+   * moto answers ListSecretVersionIds with the time of the listing as every version's CreatedDate
+   * (moto 5.2.1), where AWS gives the time the version was stored. The job takes the rotation's
+   * time from there, so a test that compares it with a key's last use to the second puts back what
+   * AWS would say: the versions were created at {@code created}.
+   */
+  private static ExecutionInterceptor versionsCreatedAt(Instant created) {
+    return new ExecutionInterceptor() {
+      @Override
+      public SdkResponse modifyResponse(
+          Context.ModifyResponse context, ExecutionAttributes executionAttributes) {
+        if (context.response() instanceof ListSecretVersionIdsResponse listing) {
+          return listing.toBuilder()
+              .versions(
+                  listing.versions().stream()
+                      .map(v -> v.toBuilder().createdDate(created).build())
+                      .toList())
+              .build();
+        }
+        return context.response();
+      }
+    };
+  }
+
   private void useKey(String secret, String stage) {
     ManagedKeySecret value = ManagedKeySecret.parse(aws.value(secret, stage), stage);
     aws.callerArn(value.accessKeyId().orElseThrow(), value.secretAccessKey().orElseThrow());
@@ -129,12 +156,13 @@ class HygieneIT {
   @Test
   void keepsAndReportsAPreviousKeyUsedAfterTheRotation() throws Exception {
     rotatedTwice(USER, SECRET);
+    Instant rotated = Instant.now();
     String previous = key(SECRET, "AWSPREVIOUS");
     sleep(
         Duration.ofMillis(1100)); // a use in the rotation's own second would not count as after it
     useKey(SECRET, "AWSPREVIOUS");
     clock.advance(Duration.ofDays(8));
-    Map<String, Object> report = runHandler();
+    Map<String, Object> report = runHandler(versionsCreatedAt(rotated));
     assertThat(status(USER, previous)).isEqualTo(StatusType.ACTIVE);
     assertThat((String) report.get("summary"))
         .contains("PREVIOUS_KEY_STILL_IN_USE", "still in use", "(sts in us-east-1)");
