@@ -2,9 +2,9 @@ package io.keyrotator.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyrotator.infra.constructs.AccessKeySecret;
 import io.keyrotator.infra.constructs.EvidenceSealSecret;
 import io.keyrotator.infra.constructs.FunctionContract;
-import io.keyrotator.infra.constructs.ManagedKeySecret;
 import io.keyrotator.infra.constructs.RotationFunction;
 import io.keyrotator.infra.stacks.KeyrotatorStack;
 import java.util.List;
@@ -328,7 +328,7 @@ class FullConfigurationStackTest {
     Map<String, Map<String, Object>> resources =
         (Map<String, Map<String, Object>>) (Map<String, ?>) template.toJSON().get("Resources");
     for (String user : List.of("ci-deployer", "legacy-batch")) {
-      ManagedKeySecret secret = stack.getSecrets().get(user);
+      AccessKeySecret secret = stack.getSecrets().get(user);
       String permission = stack.getLogicalId(secret.getInvokePermission());
       @SuppressWarnings("unchecked")
       Map<String, Object> permissionProperties =

@@ -81,7 +81,10 @@ class HygieneStackTest {
     Map<String, Object> logGroup =
         (Map<String, Object>)
             ((Map<String, Object>) fullTemplate.toJSON().get("Resources")).get(logs);
-    assertThat(logGroup.get("Properties")).isEqualTo(Map.of("RetentionInDays", 731));
+    // Named as Lambda would name it, so `aws logs tail /aws/lambda/<function>` finds it.
+    assertThat(logGroup.get("Properties"))
+        .isEqualTo(
+            Map.of("LogGroupName", "/aws/lambda/keyrotator-hygiene", "RetentionInDays", 731));
     assertThat(logGroup.get("DeletionPolicy")).isEqualTo("Retain");
   }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.infra.config.ConfigLoader;
 import io.keyrotator.infra.config.KeyrotatorConfig;
-import io.keyrotator.infra.constructs.ManagedKeySecret;
+import io.keyrotator.infra.constructs.AccessKeySecret;
 import io.keyrotator.infra.stacks.KeyrotatorStack;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -213,7 +213,7 @@ class SecretOwnershipTest {
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> keyStatements(
       KeyrotatorStack stack, Template template, String user) {
-    ManagedKeySecret secret = stack.getSecrets().get(user);
+    AccessKeySecret secret = stack.getSecrets().get(user);
     String key = stack.getLogicalId(secret.getSecretsKey().getResource());
     Map<String, Object> resource =
         (Map<String, Object>) ((Map<String, Object>) template.toJSON().get("Resources")).get(key);

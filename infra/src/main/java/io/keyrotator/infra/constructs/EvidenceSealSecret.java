@@ -45,19 +45,19 @@ public final class EvidenceSealSecret extends Construct {
             .build();
     List<String> readerArns = readers.stream().map(Role::getRoleArn).toList();
     secret.addToResourcePolicy(
-        ManagedKeySecret.denyAllBut(
+        AccessKeySecret.denyAllBut(
             "OnlyKeyrotatorReadsTheSeal", List.of("secretsmanager:GetSecretValue"), readerArns));
-    List<String> writes = new ArrayList<>(ManagedKeySecret.VALUE_AND_TAG_WRITES);
-    writes.addAll(ManagedKeySecret.STAGE_MOVES_AND_TAG_REMOVAL);
-    writes.addAll(ManagedKeySecret.DEPLOYMENT_ONLY_WRITES);
-    writes.addAll(ManagedKeySecret.ROTATION_CONTROL);
+    List<String> writes = new ArrayList<>(AccessKeySecret.VALUE_AND_TAG_WRITES);
+    writes.addAll(AccessKeySecret.STAGE_MOVES_AND_TAG_REMOVAL);
+    writes.addAll(AccessKeySecret.DEPLOYMENT_ONLY_WRITES);
+    writes.addAll(AccessKeySecret.ROTATION_CONTROL);
     secret.addToResourcePolicy(
-        ManagedKeySecret.denyAllBut(
+        AccessKeySecret.denyAllBut(
             "OnlyTheDeploymentChangesTheSeal",
             writes.stream().distinct().toList(),
             List.of(deploymentRoleArn)));
     // The key is the managed secrets' own: its policy already lets the rotation and hygiene roles
-    // decrypt, and the deployment role write, through Secrets Manager (see ManagedKeySecret).
+    // decrypt, and the deployment role write, through Secrets Manager (see AccessKeySecret).
     for (Role role : readers) {
       role.addToPrincipalPolicy(
           PolicyStatement.Builder.create()
