@@ -2,14 +2,12 @@ package io.keyrotator.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyrotator.infra.config.ConfigLoader;
 import io.keyrotator.infra.constructs.HygieneFunction;
 import io.keyrotator.infra.stacks.KeyrotatorStack;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.App;
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
@@ -494,20 +492,7 @@ class HygieneStackTest {
 
   @Test
   void disabledHygieneDeploysNothingOfIt() {
-    App app =
-        App.Builder.create().outdir(TestApps.outRoot().resolve("no-hygiene").toString()).build();
-    KeyrotatorStack stack =
-        (KeyrotatorStack)
-            KeyrotatorApp.build(
-                    app,
-                    ConfigLoader.fromContext(
-                        """
-                        {"environments": [{"name": "no-hygiene", "account": "444444444444", "region": "us-east-1"}],
-                         "users": [{"name": "app"}],
-                         "hygiene": {"enabled": false}}
-                        """),
-                    TestApps.fakeCode().toString())
-                .get(0);
+    KeyrotatorStack stack = TestApps.get(TestApps.NO_HYGIENE).keyrotatorStack();
     Template template = Template.fromStack(stack);
     String rotationRole = logicalId(stack, stack.getRotationFunction().getRole());
 

@@ -162,19 +162,7 @@ class SecretOwnershipTest {
 
   @Test
   void deploymentRoleFollowsTheBootstrapQualifierOrTheConfiguration() {
-    KeyrotatorConfig config =
-        ConfigLoader.fromContext(
-            """
-            {"environments": [{"name": "qualified", "account": "333333333333", "region": "eu-central-1"}],
-             "users": [{"name": "app"}], "trail": {"mode": "none"}}
-            """);
-    App app =
-        App.Builder.create()
-            .outdir(TestApps.outRoot().resolve("qualified").toString())
-            .context(Map.of("@aws-cdk/core:bootstrapQualifier", "team42"))
-            .build();
-    KeyrotatorStack qualified =
-        (KeyrotatorStack) KeyrotatorApp.build(app, config, TestApps.fakeCode().toString()).get(0);
+    KeyrotatorStack qualified = TestApps.get(TestApps.QUALIFIED).keyrotatorStack();
 
     assertThat(
             exemptByAction(qualified, Template.fromStack(qualified), "app")
@@ -189,18 +177,7 @@ class SecretOwnershipTest {
                         Map.of("Ref", "AWS::Partition"),
                         ":iam::333333333333:role/cdk-team42-cfn-exec-role-333333333333-eu-central-1"))));
 
-    KeyrotatorConfig overridden =
-        ConfigLoader.fromContext(
-            """
-            {"environments": [{"name": "overridden", "account": "333333333333", "region": "eu-central-1"}],
-             "users": [{"name": "app"}], "trail": {"mode": "none"},
-             "deploymentRoleArn": "arn:aws:iam::333333333333:role/pipeline-deployer"}
-            """);
-    App other =
-        App.Builder.create().outdir(TestApps.outRoot().resolve("overridden").toString()).build();
-    KeyrotatorStack stack =
-        (KeyrotatorStack)
-            KeyrotatorApp.build(other, overridden, TestApps.fakeCode().toString()).get(0);
+    KeyrotatorStack stack = TestApps.get(TestApps.DEPLOYMENT_ROLE_CONFIGURED).keyrotatorStack();
 
     assertThat(
             exemptByAction(stack, Template.fromStack(stack), "app")
