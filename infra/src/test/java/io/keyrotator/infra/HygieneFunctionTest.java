@@ -67,7 +67,7 @@ class HygieneFunctionTest {
     assertThat(props.function().logGroupName()).isEqualTo("/aws/lambda/keyrotator-hygiene");
     assertThat(props.timeout().toMinutes()).isEqualTo(10);
     assertThat(props.retryAttempts()).isEqualTo(1);
-    assertThat(props.deleteUnprovenKeys()).isFalse();
+    assertThat(props.function().deleteUnprovenKeys()).isFalse();
     assertThat(props.graceDays()).isEqualTo(FunctionSettings.GRACE.defaultValue());
     assertThat(props.deleteAfterDays()).isEqualTo(FunctionSettings.DELETE_AFTER.defaultValue());
   }

@@ -284,8 +284,7 @@ class HygieneStackTest {
       assertThat(
               fullTemplate.findResources(
                   "AWS::CloudWatch::Alarm",
-                  Match.objectLike(
-                      Map.of("Properties", Match.objectLike(Map.of("MetricName", routine))))))
+                  TemplateMatchers.withProperties(Map.of("MetricName", routine))))
           .as(routine)
           .isEmpty();
     }
@@ -426,17 +425,7 @@ class HygieneStackTest {
                 "Fn::GetAtt",
                 List.of(logicalId(full, full.getNode().findChild("SecretsKey")), "Arn")));
     assertThat(kms.get(0).statement().get("Condition"))
-        .isEqualTo(
-            Map.of(
-                "StringEquals",
-                Map.of(
-                    "kms:ViaService",
-                    Map.of(
-                        "Fn::Join",
-                        List.of(
-                            "",
-                            List.of(
-                                "secretsmanager.eu-west-1.", Map.of("Ref", "AWS::URLSuffix")))))));
+        .isEqualTo(TemplateMatchers.viaSecretsManager("eu-west-1"));
   }
 
   @Test
@@ -505,10 +494,7 @@ class HygieneStackTest {
     assertThat(
             template.findResources(
                 "AWS::Events::Rule",
-                Match.objectLike(
-                    Map.of(
-                        "Properties",
-                        Match.objectLike(Map.of("ScheduleExpression", Match.anyValue()))))))
+                TemplateMatchers.withProperties(Map.of("ScheduleExpression", Match.anyValue()))))
         .isEmpty();
     Map<String, Object> rotationRoleArn = Map.of("Fn::GetAtt", List.of(rotationRole, "Arn"));
     // Only the rotation role passes the secret's deny, and only its key changes are expected.
@@ -517,29 +503,16 @@ class HygieneStackTest {
         Match.objectLike(
             Map.of(
                 "ResourcePolicy",
-                Match.objectLike(
-                    Map.of(
-                        "Statement",
-                        Match.arrayWith(
-                            List.of(
-                                Match.objectLike(
-                                    Map.of(
-                                        "Action",
-                                        "secretsmanager:GetSecretValue",
-                                        "Condition",
-                                        Map.of(
-                                            "StringNotEquals",
-                                            Map.of(
-                                                "aws:PrincipalArn",
-                                                List.of(rotationRoleArn))))))))))));
-    Map<String, Object> issuer =
-        Map.of(
-            "userIdentity",
-            Map.of(
-                "sessionContext",
-                Map.of(
-                    "sessionIssuer",
-                    Map.of("arn", List.of(Map.of("anything-but", List.of(rotationRoleArn)))))));
+                TemplateMatchers.statementsInclude(
+                    Match.objectLike(
+                        Map.of(
+                            "Action",
+                            "secretsmanager:GetSecretValue",
+                            "Condition",
+                            Map.of(
+                                "StringNotEquals",
+                                Map.of("aws:PrincipalArn", List.of(rotationRoleArn)))))))));
+    Map<String, Object> issuer = TemplateMatchers.sessionIssuerNoneOf(List.of(rotationRoleArn));
     template.hasResourceProperties(
         "AWS::Events::Rule",
         Match.objectLike(

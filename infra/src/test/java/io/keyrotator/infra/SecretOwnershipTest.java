@@ -256,16 +256,7 @@ class SecretOwnershipTest {
 
   @Test
   void onlyKeyrotatorsRolesTheDeploymentRoleAndReadersUseTheKeyAndOnlyViaSecretsManager() {
-    Map<String, Object> viaSecretsManager =
-        Map.of(
-            "StringEquals",
-            Map.of(
-                "kms:ViaService",
-                Map.of(
-                    "Fn::Join",
-                    List.of(
-                        "",
-                        List.of("secretsmanager.eu-west-1.", Map.of("Ref", "AWS::URLSuffix"))))));
+    Map<String, Object> viaSecretsManager = TemplateMatchers.viaSecretsManager("eu-west-1");
     Map<Object, List<String>> useByPrincipal = new HashMap<>();
     for (Map<String, Object> statement : keyStatements(full, template, "ci-deployer")) {
       List<String> actions = IamStatements.strings(statement.get("Action"));

@@ -2,6 +2,7 @@ package io.keyrotator.infra.constructs;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.keyrotator.contract.FunctionEnvironment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,8 @@ final class FunctionExecution {
   /**
    * The function ({@code Function}) with what both share set: name, Java 21, architecture, handler,
    * the jar, memory, this role and log group, JSON logs, and {@code environment} after the managed
-   * users' scope. The caller adds its own settings (timeout, SnapStart, destinations) and builds.
+   * users' scope and whether unproven keys may be deleted. The caller adds its own settings
+   * (timeout, SnapStart, destinations) and builds.
    */
   Function.Builder function(
       Construct scope,
@@ -76,6 +78,8 @@ final class FunctionExecution {
       String description,
       Map<String, String> environment) {
     Map<String, String> variables = new LinkedHashMap<>(scopeEnvironment(options.users()));
+    variables.put(
+        FunctionEnvironment.DELETE_UNPROVEN_KEYS, Boolean.toString(options.deleteUnprovenKeys()));
     variables.putAll(environment);
     return Function.Builder.create(scope, "Function")
         .functionName(options.functionName())

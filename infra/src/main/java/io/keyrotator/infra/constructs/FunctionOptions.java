@@ -20,6 +20,9 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param memorySize the function's memory, in MB (128-10240)
  * @param architecture the function's processor architecture
  * @param logRetention how long the log group keeps events
+ * @param deleteUnprovenKeys whether the function may delete a key keyrotator cannot prove it
+ *     created (KEYROTATOR_DELETE_UNPROVEN_KEYS; docs/rotation.md); both functions get the same
+ *     value
  */
 public record FunctionOptions(
     String codePath,
@@ -28,7 +31,8 @@ public record FunctionOptions(
     Optional<String> roleName,
     int memorySize,
     Architecture architecture,
-    RetentionDays logRetention) {
+    RetentionDays logRetention,
+    boolean deleteUnprovenKeys) {
 
   /** Where the lambda module builds the jar, relative to the repository root. */
   public static final String DEFAULT_CODE_PATH = "lambda/target/keyrotator-lambda.jar";
@@ -51,7 +55,8 @@ public record FunctionOptions(
   /**
    * The builder both functions' props builders extend, with the shared defaults: code path {@link
    * #DEFAULT_CODE_PATH}, no users (one is required), role name generated, architecture ARM_64, log
-   * retention one year; the function name and memory default per function.
+   * retention one year, unproven keys kept (false); the function name and memory default per
+   * function.
    *
    * @param <B> the concrete builder, returned by every setter
    */
@@ -63,6 +68,7 @@ public record FunctionOptions(
     private int memorySize;
     private Architecture architecture = Architecture.ARM_64;
     private RetentionDays logRetention = RetentionDays.ONE_YEAR;
+    private boolean deleteUnprovenKeys;
 
     /**
      * @param functionName the default function name
@@ -73,8 +79,11 @@ public record FunctionOptions(
       this.memorySize = memorySize;
     }
 
-    /** The builder itself, typed as the concrete builder. */
-    protected abstract B self();
+    /** The builder itself, typed as the concrete builder {@code B} it is. */
+    @SuppressWarnings("unchecked")
+    private B self() {
+      return (B) this;
+    }
 
     /** See {@link FunctionOptions#codePath()}. */
     public B codePath(String value) {
@@ -121,6 +130,12 @@ public record FunctionOptions(
       return self();
     }
 
+    /** See {@link FunctionOptions#deleteUnprovenKeys()}. */
+    public B deleteUnprovenKeys(boolean value) {
+      deleteUnprovenKeys = value;
+      return self();
+    }
+
     /**
      * Checks and returns the shared options.
      *
@@ -157,7 +172,8 @@ public record FunctionOptions(
           Optional.ofNullable(roleName),
           memorySize,
           architecture,
-          logRetention);
+          logRetention,
+          deleteUnprovenKeys);
     }
   }
 }

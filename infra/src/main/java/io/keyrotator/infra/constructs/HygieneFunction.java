@@ -69,8 +69,6 @@ public final class HygieneFunction extends Construct {
    * @param stuckAfterHours default {@link FunctionSettings#STUCK_AFTER}
    * @param repair repair stuck rotations instead of only reporting them; default false
    * @param dryRun report what would be done, change nothing; default false
-   * @param deleteUnprovenKeys passed as KEYROTATOR_DELETE_UNPROVEN_KEYS; give the rotation
-   *     function's value; default false
    * @param auditMaxKeyAgeDays default {@link FunctionSettings#MAX_KEY_AGE}
    * @param auditUnusedDays default {@link FunctionSettings#UNUSED}
    * @param timeout 1 s to 15 minutes; default 10 minutes (a full account's audit takes a few
@@ -86,7 +84,6 @@ public final class HygieneFunction extends Construct {
       int stuckAfterHours,
       boolean repair,
       boolean dryRun,
-      boolean deleteUnprovenKeys,
       int auditMaxKeyAgeDays,
       int auditUnusedDays,
       Duration timeout,
@@ -104,7 +101,6 @@ public final class HygieneFunction extends Construct {
       private int stuckAfterHours = FunctionSettings.STUCK_AFTER.defaultValue();
       private boolean repair;
       private boolean dryRun;
-      private boolean deleteUnprovenKeys;
       private int auditMaxKeyAgeDays = FunctionSettings.MAX_KEY_AGE.defaultValue();
       private int auditUnusedDays = FunctionSettings.UNUSED.defaultValue();
       private Duration timeout = Duration.minutes(10);
@@ -112,11 +108,6 @@ public final class HygieneFunction extends Construct {
 
       private Builder() {
         super("keyrotator-hygiene", 1024);
-      }
-
-      @Override
-      protected Builder self() {
-        return this;
       }
 
       public Builder graceDays(int value) {
@@ -146,11 +137,6 @@ public final class HygieneFunction extends Construct {
 
       public Builder dryRun(boolean value) {
         dryRun = value;
-        return this;
-      }
-
-      public Builder deleteUnprovenKeys(boolean value) {
-        deleteUnprovenKeys = value;
         return this;
       }
 
@@ -211,7 +197,6 @@ public final class HygieneFunction extends Construct {
             stuckAfterHours,
             repair,
             dryRun,
-            deleteUnprovenKeys,
             auditMaxKeyAgeDays,
             auditUnusedDays,
             timeout,
@@ -317,8 +302,6 @@ public final class HygieneFunction extends Construct {
         FunctionEnvironment.HYGIENE_STUCK_AFTER_HOURS, Integer.toString(props.stuckAfterHours()));
     environment.put(FunctionEnvironment.HYGIENE_REPAIR, Boolean.toString(props.repair()));
     environment.put(FunctionEnvironment.HYGIENE_DRY_RUN, Boolean.toString(props.dryRun()));
-    environment.put(
-        FunctionEnvironment.DELETE_UNPROVEN_KEYS, Boolean.toString(props.deleteUnprovenKeys()));
     environment.put(
         FunctionEnvironment.AUDIT_MAX_KEY_AGE_DAYS, Integer.toString(props.auditMaxKeyAgeDays()));
     environment.put(

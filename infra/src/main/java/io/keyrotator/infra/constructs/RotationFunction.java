@@ -76,7 +76,6 @@ public final class RotationFunction extends Construct {
    * @param previousKeyPolicy default {@link FunctionSettings#DEFAULT_PREVIOUS_KEY_POLICY}
    * @param keyLimitPolicy default {@link FunctionSettings#DEFAULT_KEY_LIMIT_POLICY}
    * @param idleDays default {@link FunctionSettings#IDLE}
-   * @param deleteUnprovenKeys default false
    * @param propagationSuccesses default {@link FunctionSettings#PROPAGATION_CHECKS}
    * @param propagationTimeoutSeconds default {@link FunctionSettings#PROPAGATION_TIMEOUT}; the
    *     function's timeout is this plus {@value #TIMEOUT_HEADROOM_SECONDS} s, at most Lambda's
@@ -88,7 +87,6 @@ public final class RotationFunction extends Construct {
       PreviousKeyPolicy previousKeyPolicy,
       KeyLimitPolicy keyLimitPolicy,
       int idleDays,
-      boolean deleteUnprovenKeys,
       int propagationSuccesses,
       int propagationTimeoutSeconds,
       int propagationIntervalMillis) {
@@ -102,18 +100,12 @@ public final class RotationFunction extends Construct {
       private PreviousKeyPolicy previousKeyPolicy = FunctionSettings.DEFAULT_PREVIOUS_KEY_POLICY;
       private KeyLimitPolicy keyLimitPolicy = FunctionSettings.DEFAULT_KEY_LIMIT_POLICY;
       private int idleDays = FunctionSettings.IDLE.defaultValue();
-      private boolean deleteUnprovenKeys;
       private int propagationSuccesses = FunctionSettings.PROPAGATION_CHECKS.defaultValue();
       private int propagationTimeoutSeconds = FunctionSettings.PROPAGATION_TIMEOUT.defaultValue();
       private int propagationIntervalMillis = FunctionSettings.PROPAGATION_INTERVAL.defaultValue();
 
       private Builder() {
         super("keyrotator-rotation", 512);
-      }
-
-      @Override
-      protected Builder self() {
-        return this;
       }
 
       public Builder previousKeyPolicy(PreviousKeyPolicy value) {
@@ -128,11 +120,6 @@ public final class RotationFunction extends Construct {
 
       public Builder idleDays(int value) {
         idleDays = value;
-        return this;
-      }
-
-      public Builder deleteUnprovenKeys(boolean value) {
-        deleteUnprovenKeys = value;
         return this;
       }
 
@@ -191,7 +178,6 @@ public final class RotationFunction extends Construct {
             previousKeyPolicy,
             keyLimitPolicy,
             idleDays,
-            deleteUnprovenKeys,
             propagationSuccesses,
             propagationTimeoutSeconds,
             propagationIntervalMillis);
@@ -303,8 +289,6 @@ public final class RotationFunction extends Construct {
     environment.put(FunctionEnvironment.PREVIOUS_KEY_POLICY, props.previousKeyPolicy().toString());
     environment.put(FunctionEnvironment.KEY_LIMIT_POLICY, props.keyLimitPolicy().toString());
     environment.put(FunctionEnvironment.IDLE_DAYS, Integer.toString(props.idleDays()));
-    environment.put(
-        FunctionEnvironment.DELETE_UNPROVEN_KEYS, Boolean.toString(props.deleteUnprovenKeys()));
     environment.put(
         FunctionEnvironment.PROPAGATION_SUCCESSES, Integer.toString(props.propagationSuccesses()));
     environment.put(
