@@ -38,7 +38,7 @@ public final class HygieneAlarms extends Construct {
             hygiene.metricErrors(props.period()),
             "keyrotator: the hygiene function failed (error, timeout or crash), so previous keys"
                 + " were not retired and no audit report was sent. Read its log group "
-                + hygiene.getLogGroup().getLogGroupName()
+                + hygiene.getLogGroupName()
                 + ". See docs/deploy.md, section Alarms.");
     for (String name : HygieneFunction.ALARMED_METRICS) {
       findingAlarms.put(

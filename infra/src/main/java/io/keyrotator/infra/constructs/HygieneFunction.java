@@ -54,6 +54,7 @@ public final class HygieneFunction extends Construct {
   private final Role role;
   private final Function function;
   private final LogGroup logGroup;
+  private final String logGroupName;
   private final SecretGrants secretGrants;
 
   /**
@@ -216,6 +217,7 @@ public final class HygieneFunction extends Construct {
                 + " account read-only");
     role = execution.role();
     logGroup = execution.logGroup();
+    logGroupName = props.function().logGroupName();
     // ListSecrets has no resource type: it cannot be narrowed. It returns names and metadata,
     // never values; the function keeps only the managed secrets it finds.
     role.addToPrincipalPolicy(
@@ -359,6 +361,11 @@ public final class HygieneFunction extends Construct {
   /** The function. */
   public Function getFunction() {
     return function;
+  }
+
+  /** The log group's name, as a plain string: {@code /aws/lambda/<function name>}. */
+  public String getLogGroupName() {
+    return logGroupName;
   }
 
   /** The function's log group, {@code /aws/lambda/<function name>}. */

@@ -45,7 +45,7 @@ public final class RotationAlarms extends Construct {
                     + ", any "
                     + MetricNames.STEP_DIMENSION
                     + "). Read the log group "
-                    + props.function().getLogGroup().getLogGroupName()
+                    + props.function().getLogGroupName()
                     + ". See docs/deploy.md, section Alarms.")
             .metric(
                 MathExpression.Builder.create()

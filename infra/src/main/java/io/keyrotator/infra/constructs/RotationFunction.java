@@ -61,6 +61,7 @@ public final class RotationFunction extends Construct {
   private final Role role;
   private final Function function;
   private final LogGroup logGroup;
+  private final String logGroupName;
   private final Alias alias;
   private final RotationInvokePermissions invokePermissions;
   private final SecretGrants secretGrants;
@@ -195,6 +196,7 @@ public final class RotationFunction extends Construct {
             "keyrotator rotation function: rotates access keys of managed users only");
     role = execution.role();
     logGroup = execution.logGroup();
+    logGroupName = props.function().logGroupName();
 
     List<String> userArns = props.function().users().stream().map(user -> user.arn(stack)).toList();
     role.addToPrincipalPolicy(
@@ -354,6 +356,11 @@ public final class RotationFunction extends Construct {
   /** The function's log group, {@code /aws/lambda/<function name>}. */
   public LogGroup getLogGroup() {
     return logGroup;
+  }
+
+  /** The log group's name, as a plain string: {@code /aws/lambda/<function name>}. */
+  public String getLogGroupName() {
+    return logGroupName;
   }
 
   /** The alias rotation schedules invoke: a SnapStart-published version. */

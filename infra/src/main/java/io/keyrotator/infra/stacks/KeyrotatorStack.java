@@ -148,7 +148,14 @@ public final class KeyrotatorStack extends Stack {
     List<Role> sealReaders = new ArrayList<>(List.of(rotationFunction.getRole()));
     hygiene.ifPresent(h -> sealReaders.add(h.getRole()));
     EvidenceSealSecret seal =
-        new EvidenceSealSecret(this, "EvidenceSeal", secretsKey, sealReaders, deploymentRoleArn);
+        new EvidenceSealSecret(
+            this,
+            "EvidenceSeal",
+            EvidenceSealSecret.Props.builder()
+                .key(secretsKey)
+                .readers(sealReaders)
+                .deploymentRoleArn(deploymentRoleArn)
+                .build());
     rotationFunction
         .getFunction()
         .addEnvironment(FunctionContract.SEAL_SECRET_ENV, seal.getSecret().getSecretArn());
@@ -185,7 +192,10 @@ public final class KeyrotatorStack extends Stack {
     new RotationFailureRule(
         this,
         "RotationFailures",
-        RotationFailureRule.Props.builder().topic(notifications.getTopic()).build());
+        RotationFailureRule.Props.builder()
+            .topic(notifications.getTopic())
+            .logGroupName(rotationFunction.getLogGroupName())
+            .build());
     new RotationAlarms(
         this,
         "RotationAlarms",
