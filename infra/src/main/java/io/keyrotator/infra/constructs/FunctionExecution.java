@@ -141,17 +141,11 @@ final class FunctionExecution {
   /** Allows the KMS actions on the key only when Secrets Manager makes the call. */
   static PolicyStatement keyViaSecretsManager(
       Construct scope, String sid, List<String> actions, IKey key) {
-    Stack stack = Stack.of(scope);
     return PolicyStatement.Builder.create()
         .sid(sid)
         .actions(actions)
         .resources(List.of(key.getKeyArn()))
-        .conditions(
-            Map.of(
-                "StringEquals",
-                Map.of(
-                    "kms:ViaService",
-                    "secretsmanager." + stack.getRegion() + "." + stack.getUrlSuffix())))
+        .conditions(SecretsKey.viaSecretsManager(Stack.of(scope)))
         .build();
   }
 }

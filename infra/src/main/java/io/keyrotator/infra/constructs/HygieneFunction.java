@@ -18,7 +18,6 @@ import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.destinations.EventBridgeDestination;
-import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
@@ -37,7 +36,7 @@ import software.constructs.Construct;
  * <p>Metrics come from the function's embedded-metric-format log lines (namespace {@value
  * MetricNames#NAMESPACE}, dimension {@code Job=hygiene}); {@link #metricFinding} reads them.
  */
-public final class HygieneFunction extends Construct {
+public final class HygieneFunction extends KeyrotatorFunction {
   /** The handler in the lambda module. */
   public static final String HANDLER = FunctionHandlers.HYGIENE;
 
@@ -51,10 +50,7 @@ public final class HygieneFunction extends Construct {
           "iam:GetCredentialReport",
           "iam:GetAccountPasswordPolicy");
 
-  private final Role role;
   private final Function function;
-  private final LogGroup logGroup;
-  private final String logGroupName;
   private final SecretGrants secretGrants;
 
   /**
@@ -207,17 +203,15 @@ public final class HygieneFunction extends Construct {
   }
 
   public HygieneFunction(Construct scope, String id, Props props) {
-    super(scope, id);
+    super(
+        scope,
+        id,
+        props.function(),
+        "keyrotator hygiene function: retires previous keys of managed users, audits the"
+            + " account read-only");
     Stack stack = Stack.of(this);
-    FunctionExecution execution =
-        new FunctionExecution(
-            this,
-            props.function(),
-            "keyrotator hygiene function: retires previous keys of managed users, audits the"
-                + " account read-only");
-    role = execution.role();
-    logGroup = execution.logGroup();
-    logGroupName = props.function().logGroupName();
+    FunctionExecution execution = execution();
+    Role role = execution.role();
     // ListSecrets has no resource type: it cannot be narrowed. It returns names and metadata,
     // never values; the function keeps only the managed secrets it finds.
     role.addToPrincipalPolicy(
@@ -353,23 +347,8 @@ public final class HygieneFunction extends Construct {
     return function.metricErrors(MetricOptions.builder().period(period).statistic("Sum").build());
   }
 
-  /** The execution role. */
-  public Role getRole() {
-    return role;
-  }
-
-  /** The function. */
+  @Override
   public Function getFunction() {
     return function;
-  }
-
-  /** The log group's name, as a plain string: {@code /aws/lambda/<function name>}. */
-  public String getLogGroupName() {
-    return logGroupName;
-  }
-
-  /** The function's log group, {@code /aws/lambda/<function name>}. */
-  public LogGroup getLogGroup() {
-    return logGroup;
   }
 }

@@ -22,7 +22,6 @@ import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
-import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
@@ -48,7 +47,7 @@ import software.constructs.Construct;
  * dimension {@value MetricNames#STEP_DIMENSION}); {@link #metricStepFailed} reads them for {@link
  * RotationAlarms}.
  */
-public final class RotationFunction extends Construct {
+public final class RotationFunction extends KeyrotatorFunction {
   /** The handler in the lambda module. */
   public static final String HANDLER = FunctionHandlers.ROTATION;
 
@@ -58,10 +57,7 @@ public final class RotationFunction extends Construct {
   /** Lambda's longest timeout. */
   static final int MAX_TIMEOUT_SECONDS = 900;
 
-  private final Role role;
   private final Function function;
-  private final LogGroup logGroup;
-  private final String logGroupName;
   private final Alias alias;
   private final RotationInvokePermissions invokePermissions;
   private final SecretGrants secretGrants;
@@ -187,16 +183,14 @@ public final class RotationFunction extends Construct {
   }
 
   public RotationFunction(Construct scope, String id, Props props) {
-    super(scope, id);
+    super(
+        scope,
+        id,
+        props.function(),
+        "keyrotator rotation function: rotates access keys of managed users only");
     Stack stack = Stack.of(this);
-    FunctionExecution execution =
-        new FunctionExecution(
-            this,
-            props.function(),
-            "keyrotator rotation function: rotates access keys of managed users only");
-    role = execution.role();
-    logGroup = execution.logGroup();
-    logGroupName = props.function().logGroupName();
+    FunctionExecution execution = execution();
+    Role role = execution.role();
 
     List<String> userArns = props.function().users().stream().map(user -> user.arn(stack)).toList();
     role.addToPrincipalPolicy(
@@ -343,24 +337,9 @@ public final class RotationFunction extends Construct {
         .build();
   }
 
-  /** The execution role. */
-  public Role getRole() {
-    return role;
-  }
-
-  /** The function (its unpublished $LATEST). */
+  @Override
   public Function getFunction() {
     return function;
-  }
-
-  /** The function's log group, {@code /aws/lambda/<function name>}. */
-  public LogGroup getLogGroup() {
-    return logGroup;
-  }
-
-  /** The log group's name, as a plain string: {@code /aws/lambda/<function name>}. */
-  public String getLogGroupName() {
-    return logGroupName;
   }
 
   /** The alias rotation schedules invoke: a SnapStart-published version. */

@@ -98,13 +98,19 @@ public final class SecretsKey extends Construct {
                 principalArns.stream().map(arn -> (IPrincipal) new ArnPrincipal(arn)).toList())
             .actions(actions)
             .resources(List.of("*"))
-            .conditions(
-                Map.of(
-                    "StringEquals",
-                    Map.of(
-                        "kms:ViaService",
-                        "secretsmanager." + stack.getRegion() + "." + stack.getUrlSuffix())))
+            .conditions(viaSecretsManager(stack))
             .build());
+  }
+
+  /**
+   * The condition that lets a key be used only in calls Secrets Manager makes in the stack's Region
+   * ({@code kms:ViaService}).
+   */
+  static Map<String, Object> viaSecretsManager(Stack stack) {
+    return Map.of(
+        "StringEquals",
+        Map.of(
+            "kms:ViaService", "secretsmanager." + stack.getRegion() + "." + stack.getUrlSuffix()));
   }
 
   /** The key, to encrypt secrets with and to name in identity policies. */
