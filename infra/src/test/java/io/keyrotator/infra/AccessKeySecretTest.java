@@ -104,14 +104,8 @@ class AccessKeySecretTest {
             "Principal", "secretsmanager.amazonaws.com",
             "SourceAccount", "123456789012",
             "SourceArn",
-                Map.of(
-                    "Fn::Join",
-                    List.of(
-                        "",
-                        List.of(
-                            "arn:",
-                            Map.of("Ref", "AWS::Partition"),
-                            ":secretsmanager:eu-west-1:123456789012:secret:keyrotator/*"))),
+                StackRefs.partitionArn(
+                    ":secretsmanager:eu-west-1:123456789012:secret:keyrotator/*"),
             "FunctionName", Match.anyValue()));
     for (AccessKeySecret secret : secrets) {
       assertThat(secret.getInvokePermission())

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -36,8 +35,7 @@ class HygieneStackTest {
   }
 
   private static String logicalId(Stack stack, IConstruct construct) {
-    IConstruct child = construct.getNode().getDefaultChild();
-    return stack.getLogicalId((CfnElement) (child == null ? construct : child));
+    return StackRefs.logicalId(stack, construct);
   }
 
   private static HygieneFunction hygiene(KeyrotatorStack stack) {
@@ -45,7 +43,7 @@ class HygieneStackTest {
   }
 
   private static Map<String, Object> partitionArn(String rest) {
-    return Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), rest)));
+    return StackRefs.partitionArn(rest);
   }
 
   private static Map<String, Object> functionArn(KeyrotatorStack stack) {

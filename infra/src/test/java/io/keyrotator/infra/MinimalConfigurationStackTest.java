@@ -85,15 +85,7 @@ class MinimalConfigurationStackTest {
     assertThat(iam).hasSize(3);
     for (IamStatements.Located statement : iam) {
       assertThat(statement.resources())
-          .containsExactly(
-              Map.of(
-                  "Fn::Join",
-                  List.of(
-                      "",
-                      List.of(
-                          "arn:",
-                          Map.of("Ref", "AWS::Partition"),
-                          ":iam::210987654321:user/reporting"))));
+          .containsExactly(StackRefs.partitionArn(":iam::210987654321:user/reporting"));
     }
     template.resourceCountIs("AWS::IAM::User", 0);
     template.hasResourceProperties(

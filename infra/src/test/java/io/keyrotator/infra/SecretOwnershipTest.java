@@ -61,14 +61,8 @@ class SecretOwnershipTest {
     rotationRole = getAtt(full, full.getRotationFunction().getRole());
     hygieneRole = getAtt(full, full.getHygiene().orElseThrow().getRole());
     deploymentRole =
-        Map.of(
-            "Fn::Join",
-            List.of(
-                "",
-                List.of(
-                    "arn:",
-                    Map.of("Ref", "AWS::Partition"),
-                    ":iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-eu-west-1")));
+        StackRefs.partitionArn(
+            ":iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-eu-west-1");
   }
 
   private static String logicalId(KeyrotatorStack stack, IConstruct construct) {
@@ -168,14 +162,8 @@ class SecretOwnershipTest {
             exemptByAction(qualified, Template.fromStack(qualified), "app")
                 .get("secretsmanager:DeleteSecret"))
         .containsExactly(
-            Map.of(
-                "Fn::Join",
-                List.of(
-                    "",
-                    List.of(
-                        "arn:",
-                        Map.of("Ref", "AWS::Partition"),
-                        ":iam::333333333333:role/cdk-team42-cfn-exec-role-333333333333-eu-central-1"))));
+            StackRefs.partitionArn(
+                ":iam::333333333333:role/cdk-team42-cfn-exec-role-333333333333-eu-central-1"));
 
     KeyrotatorStack stack = TestApps.get(TestApps.DEPLOYMENT_ROLE_CONFIGURED).keyrotatorStack();
 
@@ -238,14 +226,7 @@ class SecretOwnershipTest {
           .as(statement.toString())
           .doesNotContain("kms:*");
     }
-    Map<String, Object> root =
-        Map.of(
-            "AWS",
-            Map.of(
-                "Fn::Join",
-                List.of(
-                    "",
-                    List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::123456789012:root"))));
+    Map<String, Object> root = Map.of("AWS", StackRefs.partitionArn(":iam::123456789012:root"));
     List<Map<String, Object>> forRoot =
         statements.stream().filter(s -> root.equals(s.get("Principal"))).toList();
     assertThat(forRoot).hasSize(1);

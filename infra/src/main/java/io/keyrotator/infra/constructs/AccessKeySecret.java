@@ -216,7 +216,10 @@ public final class AccessKeySecret extends Construct {
             .orElseGet(
                 () ->
                     new SecretsKey(
-                        this, "Key", "Encrypts the keyrotator secret of " + props.userName()));
+                        this,
+                        "Key",
+                        new SecretsKey.Props(
+                            "Encrypts the keyrotator secret of " + props.userName())));
 
     secret =
         Secret.Builder.create(this, "Secret")

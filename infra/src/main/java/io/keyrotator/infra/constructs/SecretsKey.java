@@ -53,10 +53,23 @@ public final class SecretsKey extends Construct {
   private final Set<String> sids = new HashSet<>();
 
   /**
-   * @param description the key's description
+   * Options.
+   *
+   * @param description the key's description (required, at most 8192 characters)
    */
-  public SecretsKey(Construct scope, String id, String description) {
+  public record Props(String description) {
+    /**
+     * @throws IllegalArgumentException "SecretsKey: description ..." if it is missing or too long
+     */
+    public Props {
+      PropsCheck.required("SecretsKey", "description", description);
+      PropsCheck.inRange("SecretsKey", "description length", description.length(), 0, 8192);
+    }
+  }
+
+  public SecretsKey(Construct scope, String id, Props props) {
     super(scope, id);
+    String description = props.description();
     policy =
         PolicyDocument.Builder.create()
             .statements(

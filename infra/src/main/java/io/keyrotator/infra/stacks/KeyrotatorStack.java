@@ -70,7 +70,8 @@ public final class KeyrotatorStack extends Stack {
             NotificationTopic.Props.builder().emails(config.notificationEmails()).build());
 
     SecretsKey secretsKey =
-        new SecretsKey(this, "SecretsKey", "Encrypts keyrotator's access-key secrets");
+        new SecretsKey(
+            this, "SecretsKey", new SecretsKey.Props("Encrypts keyrotator's access-key secrets"));
 
     Map<String, User> createdUsers = new LinkedHashMap<>();
     // Every configured user by exact name and path: the functions' whole scope.
