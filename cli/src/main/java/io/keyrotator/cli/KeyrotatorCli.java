@@ -2,7 +2,7 @@ package io.keyrotator.cli;
 
 import io.keyrotator.config.InvalidSettingsException;
 import io.keyrotator.ports.AccountCredentials;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretNotFoundException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -78,7 +78,7 @@ public final class KeyrotatorCli {
     if (e instanceof AccountCredentials.CredentialReportUnavailableException) {
       return new Failure(ExitCodes.AWS_ERROR, e.getMessage());
     }
-    if (e instanceof RotationFailure) {
+    if (e instanceof RotationFailedException) {
       return new Failure(ExitCodes.PROBLEMS, e.getMessage());
     }
     if (e instanceof AwsServiceException aws) {

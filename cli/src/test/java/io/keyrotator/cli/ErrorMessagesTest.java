@@ -3,7 +3,7 @@ package io.keyrotator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.ports.AccountCredentials;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretNotFoundException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -62,7 +62,9 @@ class ErrorMessagesTest {
             KeyrotatorCli.describe(new SecretNotFoundException("secret x does not exist"))
                 .exitCode())
         .isEqualTo(4);
-    assertThat(KeyrotatorCli.describe(new RotationFailure("user app-ci already has 2 access keys")))
+    assertThat(
+            KeyrotatorCli.describe(
+                new RotationFailedException("user app-ci already has 2 access keys")))
         .isEqualTo(new KeyrotatorCli.Failure(1, "user app-ci already has 2 access keys"));
   }
 }

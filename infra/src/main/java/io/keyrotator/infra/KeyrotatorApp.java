@@ -1,8 +1,5 @@
 package io.keyrotator.infra;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import io.keyrotator.infra.config.ConfigLoader;
@@ -16,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Stack;
@@ -31,12 +27,6 @@ import software.constructs.Construct;
  * build the same stacks through {@link #build}.
  */
 public final class KeyrotatorApp {
-  /** Context key holding the configuration object. */
-  public static final String CONFIG_CONTEXT = "keyrotator";
-
-  /** Context key naming a JSON configuration file instead. */
-  public static final String CONFIG_FILE_CONTEXT = "keyrotator:configFile";
-
   /** Context key overriding where the functions' jar (rotation and hygiene) is. */
   public static final String CODE_PATH_CONTEXT = "keyrotator:codePath";
 
@@ -76,28 +66,23 @@ public final class KeyrotatorApp {
    * same templates.
    */
   static App createApp() throws IOException {
-    if (System.getenv("CDK_CONTEXT_JSON") != null || System.getenv("CDK_OUTDIR") != null) {
+    if (CdkContext.fromCli()) {
       return new App();
     }
-    App.Builder builder = App.Builder.create().outdir("cdk.out");
-    Path cdkJson = Path.of("cdk.json");
-    if (Files.exists(cdkJson)) {
-      ObjectMapper mapper = new ObjectMapper();
-      JsonNode context = mapper.readTree(Files.readString(cdkJson)).path("context");
-      if (context.isObject()) {
-        builder.context(mapper.convertValue(context, new TypeReference<Map<String, Object>>() {}));
-      }
-    }
-    return builder.build();
+    return App.Builder.create()
+        .outdir("cdk.out")
+        .context(CdkContext.cdkJson(Path.of("cdk.json")))
+        .build();
   }
 
-  /** Reads the configuration from the app's context (a file if one is named, else the object). */
+  /**
+   * Reads the configuration from the app's context (a file if one is named, else the object), as
+   * {@link ConfigCheck} does before the app runs.
+   *
+   * @throws InvalidConfigException naming every bad field
+   */
   public static KeyrotatorConfig loadConfig(Construct app) {
-    Object file = app.getNode().tryGetContext(CONFIG_FILE_CONTEXT);
-    if (file != null) {
-      return ConfigLoader.fromFile(Path.of(file.toString()));
-    }
-    return ConfigLoader.fromContext(app.getNode().tryGetContext(CONFIG_CONTEXT));
+    return ConfigLoader.fromCdkContext(app.getNode()::tryGetContext);
   }
 
   /**

@@ -3,6 +3,8 @@ package io.keyrotator.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keyrotator.contract.KeyLimitPolicy;
+import io.keyrotator.contract.PreviousKeyPolicy;
 import io.keyrotator.infra.config.ConfigLoader;
 import io.keyrotator.infra.config.InvalidConfigException;
 import io.keyrotator.infra.config.KeyrotatorConfig;
@@ -31,7 +33,9 @@ class ConfigLoaderTest {
     assertThat(config.schedule().expression()).isEqualTo("rate(30 days)");
     assertThat(config.schedule().window()).isEmpty();
     assertThat(config.rotation())
-        .isEqualTo(new KeyrotatorConfig.RotationSettings("keep", "idle", 7, false, 3, 60, 1000));
+        .isEqualTo(
+            new KeyrotatorConfig.RotationSettings(
+                PreviousKeyPolicy.KEEP, KeyLimitPolicy.IDLE, 7, false, 3, 60, 1000));
     assertThat(config.notificationEmails()).isEmpty();
     assertThat(config.trail().mode()).isEqualTo(TrailMode.NONE);
     assertThat(config.hardening().passwordPolicy()).isFalse();
@@ -39,7 +43,7 @@ class ConfigLoaderTest {
     assertThat(config.logRetentionDays()).isEqualTo(365);
     assertThat(config.hygiene())
         .isEqualTo(
-            new KeyrotatorConfig.HygieneSettings(
+            new KeyrotatorConfig.Hygiene(
                 true, "cron(0 6 * * ? *)", 7, 0, 30, 24, false, false, 90, 45));
     assertThat(config.operators()).isEmpty();
     assertThat(config.deploymentRoleArn()).isEmpty();
@@ -120,8 +124,7 @@ class ConfigLoaderTest {
 
     assertThat(config.hygiene())
         .isEqualTo(
-            new KeyrotatorConfig.HygieneSettings(
-                false, "rate(1 day)", 0, 30, 60, 2, true, true, 180, 90));
+            new KeyrotatorConfig.Hygiene(false, "rate(1 day)", 0, 30, 60, 2, true, true, 180, 90));
   }
 
   @Test
@@ -200,7 +203,10 @@ class ConfigLoaderTest {
             + "| rotation.previousKeyPolicy: \"destroy\" is not one of [keep, deactivate, delete]",
         ENV
             + ", \"users\": [{\"name\": \"a\"}], \"rotation\": {\"propagationTimeoutSeconds\": 900}"
-            + "| rotation.propagationTimeoutSeconds: expected a whole number from 5 to 780",
+            + "| rotation.propagationTimeoutSeconds: expected a whole number from 1 to 840, found 900",
+        ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"rotation\": {\"propagationIntervalMillis\": 5}"
+            + "| rotation.propagationIntervalMillis: expected a whole number from 10 to 60000, found 5",
         ENV
             + ", \"users\": [{\"name\": \"a\"}], \"notificationEmails\": [\"ops\"]"
             + "| notificationEmails[0]: \"ops\" is not an e-mail address",
@@ -255,6 +261,70 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load(body))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining(message.strip());
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '#',
+      value = {
+        "\"rotation\": {\"idleDays\": \"7\"}"
+            + "# rotation.idleDays: expected a whole number from 0 to 3650, found \"7\"",
+        "\"rotation\": {\"idleDays\": 1.5}"
+            + "# rotation.idleDays: expected a whole number from 0 to 3650, found 1.5",
+        "\"hygiene\": {\"dryRun\": \"true\"}"
+            + "# hygiene.dryRun: expected true or false, found \"true\"",
+        "\"hardening\": {\"mfaGroupName\": 5}"
+            + "# hardening.mfaGroupName: expected a non-empty string, found 5",
+        "\"hardening\": {\"mfaGroupName\": \" \"}"
+            + "# hardening.mfaGroupName: expected a non-empty string, found \" \"",
+        "\"rotation\": {\"keyLimitPolicy\": 1}"
+            + "# rotation.keyLimitPolicy: expected one of [inactive, idle, never], found 1",
+        "\"rotation\": {\"keyLimitPolicy\": \"IDLE\"}"
+            + "# rotation.keyLimitPolicy: \"IDLE\" is not one of [inactive, idle, never]",
+        "\"schedule\": {\"expression\": \"rate(30 days)\", \"windw\": \"3h\"}"
+            + "# schedule.windw: unknown field; expected one of [expression, window]",
+        "\"trail\": \"create\""
+            + "# trail: expected an object {\"mode\", \"logGroupName\"}, found \"create\"",
+        "\"notificationEmails\": {\"to\": \"ops@example.com\"}"
+            + "# notificationEmails: expected a list of e-mail addresses, found {\"to\":\"ops@example.com\"}",
+        "\"operators\": [[\"arn:aws:iam::123456789012:role/ops\"]]"
+            + "# operators[0]: expected a non-empty string, found [\"arn:aws:iam::123456789012:role/ops\"]",
+      })
+  void aFieldOfTheWrongShapeIsOneLineNamingItsPath(String extra, String problem) {
+    assertThat(ConfigProblems.of(extra)).containsExactly(problem.strip());
+  }
+
+  @Test
+  void aRetentionThatOverflowsAnIntIsNotMistakenForAnAllowedOne() {
+    // 2^32 + 365: cast to int it would read as 365.
+    assertThat(ConfigProblems.of("\"logRetentionDays\": 4294967661"))
+        .containsExactly(
+            "logRetentionDays: 4294967661 is not one of [30, 90, 180, 365, 731, 1827, 3653]");
+  }
+
+  @Test
+  void anEnvironmentOfTheWrongShapeIsReportedOnce() {
+    assertThatThrownBy(() -> load("\"environments\": [5], \"users\": [{\"name\": \"a\"}]"))
+        .hasMessageContaining(
+            "environments[0]: expected an object {\"name\", \"account\", \"region\"}, found 5");
+  }
+
+  @Test
+  void everyShapeAndRuleProblemIsOneLineShapesFirst() {
+    assertThat(
+            ConfigProblems.of(
+                "\"rotation\": {\"idleDays\": \"x\", \"propagationTimeoutSeconds\": 0,"
+                    + " \"extra\": 1}, \"hygiene\": {\"graceDays\": -1, \"repair\": \"no\"},"
+                    + " \"logRetentionDays\": 2"))
+        .containsExactly(
+            "rotation.extra: unknown field; expected one of [deleteUnprovenKeys, idleDays,"
+                + " keyLimitPolicy, previousKeyPolicy, propagationIntervalMillis,"
+                + " propagationSuccesses, propagationTimeoutSeconds]",
+            "hygiene.repair: expected true or false, found \"no\"",
+            "rotation.idleDays: expected a whole number from 0 to 3650, found \"x\"",
+            "rotation.propagationTimeoutSeconds: expected a whole number from 1 to 840, found 0",
+            "logRetentionDays: 2 is not one of [30, 90, 180, 365, 731, 1827, 3653]",
+            "hygiene.graceDays: expected a whole number from 0 to 3650, found -1");
   }
 
   @Test

@@ -115,7 +115,7 @@ public final class TestApps {
    * The configuration in the repository's cdk.json, as {@code cdk synth} builds it (its {@code
    * keyrotator} context object).
    */
-  public static final String CDK_JSON = json(CDK_JSON_CONTEXT.get(KeyrotatorApp.CONFIG_CONTEXT));
+  public static final String CDK_JSON = json(CDK_JSON_CONTEXT.get(ConfigLoader.CONFIG_CONTEXT));
 
   /**
    * Every configuration the tests synthesize, each as the CDK CLI would (with cdk.json's feature

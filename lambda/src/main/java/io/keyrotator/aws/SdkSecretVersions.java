@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.Filter;
 import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
@@ -76,7 +77,11 @@ public final class SdkSecretVersions implements SecretVersions {
         .listSecretsPaginator(
             r ->
                 r.includePlannedDeletion(true)
-                    .filters(f -> f.key(FilterNameStringType.TAG_KEY).values(USER_TAG)))
+                    .filters(
+                        Filter.builder()
+                            .key(FilterNameStringType.TAG_KEY)
+                            .values(USER_TAG)
+                            .build()))
         .stream()
         .flatMap(page -> page.secretList().stream())
         .flatMap(
@@ -164,7 +169,8 @@ public final class SdkSecretVersions implements SecretVersions {
 
   @Override
   public void tagSecret(String secretId, String key, String value) {
-    secretsManager.tagResource(r -> r.secretId(secretId).tags(t -> t.key(key).value(value)));
+    secretsManager.tagResource(
+        r -> r.secretId(secretId).tags(Tag.builder().key(key).value(value).build()));
   }
 
   @Override

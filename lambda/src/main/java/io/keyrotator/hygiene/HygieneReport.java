@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What one hygiene run did and found: the job's result, its notification text, its log line and its
@@ -19,10 +21,10 @@ import java.util.Map;
 public final class HygieneReport {
   /** A change the run made (or, in a dry run, would make). */
   public record Action(
-      String kind, String secret, String user, String keyId, String reason, boolean applied) {
+      ActionKind kind, String secret, String user, String keyId, String reason, boolean applied) {
     String describe() {
       return (applied ? "" : "[dry run] would ")
-          + kind.toLowerCase().replace('_', ' ')
+          + kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')
           + " "
           + (keyId == null ? "" : KeyIds.shorten(keyId) + " ")
           + "of "
@@ -34,16 +36,19 @@ public final class HygieneReport {
     }
   }
 
+  /** What an action changed; its name is the action's {@code kind} in the JSON report. */
+  public enum ActionKind {
+    DEACTIVATE_PREVIOUS_KEY,
+    DELETE_PREVIOUS_KEY,
+    /** A repair of an inspection finding, as {@code keyrotator doctor --fix} makes it. */
+    REPAIR
+  }
+
   /** Something a person should look at; nothing was changed for it. */
-  public record Notice(String kind, String secret, String message) {}
+  public record Notice(NoticeKind kind, String secret, String message) {}
 
   /** A secret the run could not process, and why; the others were processed. */
   public record Skipped(String secret, String reason) {}
-
-  public static final String DEACTIVATED = "DEACTIVATE_PREVIOUS_KEY";
-  public static final String DELETED = "DELETE_PREVIOUS_KEY";
-  public static final String REPAIRED = "REPAIR";
-  public static final String STILL_IN_USE = "PREVIOUS_KEY_STILL_IN_USE";
 
   /** Findings of each type the summary lists; the log has them all. */
   private static final int AUDIT_FINDINGS_IN_SUMMARY = 10;
@@ -115,29 +120,28 @@ public final class HygieneReport {
   public synchronized Map<String, Integer> counts() {
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put(MetricNames.SECRETS_CHECKED, secretsChecked);
-    counts.put(MetricNames.PREVIOUS_KEYS_DEACTIVATED, count(actions, DEACTIVATED));
-    counts.put(MetricNames.PREVIOUS_KEYS_DELETED, count(actions, DELETED));
+    counts.put(
+        MetricNames.PREVIOUS_KEYS_DEACTIVATED,
+        count(actions, Action::kind, ActionKind.DEACTIVATE_PREVIOUS_KEY));
+    counts.put(
+        MetricNames.PREVIOUS_KEYS_DELETED,
+        count(actions, Action::kind, ActionKind.DELETE_PREVIOUS_KEY));
     counts.put(
         MetricNames.PREVIOUS_KEYS_STILL_IN_USE,
-        (int) notices.stream().filter(n -> n.kind().equals(STILL_IN_USE)).count());
+        count(notices, Notice::kind, NoticeKind.PREVIOUS_KEY_STILL_IN_USE));
     counts.put(
-        MetricNames.STUCK_ROTATIONS,
-        (int) notices.stream().filter(n -> n.kind().equals("STUCK_ROTATION")).count());
-    counts.put(
-        MetricNames.ORPHAN_KEYS,
-        (int) notices.stream().filter(n -> n.kind().equals("ORPHAN_KEY")).count());
-    counts.put(
-        MetricNames.UNOWNED_KEYS,
-        (int) notices.stream().filter(n -> n.kind().equals("UNOWNED_KEY")).count());
-    counts.put(MetricNames.REPAIRS, count(actions, REPAIRED));
+        MetricNames.STUCK_ROTATIONS, count(notices, Notice::kind, NoticeKind.STUCK_ROTATION));
+    counts.put(MetricNames.ORPHAN_KEYS, count(notices, Notice::kind, NoticeKind.ORPHAN_KEY));
+    counts.put(MetricNames.UNOWNED_KEYS, count(notices, Notice::kind, NoticeKind.UNOWNED_KEY));
+    counts.put(MetricNames.REPAIRS, count(actions, Action::kind, ActionKind.REPAIR));
     counts.put(MetricNames.SECRETS_SKIPPED, skipped.size());
     counts.put(MetricNames.AUDIT_FINDINGS, audit == null ? 0 : audit.findings().size());
     counts.put(MetricNames.AUDIT_FAILED, auditFailure == null ? 0 : 1);
     return counts;
   }
 
-  private static int count(List<Action> actions, String kind) {
-    return (int) actions.stream().filter(a -> a.kind().equals(kind)).count();
+  private static <T, K extends Enum<K>> int count(List<T> entries, Function<T, K> kind, K wanted) {
+    return (int) entries.stream().filter(e -> kind.apply(e) == wanted).count();
   }
 
   /** The readable text of the notification. */
@@ -201,7 +205,7 @@ public final class HygieneReport {
             .map(
                 a -> {
                   Map<String, Object> m = new LinkedHashMap<>();
-                  m.put("kind", a.kind());
+                  m.put("kind", a.kind().name());
                   m.put("secret", a.secret());
                   m.put("user", a.user());
                   m.put("key", a.keyId() == null ? null : KeyIds.shorten(a.keyId()));
@@ -213,7 +217,7 @@ public final class HygieneReport {
     map.put(
         "notices",
         notices().stream()
-            .map(n -> Map.of("kind", n.kind(), "secret", n.secret(), "message", n.message()))
+            .map(n -> Map.of("kind", n.kind().name(), "secret", n.secret(), "message", n.message()))
             .toList());
     map.put(
         "skipped",

@@ -6,12 +6,14 @@ import io.keyrotator.inspection.Repairs;
 import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.inspection.SecretStatus;
 import io.keyrotator.ports.IamKeys;
+import io.keyrotator.ports.ReadOnceIamKeys;
+import io.keyrotator.ports.ReadOnceSecretVersions;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.ManagedScope;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,22 +26,6 @@ import java.util.concurrent.Future;
  * recorded as skipped and the pass goes on with the others.
  */
 public final class HygieneRun {
-  /** Findings the hygiene job reports; the rest are for doctor and status. */
-  private static final Set<Finding.Type> REPORTED =
-      Set.of(
-          Finding.Type.STUCK_ROTATION,
-          Finding.Type.ORPHAN_KEY,
-          Finding.Type.UNOWNED_KEY,
-          Finding.Type.BINDING_CONFLICT,
-          Finding.Type.SECRET_SCHEDULED_FOR_DELETION,
-          Finding.Type.UNTRUSTED_SECRET,
-          Finding.Type.CURRENT_KEY_MISSING,
-          Finding.Type.CURRENT_KEY_INACTIVE,
-          Finding.Type.USER_MISSING,
-          Finding.Type.USER_OUT_OF_SCOPE,
-          Finding.Type.INVALID_VALUE,
-          Finding.Type.ROTATION_DISABLED);
-
   static final int PARALLELISM = 4;
 
   private final SecretVersions secrets;
@@ -118,8 +104,9 @@ public final class HygieneRun {
       SecretInspector inspector, Repairs repairs, String secretId, HygieneReport report) {
     SecretStatus status = inspector.inspect(secretId);
     for (Finding finding : status.findings()) {
-      if (!REPORTED.contains(finding.type())) {
-        continue;
+      Optional<NoticeKind> kind = NoticeKind.reporting(finding.type());
+      if (kind.isEmpty()) {
+        continue; // for doctor and status
       }
       // Releasing a claim is left to an operator's doctor --fix: the hygiene role may not untag
       // users' claims.
@@ -132,15 +119,14 @@ public final class HygieneRun {
         }
         report.action(
             new HygieneReport.Action(
-                HygieneReport.REPAIRED,
+                HygieneReport.ActionKind.REPAIR,
                 status.secretName(),
                 status.user().orElse("-"),
                 null,
                 finding.repair().get().describe(),
                 !settings.dryRun()));
       }
-      report.notice(
-          new HygieneReport.Notice(finding.type().name(), status.secretName(), finding.message()));
+      report.notice(new HygieneReport.Notice(kind.get(), status.secretName(), finding.message()));
     }
   }
 }

@@ -111,27 +111,22 @@ public final class PreviousKeyRetirement {
             .or(() -> SecretBinding.sharedWith(secret, user.get(), secrets.taggedSecrets()));
     if (refusal.isPresent()) {
       report.notice(
-          new HygieneReport.Notice(
-              "PREVIOUS_KEY_LEFT_ALONE",
-              secret.name(),
-              "previous key "
-                  + KeyIds.shorten(keyId)
-                  + " of user "
-                  + user.get().name()
-                  + " was left as it is: "
-                  + refusal.get()));
+          aboutPreviousKey(
+              NoticeKind.PREVIOUS_KEY_LEFT_ALONE,
+              secret,
+              user.get(),
+              keyId,
+              "was left as it is: " + refusal.get()));
       return;
     }
     if (!key.get().provenOurs() && !(deleteUnprovenKeys && ownership.trusts(records))) {
       report.notice(
-          new HygieneReport.Notice(
-              "PREVIOUS_KEY_NOT_OURS",
-              secret.name(),
-              "previous key "
-                  + KeyIds.shorten(keyId)
-                  + " of user "
-                  + user.get().name()
-                  + " was imported by hand,"
+          aboutPreviousKey(
+              NoticeKind.PREVIOUS_KEY_NOT_OURS,
+              secret,
+              user.get(),
+              keyId,
+              "was imported by hand,"
                   + " not created by keyrotator: keyrotator neither deactivates nor deletes it. Retire it"
                   + " yourself once its consumers use the current key, or set KEYROTATOR_DELETE_UNPROVEN_KEYS=true."));
       return;
@@ -162,14 +157,12 @@ public final class PreviousKeyRetirement {
     String consumer = "last used " + usage;
     if (usedAfterSwitch && !hardLimitPassed) {
       report.notice(
-          new HygieneReport.Notice(
-              HygieneReport.STILL_IN_USE,
-              secret.name(),
-              "previous key "
-                  + KeyIds.shorten(key.id())
-                  + " of user "
-                  + user.name()
-                  + " is still in use "
+          aboutPreviousKey(
+              NoticeKind.PREVIOUS_KEY_STILL_IN_USE,
+              secret,
+              user,
+              key.id(),
+              "is still in use "
                   + days(Duration.between(rotatedAt, now))
                   + " after the rotation on "
                   + rotatedAt
@@ -202,11 +195,11 @@ public final class PreviousKeyRetirement {
     }
     if (!settings.dryRun()) {
       iam.deactivateKey(user.name(), key.id());
-      iam.tagUser(user.name(), DEACTIVATED_TAG, key.id() + " " + now.getEpochSecond());
+      recordDeactivation(user, key.id(), now);
     }
     report.action(
         new HygieneReport.Action(
-            HygieneReport.DEACTIVATED,
+            HygieneReport.ActionKind.DEACTIVATE_PREVIOUS_KEY,
             secret.name(),
             user.name(),
             key.id(),
@@ -214,14 +207,12 @@ public final class PreviousKeyRetirement {
             !settings.dryRun()));
     if (usedAfterSwitch) {
       report.notice(
-          new HygieneReport.Notice(
-              HygieneReport.STILL_IN_USE,
-              secret.name(),
-              "previous key "
-                  + KeyIds.shorten(key.id())
-                  + " of user "
-                  + user.name()
-                  + " was deactivated at the hard"
+          aboutPreviousKey(
+              NoticeKind.PREVIOUS_KEY_STILL_IN_USE,
+              secret,
+              user,
+              key.id(),
+              "was deactivated at the hard"
                   + " limit while still in use ("
                   + consumer
                   + "): that consumer now fails until it reads the secret."));
@@ -245,7 +236,7 @@ public final class PreviousKeyRetirement {
     if (recorded.isEmpty()) {
       // Deactivated by finishSecret or by hand: the clock starts now.
       if (!settings.dryRun()) {
-        iam.tagUser(user.name(), DEACTIVATED_TAG, key.id() + " " + now.getEpochSecond());
+        recordDeactivation(user, key.id(), now);
       }
       return;
     }
@@ -266,7 +257,7 @@ public final class PreviousKeyRetirement {
     }
     report.action(
         new HygieneReport.Action(
-            HygieneReport.DELETED,
+            HygieneReport.ActionKind.DELETE_PREVIOUS_KEY,
             secret.name(),
             user.name(),
             key.id(),
@@ -288,14 +279,12 @@ public final class PreviousKeyRetirement {
     other.ifPresent(
         name ->
             report.notice(
-                new HygieneReport.Notice(
-                    "PREVIOUS_KEY_LEFT_ALONE",
-                    secret.name(),
-                    "previous key "
-                        + KeyIds.shorten(key.id())
-                        + " of user "
-                        + user.name()
-                        + " was left as it is: it is"
+                aboutPreviousKey(
+                    NoticeKind.PREVIOUS_KEY_LEFT_ALONE,
+                    secret,
+                    user,
+                    key.id(),
+                    "was left as it is: it is"
                         + " the AWSCURRENT key of secret "
                         + name
                         + " as well (put there by hand?). Give each secret its"
@@ -309,6 +298,19 @@ public final class PreviousKeyRetirement {
       latest = each.isAfter(latest) ? each : latest;
     }
     return latest;
+  }
+
+  /** A notice about the secret's previous key: "previous key AKIA...X of user u {what}". */
+  private static HygieneReport.Notice aboutPreviousKey(
+      NoticeKind kind, SecretDescription secret, IamUser user, String keyId, String what) {
+    return new HygieneReport.Notice(
+        kind,
+        secret.name(),
+        "previous key " + KeyIds.shorten(keyId) + " of user " + user.name() + " " + what);
+  }
+
+  private void recordDeactivation(IamUser user, String keyId, Instant at) {
+    iam.tagUser(user.name(), DEACTIVATED_TAG, keyId + " " + at.getEpochSecond());
   }
 
   private void clearDeactivationRecord(IamUser user, String keyId) {

@@ -13,7 +13,7 @@ import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyIds;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretNotFoundException;
 import io.keyrotator.ports.SecretVersions;
@@ -87,7 +87,7 @@ public final class SecretInspector {
   /**
    * Inspects one secret.
    *
-   * @throws RotationFailure when the secret does not exist
+   * @throws RotationFailedException when the secret does not exist
    */
   public SecretStatus inspect(String secretId) {
     SecretDescription secret = secrets.describe(secretId);
@@ -497,7 +497,7 @@ public final class SecretInspector {
     }
     try {
       return Optional.of(ManagedKeySecret.parse(json.get(), stage + " of " + secret.name()));
-    } catch (RotationFailure e) {
+    } catch (RotationFailedException e) {
       findings.add(Finding.reportOnly(Type.INVALID_VALUE, e.getMessage()));
       return Optional.empty();
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.Settings;
 import io.keyrotator.observability.StructuredLog;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.rotation.AccessKeyRotation;
 import io.keyrotator.rotation.InvalidRequestException;
 import io.keyrotator.rotation.KeyPropagation;
@@ -39,9 +39,21 @@ public final class RotationHandler implements RequestStreamHandler {
   private final StructuredLog log;
   private final Clock clock;
 
-  /** Used by Lambda: settings from the environment, clients built once per container. */
+  /** Kept so the CRaC context, which holds its resources weakly, keeps the hook. */
+  @SuppressWarnings({"unused", "FieldCanBeLocal"})
+  private SnapStartPriming priming;
+
+  /**
+   * Used by Lambda: settings from the environment, clients built once per container, and the
+   * SnapStart priming hook registered ({@link SnapStartPriming}).
+   */
   public RotationHandler() {
-    this(Settings.fromEnvironment(), AwsClients.Options.standard(), StructuredLog.toStandardOut());
+    this(Settings.fromEnvironment());
+  }
+
+  private RotationHandler(Settings settings) {
+    this(settings, AwsClients.Options.standard(), StructuredLog.toStandardOut());
+    this.priming = SnapStartPriming.register(settings, log);
   }
 
   /** Builds the function from explicit settings and AWS options (tests, the CLI, the demo). */
@@ -89,7 +101,7 @@ public final class RotationHandler implements RequestStreamHandler {
       event = null;
     }
     if (event == null) {
-      RotationFailure failure =
+      RotationFailedException failure =
           new InvalidRequestException(
               "the rotation event is not a JSON object; this function only serves Secrets"
                   + " Manager rotation events");
@@ -114,7 +126,7 @@ public final class RotationHandler implements RequestStreamHandler {
   /**
    * Runs one step and reports it.
    *
-   * @throws RotationFailure when the step failed; the message says what to do
+   * @throws RotationFailedException when the step failed; the message says what to do
    */
   public void handle(RotationRequest request, Duration timeLeft) {
     StructuredLog stepLog =
@@ -127,7 +139,7 @@ public final class RotationHandler implements RequestStreamHandler {
     try {
       rotation.run(request, report, timeLeft);
       succeeded = true;
-    } catch (RotationFailure e) {
+    } catch (RotationFailedException e) {
       stepLog.error(e.getMessage(), fields(report, start, "failed"));
       throw e;
     } catch (RuntimeException e) {
@@ -141,7 +153,7 @@ public final class RotationHandler implements RequestStreamHandler {
               + e.getMessage()
               + ". Every key that worked before still works; Secrets Manager retries the rotation.";
       stepLog.error(message, fields(report, start, "failed"));
-      throw new RotationFailure(message, e);
+      throw new RotationFailedException(message, e);
     } finally {
       Duration duration = Duration.between(start, clock.instant());
       if (succeeded) {

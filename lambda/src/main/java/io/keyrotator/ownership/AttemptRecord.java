@@ -109,8 +109,8 @@ public record AttemptRecord(
   /**
    * The tag value, sealed for the secret (at most about 200 characters: within a tag's 256).
    *
-   * @throws io.keyrotator.ports.RotationFailure when no seal key is configured: an attempt that
-   *     cannot be recorded verifiably must not create a key
+   * @throws io.keyrotator.ports.RotationFailedException when no seal key is configured: an attempt
+   *     that cannot be recorded verifiably must not create a key
    */
   public String tagValue(String secretArn, EvidenceSeal seal) {
     String unsealed =

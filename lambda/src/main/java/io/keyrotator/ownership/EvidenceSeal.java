@@ -1,6 +1,6 @@
 package io.keyrotator.ownership;
 
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,8 @@ public final class EvidenceSeal {
   /**
    * The seal whose key is the AWSCURRENT value of {@code secretId}; none when the id is empty.
    *
-   * @throws io.keyrotator.ports.RotationFailure on first use, when the secret cannot be read
+   * @throws io.keyrotator.ports.RotationFailedException on first use, when the secret cannot be
+   *     read
    */
   public static EvidenceSeal fromSecret(SecretVersions secrets, Optional<String> secretId) {
     return new EvidenceSeal(
@@ -49,7 +50,7 @@ public final class EvidenceSeal {
                         .filter(v -> v.length() >= 32)
                         .orElseThrow(
                             () ->
-                                new RotationFailure(
+                                new RotationFailedException(
                                     "the seal secret "
                                         + id
                                         + " has no AWSCURRENT value of"

@@ -8,7 +8,7 @@ import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyUsage;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.time.Instant;
@@ -115,9 +115,14 @@ public final class KeyOwnership {
    * @param sealSecret the secret holding the key of the {@link EvidenceSeal}; empty proves nothing
    */
   public KeyOwnership(SecretVersions secrets, IamKeys iam, Optional<String> sealSecret) {
+    this(secrets, iam, EvidenceSeal.fromSecret(secrets, sealSecret));
+  }
+
+  /** With a seal already made, whose key is read once however many steps use it. */
+  public KeyOwnership(SecretVersions secrets, IamKeys iam, EvidenceSeal seal) {
     this.secrets = secrets;
     this.iam = iam;
-    this.seal = EvidenceSeal.fromSecret(secrets, sealSecret);
+    this.seal = seal;
   }
 
   /** The seal keyrotator's values and records carry. */
@@ -176,7 +181,7 @@ public final class KeyOwnership {
       return secrets
           .value(secret.arn(), version, stage)
           .map(v -> ManagedKeySecret.parse(v, stage + " of " + secret.name()));
-    } catch (RotationFailure unreadable) {
+    } catch (RotationFailedException unreadable) {
       return Optional.empty();
     }
   }
@@ -312,7 +317,7 @@ public final class KeyOwnership {
                     v ->
                         ManagedKeySecret.parse(
                             v, "version " + version.id() + " of " + secret.name()));
-      } catch (RotationFailure unreadable) {
+      } catch (RotationFailedException unreadable) {
         continue;
       }
       if (value

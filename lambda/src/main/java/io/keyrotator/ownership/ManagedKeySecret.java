@@ -10,7 +10,7 @@ import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.NewAccessKey;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -163,8 +163,8 @@ public final class ManagedKeySecret {
    *
    * @param json the secret string
    * @param where which version it came from, for the error message (e.g. "AWSCURRENT of app-ci")
-   * @throws RotationFailure with what is wrong and the expected format; the message never repeats
-   *     the value, which may hold a secret access key
+   * @throws RotationFailedException with what is wrong and the expected format; the message never
+   *     repeats the value, which may hold a secret access key
    */
   public static ManagedKeySecret parse(String json, String where) {
     if (json == null || json.isBlank()) {
@@ -257,8 +257,8 @@ public final class ManagedKeySecret {
     return text.isBlank() ? Optional.empty() : Optional.of(text);
   }
 
-  private static RotationFailure invalid(String where, String problem) {
-    return new RotationFailure(
+  private static RotationFailedException invalid(String where, String problem) {
+    return new RotationFailedException(
         "the secret value in "
             + where
             + " cannot be used: "

@@ -75,7 +75,7 @@ public interface SecretVersions {
   /**
    * Describes the secret, tags included.
    *
-   * @throws io.keyrotator.ports.RotationFailure when there is no such secret
+   * @throws io.keyrotator.ports.RotationFailedException when there is no such secret
    */
   SecretDescription describe(String secretId);
 

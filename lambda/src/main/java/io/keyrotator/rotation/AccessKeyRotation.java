@@ -8,6 +8,7 @@ import io.keyrotator.config.Settings;
 import io.keyrotator.contract.ResourceTags;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ownership.AttemptRecord;
+import io.keyrotator.ownership.EvidenceSeal;
 import io.keyrotator.ownership.KeyOwnership;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ownership.SecretBinding;
@@ -16,7 +17,9 @@ import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.NewAccessKey;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.ReadOnceIamKeys;
+import io.keyrotator.ports.ReadOnceSecretVersions;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.time.Clock;
@@ -58,11 +61,29 @@ public final class AccessKeyRotation {
       Settings settings,
       Clock clock,
       StructuredLog log) {
+    this(
+        secrets,
+        iam,
+        EvidenceSeal.fromSecret(secrets, ManagedScope.of(settings).sealSecret()),
+        propagation,
+        settings,
+        clock,
+        log);
+  }
+
+  private AccessKeyRotation(
+      SecretVersions secrets,
+      IamKeys iam,
+      EvidenceSeal seal,
+      KeyPropagation propagation,
+      Settings settings,
+      Clock clock,
+      StructuredLog log) {
     this.secrets = secrets;
     this.iam = iam;
     this.propagation = propagation;
     this.scope = ManagedScope.of(settings);
-    this.ownership = new KeyOwnership(secrets, iam, scope.sealSecret());
+    this.ownership = new KeyOwnership(secrets, iam, seal);
     this.otherKeys = new OtherKeys(iam, ownership, settings, clock, log);
     this.settings = settings;
     this.clock = clock;
@@ -73,14 +94,30 @@ public final class AccessKeyRotation {
    * Runs one step after the checks every step starts with.
    *
    * @param timeLeft how long the invocation may still run (bounds the propagation wait)
-   * @throws RotationFailure when the step cannot complete; nothing that worked stops working
+   * @throws RotationFailedException when the step cannot complete; nothing that worked stops
+   *     working
    */
   public void run(RotationRequest request, StepReport report, Duration timeLeft) {
+    // Each step reads what it needs from AWS once and passes it on (a write forgets what it may
+    // have changed); nothing read is kept for the next invocation, which may follow a crash or a
+    // change by hand.
+    new AccessKeyRotation(
+            new ReadOnceSecretVersions(secrets),
+            new ReadOnceIamKeys(iam),
+            ownership.seal(),
+            propagation,
+            settings,
+            clock,
+            log)
+        .runStep(request, report, timeLeft);
+  }
+
+  private void runStep(RotationRequest request, StepReport report, Duration timeLeft) {
     String secretId = request.secretId();
     String token = request.token();
     SecretDescription secret = secrets.describe(secretId);
     if (!secret.rotationEnabled()) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "rotation is not enabled for secret "
               + secret.name()
               + ". Turn it on with `aws secretsmanager rotate-secret --secret-id "
@@ -89,7 +126,7 @@ public final class AccessKeyRotation {
               + " Nothing was changed.");
     }
     if (!secret.versionStages().containsKey(token)) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "token "
               + token
               + " is not a version of secret "
@@ -106,7 +143,7 @@ public final class AccessKeyRotation {
       return;
     }
     if (!isPending) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "version "
               + token
               + " of secret "
@@ -151,7 +188,7 @@ public final class AccessKeyRotation {
     }
     ManagedKeySecret current = currentValue(secret);
     if (!secret.tags().containsKey(SecretVersions.USER_TAG)) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "secret "
               + secret.name()
               + " has no "
@@ -175,7 +212,7 @@ public final class AccessKeyRotation {
     SecretBinding.sharedWith(secret, user, secrets.taggedSecrets())
         .ifPresent(
             refusal -> {
-              throw new RotationFailure(refusal);
+              throw new RotationFailedException(refusal);
             });
 
     List<AccessKey> keys = new ArrayList<>(iam.listKeys(user.name()));
@@ -238,7 +275,7 @@ public final class AccessKeyRotation {
               .map(v -> ManagedKeySecret.parse(v, "AWSPENDING of " + secret.name()));
     } catch (RuntimeException lookupFailed) {
       // Unknown outcome: keep the key; the attempt record lets a later run recognise it.
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "could not store the new key "
               + KeyIds.shorten(created.id())
               + " in secret "
@@ -259,7 +296,7 @@ public final class AccessKeyRotation {
     }
     iam.deleteKey(user.name(), created.id());
     report.deleted(created.id(), "its secret could not be stored");
-    throw new RotationFailure(
+    throw new RotationFailedException(
         "could not store the new key in secret "
             + secret.name()
             + " ("
@@ -324,7 +361,9 @@ public final class AccessKeyRotation {
             subject.secretAccessKey().orElseThrow(),
             user.arn(),
             timeLeft,
-            testOnly ? "the current key" : "the new key");
+            testOnly
+                ? KeyPropagation.KeyUnderTest.CURRENT_KEY
+                : KeyPropagation.KeyUnderTest.NEW_KEY);
     report.propagationWait(waited);
   }
 
@@ -332,7 +371,7 @@ public final class AccessKeyRotation {
     Optional<AccessKey> key =
         iam.listKeys(user.name()).stream().filter(k -> k.id().equals(keyId)).findFirst();
     if (key.isEmpty() || !key.get().active()) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "the current key "
               + KeyIds.shorten(keyId)
               + " in AWSCURRENT of secret "
@@ -376,7 +415,7 @@ public final class AccessKeyRotation {
     SecretBinding.sharedWith(secret, user, secrets.taggedSecrets())
         .ifPresent(
             refusal -> {
-              throw new RotationFailure(refusal);
+              throw new RotationFailedException(refusal);
             });
     if (alreadyCurrent) {
       report.note("resuming after an interrupted finishSecret");
@@ -422,7 +461,7 @@ public final class AccessKeyRotation {
     SecretBinding.conflict(secret, value, user, earlier)
         .ifPresent(
             refusal -> {
-              throw new RotationFailure(refusal);
+              throw new RotationFailedException(refusal);
             });
   }
 
@@ -432,7 +471,7 @@ public final class AccessKeyRotation {
       return secrets
           .value(secret.arn(), Optional.of(version), stage)
           .map(v -> ManagedKeySecret.parse(v, stage + " of " + secret.name()));
-    } catch (RotationFailure unreadable) {
+    } catch (RotationFailedException unreadable) {
       log.warn("the " + stage + " value is not valid; its key is treated as not owned", Map.of());
       return Optional.empty();
     }
@@ -449,7 +488,7 @@ public final class AccessKeyRotation {
             .accessKeyId()
             .orElseThrow(
                 () ->
-                    new RotationFailure(
+                    new RotationFailedException(
                         "the AWSPENDING value of secret "
                             + secret.name()
                             + " holds no access key. To repair, "
@@ -458,7 +497,7 @@ public final class AccessKeyRotation {
     Optional<AccessKey> key =
         iam.listKeys(user.name()).stream().filter(k -> k.id().equals(keyId)).findFirst();
     if (key.isEmpty()) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "the new key "
               + KeyIds.shorten(keyId)
               + " in AWSPENDING of secret "
@@ -469,7 +508,7 @@ public final class AccessKeyRotation {
               + stuckPendingRepair(secret, token));
     }
     if (!key.get().active()) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "the new key "
               + KeyIds.shorten(keyId)
               + " in AWSPENDING of secret "
@@ -495,7 +534,7 @@ public final class AccessKeyRotation {
             .value(secret.arn(), Optional.empty(), CURRENT)
             .orElseThrow(
                 () ->
-                    new RotationFailure(
+                    new RotationFailedException(
                         "secret "
                             + secret.name()
                             + " has no AWSCURRENT value, so there is no user to rotate. Put"
@@ -510,7 +549,7 @@ public final class AccessKeyRotation {
             .value(secret.arn(), Optional.of(token), PENDING)
             .orElseThrow(
                 () ->
-                    new RotationFailure(
+                    new RotationFailedException(
                         "no value is stored for version "
                             + token
                             + " of secret "

@@ -3,7 +3,7 @@ package io.keyrotator.rotation;
 import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.KeyProbe;
 import io.keyrotator.ports.KeyProbe.KeyRejectedException;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +20,35 @@ public final class KeyPropagation {
   @FunctionalInterface
   public interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /** Which key a wait is for: how messages name it, and what its not working means. */
+  public enum KeyUnderTest {
+    /** A key just created: IAM may still be propagating it. */
+    NEW_KEY(
+        "the new key",
+        "IAM may still be propagating it: Secrets Manager retries the rotation and the current key"
+            + " stays in place. If this repeats, raise KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS (and"
+            + " the function timeout)."),
+    /** The key consumers use now, checked by a test-only rotation. */
+    CURRENT_KEY(
+        "the current key",
+        "It exists and is active, so AWS refuses it for another reason (a wrong SecretAccessKey in"
+            + " the secret, or a policy that denies sts:GetCallerIdentity): rotate now to replace"
+            + " it. Nothing was changed.");
+
+    private final String name;
+    private final String whenItFails;
+
+    KeyUnderTest(String name, String whenItFails) {
+      this.name = name;
+      this.whenItFails = whenItFails;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
   }
 
   private static final int MAX_BACKOFF_FACTOR = 5;
@@ -52,26 +81,26 @@ public final class KeyPropagation {
    * @param expectedArn the ARN the key must belong to
    * @param budget the time the caller can still give (the Lambda's remaining time)
    * @return how long it took
-   * @throws RotationFailure when the key authenticates as someone else, or does not work in time
+   * @throws RotationFailedException when the key authenticates as someone else, or does not work in
+   *     time
    */
   public Duration awaitWorking(
       String accessKeyId, String secretAccessKey, String expectedArn, Duration budget) {
-    return awaitWorking(accessKeyId, secretAccessKey, expectedArn, budget, "the new key");
+    return awaitWorking(accessKeyId, secretAccessKey, expectedArn, budget, KeyUnderTest.NEW_KEY);
   }
 
   /**
    * As {@link #awaitWorking(String, String, String, Duration)}, naming the key in messages.
    *
-   * @param which how messages name the key: "the new key" (a propagation wait) or "the current key"
-   *     (a test-only rotation validating the configuration)
+   * @param which the new key (a propagation wait) or the current key (a test-only rotation
+   *     validating the configuration)
    */
   public Duration awaitWorking(
       String accessKeyId,
       String secretAccessKey,
       String expectedArn,
       Duration budget,
-      String which) {
-    boolean fresh = which.equals("the new key");
+      KeyUnderTest which) {
     Instant start = clock.instant();
     Duration limit = budget.compareTo(timeout) < 0 ? budget : timeout;
     Instant deadline = start.plus(limit);
@@ -92,7 +121,7 @@ public final class KeyPropagation {
       }
       if (arn != null) {
         if (!arn.equals(expectedArn)) {
-          throw new RotationFailure(
+          throw new RotationFailedException(
               which
                   + " "
                   + KeyIds.shorten(accessKeyId)
@@ -113,7 +142,7 @@ public final class KeyPropagation {
       }
       Instant now = clock.instant();
       if (now.plus(pause).isAfter(deadline)) {
-        throw new RotationFailure(
+        throw new RotationFailedException(
             which
                 + " "
                 + KeyIds.shorten(accessKeyId)
@@ -127,19 +156,14 @@ public final class KeyPropagation {
                 + attempts
                 + " calls to STS; last error: "
                 + lastError
-                + (fresh
-                    ? "). IAM may still be propagating it: Secrets Manager retries the rotation and"
-                        + " the current key stays in place. If this repeats, raise"
-                        + " KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS (and the function timeout)."
-                    : "). It exists and is active, so AWS refuses it for another reason (a wrong"
-                        + " SecretAccessKey in the secret, or a policy that denies sts:GetCallerIdentity):"
-                        + " rotate now to replace it. Nothing was changed."));
+                + "). "
+                + which.whenItFails);
       }
       try {
         sleeper.sleep(pause);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new RotationFailure("interrupted while waiting for the new key to work", e);
+        throw new RotationFailedException("interrupted while waiting for the new key to work", e);
       }
       if (arn == null) {
         Duration longer = pause.multipliedBy(2);

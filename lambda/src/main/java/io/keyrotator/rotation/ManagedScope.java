@@ -4,7 +4,7 @@ import io.keyrotator.config.Settings;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyIds;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,14 +54,14 @@ public final class ManagedScope {
    * Looks the user up and checks that it is managed.
    *
    * @param secretName the secret that names the user, for the message
-   * @throws RotationFailure when the user does not exist or is outside the scope
+   * @throws RotationFailedException when the user does not exist or is outside the scope
    */
   public IamUser requireManaged(IamKeys iam, String userName, String secretName) {
     IamUser user =
         iam.findUser(userName)
             .orElseThrow(
                 () ->
-                    new RotationFailure(
+                    new RotationFailedException(
                         "IAM user "
                             + KeyIds.userNameForMessage(userName)
                             + " named in secret "
@@ -70,7 +70,7 @@ public final class ManagedScope {
                             + " secret with `aws secretsmanager put-secret-value`. Nothing was"
                             + " changed."));
     if (!covers(user)) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "IAM user "
               + userName
               + " (path "

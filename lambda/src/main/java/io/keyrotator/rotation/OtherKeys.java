@@ -11,7 +11,7 @@ import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.KeyUsage;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,7 +48,7 @@ final class OtherKeys {
    * Deactivates or deletes the keys keyrotator provably created and holds in no labelled version,
    * as {@link KeyOwnership#cleanupOf} allows, and drops them from {@code keys} once deleted.
    *
-   * @throws RotationFailure while a key of an interrupted attempt is still there
+   * @throws RotationFailedException while a key of an interrupted attempt is still there
    */
   void cleanUpOwnKeys(
       SecretDescription secret,
@@ -67,15 +67,7 @@ final class OtherKeys {
         iam.deleteKey(user.name(), key.key().id());
         keys.remove(key.key());
         report.deleted(key.key().id(), key.origin());
-        log.warn(
-            "deleted an inactive key keyrotator created and no longer holds",
-            Map.of(
-                "user",
-                user.name(),
-                "key",
-                KeyIds.shorten(key.key().id()),
-                "origin",
-                key.origin()));
+        logCleanup("deleted an inactive key keyrotator created and no longer holds", user, key);
       } else {
         iam.deactivateKey(user.name(), key.key().id());
         AccessKey inactive = new AccessKey(key.key().id(), false, key.key().createDate());
@@ -85,21 +77,14 @@ final class OtherKeys {
             new KeyOwnership.OwnedKey(
                 inactive, key.role(), key.provenOurs(), key.usage(), key.origin()));
         report.deactivated(key.key().id(), key.origin());
-        log.warn(
-            "deactivated a never-used key keyrotator created and no longer holds",
-            Map.of(
-                "user",
-                user.name(),
-                "key",
-                KeyIds.shorten(key.key().id()),
-                "origin",
-                key.origin()));
+        logCleanup(
+            "deactivated a never-used key keyrotator created and no longer holds", user, key);
       }
     }
     Optional<KeyOwnership.OwnedKey> unconfirmed =
         owned.stream().filter(k -> k.role() == KeyOwnership.Role.UNCONFIRMED).findFirst();
     if (unconfirmed.isPresent()) {
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "key "
               + unconfirmed.get().key().describe()
               + " of user "
@@ -117,7 +102,7 @@ final class OtherKeys {
             .findFirst();
     if (waiting.isPresent()) {
       Instant deletable = attempt.orElseThrow().startedAt().plus(AttemptRecord.LONGEST_RUN);
-      throw new RotationFailure(
+      throw new RotationFailedException(
           "key "
               + KeyIds.shorten(waiting.get().key().id())
               + " of user "
@@ -180,7 +165,7 @@ final class OtherKeys {
             .findFirst()
             .map(k -> KeyIds.shorten(k.key().id()) + " is AWSCURRENT and is never deleted; ")
             .orElse("");
-    throw new RotationFailure(
+    throw new RotationFailedException(
         "user "
             + user.name()
             + " already has 2 access keys ("
@@ -195,6 +180,12 @@ final class OtherKeys {
             + "`), or change "
             + Settings.KEY_LIMIT_POLICY
             + "; Secrets Manager retries the rotation.");
+  }
+
+  private void logCleanup(String what, IamUser user, KeyOwnership.OwnedKey key) {
+    log.warn(
+        what,
+        Map.of("user", user.name(), "key", KeyIds.shorten(key.key().id()), "origin", key.origin()));
   }
 
   /** Why the key may not be deleted to make room, or empty when it may. */

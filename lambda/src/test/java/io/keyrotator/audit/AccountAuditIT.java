@@ -7,6 +7,7 @@ import io.keyrotator.config.AuditSettings;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import io.keyrotator.testing.ThrottlingInjector;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,9 +16,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -30,22 +30,13 @@ import software.amazon.awssdk.services.sts.StsClient;
  * {@link FindingType#ROOT_ACCESS_KEY} cannot be produced here: {@code AccountAuditTest} covers it
  * on a constructed report.
  */
+@ExtendWith(LocalAwsExtension.class)
 class AccountAuditIT {
   private static final AuditSettings SETTINGS =
       AuditSettings.from(
           Map.of(AuditSettings.REPORT_POLL_MILLIS, "20", AuditSettings.REPORT_WAIT_SECONDS, "10"));
 
   private LocalAws aws;
-
-  @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
 
   private AuditReport audit(Instant at, ExecutionInterceptor... interceptors) {
     try (AwsClients clients = aws.clients(aws.settings(Map.of()), interceptors)) {
@@ -60,18 +51,6 @@ class AccountAuditIT {
 
   private static Instant daysAhead(long days) {
     return Instant.now().plus(Duration.ofDays(days));
-  }
-
-  private void strongPasswordPolicy() {
-    aws.iam.updateAccountPasswordPolicy(
-        p ->
-            p.minimumPasswordLength(14)
-                .requireUppercaseCharacters(true)
-                .requireLowercaseCharacters(true)
-                .requireNumbers(true)
-                .requireSymbols(true)
-                .passwordReusePrevention(24)
-                .maxPasswordAge(90));
   }
 
   private void consoleUser(String name, boolean mfa) {
@@ -121,7 +100,7 @@ class AccountAuditIT {
 
   /** Every kind of credential, each in good order. */
   private void healthyAccount() {
-    strongPasswordPolicy();
+    aws.requireStrongPasswords();
     consoleUser("alice", true);
     aws.iam.createUser(r -> r.userName("robot"));
     useNewKey("robot");
@@ -165,7 +144,7 @@ class AccountAuditIT {
 
   @Test
   void aConsoleUserWithoutMfaIsFoundAndOneWithMfaIsNot() {
-    strongPasswordPolicy();
+    aws.requireStrongPasswords();
     consoleUser("alice", true);
     consoleUser("bob", false);
     AuditReport report = audit(Instant.now());

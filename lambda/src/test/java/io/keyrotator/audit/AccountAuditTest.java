@@ -75,20 +75,10 @@ class AccountAuditTest {
     AuditReport report =
         audit(
             new CredentialReportRows()
-                .user(
-                    "<root_account>",
-                    daysAgo(900),
-                    "not_supported",
-                    "no_information",
-                    "true",
-                    none(),
-                    none())
-                .user(
+                .root(daysAgo(900), true, none(), none())
+                .keysOnly(
                     "app",
                     daysAgo(400),
-                    "false",
-                    "N/A",
-                    "false",
                     key(true, daysAgo(30), daysAgo(1)),
                     key(false, daysAgo(200), daysAgo(100)))
                 .user(
@@ -111,14 +101,7 @@ class AccountAuditTest {
       AuditReport report =
           audit(
               new CredentialReportRows()
-                  .user(
-                      "legacy",
-                      daysAgo(500),
-                      "false",
-                      "N/A",
-                      "false",
-                      key(true, daysAgo(120), daysAgo(2)),
-                      none()));
+                  .keysOnly("legacy", daysAgo(500), key(true, daysAgo(120), daysAgo(2)), none()));
       assertThat(types(report)).containsExactly(FindingType.OLD_ACCESS_KEY);
       AuditFinding finding = report.findings().get(0);
       assertThat(finding.subject()).isEqualTo("legacy");
@@ -134,26 +117,16 @@ class AccountAuditTest {
       assertThat(
               audit(
                       new CredentialReportRows()
-                          .user(
-                              "edge",
-                              daysAgo(500),
-                              "false",
-                              "N/A",
-                              "false",
-                              key(true, exactly, daysAgo(1)),
-                              none()))
+                          .keysOnly("edge", daysAgo(500), key(true, exactly, daysAgo(1)), none()))
                   .findings())
           .isEmpty();
       assertThat(
               types(
                   audit(
                       new CredentialReportRows()
-                          .user(
+                          .keysOnly(
                               "edge",
                               daysAgo(500),
-                              "false",
-                              "N/A",
-                              "false",
                               key(true, exactly.minusSeconds(1), daysAgo(1)),
                               none()))))
           .containsExactly(FindingType.OLD_ACCESS_KEY);
@@ -165,14 +138,7 @@ class AccountAuditTest {
       AuditReport report =
           audit(
               new CredentialReportRows()
-                  .user(
-                      "app-ci",
-                      daysAgo(500),
-                      "false",
-                      "N/A",
-                      "false",
-                      key(true, daysAgo(120), daysAgo(1)),
-                      none()));
+                  .keysOnly("app-ci", daysAgo(500), key(true, daysAgo(120), daysAgo(1)), none()));
       assertThat(report.findings())
           .singleElement()
           .satisfies(
@@ -188,12 +154,9 @@ class AccountAuditTest {
       assertThat(
               audit(
                       new CredentialReportRows()
-                          .user(
+                          .keysOnly(
                               "legacy",
                               daysAgo(500),
-                              "false",
-                              "N/A",
-                              "false",
                               key(false, daysAgo(300), daysAgo(200)),
                               none()))
                   .findings())
@@ -206,14 +169,8 @@ class AccountAuditTest {
               types(
                   audit(
                       new CredentialReportRows()
-                          .user(
-                              "legacy",
-                              daysAgo(500),
-                              "false",
-                              "N/A",
-                              "false",
-                              key(true, daysAgo(31), daysAgo(1)),
-                              none()),
+                          .keysOnly(
+                              "legacy", daysAgo(500), key(true, daysAgo(31), daysAgo(1)), none()),
                       Map.of(AuditSettings.MAX_KEY_AGE_DAYS, "30"))))
           .containsExactly(FindingType.OLD_ACCESS_KEY);
     }
@@ -226,14 +183,7 @@ class AccountAuditTest {
       AuditReport report =
           audit(
               new CredentialReportRows()
-                  .user(
-                      "idle",
-                      daysAgo(500),
-                      "false",
-                      "N/A",
-                      "false",
-                      key(true, daysAgo(60), daysAgo(46)),
-                      none()));
+                  .keysOnly("idle", daysAgo(500), key(true, daysAgo(60), daysAgo(46)), none()));
       assertThat(types(report)).containsExactly(FindingType.UNUSED_CREDENTIAL);
       assertThat(report.findings().get(0).found())
           .contains("access key 1 last used 46 days ago")
@@ -245,14 +195,8 @@ class AccountAuditTest {
       assertThat(
               audit(
                       new CredentialReportRows()
-                          .user(
-                              "idle",
-                              daysAgo(500),
-                              "false",
-                              "N/A",
-                              "false",
-                              key(true, daysAgo(60), daysAgo(45)),
-                              none()))
+                          .keysOnly(
+                              "idle", daysAgo(500), key(true, daysAgo(60), daysAgo(45)), none()))
                   .findings())
           .isEmpty();
     }
@@ -262,14 +206,7 @@ class AccountAuditTest {
       AuditReport old =
           audit(
               new CredentialReportRows()
-                  .user(
-                      "idle",
-                      daysAgo(500),
-                      "false",
-                      "N/A",
-                      "false",
-                      none(),
-                      key(true, daysAgo(46), null)));
+                  .keysOnly("idle", daysAgo(500), none(), key(true, daysAgo(46), null)));
       assertThat(types(old)).containsExactly(FindingType.UNUSED_CREDENTIAL);
       assertThat(old.findings().get(0).credential()).isEqualTo("access key 2");
       assertThat(old.findings().get(0).found()).contains("never used, created 46 days ago");
@@ -277,14 +214,7 @@ class AccountAuditTest {
       assertThat(
               audit(
                       new CredentialReportRows()
-                          .user(
-                              "new",
-                              daysAgo(500),
-                              "false",
-                              "N/A",
-                              "false",
-                              key(true, daysAgo(45), null),
-                              none()))
+                          .keysOnly("new", daysAgo(500), key(true, daysAgo(45), null), none()))
                   .findings())
           .isEmpty();
     }
@@ -319,14 +249,7 @@ class AccountAuditTest {
               types(
                   audit(
                       new CredentialReportRows()
-                          .user(
-                              "app-ci",
-                              daysAgo(500),
-                              "false",
-                              "N/A",
-                              "false",
-                              key(true, daysAgo(50), null),
-                              none()))))
+                          .keysOnly("app-ci", daysAgo(500), key(true, daysAgo(50), null), none()))))
           .containsExactly(FindingType.UNUSED_CREDENTIAL);
     }
   }
@@ -336,12 +259,9 @@ class AccountAuditTest {
     AuditReport report =
         audit(
             new CredentialReportRows()
-                .user(
-                    "<root_account>",
+                .root(
                     daysAgo(900),
-                    "not_supported",
-                    "no_information",
-                    "true",
+                    true,
                     key(true, daysAgo(10), daysAgo(1)),
                     key(false, daysAgo(400), null)));
     assertThat(types(report))
@@ -359,14 +279,7 @@ class AccountAuditTest {
         audit(
             new CredentialReportRows()
                 .user("alice", daysAgo(10), "true", "no_information", "false", none(), none())
-                .user(
-                    "robot",
-                    daysAgo(10),
-                    "false",
-                    "N/A",
-                    "false",
-                    key(true, daysAgo(1), null),
-                    none()));
+                .keysOnly("robot", daysAgo(10), key(true, daysAgo(1), null), none()));
     assertThat(types(report)).containsExactly(FindingType.CONSOLE_WITHOUT_MFA);
     assertThat(report.findings().get(0).subject()).isEqualTo("alice");
   }
@@ -417,23 +330,13 @@ class AccountAuditTest {
     CredentialReportRows few = new CredentialReportRows();
     CredentialReportRows many = new CredentialReportRows();
     for (int i = 0; i < 5000; i++) {
-      many.user(
+      many.keysOnly(
           "user-" + i,
           daysAgo(200),
-          "false",
-          "N/A",
-          "false",
           key(true, daysAgo(100), daysAgo(1)),
           key(true, daysAgo(1), null));
     }
-    few.user(
-        "user-0",
-        daysAgo(200),
-        "false",
-        "N/A",
-        "false",
-        key(true, daysAgo(100), daysAgo(1)),
-        none());
+    few.keysOnly("user-0", daysAgo(200), key(true, daysAgo(100), daysAgo(1)), none());
     audit(few);
     List<String> callsForOne = List.copyOf(account.calls);
     account.calls.clear();
@@ -450,14 +353,7 @@ class AccountAuditTest {
   void reportsRowsItCouldNotReadAndChecksTheRest() {
     account.csv =
         new CredentialReportRows()
-                .user(
-                    "ok",
-                    daysAgo(10),
-                    "false",
-                    "N/A",
-                    "false",
-                    key(true, daysAgo(100), daysAgo(1)),
-                    none())
+                .keysOnly("ok", daysAgo(10), key(true, daysAgo(100), daysAgo(1)), none())
                 .csv()
             + "broken,arn:aws:iam::123456789012:user/broken,not-a-date,false,N/A,N/A,N/A,false,"
             + "false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n";
@@ -477,22 +373,8 @@ class AccountAuditTest {
       account.policy = Optional.empty();
       return audit(
           new CredentialReportRows()
-              .user(
-                  "<root_account>",
-                  daysAgo(900),
-                  "not_supported",
-                  "no_information",
-                  "false",
-                  key(true, daysAgo(10), null),
-                  none())
-              .user(
-                  "legacy",
-                  daysAgo(500),
-                  "false",
-                  "N/A",
-                  "false",
-                  key(true, daysAgo(120), daysAgo(2)),
-                  none())
+              .root(daysAgo(900), false, key(true, daysAgo(10), null), none())
+              .keysOnly("legacy", daysAgo(500), key(true, daysAgo(120), daysAgo(2)), none())
               .user("alice", daysAgo(10), "true", "no_information", "false", none(), none()));
     }
 

@@ -19,7 +19,7 @@ class CredentialReportCsvTest {
   void readsAUserNameWithCommasAsOneField() {
     String csv =
         new CredentialReportRows()
-            .user("ci,deploy@example.com", T, "false", "N/A", "false", key(true, T, null), none())
+            .keysOnly("ci,deploy@example.com", T, key(true, T, null), none())
             .csv();
     Row row = CredentialReportCsv.parse(csv, T).rows().get(0);
     assertThat(row.user()).isEqualTo("ci,deploy@example.com");
@@ -32,14 +32,7 @@ class CredentialReportCsvTest {
     Instant used = T.plusSeconds(3600);
     String csv =
         new CredentialReportRows()
-            .user(
-                "<root_account>",
-                T,
-                "not_supported",
-                "no_information",
-                "true",
-                key(true, T, used),
-                none())
+            .root(T, true, key(true, T, used), none())
             .user("alice", T, "true", "no_information", "false", none(), none())
             .csv();
     CredentialReport report = CredentialReportCsv.parse(csv, T);
@@ -69,7 +62,7 @@ class CredentialReportCsvTest {
   @Test
   void skipsARowWithAnUnreadableDateAndKeepsTheOthers() {
     String csv =
-        new CredentialReportRows().user("alice", T, "false", "N/A", "false", none(), none()).csv()
+        new CredentialReportRows().keysOnly("alice", T, none(), none()).csv()
             + "bob,arn:aws:iam::123456789012:user/bob,yesterday,false,N/A,N/A,N/A,false,"
             + "false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
             + "carol,arn:aws:iam::123456789012:user/carol,too-few-fields\n";

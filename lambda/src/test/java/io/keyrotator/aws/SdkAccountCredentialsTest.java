@@ -53,12 +53,9 @@ class SdkAccountCredentialsTest {
                 .content(
                     SdkBytes.fromUtf8String(
                         new CredentialReportRows()
-                            .user(
+                            .keysOnly(
                                 "alice",
                                 GENERATED,
-                                "false",
-                                "N/A",
-                                "false",
                                 CredentialReportRows.none(),
                                 CredentialReportRows.none())
                             .csv()))

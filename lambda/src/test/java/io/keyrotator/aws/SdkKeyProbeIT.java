@@ -5,39 +5,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.ports.KeyProbe.KeyRejectedException;
 import io.keyrotator.testing.LocalAws;
-import java.util.List;
+import io.keyrotator.testing.LocalAwsExtension;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 
 /** The STS probe against moto with request authentication on, as AWS checks keys. */
+@ExtendWith(LocalAwsExtension.class)
 class SdkKeyProbeIT {
   private LocalAws aws;
   private SdkKeyProbe probe;
 
   @BeforeEach
   void setUp() {
-    aws = LocalAws.fresh();
     aws.createManagedUser("app-ci");
-    AwsClients clients =
-        AwsClients.create(
-            aws.settings(Map.of()),
-            new AwsClients.Options(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")),
-                Optional.of(aws.moto.endpoint()),
-                List.of()));
-    probe = clients.keyProbe();
+    probe = aws.clients(aws.settings(Map.of())).keyProbe();
   }
 
   @AfterEach
   void tearDown() {
     aws.moto.enforceAuthentication(false);
-    aws.close();
   }
 
   @Test

@@ -1,15 +1,12 @@
 package io.keyrotator.bench;
 
 import io.keyrotator.config.Settings;
+import io.keyrotator.contract.FunctionHandlers;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.localaws.MotoServer;
+import io.keyrotator.testing.CallsPerStep;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.LocalAws;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Prints the rotation function's numbers against a local moto server: a warm rotation's time (four
@@ -31,12 +25,19 @@ public final class RotationBenchmark {
   private static final int WARMUP = 10;
   private static final int MEASURED = 40;
   private static final int COLD_STARTS = 5;
+  private static final String HANDLER = FunctionHandlers.ROTATION;
+  private static final String PRIMED_HANDLER =
+      "io.keyrotator.lambda.PrimedRotationHandler::handleRequest";
+
+  /** The function as deployed, and as it is after a restore from a primed snapshot. */
+  static final List<String> HANDLERS = List.of(HANDLER, PRIMED_HANDLER);
 
   private RotationBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     Path jar = Path.of(args.length > 0 ? args[0] : "lambda/target/keyrotator-lambda.jar");
     Path testClasses = Path.of(args.length > 1 ? args[1] : "lambda/target/test-classes");
+    Path runtime = Path.of(args.length > 2 ? args[2] : "lambda/target/lambda-runtime");
     System.out.println(
         "keyrotator rotation benchmark (moto server on loopback; times include moto's latency)");
     try (LocalAws aws = LocalAws.fresh()) {
@@ -73,67 +74,43 @@ public final class RotationBenchmark {
       System.out.printf("AWS API calls per steady-state rotation: %d%n", total);
       calls.forEach((op, n) -> System.out.printf("  %-45s %d%n", op, n));
       System.out.printf(
+          "AWS API calls per step:%n%s%n",
+          CallsPerStep.of(handler, counter, secret, aws.startRotation(secret)));
+      System.out.printf(
           "jar: %s, %d bytes (%.2f MiB)%n", jar, Files.size(jar), Files.size(jar) / 1048576.0);
-      coldStarts(aws, jar, testClasses);
+      coldStarts(aws, jar, testClasses, runtime);
     } finally {
       MotoServer.shared().stop();
     }
   }
 
-  private static void coldStarts(LocalAws aws, Path jar, Path testClasses)
-      throws IOException, InterruptedException {
+  private static void coldStarts(LocalAws aws, Path jar, Path testClasses, Path runtime)
+      throws Exception {
+    RuntimeClientColdStart coldStart = new RuntimeClientColdStart(aws, jar, testClasses, runtime);
     List<Long> firstStep = new ArrayList<>();
     List<Long> whole = new ArrayList<>();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Long> unprimed = new ArrayList<>();
+    List<Long> primed = new ArrayList<>();
     for (int i = 0; i < COLD_STARTS; i++) {
-      String user = "cold-" + i;
-      aws.createManagedUser(user);
-      String secret = aws.createBootstrapSecret(user + "-key", user);
-      String token = aws.startRotation(secret);
-      ProcessBuilder builder =
-          new ProcessBuilder(
-                  java,
-                  "-XX:+UseSerialGC",
-                  "-XX:TieredStopAtLevel=1",
-                  "-cp",
-                  jar + File.pathSeparator + testClasses,
-                  ColdStartRotation.class.getName(),
-                  secret,
-                  token)
-              .redirectErrorStream(true);
-      builder.environment().putAll(ColdStartRotation.lambdaLikeEnvironment(aws.moto.endpoint()));
-      builder.environment().put(Settings.PROPAGATION_SUCCESSES, "1");
-      long start = System.nanoTime();
-      Process process = builder.start();
-      try (BufferedReader out =
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          if (line.equals(ColdStartRotation.FIRST_STEP_DONE)) {
-            firstStep.add((System.nanoTime() - start) / 1_000_000);
-          } else if (line.equals(ColdStartRotation.ROTATION_DONE)) {
-            whole.add((System.nanoTime() - start) / 1_000_000);
-          }
-        }
-      }
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException("cold-start run " + i + " failed");
-      }
+      RuntimeClientColdStart.Run run = coldStart.run(HANDLER, "cold-" + i);
+      firstStep.add(run.firstStepMillis());
+      whole.add(run.rotationMillis());
+      unprimed.add(run.firstInvocationMillis());
+      primed.add(coldStart.run(PRIMED_HANDLER, "primed-" + i).firstInvocationMillis());
     }
-    Function<List<Long>, String> summary =
-        l -> {
-          List<Long> sorted = l.stream().sorted().toList();
-          return "median "
-              + sorted.get(sorted.size() / 2)
-              + " ms (all: "
-              + l.stream().map(String::valueOf).collect(Collectors.joining(", "))
-              + ")";
-        };
     System.out.printf(
-        "cold start, new JVM (-XX:+UseSerialGC -XX:TieredStopAtLevel=1) to createSecret done, %d runs: %s%n",
-        COLD_STARTS, summary.apply(firstStep));
-    System.out.printf("cold start to whole rotation done: %s%n", summary.apply(whole));
+        "cold start under the Lambda runtime interface client (%s), %d runs:%n",
+        String.join(" ", RuntimeClientColdStart.LAMBDA_JVM_FLAGS), COLD_STARTS);
+    System.out.printf(
+        "  spawn to createSecret answered: %s%n", RuntimeClientColdStart.summary(firstStep));
+    System.out.printf(
+        "  spawn to whole rotation answered: %s%n", RuntimeClientColdStart.summary(whole));
+    System.out.printf(
+        "  first invocation (createSecret) alone, not primed: %s%n",
+        RuntimeClientColdStart.summary(unprimed));
+    System.out.printf(
+        "  first invocation (createSecret) alone, after SnapStart priming: %s%n",
+        RuntimeClientColdStart.summary(primed));
     System.out.printf(
         "JVM: %s %s, %d cores%n",
         System.getProperty("java.vm.name"),

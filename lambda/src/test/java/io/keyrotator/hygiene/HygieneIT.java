@@ -7,21 +7,20 @@ import io.keyrotator.config.AuditSettings;
 import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.lambda.HygieneHandler;
 import io.keyrotator.ownership.ManagedKeySecret;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import io.keyrotator.testing.MutableClock;
 import io.keyrotator.testing.ThrottlingInjector;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -34,6 +33,7 @@ import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretReques
  * The hygiene job against moto through its Lambda entry point. moto stamps real times; the job's
  * clock is moved forward to stand in for the days that pass between its runs.
  */
+@ExtendWith(LocalAwsExtension.class)
 class HygieneIT {
   private static final String USER = "app-ci";
   private static final String SECRET = "app-ci-key";
@@ -44,33 +44,14 @@ class HygieneIT {
 
   @BeforeEach
   void setUp() {
-    aws = LocalAws.fresh();
-    clock = new MutableClock(Instant.now());
     // A compliant account, so that only what a test arranges shows up in the audit.
-    aws.iam.updateAccountPasswordPolicy(
-        r ->
-            r.minimumPasswordLength(14)
-                .requireSymbols(true)
-                .requireNumbers(true)
-                .requireUppercaseCharacters(true)
-                .requireLowercaseCharacters(true)
-                .passwordReusePrevention(24)
-                .maxPasswordAge(90));
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
+    aws.requireStrongPasswords();
   }
 
   /** A managed user rotated twice: a current key and an active previous key. */
   private void rotatedTwice(String user, String secret) {
     aws.createManagedUser(user);
-    aws.secretsManager.createSecret(
-        r ->
-            r.name(secret)
-                .secretString("{\"UserName\":\"" + user + "\"}")
-                .tags(t -> t.key(SecretVersions.USER_TAG).value(user)));
+    aws.createBootstrapSecret(secret, user);
     aws.rotate(aws.handler(), secret);
     // moto keeps times to the second: the first rotation's test calls with its key must not share
     // a second with the second rotation, or that key would look used after it (switch window 0).

@@ -28,8 +28,8 @@ class PreviousKeyRetirementTest {
     account.rotate();
     account.clock.advance(Duration.ofDays(1));
     account.rotate(); // rotated at T0 + 1 day; previous key stays active (policy keep)
-    previous = account.keyIn("AWSPREVIOUS");
-    current = account.keyIn("AWSCURRENT");
+    previous = account.secrets.keyIn("AWSPREVIOUS");
+    current = account.secrets.keyIn("AWSCURRENT");
   }
 
   private HygieneReport pass() {
@@ -71,7 +71,7 @@ class PreviousKeyRetirementTest {
         .singleElement()
         .satisfies(
             a -> {
-              assertThat(a.kind()).isEqualTo(HygieneReport.DEACTIVATED);
+              assertThat(a.kind()).isEqualTo(HygieneReport.ActionKind.DEACTIVATE_PREVIOUS_KEY);
               assertThat(a.reason()).contains("no use after the rotation");
             });
     assertThat(account.iam.user(USER).tags()).containsKey(PreviousKeyRetirement.DEACTIVATED_TAG);
@@ -97,7 +97,7 @@ class PreviousKeyRetirementTest {
         .singleElement()
         .satisfies(
             n -> {
-              assertThat(n.kind()).isEqualTo(HygieneReport.STILL_IN_USE);
+              assertThat(n.kind()).isEqualTo(NoticeKind.PREVIOUS_KEY_STILL_IN_USE);
               assertThat(n.message())
                   .contains(
                       "still in use 8 days after the rotation",
@@ -134,7 +134,8 @@ class PreviousKeyRetirementTest {
     assertThat(account.iam.key(USER, previous)).isEmpty();
     assertThat(report.actions())
         .singleElement()
-        .satisfies(a -> assertThat(a.kind()).isEqualTo(HygieneReport.DELETED));
+        .satisfies(
+            a -> assertThat(a.kind()).isEqualTo(HygieneReport.ActionKind.DELETE_PREVIOUS_KEY));
     assertThat(account.iam.user(USER).tags())
         .doesNotContainKey(PreviousKeyRetirement.DEACTIVATED_TAG);
     assertThat(key(current).active()).isTrue();

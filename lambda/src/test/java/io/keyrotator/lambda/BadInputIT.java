@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.config.InvalidSettingsException;
 import io.keyrotator.config.Settings;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Each kind of bad input gets its own clear error through the real Lambda entry point, and leaves
  * IAM and the secret exactly as they were.
  */
+@ExtendWith(LocalAwsExtension.class)
 class BadInputIT {
   private static final String USER = "app-ci";
   private LocalAws aws;
@@ -32,15 +34,9 @@ class BadInputIT {
 
   @BeforeEach
   void setUp() {
-    aws = LocalAws.fresh();
     aws.createManagedUser(USER);
     secret = aws.createBootstrapSecret("app-ci-key", USER);
     aws.rotate(aws.handler(), secret);
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
   }
 
   /** One bad input: arranges the state, returns the event to send. */
@@ -161,7 +157,7 @@ class BadInputIT {
                     new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
                     new ByteArrayOutputStream(),
                     null))
-        .isInstanceOf(RotationFailure.class)
+        .isInstanceOf(RotationFailedException.class)
         .hasMessageContaining(badInput.expected());
 
     assertThat(snapshot()).isEqualTo(before);

@@ -6,8 +6,7 @@ import io.keyrotator.config.Settings;
 import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ownership.SecretBinding;
-import io.keyrotator.ports.RotationFailure;
-import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.FaultInjector.When;
 import io.keyrotator.testing.LocalAws;
@@ -59,14 +58,7 @@ class CrashPointIT {
     aws.createManagedUser(BYSTANDER);
     String bystanderKey =
         aws.iam.createAccessKey(r -> r.userName(BYSTANDER)).accessKey().accessKeyId();
-    String secret =
-        aws.secretsManager
-            .createSecret(
-                r ->
-                    r.name("app-ci-key")
-                        .secretString("{\"UserName\":\"" + USER + "\"}")
-                        .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)))
-            .arn();
+    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     List<String> previousKeys = new ArrayList<>();
     if (scenario == Scenario.AT_THE_KEY_LIMIT) {
       RotationHandler handler = aws.handler(aws.settings(POLICY));
@@ -138,7 +130,7 @@ class CrashPointIT {
       faults.arm(call, when);
       try {
         LocalAws.runSteps(handler, arranged.secret(), token);
-      } catch (RotationFailure expected) {
+      } catch (RotationFailedException expected) {
         // the crash; what matters is the state it left
       }
       if (scenario == Scenario.AT_THE_KEY_LIMIT) {
@@ -148,7 +140,7 @@ class CrashPointIT {
       faults.disarm();
       try {
         LocalAws.runSteps(handler, arranged.secret(), token);
-      } catch (RotationFailure waiting) {
+      } catch (RotationFailedException waiting) {
         if (waiting.getMessage().contains("before it recorded which key it created")) {
           // The crash lost CreateAccessKey's answer before the attempt record named the key:
           // keyrotator cannot tell it from a key made by hand, leaves it alone and names it.

@@ -11,7 +11,7 @@ import static org.mockito.Mockito.verify;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.observability.StructuredLog;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.rotation.AccessKeyRotation;
 import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.RotationStep;
@@ -81,7 +81,7 @@ class RotationHandlerTest {
 
   @Test
   void aFailedStepLogsTheReasonCountsAFailureAndRethrows() throws Exception {
-    doThrow(new RotationFailure("user app-ci already has 2 access keys"))
+    doThrow(new RotationFailedException("user app-ci already has 2 access keys"))
         .when(rotation)
         .run(any(), any(), any());
     assertThatThrownBy(
@@ -105,7 +105,7 @@ class RotationHandlerTest {
                 handler.handle(
                     new RotationRequest(RotationStep.FINISH_SECRET, "arn:s", "t", Optional.empty()),
                     Duration.ofMinutes(1)))
-        .isInstanceOf(RotationFailure.class)
+        .isInstanceOf(RotationFailedException.class)
         .hasMessageContaining(
             "step finishSecret failed on an AWS call: IllegalStateException: Rate exceeded")
         .hasMessageContaining("Secrets Manager retries the rotation");

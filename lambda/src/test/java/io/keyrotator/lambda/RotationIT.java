@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.config.Settings;
 import io.keyrotator.ownership.ManagedKeySecret;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
@@ -20,19 +20,10 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * Rotations against moto over HTTP with the real SDK clients, started the way Secrets Manager
  * starts them (RotateSecret registers the AWSPENDING version; the handler runs each step).
  */
+@ExtendWith(LocalAwsExtension.class)
 class RotationIT {
   private static final String USER = "app-ci";
   private LocalAws aws;
-
-  @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
 
   private ManagedKeySecret current(String secret) {
     return ManagedKeySecret.parse(aws.value(secret, "AWSCURRENT"), "AWSCURRENT");
@@ -97,10 +88,8 @@ class RotationIT {
 
   @Test
   void anInactivePreviousKeyIsRemovedToMakeRoom() {
-    aws.createManagedUser(USER);
-    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     RotationHandler handler = aws.handler();
-    aws.rotate(handler, secret);
+    String secret = aws.rotatedOnce(USER, "app-ci-key", handler);
     String first = current(secret).accessKeyId().orElseThrow();
     aws.rotate(handler, secret);
     assertThat(key(first).status()).isEqualTo(StatusType.ACTIVE); // default policy: keep
@@ -113,17 +102,15 @@ class RotationIT {
 
   @Test
   void anActivePreviousKeyStillInUseIsARefusalThatChangesNothing() {
-    aws.createManagedUser(USER);
-    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     RotationHandler handler = aws.handler();
-    aws.rotate(handler, secret);
+    String secret = aws.rotatedOnce(USER, "app-ci-key", handler);
     aws.rotate(handler, secret); // the first key stays active and was used minutes ago
     List<AccessKeyMetadata> keysBefore = aws.keys(USER);
     String currentBefore = aws.value(secret, "AWSCURRENT");
 
     String token = aws.startRotation(secret);
     assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, secret, token))
-        .isInstanceOf(RotationFailure.class)
+        .isInstanceOf(RotationFailedException.class)
         .hasMessageContaining("already has 2 access keys")
         .hasMessageContaining("a consumer may still depend on it")
         .hasMessageContaining("Nothing was changed");
@@ -134,10 +121,8 @@ class RotationIT {
 
   @Test
   void aKeyTheSecretDoesNotHoldIsNeverDeleted() {
-    aws.createManagedUser(USER);
-    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     RotationHandler handler = aws.handler();
-    aws.rotate(handler, secret);
+    String secret = aws.rotatedOnce(USER, "app-ci-key", handler);
     String foreign = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
     aws.iam.updateAccessKey(r -> r.userName(USER).accessKeyId(foreign).status(StatusType.INACTIVE));
 
@@ -154,11 +139,9 @@ class RotationIT {
 
   @Test
   void everyStepRunTwiceGivesTheSameResultAsOnce() {
-    aws.createManagedUser(USER);
-    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     RotationHandler handler =
         aws.handler(aws.settings(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")));
-    aws.rotate(handler, secret);
+    String secret = aws.rotatedOnce(USER, "app-ci-key", handler);
     String previous = current(secret).accessKeyId().orElseThrow();
 
     String token = aws.startRotation(secret);
@@ -175,10 +158,8 @@ class RotationIT {
 
   @Test
   void aTestOnlyRunValidatesWithoutCreatingAKey() {
-    aws.createManagedUser(USER);
-    String secret = aws.createBootstrapSecret("app-ci-key", USER);
     RotationHandler handler = aws.handler();
-    aws.rotate(handler, secret);
+    String secret = aws.rotatedOnce(USER, "app-ci-key", handler);
     List<AccessKeyMetadata> before = aws.keys(USER);
 
     // RotateImmediately=false: Secrets Manager runs testSecret alone on an empty AWSPENDING

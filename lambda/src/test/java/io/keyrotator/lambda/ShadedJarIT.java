@@ -9,6 +9,7 @@ import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.config.Settings;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,13 +21,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
 /** The deployable jar itself: within its size budget, and complete enough to rotate on its own. */
+@ExtendWith(LocalAwsExtension.class)
 class ShadedJarIT {
   static final Path JAR = Path.of("target", "keyrotator-lambda.jar");
 
@@ -37,16 +38,6 @@ class ShadedJarIT {
   static final long SIZE_BUDGET_BYTES = 8L * 1024 * 1024;
 
   private LocalAws aws;
-
-  @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
 
   @Test
   void jarStaysWithinItsSizeBudget() throws Exception {

@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import io.keyrotator.testing.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -29,33 +27,14 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * the attempt's: the hand-made key, which merely appeared at that time, stays active. (Found by a
  * red-team review: an earlier design took "the only new key in the window" for keyrotator's.)
  */
+@ExtendWith(LocalAwsExtension.class)
 class AttemptWindowIT {
   private static final String USER = "app-ci";
   private LocalAws aws;
   private MutableClock clock;
 
-  @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
-    clock = new MutableClock(Instant.now());
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
-
   private String setUpRotatedSecret() {
-    aws.createManagedUser(USER);
-    String a =
-        aws.secretsManager
-            .createSecret(
-                r ->
-                    r.name("a-key")
-                        .secretString("{\"UserName\":\"" + USER + "\"}")
-                        .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)))
-            .arn();
-    aws.rotate(aws.handler(aws.settings(Map.of()), clock), a);
+    String a = aws.rotatedOnce(USER, "a-key", aws.handler(aws.settings(Map.of()), clock));
     return a;
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.config.Settings;
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.KeyActionRecorder;
@@ -107,7 +107,7 @@ class ConcurrentRotationIT {
         LocalAws.runStep(handler, step, secret, token);
         done++;
         events.add(who + " " + step.wireName() + " ok");
-      } catch (RotationFailure e) {
+      } catch (RotationFailedException e) {
         refusal = Optional.of(e.getMessage());
         events.add(who + " " + step.wireName() + " refused: " + e.getMessage());
       }
@@ -118,9 +118,7 @@ class ConcurrentRotationIT {
     try (LocalAws aws = LocalAws.fresh()) {
       KeyActionRecorder recorder = new KeyActionRecorder();
       RotationHandler handler = aws.handler(aws.settings(POLICY), recorder);
-      aws.createManagedUser(USER);
-      String secret = createTagged(aws, "app-key");
-      aws.rotate(handler, secret);
+      String secret = aws.rotatedOnce(USER, "app-key", handler);
       Run first = new Run(secret);
       Run second = new Run(secret);
       List<String> events = new ArrayList<>();
@@ -172,11 +170,9 @@ class ConcurrentRotationIT {
     try (LocalAws aws = LocalAws.fresh()) {
       KeyActionRecorder recorder = new KeyActionRecorder();
       RotationHandler handler = aws.handler(aws.settings(POLICY), recorder);
-      aws.createManagedUser(USER);
-      String a = createTagged(aws, "secret-A");
-      aws.rotate(handler, a);
+      String a = aws.rotatedOnce(USER, "secret-A", handler);
       String initialKey = currentKey(aws, a).orElseThrow();
-      String b = createTagged(aws, "secret-B"); // by hand, naming the same user
+      String b = aws.createBootstrapSecret("secret-B", USER); // by hand, naming the same user
       Run runA = new Run(a);
       Run runB = new Run(b);
       List<String> events = new ArrayList<>();
@@ -241,16 +237,6 @@ class ConcurrentRotationIT {
           .as("keyrotator removed only keys it created: " + removal + "; " + as)
           .contains(removal.keyId());
     }
-  }
-
-  private static String createTagged(LocalAws aws, String name) {
-    return aws.secretsManager
-        .createSecret(
-            r ->
-                r.name(name)
-                    .secretString("{\"UserName\":\"" + USER + "\"}")
-                    .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)))
-        .arn();
   }
 
   private static Optional<String> currentKey(LocalAws aws, String secret) {

@@ -3,8 +3,8 @@ package io.keyrotator.ownership;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.inspection.Repair;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import io.keyrotator.testing.LocalJobs;
 import io.keyrotator.testing.MutableClock;
 import java.time.Duration;
@@ -12,8 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.iam.model.StatusType;
@@ -28,23 +27,12 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * by two red-team reviews: earlier designs took evidence from any tagged secret, then from any
  * secret whose KmsKeyId setting named the deployment's key.)
  */
+@ExtendWith(LocalAwsExtension.class)
 class ForgedEvidenceIT {
   private static final String VICTIM = "payments-batch";
   private LocalAws aws;
   private MutableClock clock;
   private LocalJobs jobs;
-
-  @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
-    clock = new MutableClock(Instant.now());
-    jobs = new LocalJobs(aws, clock);
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
 
   /**
    * The attacker's own secret, tagged for the victim, with a forged "created by keyrotator" value
@@ -52,14 +40,7 @@ class ForgedEvidenceIT {
    */
   private String forgeEvidence(String name, String keyId, int laterPuts, boolean rekey) {
     String bootstrap = "{\"UserName\":\"" + VICTIM + "\"}";
-    String arn =
-        aws.secretsManager
-            .createSecret(
-                r ->
-                    r.name(name)
-                        .secretString(bootstrap)
-                        .tags(t -> t.key(SecretVersions.USER_TAG).value(VICTIM)))
-            .arn();
+    String arn = aws.createSecret(name, bootstrap, VICTIM);
     String userId = aws.iam.getUser(r -> r.userName(VICTIM)).user().userId();
     Instant created =
         aws.keys(VICTIM).stream()
@@ -163,9 +144,8 @@ class ForgedEvidenceIT {
   @ParameterizedTest(name = "secret re-keyed afterwards: {0}")
   @ValueSource(booleans = {false, true})
   void hygieneNeverRetiresTheCurrentKeyOfKeyrotatorsOwnSecret(boolean rekey) {
-    aws.createManagedUser(VICTIM);
-    String legit = aws.createBootstrapSecret("legit-untagged", VICTIM);
-    aws.rotate(aws.handler(aws.settings(Map.of()), clock), legit);
+    String legit =
+        aws.rotatedOnce(VICTIM, "legit-untagged", aws.handler(aws.settings(Map.of()), clock));
     String current =
         ManagedKeySecret.parse(aws.value(legit, "AWSCURRENT"), "c").accessKeyId().orElseThrow();
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.NewAccessKey;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -130,7 +130,7 @@ class ManagedKeySecretTest {
       })
   void rejectsBadValuesWithoutRepeatingThem(String json, String problem) {
     assertThatThrownBy(() -> ManagedKeySecret.parse(json, "AWSCURRENT of app-ci"))
-        .isInstanceOf(RotationFailure.class)
+        .isInstanceOf(RotationFailedException.class)
         .hasMessageContaining("the secret value in AWSCURRENT of app-ci cannot be used")
         .hasMessageContaining(problem)
         .hasMessageContaining("put-secret-value")

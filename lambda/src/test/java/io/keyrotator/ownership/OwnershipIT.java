@@ -9,10 +9,11 @@ import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.inspection.Repair;
 import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import io.keyrotator.testing.LocalJobs;
 import io.keyrotator.testing.MutableClock;
 import java.time.Duration;
@@ -20,9 +21,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
@@ -31,40 +31,15 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * with nothing deleted or deactivated that a managed secret's AWSCURRENT holds or that keyrotator
  * cannot prove it created.
  */
+@ExtendWith(LocalAwsExtension.class)
 class OwnershipIT {
   private static final String USER = "app-ci";
   private LocalAws aws;
   private MutableClock clock;
   private LocalJobs jobs;
 
-  @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
-    clock = new MutableClock(Instant.now());
-    jobs = new LocalJobs(aws, clock);
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
-
   private RotationHandler handler(Map<String, String> env) {
     return aws.handler(aws.settings(env), clock);
-  }
-
-  private String taggedSecret(String name, String user, String json) {
-    return aws.secretsManager
-        .createSecret(
-            r ->
-                r.name(name)
-                    .secretString(json)
-                    .tags(t -> t.key(SecretVersions.USER_TAG).value(user)))
-        .arn();
-  }
-
-  private String bootstrap(String name, String user) {
-    return taggedSecret(name, user, "{\"UserName\":\"" + user + "\"}");
   }
 
   private ManagedKeySecret value(String secret, String stage) {
@@ -73,26 +48,24 @@ class OwnershipIT {
 
   @Test
   void case1_aSecondSecretImportingTheKeyOfAnotherIsRefusedAndItsKeyNeverDeactivated() {
-    aws.createManagedUser(USER);
-    String a = bootstrap("a-key", USER);
-    aws.rotate(handler(Map.of()), a);
+    String a = aws.rotatedOnce(USER, "a-key", handler(Map.of()));
     String k1 = aws.keyIn(a, "AWSCURRENT");
     ManagedKeySecret aValue = value(a, "AWSCURRENT");
     String b =
-        taggedSecret(
+        aws.createSecret(
             "b-key",
-            USER,
             "{\"UserName\":\""
                 + USER
                 + "\",\"AccessKeyId\":\""
                 + k1
                 + "\",\"SecretAccessKey\":\""
                 + aValue.secretAccessKey().orElseThrow()
-                + "\"}");
+                + "\"}",
+            USER);
 
     assertThatThrownBy(
             () -> aws.rotate(handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")), a))
-        .isInstanceOf(RotationFailure.class)
+        .isInstanceOf(RotationFailedException.class)
         .hasMessageContaining("is named by secret b-key as well as by a-key")
         .hasMessageContaining("Keep one");
     assertThatThrownBy(() -> aws.rotate(handler(Map.of()), b))
@@ -110,10 +83,8 @@ class OwnershipIT {
 
   @Test
   void case2_aSecondSecretsCreateSecretNeverDeletesTheFirstOnesPendingKey() {
-    aws.createManagedUser(USER);
-    String a = bootstrap("a-key", USER);
     RotationHandler handler = handler(Map.of());
-    aws.rotate(handler, a);
+    String a = aws.rotatedOnce(USER, "a-key", handler);
     String tokenA = aws.startRotation(a);
     LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, tokenA);
     String pendingA =
@@ -147,10 +118,8 @@ class OwnershipIT {
 
   @Test
   void case3_aKeyMadeByHandAfterADroppedAttemptIsNeverDeletedNorIsAForgedRecordTrusted() {
-    aws.createManagedUser(USER);
-    String a = bootstrap("a-key", USER);
     RotationHandler handler = handler(Map.of());
-    aws.rotate(handler, a);
+    String a = aws.rotatedOnce(USER, "a-key", handler);
     String current = aws.keyIn(a, "AWSCURRENT");
     String token = aws.startRotation(a);
     LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token);
@@ -208,7 +177,7 @@ class OwnershipIT {
   void case4_aValueNamingAnotherUserNeverHandsOutThatUsersKey() {
     aws.createManagedUser("low-priv");
     aws.createManagedUser("deploy-admin");
-    String low = bootstrap("low-priv-key", "low-priv");
+    String low = aws.createBootstrapSecret("low-priv-key", "low-priv");
     RotationHandler handler = handler(Map.of());
     aws.rotate(handler, low);
     aws.secretsManager.putSecretValue(
@@ -240,7 +209,7 @@ class OwnershipIT {
         r -> r.secretId(switched).tags(t -> t.key(SecretVersions.USER_TAG).value("low-priv-2")));
 
     // A secret made outside the stack naming a user another secret claims.
-    String admin = bootstrap("deploy-admin-key", "deploy-admin");
+    String admin = aws.createBootstrapSecret("deploy-admin-key", "deploy-admin");
     aws.rotate(handler, admin);
     String outside =
         aws.createBootstrapSecret(
@@ -252,10 +221,8 @@ class OwnershipIT {
 
   @Test
   void case4_aUserDeletedAndCreatedAgainIsADifferentUser() {
-    aws.createManagedUser(USER);
-    String a = bootstrap("a-key", USER);
     RotationHandler handler = handler(Map.of());
-    aws.rotate(handler, a);
+    String a = aws.rotatedOnce(USER, "a-key", handler);
     String old = aws.keyIn(a, "AWSCURRENT");
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(old));
     aws.iam.untagUser(r -> r.userName(USER).tagKeys(SecretBinding.CLAIM_TAG));
@@ -309,10 +276,8 @@ class OwnershipIT {
 
   @Test
   void case5_afterADroppedFailedFinishTheNextRotationKnowsItsOwnKey() {
-    aws.createManagedUser(USER);
-    String a = bootstrap("a-key", USER);
     RotationHandler handler = handler(Map.of());
-    aws.rotate(handler, a);
+    String a = aws.rotatedOnce(USER, "a-key", handler);
     String current = aws.keyIn(a, "AWSCURRENT");
     String token = aws.startRotation(a);
     LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token);
@@ -337,10 +302,10 @@ class OwnershipIT {
   void case6_secretValuesRoundTripAndMalformedOnesAreNamedPrecisely() {
     aws.createManagedUser(USER);
     String a =
-        taggedSecret(
+        aws.createSecret(
             "a-key",
-            USER,
-            "{\"UserName\":\"app-ci\",\"Owner\":\"team-ci\",\"Consumer\":{\"host\":\"build-1\"}}");
+            "{\"UserName\":\"app-ci\",\"Owner\":\"team-ci\",\"Consumer\":{\"host\":\"build-1\"}}",
+            USER);
     RotationHandler handler = handler(Map.of());
     aws.rotate(handler, a);
     aws.rotate(handler, a);
@@ -350,11 +315,11 @@ class OwnershipIT {
 
     aws.createManagedUser("dup");
     String duplicated =
-        taggedSecret("dup-key", "dup", "{\"UserName\":\"dup\",\"UserName\":\"app-ci\"}");
+        aws.createSecret("dup-key", "{\"UserName\":\"dup\",\"UserName\":\"app-ci\"}", "dup");
     assertThatThrownBy(() -> aws.rotate(handler, duplicated))
         .hasMessageContaining("has the field \"UserName\" more than once (line 1, column");
     String trailing =
-        taggedSecret("trailing-key", "dup", "{\"UserName\":\"dup\"}{\"UserName\":\"app-ci\"}");
+        aws.createSecret("trailing-key", "{\"UserName\":\"dup\"}{\"UserName\":\"app-ci\"}", "dup");
     assertThatThrownBy(() -> aws.rotate(handler, trailing))
         .hasMessageContaining("more content after the JSON object");
     assertThat(aws.keys("dup")).isEmpty();
@@ -363,10 +328,8 @@ class OwnershipIT {
 
   @Test
   void case7_aTestOnlyRotationOfADeletedCurrentKeyFailsAtOnceNamingThatKey() {
-    aws.createManagedUser(USER);
-    String a = bootstrap("a-key", USER);
     RotationHandler handler = handler(Map.of(Settings.PROPAGATION_TIMEOUT_SECONDS, "30"));
-    aws.rotate(handler, a);
+    String a = aws.rotatedOnce(USER, "a-key", handler);
     String current = aws.keyIn(a, "AWSCURRENT");
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(current));
     String token = aws.startRotation(a);
@@ -387,14 +350,14 @@ class OwnershipIT {
     // A value as keyrotator 1 wrote it: CreatedBy and CreateDate, no UserId, SecretArn or
     // VersionId.
     String a =
-        taggedSecret(
+        aws.createSecret(
             "a-key",
-            USER,
             "{\"UserName\":\"app-ci\",\"AccessKeyId\":\""
                 + k1
                 + "\",\"SecretAccessKey\":\"s3cr3t\",\"CreateDate\":\""
                 + created
-                + "\",\"CreatedBy\":\"keyrotator\"}");
+                + "\",\"CreatedBy\":\"keyrotator\"}",
+            USER);
     aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key("keyrotator:rotation").value("old 1")));
     RotationHandler handler = handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate"));
     aws.rotate(handler, a);
@@ -417,10 +380,8 @@ class OwnershipIT {
 
   @Test
   void nothingItCreatedGoesUnreportedAndAStaleClaimIsReleasedOnlyByDoctor() {
-    aws.createManagedUser(USER);
-    String old = bootstrap("old-key", USER);
     RotationHandler handler = handler(Map.of());
-    aws.rotate(handler, old);
+    String old = aws.rotatedOnce(USER, "old-key", handler);
     String oldKey = aws.keyIn(old, "AWSCURRENT");
     aws.secretsManager.deleteSecret(r -> r.secretId(old).recoveryWindowInDays(7L));
 
@@ -442,7 +403,7 @@ class OwnershipIT {
                                   "restore-secret", io.keyrotator.ports.KeyIds.shorten(oldKey));
                         }));
 
-    String replacement = bootstrap("new-key", USER);
+    String replacement = aws.createBootstrapSecret("new-key", USER);
     assertThatThrownBy(() -> aws.rotate(handler, replacement))
         .hasMessageContaining("claimed by secret " + old);
     List<Repair> applied = jobs.doctorFix();
@@ -461,7 +422,7 @@ class OwnershipIT {
   @Test
   void aClaimByASecretInAnotherRegionIsNeverReleasedHere() {
     aws.createManagedUser(USER);
-    String a = bootstrap("a-key", USER);
+    String a = aws.createBootstrapSecret("a-key", USER);
     String elsewhere =
         "arn:aws:secretsmanager:eu-west-1:" + LocalAws.ACCOUNT + ":secret:keyrotator/app-ci-AbCdEf";
     aws.iam.tagUser(

@@ -13,8 +13,7 @@ import io.keyrotator.inspection.Repairs;
 import io.keyrotator.inspection.SecretInspector;
 import io.keyrotator.inspection.SecretStatus;
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.ports.RotationFailure;
-import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.rotation.ManagedScope;
 import io.keyrotator.rotation.RotationStep;
 import io.keyrotator.testing.FaultInjector;
@@ -57,7 +56,8 @@ import software.amazon.awssdk.services.iam.model.Tag;
  *   <li>every key keyrotator deleted or deactivated is one keyrotator created;
  *   <li>no user has more than 2 keys, and IAM never answered keyrotator with LimitExceeded;
  *   <li>no secret access key appears in a log line, an exception message or a report;
- *   <li>keyrotator fails only with a {@link RotationFailure} (a refusal), never with another error.
+ *   <li>keyrotator fails only with a {@link RotationFailedException} (a refusal), never with
+ *       another error.
  * </ol>
  *
  * <p>Replay one sequence with {@code -Dkeyrotator.seed=N}; every failure names the seed, the
@@ -173,15 +173,7 @@ class OwnershipPropertiesIT {
       }
       for (String secret : List.of("A", "B")) {
         String user = userOf.get(secret);
-        arns.put(
-            secret,
-            aws.secretsManager
-                .createSecret(
-                    r ->
-                        r.name("secret-" + secret)
-                            .secretString("{\"UserName\":\"" + user + "\"}")
-                            .tags(t -> t.key(SecretVersions.USER_TAG).value(user)))
-                .arn());
+        arns.put(secret, aws.createBootstrapSecret("secret-" + secret, user));
         aws.rotate(handler, arns.get(secret));
       }
       log.add("setup: A (u1) and B (u2) rotated once");
@@ -233,7 +225,7 @@ class OwnershipPropertiesIT {
       for (int s = 0; s < steps; s++) {
         try {
           LocalAws.runStep(h, all.get(s), arn, token);
-        } catch (RotationFailure e) {
+        } catch (RotationFailedException e) {
           messages.add(e.getMessage());
           return what + ": " + all.get(s).wireName() + " refused: " + e.getMessage();
         } catch (RuntimeException e) {
@@ -439,7 +431,7 @@ class OwnershipPropertiesIT {
       report.notices().forEach(n -> messages.add(n.message()));
       report.skipped().forEach(s -> messages.add(s.reason()));
       report.skipped().stream()
-          .filter(s -> !s.reason().startsWith("RotationFailure"))
+          .filter(s -> !s.reason().startsWith("RotationFailedException"))
           .forEach(s -> unexpected.add("hygiene skipped " + s.secret() + ": " + s.reason()));
       return "clock +"
           + by
@@ -463,7 +455,7 @@ class OwnershipPropertiesIT {
       for (Repair repair : repairs) {
         try {
           applied.add(repair.describe() + (repairer.apply(repair) ? "" : " (skipped)"));
-        } catch (RotationFailure e) {
+        } catch (RotationFailedException e) {
           messages.add(e.getMessage());
           applied.add(repair.describe() + " refused: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -598,7 +590,7 @@ class OwnershipPropertiesIT {
     private Optional<String> currentKey(String arn) {
       try {
         return currentJson(arn).flatMap(j -> ManagedKeySecret.parse(j, "AWSCURRENT").accessKeyId());
-      } catch (RotationFailure invalid) {
+      } catch (RotationFailedException invalid) {
         return Optional.empty();
       }
     }

@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.keyrotator.inspection.SecretStatus;
 import io.keyrotator.lambda.RotationHandler;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import io.keyrotator.testing.LocalJobs;
 import io.keyrotator.testing.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A careless operator pastes a secret access key into the wrong place: the value's UserName, or the
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * be repeated in a refusal, a log line, or a status/doctor finding. (Found by two red-team
  * reviews.)
  */
+@ExtendWith(LocalAwsExtension.class)
 class PastedSecretIT {
   private static final String USER = "app-ci";
   private static final String PASTED = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12";
@@ -32,25 +32,7 @@ class PastedSecretIT {
 
   @BeforeEach
   void setUp() {
-    aws = LocalAws.fresh();
-    clock = new MutableClock(Instant.now());
-    jobs = new LocalJobs(aws, clock);
     aws.createManagedUser(USER);
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
-
-  private String secretTagged(String name, String tagValue) {
-    return aws.secretsManager
-        .createSecret(
-            r ->
-                r.name(name)
-                    .secretString("{\"UserName\":\"" + USER + "\"}")
-                    .tags(t -> t.key(SecretVersions.USER_TAG).value(tagValue)))
-        .arn();
   }
 
   private String report(SecretStatus status) {
@@ -61,7 +43,7 @@ class PastedSecretIT {
 
   @Test
   void rotationRefusalDoesNotRepeatASecretPastedIntoTheUserTag() {
-    String arn = secretTagged("pasted-tag", PASTED);
+    String arn = aws.createSecret("pasted-tag", "{\"UserName\":\"" + USER + "\"}", PASTED);
     RotationHandler handler = aws.handler(aws.settings(Map.of()), clock);
     Throwable refused = catchThrowable(() -> aws.rotate(handler, arn));
     assertThat(refused).isNotNull();
@@ -71,14 +53,14 @@ class PastedSecretIT {
 
   @Test
   void doctorDoesNotRepeatASecretPastedIntoTheUserTag() {
-    String arn = secretTagged("pasted-tag", PASTED);
+    String arn = aws.createSecret("pasted-tag", "{\"UserName\":\"" + USER + "\"}", PASTED);
     String text = report(jobs.inspector(Duration.ofDays(1)).inspectSafely(arn));
     assertThat(text).doesNotContain(PASTED);
   }
 
   @Test
   void scheduledForDeletionFindingDoesNotRepeatASecretPastedIntoTheUserTag() {
-    String arn = secretTagged("pasted-tag", PASTED);
+    String arn = aws.createSecret("pasted-tag", "{\"UserName\":\"" + USER + "\"}", PASTED);
     aws.secretsManager.deleteSecret(r -> r.secretId(arn).recoveryWindowInDays(7L));
     String text = report(jobs.inspector(Duration.ofDays(1)).inspectSafely(arn));
     assertThat(text).contains("SECRET_SCHEDULED_FOR_DELETION").doesNotContain(PASTED);

@@ -12,8 +12,9 @@ import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ownership.SecretBinding;
 import io.keyrotator.ports.AccessKey;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretVersions;
+import io.keyrotator.testing.FakeAccount;
 import io.keyrotator.testing.FakeIam;
 import io.keyrotator.testing.FakeProbe;
 import io.keyrotator.testing.FakeSecrets;
@@ -53,27 +54,24 @@ class AccessKeyRotationTest {
     env.put(Settings.SEAL_SECRET, FakeSecrets.SEAL_SECRET);
   }
 
-  private AccessKeyRotation rotation() {
-    return rotation(secrets);
-  }
-
   private AccessKeyRotation rotation(SecretVersions secretVersions) {
-    Settings settings = Settings.from(env);
-    KeyPropagation propagation =
-        new KeyPropagation(
-            probe,
-            clock,
-            clock::advance,
-            settings.propagationSuccesses(),
-            settings.propagationTimeout(),
-            settings.propagationInterval());
-    return new AccessKeyRotation(
-        secretVersions, iam, propagation, settings, clock, StructuredLog.to(logLines::add, clock));
+    return FakeAccount.rotation(
+        secretVersions,
+        iam,
+        probe,
+        Settings.from(env),
+        clock,
+        StructuredLog.to(logLines::add, clock));
   }
 
   private StepReport run(RotationStep step, String token) {
+    return run(secrets, step, token);
+  }
+
+  /** Runs the step on Secrets Manager as {@code secretVersions} shows it to the rotation. */
+  private StepReport run(SecretVersions secretVersions, RotationStep step, String token) {
     StepReport report = new StepReport();
-    rotation()
+    rotation(secretVersions)
         .run(
             new RotationRequest(step, FakeSecrets.ARN, token, Optional.empty()),
             report,
@@ -94,18 +92,23 @@ class AccessKeyRotationTest {
     return secrets.putCurrent("{\"UserName\":\"" + USER + "\"}");
   }
 
+  /**
+   * A bootstrap secret with a rotation started and createSecret run, as the later steps find it;
+   * returns the token.
+   */
+  private String pendingKeyCreated() {
+    bootstrap();
+    String token = secrets.startRotation();
+    run(RotationStep.CREATE_SECRET, token);
+    return token;
+  }
+
   private ManagedKeySecret stored(String version) {
     return ManagedKeySecret.parse(secrets.rawValue(version).orElseThrow(), "test");
   }
 
   private String currentKeyId() {
-    String version =
-        secrets.stages().entrySet().stream()
-            .filter(e -> e.getValue().contains(CURRENT))
-            .findFirst()
-            .orElseThrow()
-            .getKey();
-    return stored(version).accessKeyId().orElseThrow();
+    return secrets.keyIn(CURRENT);
   }
 
   /** Arranges a user with a managed current key and a managed previous key, both active. */
@@ -124,7 +127,7 @@ class AccessKeyRotationTest {
       String token = secrets.startRotation();
       secrets.rotationEnabled = false;
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
-          .isInstanceOf(RotationFailure.class)
+          .isInstanceOf(RotationFailedException.class)
           .hasMessageContaining("rotation is not enabled");
       assertThat(iam.calls).isEmpty();
     }
@@ -403,7 +406,7 @@ class AccessKeyRotationTest {
       iam.calls.clear();
       String token = secrets.startRotation();
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
-          .isInstanceOf(RotationFailure.class)
+          .isInstanceOf(RotationFailedException.class)
           .hasMessageContaining("user app-ci already has 2 access keys")
           .hasMessageContaining(io.keyrotator.ports.KeyIds.shorten(previous))
           .hasMessageContaining("is AWSCURRENT and is never deleted")
@@ -499,14 +502,7 @@ class AccessKeyRotationTest {
                   "ResourceExistsException: a concurrent run stored another value");
             }
           };
-      assertThatThrownBy(
-              () ->
-                  rotation(failingPut)
-                      .run(
-                          new RotationRequest(
-                              RotationStep.CREATE_SECRET, FakeSecrets.ARN, token, Optional.empty()),
-                          new StepReport(),
-                          Duration.ofMinutes(1)))
+      assertThatThrownBy(() -> run(failingPut, RotationStep.CREATE_SECRET, token))
           .hasMessageContaining("the new key was deleted again");
       assertThat(iam.keysOf(USER)).isEmpty();
     }
@@ -523,12 +519,7 @@ class AccessKeyRotationTest {
               throw new IllegalStateException("read timed out");
             }
           };
-      rotation(putThenFail)
-          .run(
-              new RotationRequest(
-                  RotationStep.CREATE_SECRET, FakeSecrets.ARN, token, Optional.empty()),
-              new StepReport(),
-              Duration.ofMinutes(1));
+      run(putThenFail, RotationStep.CREATE_SECRET, token);
       assertThat(iam.keysOf(USER)).hasSize(1);
       assertThat(stored(token).holds(iam.keysOf(USER).get(0).id())).isTrue();
     }
@@ -554,9 +545,7 @@ class AccessKeyRotationTest {
 
     @Test
     void failsWithTheRepairWhenThePendingKeyWasDeletedByHand() {
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       iam.deleteKey(USER, stored(token).accessKeyId().orElseThrow());
       assertThatThrownBy(() -> run(RotationStep.SET_SECRET, token))
           .hasMessageContaining("no longer exists on user app-ci")
@@ -565,9 +554,7 @@ class AccessKeyRotationTest {
 
     @Test
     void failsWhenThePendingKeyWasDeactivatedByHand() {
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       iam.deactivateKey(USER, stored(token).accessKeyId().orElseThrow());
       assertThatThrownBy(() -> run(RotationStep.SET_SECRET, token))
           .hasMessageContaining("is inactive");
@@ -575,9 +562,7 @@ class AccessKeyRotationTest {
 
     @Test
     void confirmsAnActivePendingKeyWithoutChangingAnything() {
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       iam.calls.clear();
       run(RotationStep.SET_SECRET, token);
       run(RotationStep.SET_SECRET, token);
@@ -589,9 +574,7 @@ class AccessKeyRotationTest {
   class TestSecret {
     @Test
     void waitsForANewKeyToPropagateAndNeedsConsecutiveSuccesses() {
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       probe.rejectNext = 2;
       StepReport report = run(RotationStep.TEST_SECRET, token);
       assertThat(probe.probedKeys).hasSize(5);
@@ -602,9 +585,7 @@ class AccessKeyRotationTest {
     @Test
     void failsAfterTheTimeoutWithElapsedTimeAndLastError() {
       env.put(Settings.PROPAGATION_TIMEOUT_SECONDS, "3");
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       probe.rejectNext = 1000;
       assertThatThrownBy(() -> run(RotationStep.TEST_SECRET, token))
           .hasMessageContaining("did not work 3 times in a row within 3 s")
@@ -614,9 +595,7 @@ class AccessKeyRotationTest {
 
     @Test
     void failsAtOnceWhenTheKeyBelongsToSomeoneElse() {
-      bootstrap();
-      String token = secrets.startRotation();
-      run(RotationStep.CREATE_SECRET, token);
+      String token = pendingKeyCreated();
       probe.forcedArn = "arn:aws:iam::123456789012:user/other";
       assertThatThrownBy(() -> run(RotationStep.TEST_SECRET, token))
           .hasMessageContaining("authenticates as arn:aws:iam::123456789012:user/other");

@@ -55,6 +55,26 @@ public final class CredentialReportRows {
     return this;
   }
 
+  /**
+   * The root user's row: the report says {@code not_supported} for its password and {@code
+   * no_information} for its last use.
+   */
+  public CredentialReportRows root(Instant created, boolean mfaActive, String key1, String key2) {
+    return user(
+        "<root_account>",
+        created,
+        "not_supported",
+        "no_information",
+        Boolean.toString(mfaActive),
+        key1,
+        key2);
+  }
+
+  /** A user without a console password (so without MFA): access keys only. */
+  public CredentialReportRows keysOnly(String name, Instant created, String key1, String key2) {
+    return user(name, created, "false", "N/A", "false", key1, key2);
+  }
+
   /** The five key columns: active, last rotated, last used date, region, service. */
   public static String key(boolean active, Instant created, Instant lastUsed) {
     return String.join(

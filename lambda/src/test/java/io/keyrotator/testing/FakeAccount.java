@@ -2,6 +2,9 @@ package io.keyrotator.testing;
 
 import io.keyrotator.config.Settings;
 import io.keyrotator.observability.StructuredLog;
+import io.keyrotator.ports.IamKeys;
+import io.keyrotator.ports.KeyProbe;
+import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.rotation.AccessKeyRotation;
 import io.keyrotator.rotation.KeyPropagation;
 import io.keyrotator.rotation.RotationRequest;
@@ -39,18 +42,9 @@ public final class FakeAccount {
 
   /** A full rotation with the real steps, as Secrets Manager runs it. */
   public void rotate() {
-    Settings settings = Settings.from(env);
-    KeyPropagation propagation =
-        new KeyPropagation(
-            probe,
-            clock,
-            clock::advance,
-            settings.propagationSuccesses(),
-            settings.propagationTimeout(),
-            settings.propagationInterval());
     AccessKeyRotation rotation =
-        new AccessKeyRotation(
-            secrets, iam, propagation, settings, clock, StructuredLog.to(line -> {}, clock));
+        rotation(
+            secrets, iam, probe, Settings.from(env), clock, StructuredLog.to(line -> {}, clock));
     String token = secrets.startRotation();
     for (RotationStep step : RotationStep.values()) {
       rotation.run(
@@ -60,15 +54,25 @@ public final class FakeAccount {
     }
   }
 
-  /** The key id held by the version with this label. */
-  public String keyIn(String stage) {
-    String version =
-        secrets.stages().entrySet().stream()
-            .filter(e -> e.getValue().contains(stage))
-            .findFirst()
-            .orElseThrow()
-            .getKey();
-    String json = secrets.rawValue(version).orElseThrow();
-    return io.keyrotator.ownership.ManagedKeySecret.parse(json, stage).accessKeyId().orElseThrow();
+  /**
+   * The real rotation steps on fakes: waits for a key to propagate advance the clock instead of
+   * sleeping.
+   */
+  public static AccessKeyRotation rotation(
+      SecretVersions secrets,
+      IamKeys iam,
+      KeyProbe probe,
+      Settings settings,
+      MutableClock clock,
+      StructuredLog log) {
+    KeyPropagation propagation =
+        new KeyPropagation(
+            probe,
+            clock,
+            clock::advance,
+            settings.propagationSuccesses(),
+            settings.propagationTimeout(),
+            settings.propagationInterval());
+    return new AccessKeyRotation(secrets, iam, propagation, settings, clock, log);
   }
 }

@@ -1,6 +1,7 @@
 package io.keyrotator.testing;
 
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.util.ArrayList;
@@ -72,6 +73,17 @@ public final class FakeSecrets implements SecretVersions {
     return Optional.ofNullable(values.get(versionId));
   }
 
+  /** The access key id in the value the stage labels (a test's look: no call is recorded). */
+  public String keyIn(String stage) {
+    String version =
+        stages.entrySet().stream()
+            .filter(e -> e.getValue().contains(stage))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
+    return ManagedKeySecret.parse(values.get(version), stage).accessKeyId().orElseThrow();
+  }
+
   public Map<String, List<String>> stages() {
     Map<String, List<String>> copy = new LinkedHashMap<>();
     stages.forEach((k, v) -> copy.put(k, List.copyOf(v)));
@@ -135,7 +147,7 @@ public final class FakeSecrets implements SecretVersions {
   public SecretDescription describe(String secretId) {
     calls.add("DescribeSecret");
     if (!exists) {
-      throw new RotationFailure("secret " + secretId + " does not exist");
+      throw new RotationFailedException("secret " + secretId + " does not exist");
     }
     Map<String, String> allTags = new LinkedHashMap<>(tags);
     if (!taggedUser.isEmpty()) {

@@ -131,6 +131,22 @@ public final class LocalAws implements AutoCloseable {
     return handler(settings(Map.of()));
   }
 
+  /**
+   * An account password policy that passes every password-policy check the audit makes, so that
+   * only what a test arranges shows up as a finding.
+   */
+  public void requireStrongPasswords() {
+    iam.updateAccountPasswordPolicy(
+        p ->
+            p.minimumPasswordLength(14)
+                .requireUppercaseCharacters(true)
+                .requireLowercaseCharacters(true)
+                .requireNumbers(true)
+                .requireSymbols(true)
+                .passwordReusePrevention(24)
+                .maxPasswordAge(90));
+  }
+
   /** Creates a user under /keyrotator/ (managed by default settings). */
   public void createManagedUser(String name) {
     iam.createUser(r -> r.userName(name).path("/keyrotator/"));
@@ -182,6 +198,17 @@ public final class LocalAws implements AutoCloseable {
                     .rotationLambdaARN(ROTATION_FUNCTION)
                     .rotationRules(rules -> rules.automaticallyAfterDays(30L)))
         .versionId();
+  }
+
+  /**
+   * A managed user and a bootstrap secret for it (as {@link #createBootstrapSecret}), rotated once
+   * with the handler; returns the secret's ARN.
+   */
+  public String rotatedOnce(String user, String secretName, RotationHandler handler) {
+    createManagedUser(user);
+    String secret = createBootstrapSecret(secretName, user);
+    rotate(handler, secret);
+    return secret;
   }
 
   /** Starts a rotation and runs the four steps with the handler, as Secrets Manager would. */

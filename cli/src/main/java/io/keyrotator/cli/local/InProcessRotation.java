@@ -2,7 +2,7 @@ package io.keyrotator.cli.local;
 
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.localaws.MotoServer;
-import io.keyrotator.ports.RotationFailure;
+import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.RotationStep;
 import java.time.Duration;
@@ -90,7 +90,7 @@ public final class InProcessRotation {
         handler.handle(
             new RotationRequest(step, secretId, token, Optional.empty()), Duration.ofMinutes(5));
         progress.accept(step.wireName() + ": done");
-      } catch (RotationFailure e) {
+      } catch (RotationFailedException e) {
         progress.accept(step.wireName() + ": FAILED");
         return new Outcome(token, Optional.of(step), Optional.of(e.getMessage()));
       }

@@ -1,11 +1,18 @@
 package io.keyrotator.infra.config;
 
+import static io.keyrotator.contract.FunctionSettings.*;
+
+import io.keyrotator.contract.KeyLimitPolicy;
+import io.keyrotator.contract.PreviousKeyPolicy;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The whole deployment configuration, validated. Built by {@link ConfigLoader}; every default is
- * written there and in docs/deploy.md.
+ * The whole deployment configuration, validated. Built by {@link ConfigLoader}. The defaults of the
+ * functions' settings come from the contract ({@link io.keyrotator.contract.FunctionSettings}); the
+ * app's own defaults are the constants and {@code defaults()} factories here; docs/deploy.md lists
+ * them all.
  *
  * @param environments where to deploy: one stage per account and Region
  * @param users the IAM users whose keys rotate
@@ -31,7 +38,7 @@ public record KeyrotatorConfig(
     Trail trail,
     Hardening hardening,
     int logRetentionDays,
-    HygieneSettings hygiene,
+    Hygiene hygiene,
     List<String> operators,
     Optional<String> deploymentRoleArn) {
 
@@ -43,6 +50,15 @@ public record KeyrotatorConfig(
    * environment variable, and Lambda allows 4 KB for all of a function's variables together.
    */
   public static final int MAX_MANAGED_USER_NAMES_LENGTH = 3000;
+
+  /** The rotation schedule when the configuration has none: every 30 days, window unset. */
+  public static final String DEFAULT_ROTATION_SCHEDULE = "rate(30 days)";
+
+  /** When the hygiene function runs unless configured: every day at 06:00 UTC. */
+  public static final String DEFAULT_HYGIENE_SCHEDULE = "cron(0 6 * * ? *)";
+
+  /** Retention of the app's log groups unless configured, in days. */
+  public static final int DEFAULT_LOG_RETENTION_DAYS = 365;
 
   /** One target: an account and Region, deployed as its own stage. */
   public record Environment(String name, String account, String region) {}
@@ -65,24 +81,56 @@ public record KeyrotatorConfig(
    */
   public record Schedule(String expression, Optional<String> window) {}
 
-  /** Settings passed through to the rotation function; see docs/rotation.md. */
+  /**
+   * Settings passed through to the rotation function; see docs/rotation.md. Ranges and defaults are
+   * the contract's ({@link io.keyrotator.contract.FunctionSettings}).
+   *
+   * @param propagationTimeoutSeconds longest wait for a new key, in seconds
+   * @param propagationIntervalMillis pause between two checks of a new key, in milliseconds
+   */
   public record RotationSettings(
-      String previousKeyPolicy,
-      String keyLimitPolicy,
+      PreviousKeyPolicy previousKeyPolicy,
+      KeyLimitPolicy keyLimitPolicy,
       int idleDays,
       boolean deleteUnprovenKeys,
       int propagationSuccesses,
       int propagationTimeoutSeconds,
-      int propagationIntervalMillis) {}
+      int propagationIntervalMillis) {
+    /** The function's own defaults, from the contract. */
+    public static RotationSettings defaults() {
+      return new RotationSettings(
+          DEFAULT_PREVIOUS_KEY_POLICY,
+          DEFAULT_KEY_LIMIT_POLICY,
+          IDLE.defaultValue(),
+          false,
+          PROPAGATION_CHECKS.defaultValue(),
+          PROPAGATION_TIMEOUT.defaultValue(),
+          PROPAGATION_INTERVAL.defaultValue());
+    }
+  }
 
-  /** Where CloudTrail management events come from. */
+  /**
+   * Where CloudTrail management events come from; {@link #toString()} is the configuration's
+   * spelling.
+   */
   public enum TrailMode {
     /** The stack creates a multi-Region trail, its bucket and log group. */
     CREATE,
     /** An existing trail already delivers to a CloudWatch Logs log group in this Region. */
     EXISTING_LOG_GROUP,
     /** No CloudTrail alarms. */
-    NONE
+    NONE;
+
+    /** {@code create}, {@code existingLogGroup} or {@code none}, as the configuration writes it. */
+    @Override
+    public String toString() {
+      String[] words = name().toLowerCase(Locale.ROOT).split("_");
+      StringBuilder spelled = new StringBuilder(words[0]);
+      for (int i = 1; i < words.length; i++) {
+        spelled.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+      }
+      return spelled.toString();
+    }
   }
 
   /**
@@ -99,7 +147,8 @@ public record KeyrotatorConfig(
 
   /**
    * The hygiene function's schedule and settings, passed to it as environment variables (see
-   * docs/deploy.md, Configuration reference, for what each means).
+   * docs/deploy.md, Configuration reference, for what each means). Named apart from the function's
+   * own {@code HygieneSettings}, which it reads back from those variables.
    *
    * @param enabled false: no hygiene function, rule, role or alarms are deployed
    * @param schedule an EventBridge {@code rate(...)} or {@code cron(...)} expression in UTC
@@ -114,7 +163,7 @@ public record KeyrotatorConfig(
    * @param auditMaxKeyAgeDays access keys older than this are reported by the audit
    * @param auditUnusedDays credentials unused for longer than this are reported by the audit
    */
-  public record HygieneSettings(
+  public record Hygiene(
       boolean enabled,
       String schedule,
       int graceDays,
@@ -125,9 +174,19 @@ public record KeyrotatorConfig(
       boolean dryRun,
       int auditMaxKeyAgeDays,
       int auditUnusedDays) {
-    /** The defaults, as documented. */
-    public static HygieneSettings defaults() {
-      return new HygieneSettings(true, "cron(0 6 * * ? *)", 7, 0, 30, 24, false, false, 90, 45);
+    /** The defaults, as documented: the whole numbers are the contract's. */
+    public static Hygiene defaults() {
+      return new Hygiene(
+          true,
+          DEFAULT_HYGIENE_SCHEDULE,
+          GRACE.defaultValue(),
+          HARD_LIMIT.defaultValue(),
+          DELETE_AFTER.defaultValue(),
+          STUCK_AFTER.defaultValue(),
+          false,
+          false,
+          MAX_KEY_AGE.defaultValue(),
+          UNUSED.defaultValue());
     }
   }
 }

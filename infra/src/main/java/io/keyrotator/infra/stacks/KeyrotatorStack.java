@@ -1,10 +1,8 @@
 package io.keyrotator.infra.stacks;
 
-import io.keyrotator.contract.KeyLimitPolicy;
 import io.keyrotator.contract.MetricNames;
-import io.keyrotator.contract.PreviousKeyPolicy;
 import io.keyrotator.infra.config.KeyrotatorConfig;
-import io.keyrotator.infra.config.KeyrotatorConfig.HygieneSettings;
+import io.keyrotator.infra.config.KeyrotatorConfig.Hygiene;
 import io.keyrotator.infra.config.KeyrotatorConfig.ManagedUser;
 import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
 import io.keyrotator.infra.config.KeyrotatorConfig.TrailMode;
@@ -98,8 +96,8 @@ public final class KeyrotatorStack extends Stack {
                 .users(managedUsers)
                 .roleName(rotationRoleName(region))
                 .logRetention(retention(config.logRetentionDays()))
-                .previousKeyPolicy(PreviousKeyPolicy.parse(rotation.previousKeyPolicy()))
-                .keyLimitPolicy(KeyLimitPolicy.parse(rotation.keyLimitPolicy()))
+                .previousKeyPolicy(rotation.previousKeyPolicy())
+                .keyLimitPolicy(rotation.keyLimitPolicy())
                 .idleDays(rotation.idleDays())
                 .deleteUnprovenKeys(rotation.deleteUnprovenKeys())
                 .propagationSuccesses(rotation.propagationSuccesses())
@@ -107,7 +105,7 @@ public final class KeyrotatorStack extends Stack {
                 .propagationIntervalMillis(rotation.propagationIntervalMillis())
                 .build());
 
-    HygieneSettings hygieneSettings = config.hygiene();
+    Hygiene hygieneSettings = config.hygiene();
     hygiene =
         hygieneSettings.enabled()
             ? Optional.of(

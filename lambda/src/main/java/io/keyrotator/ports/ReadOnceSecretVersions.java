@@ -1,20 +1,22 @@
-package io.keyrotator.hygiene;
+package io.keyrotator.ports;
 
-import io.keyrotator.ports.SecretDescription;
-import io.keyrotator.ports.SecretVersions;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Remembers what one secret's pass has read, so that the retirement step and the inspection that
- * follows it read each thing from AWS once. Any write forgets everything, so a read after a change
- * always goes to AWS. One instance per secret and thread; never shared.
+ * Remembers what one unit of work has read (one rotation step; the hygiene job's pass over one
+ * secret, whose retirement and inspection then read each thing from AWS once). A write forgets what
+ * it may have changed, so a read after a change always goes to AWS: tag writes forget everything;
+ * value and stage writes keep only the list of tagged secrets, which they cannot change. One
+ * instance per unit of work and thread; never shared, never kept across invocations.
  */
-final class ReadOnceSecretVersions implements SecretVersions {
+public final class ReadOnceSecretVersions implements SecretVersions {
   private final SecretVersions delegate;
+  private static final List<Object> TAGGED = List.of("tagged");
+
   private final ReadMemo reads = new ReadMemo();
 
-  ReadOnceSecretVersions(SecretVersions delegate) {
+  public ReadOnceSecretVersions(SecretVersions delegate) {
     this.delegate = delegate;
   }
 
@@ -37,7 +39,7 @@ final class ReadOnceSecretVersions implements SecretVersions {
 
   @Override
   public List<TaggedSecret> taggedSecrets() {
-    return reads.once(List.of("tagged"), delegate::taggedSecrets);
+    return reads.once(TAGGED, delegate::taggedSecrets);
   }
 
   @Override
@@ -48,31 +50,26 @@ final class ReadOnceSecretVersions implements SecretVersions {
 
   @Override
   public void tagSecret(String secretId, String key, String value) {
-    reads.forget();
-    delegate.tagSecret(secretId, key, value);
+    reads.write(() -> delegate.tagSecret(secretId, key, value));
   }
 
   @Override
   public void untagSecret(String secretId, String key) {
-    reads.forget();
-    delegate.untagSecret(secretId, key);
+    reads.write(() -> delegate.untagSecret(secretId, key));
   }
 
   @Override
   public void putPending(String secretId, String token, String value) {
-    reads.forget();
-    delegate.putPending(secretId, token, value);
+    reads.writeKeeping(TAGGED, () -> delegate.putPending(secretId, token, value));
   }
 
   @Override
   public void moveCurrent(String secretId, String toVersion, String fromVersion) {
-    reads.forget();
-    delegate.moveCurrent(secretId, toVersion, fromVersion);
+    reads.writeKeeping(TAGGED, () -> delegate.moveCurrent(secretId, toVersion, fromVersion));
   }
 
   @Override
   public void removeStage(String secretId, String stage, String fromVersion) {
-    reads.forget();
-    delegate.removeStage(secretId, stage, fromVersion);
+    reads.writeKeeping(TAGGED, () -> delegate.removeStage(secretId, stage, fromVersion));
   }
 }

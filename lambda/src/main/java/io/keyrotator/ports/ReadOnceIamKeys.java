@@ -1,22 +1,17 @@
-package io.keyrotator.hygiene;
+package io.keyrotator.ports;
 
-import io.keyrotator.ports.AccessKey;
-import io.keyrotator.ports.IamKeys;
-import io.keyrotator.ports.IamUser;
-import io.keyrotator.ports.KeyUsage;
-import io.keyrotator.ports.NewAccessKey;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Remembers what one secret's pass has read from IAM (see {@link ReadOnceSecretVersions}); any
- * write forgets everything. One instance per secret and thread; never shared.
+ * Remembers what one unit of work has read from IAM (see {@link ReadOnceSecretVersions}); any write
+ * forgets everything. One instance per secret and thread; never shared.
  */
-final class ReadOnceIamKeys implements IamKeys {
+public final class ReadOnceIamKeys implements IamKeys {
   private final IamKeys delegate;
   private final ReadMemo reads = new ReadMemo();
 
-  ReadOnceIamKeys(IamKeys delegate) {
+  public ReadOnceIamKeys(IamKeys delegate) {
     this.delegate = delegate;
   }
 
@@ -37,31 +32,26 @@ final class ReadOnceIamKeys implements IamKeys {
 
   @Override
   public NewAccessKey createKey(String userName) {
-    reads.forget();
-    return delegate.createKey(userName);
+    return reads.write(() -> delegate.createKey(userName));
   }
 
   @Override
   public void deactivateKey(String userName, String accessKeyId) {
-    reads.forget();
-    delegate.deactivateKey(userName, accessKeyId);
+    reads.write(() -> delegate.deactivateKey(userName, accessKeyId));
   }
 
   @Override
   public void deleteKey(String userName, String accessKeyId) {
-    reads.forget();
-    delegate.deleteKey(userName, accessKeyId);
+    reads.write(() -> delegate.deleteKey(userName, accessKeyId));
   }
 
   @Override
   public void tagUser(String userName, String key, String value) {
-    reads.forget();
-    delegate.tagUser(userName, key, value);
+    reads.write(() -> delegate.tagUser(userName, key, value));
   }
 
   @Override
   public void untagUser(String userName, String key) {
-    reads.forget();
-    delegate.untagUser(userName, key);
+    reads.write(() -> delegate.untagUser(userName, key));
   }
 }

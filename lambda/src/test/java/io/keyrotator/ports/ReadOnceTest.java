@@ -1,8 +1,7 @@
-package io.keyrotator.hygiene;
+package io.keyrotator.ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.testing.FakeAccount;
 import io.keyrotator.testing.FakeSecrets;
 import java.util.Optional;
