@@ -67,13 +67,8 @@ class EventPatternIT {
     Map<String, Map<String, Object>> rules =
         template.findResources(
             "AWS::Events::Rule",
-            Match.objectLike(
-                Map.of(
-                    "Properties",
-                    Match.objectLike(
-                        Map.of(
-                            "EventPattern",
-                            Match.objectLike(Map.of("source", List.of(source))))))));
+            TemplateMatchers.withProperties(
+                Map.of("EventPattern", Match.objectLike(Map.of("source", List.of(source))))));
     assertThat(rules).hasSize(1);
     Map<String, Object> props =
         (Map<String, Object>) rules.values().iterator().next().get("Properties");
@@ -85,13 +80,8 @@ class EventPatternIT {
     Map<String, Map<String, Object>> rules =
         template.findResources(
             "AWS::Events::Rule",
-            Match.objectLike(
-                Map.of(
-                    "Properties",
-                    Match.objectLike(
-                        Map.of(
-                            "EventPattern",
-                            Match.objectLike(Map.of("source", List.of("lambda"))))))));
+            TemplateMatchers.withProperties(
+                Map.of("EventPattern", Match.objectLike(Map.of("source", List.of("lambda"))))));
     Map<String, Object> props =
         (Map<String, Object>) rules.values().iterator().next().get("Properties");
     List<Map<String, Object>> targets = (List<Map<String, Object>>) props.get("Targets");

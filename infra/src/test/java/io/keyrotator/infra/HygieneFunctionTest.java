@@ -3,7 +3,11 @@ package io.keyrotator.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keyrotator.contract.FunctionSettings;
+import io.keyrotator.infra.constructs.FunctionAlarmsProps;
+import io.keyrotator.infra.constructs.HygieneAlarms;
 import io.keyrotator.infra.constructs.HygieneFunction;
+import io.keyrotator.infra.constructs.HygieneReport;
 import io.keyrotator.infra.constructs.HygieneSchedule;
 import io.keyrotator.infra.constructs.IamUser;
 import java.util.List;
@@ -20,16 +24,21 @@ class HygieneFunctionTest {
   private static final ITopic TOPIC =
       Topic.fromTopicArn(new Stack(), "Topic", "arn:aws:sns:eu-west-1:123456789012:alerts");
   private static final List<IamUser> USERS = List.of(new IamUser("app", "/"));
+  private static final IFunction FUNCTION =
+      Function.fromFunctionArn(
+          new Stack(), "Fn", "arn:aws:lambda:eu-west-1:123456789012:function:keyrotator-hygiene");
 
   @Test
-  void needsATopicForItsReportsAndAlarms() {
-    assertThatThrownBy(() -> HygieneFunction.Props.builder().build())
-        .hasMessageContaining("topic is required");
+  void reportAndAlarmsNeedATopic() {
+    assertThatThrownBy(() -> HygieneReport.Props.builder().function(FUNCTION).build())
+        .hasMessage("HygieneReport: topic is required");
+    assertThatThrownBy(() -> HygieneAlarms.props().build())
+        .hasMessageContaining("HygieneAlarms: function is required");
   }
 
   @Test
   void refusesToManageNobody() {
-    assertThatThrownBy(() -> HygieneFunction.Props.builder().topic(TOPIC).users(List.of()).build())
+    assertThatThrownBy(() -> HygieneFunction.Props.builder().users(List.of()).build())
         .hasMessageContaining("no managed users");
   }
 
@@ -37,39 +46,54 @@ class HygieneFunctionTest {
   void timeoutAndRetriesStayWithinLambdasLimits() {
     assertThatThrownBy(
             () ->
-                HygieneFunction.Props.builder()
-                    .topic(TOPIC)
-                    .users(USERS)
-                    .timeout(Duration.minutes(16))
-                    .build())
+                HygieneFunction.Props.builder().users(USERS).timeout(Duration.minutes(16)).build())
         .hasMessageContaining("timeout 960 s is outside Lambda's 1-900 s");
-    assertThatThrownBy(
-            () ->
-                HygieneFunction.Props.builder().topic(TOPIC).users(USERS).retryAttempts(3).build())
+    assertThatThrownBy(() -> HygieneFunction.Props.builder().users(USERS).retryAttempts(3).build())
         .hasMessageContaining("retryAttempts 3 is outside Lambda's 0-2");
   }
 
   @Test
-  void defaultsAreTheDocumentedOnes() {
-    HygieneFunction.Props props = HygieneFunction.Props.builder().topic(TOPIC).users(USERS).build();
+  void settingsOutsideTheFunctionsRangesAreRefusedByName() {
+    assertThatThrownBy(
+            () -> HygieneFunction.Props.builder().users(USERS).deleteAfterDays(0).build())
+        .hasMessage("HygieneFunction: deleteAfterDays 0 is outside 1-3650");
+  }
 
-    assertThat(props.memorySize()).isEqualTo(1024);
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    HygieneFunction.Props props = HygieneFunction.Props.builder().users(USERS).build();
+
+    assertThat(props.function().memorySize()).isEqualTo(1024);
+    assertThat(props.function().logGroupName()).isEqualTo("/aws/lambda/keyrotator-hygiene");
     assertThat(props.timeout().toMinutes()).isEqualTo(10);
     assertThat(props.retryAttempts()).isEqualTo(1);
-    assertThat(props.alarmPeriod().toHours()).isEqualTo(24);
-    assertThat(props.deleteUnprovenKeys()).isFalse();
-    assertThat(props.settings().schedule()).isEqualTo("cron(0 6 * * ? *)");
+    assertThat(props.function().deleteUnprovenKeys()).isFalse();
+    assertThat(props.graceDays()).isEqualTo(FunctionSettings.GRACE.defaultValue());
+    assertThat(props.deleteAfterDays()).isEqualTo(FunctionSettings.DELETE_AFTER.defaultValue());
+  }
+
+  @Test
+  void alarmPeriodDefaultsToADayTheJobsInterval() {
+    HygieneFunction function =
+        new HygieneFunction(
+            new Stack(),
+            "Hygiene",
+            HygieneFunction.Props.builder()
+                .codePath(TestApps.fakeCode().toString())
+                .users(USERS)
+                .build());
+
+    FunctionAlarmsProps<HygieneFunction> props =
+        HygieneAlarms.props().function(function).topic(TOPIC).build();
+
+    assertThat(props.period().toHours()).isEqualTo(24);
   }
 
   @Test
   void scheduleNeedsTheFunction() {
     assertThatThrownBy(() -> HygieneSchedule.Props.builder().build())
         .hasMessageContaining("function is required");
-    IFunction function =
-        Function.fromFunctionArn(
-            new Stack(), "Fn", "arn:aws:lambda:eu-west-1:123456789012:function:keyrotator-hygiene");
-
-    HygieneSchedule.Props props = HygieneSchedule.Props.builder().function(function).build();
+    HygieneSchedule.Props props = HygieneSchedule.Props.builder().function(FUNCTION).build();
 
     assertThat(props.expression()).isEqualTo("cron(0 6 * * ? *)");
     assertThat(props.enabled()).isTrue();

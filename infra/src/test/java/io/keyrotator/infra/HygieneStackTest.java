@@ -2,15 +2,12 @@ package io.keyrotator.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyrotator.infra.config.ConfigLoader;
 import io.keyrotator.infra.constructs.HygieneFunction;
 import io.keyrotator.infra.stacks.KeyrotatorStack;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -38,8 +35,7 @@ class HygieneStackTest {
   }
 
   private static String logicalId(Stack stack, IConstruct construct) {
-    IConstruct child = construct.getNode().getDefaultChild();
-    return stack.getLogicalId((CfnElement) (child == null ? construct : child));
+    return StackRefs.logicalId(stack, construct);
   }
 
   private static HygieneFunction hygiene(KeyrotatorStack stack) {
@@ -47,7 +43,7 @@ class HygieneStackTest {
   }
 
   private static Map<String, Object> partitionArn(String rest) {
-    return Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), rest)));
+    return StackRefs.partitionArn(rest);
   }
 
   private static Map<String, Object> functionArn(KeyrotatorStack stack) {
@@ -81,7 +77,10 @@ class HygieneStackTest {
     Map<String, Object> logGroup =
         (Map<String, Object>)
             ((Map<String, Object>) fullTemplate.toJSON().get("Resources")).get(logs);
-    assertThat(logGroup.get("Properties")).isEqualTo(Map.of("RetentionInDays", 731));
+    // Named as Lambda would name it, so `aws logs tail /aws/lambda/<function>` finds it.
+    assertThat(logGroup.get("Properties"))
+        .isEqualTo(
+            Map.of("LogGroupName", "/aws/lambda/keyrotator-hygiene", "RetentionInDays", 731));
     assertThat(logGroup.get("DeletionPolicy")).isEqualTo("Retain");
   }
 
@@ -283,8 +282,7 @@ class HygieneStackTest {
       assertThat(
               fullTemplate.findResources(
                   "AWS::CloudWatch::Alarm",
-                  Match.objectLike(
-                      Map.of("Properties", Match.objectLike(Map.of("MetricName", routine))))))
+                  TemplateMatchers.withProperties(Map.of("MetricName", routine))))
           .as(routine)
           .isEmpty();
     }
@@ -425,17 +423,7 @@ class HygieneStackTest {
                 "Fn::GetAtt",
                 List.of(logicalId(full, full.getNode().findChild("SecretsKey")), "Arn")));
     assertThat(kms.get(0).statement().get("Condition"))
-        .isEqualTo(
-            Map.of(
-                "StringEquals",
-                Map.of(
-                    "kms:ViaService",
-                    Map.of(
-                        "Fn::Join",
-                        List.of(
-                            "",
-                            List.of(
-                                "secretsmanager.eu-west-1.", Map.of("Ref", "AWS::URLSuffix")))))));
+        .isEqualTo(TemplateMatchers.viaSecretsManager("eu-west-1"));
   }
 
   @Test
@@ -491,20 +479,7 @@ class HygieneStackTest {
 
   @Test
   void disabledHygieneDeploysNothingOfIt() {
-    App app =
-        App.Builder.create().outdir(TestApps.outRoot().resolve("no-hygiene").toString()).build();
-    KeyrotatorStack stack =
-        (KeyrotatorStack)
-            KeyrotatorApp.build(
-                    app,
-                    ConfigLoader.fromContext(
-                        """
-                        {"environments": [{"name": "no-hygiene", "account": "444444444444", "region": "us-east-1"}],
-                         "users": [{"name": "app"}],
-                         "hygiene": {"enabled": false}}
-                        """),
-                    TestApps.fakeCode().toString())
-                .get(0);
+    KeyrotatorStack stack = TestApps.get(TestApps.NO_HYGIENE).keyrotatorStack();
     Template template = Template.fromStack(stack);
     String rotationRole = logicalId(stack, stack.getRotationFunction().getRole());
 
@@ -517,10 +492,7 @@ class HygieneStackTest {
     assertThat(
             template.findResources(
                 "AWS::Events::Rule",
-                Match.objectLike(
-                    Map.of(
-                        "Properties",
-                        Match.objectLike(Map.of("ScheduleExpression", Match.anyValue()))))))
+                TemplateMatchers.withProperties(Map.of("ScheduleExpression", Match.anyValue()))))
         .isEmpty();
     Map<String, Object> rotationRoleArn = Map.of("Fn::GetAtt", List.of(rotationRole, "Arn"));
     // Only the rotation role passes the secret's deny, and only its key changes are expected.
@@ -529,29 +501,16 @@ class HygieneStackTest {
         Match.objectLike(
             Map.of(
                 "ResourcePolicy",
-                Match.objectLike(
-                    Map.of(
-                        "Statement",
-                        Match.arrayWith(
-                            List.of(
-                                Match.objectLike(
-                                    Map.of(
-                                        "Action",
-                                        "secretsmanager:GetSecretValue",
-                                        "Condition",
-                                        Map.of(
-                                            "StringNotEquals",
-                                            Map.of(
-                                                "aws:PrincipalArn",
-                                                List.of(rotationRoleArn))))))))))));
-    Map<String, Object> issuer =
-        Map.of(
-            "userIdentity",
-            Map.of(
-                "sessionContext",
-                Map.of(
-                    "sessionIssuer",
-                    Map.of("arn", List.of(Map.of("anything-but", List.of(rotationRoleArn)))))));
+                TemplateMatchers.statementsInclude(
+                    Match.objectLike(
+                        Map.of(
+                            "Action",
+                            "secretsmanager:GetSecretValue",
+                            "Condition",
+                            Map.of(
+                                "StringNotEquals",
+                                Map.of("aws:PrincipalArn", List.of(rotationRoleArn)))))))));
+    Map<String, Object> issuer = TemplateMatchers.sessionIssuerNoneOf(List.of(rotationRoleArn));
     template.hasResourceProperties(
         "AWS::Events::Rule",
         Match.objectLike(

@@ -3,7 +3,6 @@ package io.keyrotator.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.keyrotator.infra.config.ConfigLoader;
 import io.keyrotator.infra.config.InvalidConfigException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,18 +15,7 @@ class NoTrailConfigurationTest {
 
   @Test
   void trailModeNoneCreatesNoCloudTrailAlarmsAndEachEnvironmentGetsItsOwnStage() {
-    App app = App.Builder.create().outdir(TestApps.outRoot().resolve("multi").toString()).build();
-    List<Stack> stacks =
-        KeyrotatorApp.build(
-            app,
-            ConfigLoader.fromContext(
-                """
-                {"environments": [
-                   {"name": "prod-us", "account": "111111111111", "region": "us-east-1"},
-                   {"name": "prod-eu", "account": "222222222222", "region": "eu-central-1"}],
-                 "users": [{"name": "app", "create": true}]}
-                """),
-            TestApps.fakeCode().toString());
+    List<Stack> stacks = TestApps.get(TestApps.MULTI_ENVIRONMENT).stacks();
 
     assertThat(stacks.stream().map(s -> s.getNode().getPath()).toList())
         .containsExactly("prod-us/Keyrotator", "prod-eu/Keyrotator", "prod-eu/KeyrotatorIamEvents");
@@ -43,18 +31,7 @@ class NoTrailConfigurationTest {
 
   @Test
   void mfaGroupAloneLeavesThePasswordPolicyAlone() {
-    App app =
-        App.Builder.create().outdir(TestApps.outRoot().resolve("mfa-only").toString()).build();
-    List<Stack> stacks =
-        KeyrotatorApp.build(
-            app,
-            ConfigLoader.fromContext(
-                """
-                {"environments": [{"name": "mfa-only", "account": "333333333333", "region": "us-east-1"}],
-                 "users": [{"name": "app"}],
-                 "hardening": {"mfaGroupName": "humans"}}
-                """),
-            TestApps.fakeCode().toString());
+    List<Stack> stacks = TestApps.get(TestApps.MFA_ONLY).stacks();
     Template template = Template.fromStack(stacks.get(0));
 
     template.resourceCountIs("Custom::AWS", 0);

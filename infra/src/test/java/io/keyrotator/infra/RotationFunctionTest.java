@@ -1,10 +1,9 @@
 package io.keyrotator.infra;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.keyrotator.contract.KeyLimitPolicy;
-import io.keyrotator.contract.PreviousKeyPolicy;
-import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
+import io.keyrotator.contract.FunctionSettings;
 import io.keyrotator.infra.constructs.IamUser;
 import io.keyrotator.infra.constructs.RotationFunction;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.assertions.Template;
 
 /** The construct's own invariants, used outside the app's validated configuration. */
 class RotationFunctionTest {
@@ -29,21 +27,50 @@ class RotationFunctionTest {
   }
 
   @Test
-  void timeoutBeyondLambdasLimitFailsSynthesis() {
-    Stack stack = stack();
-    new RotationFunction(
-        stack,
-        "Rotation",
-        RotationFunction.Props.builder()
-            .codePath(TestApps.fakeCode().toString())
-            .settings(
-                new RotationSettings(
-                    PreviousKeyPolicy.KEEP, KeyLimitPolicy.IDLE, 7, false, 3, 880, 1000))
-            .users(List.of(new IamUser("app", "/")))
-            .build());
+  void timeoutBeyondLambdasLimitIsRefusedWhenThePropsAreBuilt() {
+    assertThatThrownBy(
+            () ->
+                RotationFunction.Props.builder()
+                    .codePath(TestApps.fakeCode().toString())
+                    .propagationTimeoutSeconds(880)
+                    .users(List.of(new IamUser("app", "/")))
+                    .build())
+        .hasMessageContaining(
+            "RotationFunction: propagationTimeoutSeconds 880 plus 60 s of headroom exceeds");
+  }
 
-    assertThatThrownBy(() -> Template.fromStack(stack))
-        .hasMessageContaining("propagationTimeoutSeconds 880 plus 60 s of headroom exceeds");
+  @Test
+  void settingsOutsideTheFunctionsRangesAreRefusedByName() {
+    assertThatThrownBy(
+            () ->
+                RotationFunction.Props.builder()
+                    .users(List.of(new IamUser("app", "/")))
+                    .idleDays(-1)
+                    .build())
+        .hasMessage("RotationFunction: idleDays -1 is outside 0-3650");
+    assertThatThrownBy(
+            () ->
+                RotationFunction.Props.builder()
+                    .users(List.of(new IamUser("app", "/")))
+                    .propagationIntervalMillis(5)
+                    .build())
+        .hasMessage("RotationFunction: propagationIntervalMillis 5 is outside 10-60000");
+  }
+
+  @Test
+  void defaultsAreTheFunctionsOwn() {
+    RotationFunction.Props props =
+        RotationFunction.Props.builder().users(List.of(new IamUser("app", "/"))).build();
+
+    assertThat(props.function().functionName()).isEqualTo("keyrotator-rotation");
+    assertThat(props.function().logGroupName()).isEqualTo("/aws/lambda/keyrotator-rotation");
+    assertThat(props.function().memorySize()).isEqualTo(512);
+    assertThat(props.function().roleName()).isEmpty();
+    assertThat(props.previousKeyPolicy()).isEqualTo(FunctionSettings.DEFAULT_PREVIOUS_KEY_POLICY);
+    assertThat(props.keyLimitPolicy()).isEqualTo(FunctionSettings.DEFAULT_KEY_LIMIT_POLICY);
+    assertThat(props.idleDays()).isEqualTo(FunctionSettings.IDLE.defaultValue());
+    assertThat(props.propagationTimeoutSeconds())
+        .isEqualTo(FunctionSettings.PROPAGATION_TIMEOUT.defaultValue());
   }
 
   @Test
@@ -68,7 +95,9 @@ class RotationFunctionTest {
     }
 
     assertThatThrownBy(() -> RotationFunction.Props.builder().users(users).build())
-        .hasMessageContaining("come to 3049 characters joined, more than 3000");
+        .hasMessageContaining(
+            "RotationFunction: users: the managed user names come to 3049 characters joined, more"
+                + " than 3000");
   }
 
   @Test

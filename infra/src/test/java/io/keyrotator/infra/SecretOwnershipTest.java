@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.infra.config.ConfigLoader;
 import io.keyrotator.infra.config.KeyrotatorConfig;
-import io.keyrotator.infra.constructs.ManagedKeySecret;
+import io.keyrotator.infra.constructs.AccessKeySecret;
 import io.keyrotator.infra.stacks.KeyrotatorStack;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,14 +61,8 @@ class SecretOwnershipTest {
     rotationRole = getAtt(full, full.getRotationFunction().getRole());
     hygieneRole = getAtt(full, full.getHygiene().orElseThrow().getRole());
     deploymentRole =
-        Map.of(
-            "Fn::Join",
-            List.of(
-                "",
-                List.of(
-                    "arn:",
-                    Map.of("Ref", "AWS::Partition"),
-                    ":iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-eu-west-1")));
+        StackRefs.partitionArn(
+            ":iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-eu-west-1");
   }
 
   private static String logicalId(KeyrotatorStack stack, IConstruct construct) {
@@ -162,45 +156,16 @@ class SecretOwnershipTest {
 
   @Test
   void deploymentRoleFollowsTheBootstrapQualifierOrTheConfiguration() {
-    KeyrotatorConfig config =
-        ConfigLoader.fromContext(
-            """
-            {"environments": [{"name": "qualified", "account": "333333333333", "region": "eu-central-1"}],
-             "users": [{"name": "app"}], "trail": {"mode": "none"}}
-            """);
-    App app =
-        App.Builder.create()
-            .outdir(TestApps.outRoot().resolve("qualified").toString())
-            .context(Map.of("@aws-cdk/core:bootstrapQualifier", "team42"))
-            .build();
-    KeyrotatorStack qualified =
-        (KeyrotatorStack) KeyrotatorApp.build(app, config, TestApps.fakeCode().toString()).get(0);
+    KeyrotatorStack qualified = TestApps.get(TestApps.QUALIFIED).keyrotatorStack();
 
     assertThat(
             exemptByAction(qualified, Template.fromStack(qualified), "app")
                 .get("secretsmanager:DeleteSecret"))
         .containsExactly(
-            Map.of(
-                "Fn::Join",
-                List.of(
-                    "",
-                    List.of(
-                        "arn:",
-                        Map.of("Ref", "AWS::Partition"),
-                        ":iam::333333333333:role/cdk-team42-cfn-exec-role-333333333333-eu-central-1"))));
+            StackRefs.partitionArn(
+                ":iam::333333333333:role/cdk-team42-cfn-exec-role-333333333333-eu-central-1"));
 
-    KeyrotatorConfig overridden =
-        ConfigLoader.fromContext(
-            """
-            {"environments": [{"name": "overridden", "account": "333333333333", "region": "eu-central-1"}],
-             "users": [{"name": "app"}], "trail": {"mode": "none"},
-             "deploymentRoleArn": "arn:aws:iam::333333333333:role/pipeline-deployer"}
-            """);
-    App other =
-        App.Builder.create().outdir(TestApps.outRoot().resolve("overridden").toString()).build();
-    KeyrotatorStack stack =
-        (KeyrotatorStack)
-            KeyrotatorApp.build(other, overridden, TestApps.fakeCode().toString()).get(0);
+    KeyrotatorStack stack = TestApps.get(TestApps.DEPLOYMENT_ROLE_CONFIGURED).keyrotatorStack();
 
     assertThat(
             exemptByAction(stack, Template.fromStack(stack), "app")
@@ -213,7 +178,7 @@ class SecretOwnershipTest {
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> keyStatements(
       KeyrotatorStack stack, Template template, String user) {
-    ManagedKeySecret secret = stack.getSecrets().get(user);
+    AccessKeySecret secret = stack.getSecrets().get(user);
     String key = stack.getLogicalId(secret.getSecretsKey().getResource());
     Map<String, Object> resource =
         (Map<String, Object>) ((Map<String, Object>) template.toJSON().get("Resources")).get(key);
@@ -261,14 +226,7 @@ class SecretOwnershipTest {
           .as(statement.toString())
           .doesNotContain("kms:*");
     }
-    Map<String, Object> root =
-        Map.of(
-            "AWS",
-            Map.of(
-                "Fn::Join",
-                List.of(
-                    "",
-                    List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::123456789012:root"))));
+    Map<String, Object> root = Map.of("AWS", StackRefs.partitionArn(":iam::123456789012:root"));
     List<Map<String, Object>> forRoot =
         statements.stream().filter(s -> root.equals(s.get("Principal"))).toList();
     assertThat(forRoot).hasSize(1);
@@ -279,16 +237,7 @@ class SecretOwnershipTest {
 
   @Test
   void onlyKeyrotatorsRolesTheDeploymentRoleAndReadersUseTheKeyAndOnlyViaSecretsManager() {
-    Map<String, Object> viaSecretsManager =
-        Map.of(
-            "StringEquals",
-            Map.of(
-                "kms:ViaService",
-                Map.of(
-                    "Fn::Join",
-                    List.of(
-                        "",
-                        List.of("secretsmanager.eu-west-1.", Map.of("Ref", "AWS::URLSuffix"))))));
+    Map<String, Object> viaSecretsManager = TemplateMatchers.viaSecretsManager("eu-west-1");
     Map<Object, List<String>> useByPrincipal = new HashMap<>();
     for (Map<String, Object> statement : keyStatements(full, template, "ci-deployer")) {
       List<String> actions = IamStatements.strings(statement.get("Action"));

@@ -3,11 +3,7 @@ package io.keyrotator.infra.constructs;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.services.events.EventField;
-import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
-import software.amazon.awscdk.services.events.RuleTargetInput;
-import software.amazon.awscdk.services.events.targets.SnsTopic;
-import software.amazon.awscdk.services.events.targets.SnsTopicProps;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
@@ -97,59 +93,44 @@ public final class AccessKeyChangeRule extends Construct {
     // "anything-but" does not match a missing field, so the $or has two branches: the caller is
     // not an assumed role at all (an IAM user, root), or it is one whose issuer is another role.
     rule =
-        Rule.Builder.create(this, "Rule")
-            .description("keyrotator: access key of a managed user changed outside rotation")
-            .eventPattern(
-                EventPattern.builder()
-                    .source(List.of("aws.iam"))
-                    .detailType(List.of("AWS API Call via CloudTrail"))
-                    .detail(
+        new CloudTrailEventRule(
+                "aws.iam", "AWS API Call via CloudTrail", "iam.amazonaws.com", EVENT_NAMES)
+            .create(
+                this,
+                "keyrotator: access key of a managed user changed outside rotation",
+                Map.of(
+                    "requestParameters",
+                    Map.of("userName", props.userNames()),
+                    "$or",
+                    List.of(
                         Map.of(
-                            "eventSource", List.of("iam.amazonaws.com"),
-                            "eventName", EVENT_NAMES,
-                            "requestParameters", Map.of("userName", props.userNames()),
-                            "$or",
-                                List.of(
+                            "userIdentity",
+                            Map.of(
+                                "type", List.of(Map.of("anything-but", List.of("AssumedRole"))))),
+                        Map.of(
+                            "userIdentity",
+                            Map.of(
+                                "sessionContext",
+                                Map.of(
+                                    "sessionIssuer",
                                     Map.of(
-                                        "userIdentity",
-                                        Map.of(
-                                            "type",
-                                            List.of(
-                                                Map.of("anything-but", List.of("AssumedRole"))))),
-                                    Map.of(
-                                        "userIdentity",
-                                        Map.of(
-                                            "sessionContext",
-                                            Map.of(
-                                                "sessionIssuer",
-                                                Map.of(
-                                                    "arn",
-                                                    List.of(
-                                                        Map.of(
-                                                            "anything-but",
-                                                            props.expectedRoleArns())))))))))
-                    .build())
-            .build();
-    rule.addTarget(
-        new SnsTopic(
-            props.topic(),
-            SnsTopicProps.builder()
-                .message(
-                    RuleTargetInput.fromMultilineText(
-                        "keyrotator: "
-                            + EventField.fromPath("$.detail.eventName")
-                            + " on managed IAM user "
-                            + EventField.fromPath("$.detail.requestParameters.userName")
-                            + " by "
-                            + EventField.fromPath("$.detail.userIdentity.arn")
-                            + " (not keyrotator's rotation or hygiene function) in account "
-                            + EventField.getAccount()
-                            + " at "
-                            + EventField.getTime()
-                            + ".\nIf this was not planned, check the user's keys with"
-                            + " aws iam list-access-keys and rotate the secret with"
-                            + " aws secretsmanager rotate-secret. See docs/deploy.md, section Alarms."))
-                .build()));
+                                        "arn",
+                                        List.of(
+                                            Map.of("anything-but", props.expectedRoleArns())))))))),
+                props.topic(),
+                "keyrotator: "
+                    + EventField.fromPath("$.detail.eventName")
+                    + " on managed IAM user "
+                    + EventField.fromPath("$.detail.requestParameters.userName")
+                    + " by "
+                    + EventField.fromPath("$.detail.userIdentity.arn")
+                    + " (not keyrotator's rotation or hygiene function) in account "
+                    + EventField.getAccount()
+                    + " at "
+                    + EventField.getTime()
+                    + ".\nIf this was not planned, check the user's keys with"
+                    + " aws iam list-access-keys and rotate the secret with"
+                    + " aws secretsmanager rotate-secret. See docs/deploy.md, section Alarms.");
   }
 
   /** The rule. */

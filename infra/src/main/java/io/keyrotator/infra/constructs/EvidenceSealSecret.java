@@ -26,13 +26,65 @@ public final class EvidenceSealSecret extends Construct {
   private final Secret secret;
 
   /**
+   * Options; all required.
+   *
    * @param key encrypts the secret (the stack's secrets key)
-   * @param readers the functions' roles, which read the key
+   * @param readers the functions' roles, which read the key (at least one)
    * @param deploymentRoleArn the role CloudFormation deploys with, the only one that may change it
    */
-  public EvidenceSealSecret(
-      Construct scope, String id, SecretsKey key, List<Role> readers, String deploymentRoleArn) {
+  public record Props(SecretsKey key, List<Role> readers, String deploymentRoleArn) {
+    public Props {
+      readers = List.copyOf(readers);
+    }
+
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Builder; every field is required. */
+    public static final class Builder {
+      private SecretsKey key;
+      private List<Role> readers = List.of();
+      private String deploymentRoleArn;
+
+      public Builder key(SecretsKey value) {
+        key = value;
+        return this;
+      }
+
+      public Builder readers(List<Role> value) {
+        readers = value;
+        return this;
+      }
+
+      public Builder deploymentRoleArn(String value) {
+        deploymentRoleArn = value;
+        return this;
+      }
+
+      /**
+       * @throws IllegalArgumentException "EvidenceSealSecret: field ..." for a missing value or no
+       *     reader
+       */
+      public Props build() {
+        PropsCheck.required("EvidenceSealSecret", "readers", readers);
+        if (readers.isEmpty()) {
+          throw new IllegalArgumentException(
+              "EvidenceSealSecret: readers is empty: give the functions' roles");
+        }
+        return new Props(
+            PropsCheck.required("EvidenceSealSecret", "key", key),
+            readers,
+            PropsCheck.required("EvidenceSealSecret", "deploymentRoleArn", deploymentRoleArn));
+      }
+    }
+  }
+
+  public EvidenceSealSecret(Construct scope, String id, Props props) {
     super(scope, id);
+    SecretsKey key = props.key();
+    List<Role> readers = props.readers();
+    String deploymentRoleArn = props.deploymentRoleArn();
     secret =
         Secret.Builder.create(this, "Secret")
             .secretName(NAME)
@@ -45,19 +97,19 @@ public final class EvidenceSealSecret extends Construct {
             .build();
     List<String> readerArns = readers.stream().map(Role::getRoleArn).toList();
     secret.addToResourcePolicy(
-        ManagedKeySecret.denyAllBut(
+        AccessKeySecret.denyAllBut(
             "OnlyKeyrotatorReadsTheSeal", List.of("secretsmanager:GetSecretValue"), readerArns));
-    List<String> writes = new ArrayList<>(ManagedKeySecret.VALUE_AND_TAG_WRITES);
-    writes.addAll(ManagedKeySecret.STAGE_MOVES_AND_TAG_REMOVAL);
-    writes.addAll(ManagedKeySecret.DEPLOYMENT_ONLY_WRITES);
-    writes.addAll(ManagedKeySecret.ROTATION_CONTROL);
+    List<String> writes = new ArrayList<>(AccessKeySecret.VALUE_AND_TAG_WRITES);
+    writes.addAll(AccessKeySecret.STAGE_MOVES_AND_TAG_REMOVAL);
+    writes.addAll(AccessKeySecret.DEPLOYMENT_ONLY_WRITES);
+    writes.addAll(AccessKeySecret.ROTATION_CONTROL);
     secret.addToResourcePolicy(
-        ManagedKeySecret.denyAllBut(
+        AccessKeySecret.denyAllBut(
             "OnlyTheDeploymentChangesTheSeal",
             writes.stream().distinct().toList(),
             List.of(deploymentRoleArn)));
     // The key is the managed secrets' own: its policy already lets the rotation and hygiene roles
-    // decrypt, and the deployment role write, through Secrets Manager (see ManagedKeySecret).
+    // decrypt, and the deployment role write, through Secrets Manager (see AccessKeySecret).
     for (Role role : readers) {
       role.addToPrincipalPolicy(
           PolicyStatement.Builder.create()

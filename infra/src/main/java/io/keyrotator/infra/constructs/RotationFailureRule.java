@@ -4,11 +4,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.events.EventField;
-import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
-import software.amazon.awscdk.services.events.RuleTargetInput;
-import software.amazon.awscdk.services.events.targets.SnsTopic;
-import software.amazon.awscdk.services.events.targets.SnsTopicProps;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
@@ -29,8 +25,10 @@ public final class RotationFailureRule extends Construct {
    *
    * @param topic where to send (required)
    * @param secretNamePrefix only secrets whose name starts with this; default {@code keyrotator/}
+   * @param logGroupName the rotation function's log group, named in the message; default {@code
+   *     /aws/lambda/keyrotator-rotation} (the default {@link RotationFunction}'s)
    */
-  public record Props(ITopic topic, String secretNamePrefix) {
+  public record Props(ITopic topic, String secretNamePrefix, String logGroupName) {
     public static Builder builder() {
       return new Builder();
     }
@@ -38,7 +36,8 @@ public final class RotationFailureRule extends Construct {
     /** Builder with the documented defaults. */
     public static final class Builder {
       private ITopic topic;
-      private String secretNamePrefix = "keyrotator/";
+      private String secretNamePrefix = AccessKeySecret.SECRET_NAME_PREFIX;
+      private String logGroupName = "/aws/lambda/keyrotator-rotation";
 
       public Builder topic(ITopic value) {
         topic = value;
@@ -50,11 +49,19 @@ public final class RotationFailureRule extends Construct {
         return this;
       }
 
+      public Builder logGroupName(String value) {
+        logGroupName = value;
+        return this;
+      }
+
+      /**
+       * @throws IllegalArgumentException "RotationFailureRule: field is required"
+       */
       public Props build() {
-        if (topic == null) {
-          throw new IllegalArgumentException("RotationFailureRule: topic is required");
-        }
-        return new Props(topic, secretNamePrefix);
+        return new Props(
+            PropsCheck.required("RotationFailureRule", "topic", topic),
+            PropsCheck.required("RotationFailureRule", "secretNamePrefix", secretNamePrefix),
+            PropsCheck.required("RotationFailureRule", "logGroupName", logGroupName));
       }
     }
   }
@@ -75,52 +82,44 @@ public final class RotationFailureRule extends Construct {
     // too). Should an event arrive without that field, the second branch still reports it: a
     // failure that cannot be attributed is better reported than lost.
     rule =
-        Rule.Builder.create(this, "Rule")
-            .description("keyrotator: rotation of a managed secret failed or was abandoned")
-            .eventPattern(
-                EventPattern.builder()
-                    .source(List.of("aws.secretsmanager"))
-                    .detailType(List.of("AWS Service Event via CloudTrail"))
-                    .detail(
+        new CloudTrailEventRule(
+                "aws.secretsmanager",
+                "AWS Service Event via CloudTrail",
+                "secretsmanager.amazonaws.com",
+                EVENT_NAMES)
+            .create(
+                this,
+                "keyrotator: rotation of a managed secret failed or was abandoned",
+                Map.of(
+                    "$or",
+                    List.of(
                         Map.of(
-                            "eventSource", List.of("secretsmanager.amazonaws.com"),
-                            "eventName", EVENT_NAMES,
-                            "$or",
+                            "additionalEventData",
+                            Map.of(
+                                "SecretId",
                                 List.of(
-                                    Map.of(
-                                        "additionalEventData",
-                                        Map.of(
-                                            "SecretId",
-                                            List.of(
-                                                Map.of("prefix", arnPrefix),
-                                                Map.of("prefix", props.secretNamePrefix())))),
-                                    Map.of(
-                                        "additionalEventData",
-                                        Map.of("SecretId", List.of(Map.of("exists", false)))))))
-                    .build())
-            .build();
-    rule.addTarget(
-        new SnsTopic(
-            props.topic(),
-            SnsTopicProps.builder()
-                .message(
-                    RuleTargetInput.fromMultilineText(
-                        "keyrotator: "
-                            + EventField.fromPath("$.detail.eventName")
-                            + " for secret "
-                            + EventField.fromPath("$.detail.additionalEventData.SecretId")
-                            + " in account "
-                            + EventField.getAccount()
-                            + ", Region "
-                            + EventField.getRegion()
-                            + " at "
-                            + EventField.getTime()
-                            + ".\nThe key in the secret was not changed by this run."
-                            + " Read the rotation function's log group for the reason, fix it,"
-                            + " then run: aws secretsmanager rotate-secret --secret-id "
-                            + EventField.fromPath("$.detail.additionalEventData.SecretId")
-                            + "\nSee docs/deploy.md, section Alarms."))
-                .build()));
+                                    Map.of("prefix", arnPrefix),
+                                    Map.of("prefix", props.secretNamePrefix())))),
+                        Map.of(
+                            "additionalEventData",
+                            Map.of("SecretId", List.of(Map.of("exists", false)))))),
+                props.topic(),
+                "keyrotator: "
+                    + EventField.fromPath("$.detail.eventName")
+                    + " for secret "
+                    + EventField.fromPath("$.detail.additionalEventData.SecretId")
+                    + " in account "
+                    + EventField.getAccount()
+                    + ", Region "
+                    + EventField.getRegion()
+                    + " at "
+                    + EventField.getTime()
+                    + ".\nThe key in the secret was not changed by this run."
+                    + " Read the reason in the rotation function's log group ("
+                    + props.logGroupName()
+                    + "), fix it, then run: aws secretsmanager rotate-secret --secret-id "
+                    + EventField.fromPath("$.detail.additionalEventData.SecretId")
+                    + "\nSee docs/deploy.md, section Alarms.");
   }
 
   /** The rule. */

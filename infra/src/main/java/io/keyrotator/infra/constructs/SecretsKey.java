@@ -53,10 +53,23 @@ public final class SecretsKey extends Construct {
   private final Set<String> sids = new HashSet<>();
 
   /**
-   * @param description the key's description
+   * Options.
+   *
+   * @param description the key's description (required, at most 8192 characters)
    */
-  public SecretsKey(Construct scope, String id, String description) {
+  public record Props(String description) {
+    /**
+     * @throws IllegalArgumentException "SecretsKey: description ..." if it is missing or too long
+     */
+    public Props {
+      PropsCheck.required("SecretsKey", "description", description);
+      PropsCheck.inRange("SecretsKey", "description length", description.length(), 0, 8192);
+    }
+  }
+
+  public SecretsKey(Construct scope, String id, Props props) {
     super(scope, id);
+    String description = props.description();
     policy =
         PolicyDocument.Builder.create()
             .statements(
@@ -98,13 +111,19 @@ public final class SecretsKey extends Construct {
                 principalArns.stream().map(arn -> (IPrincipal) new ArnPrincipal(arn)).toList())
             .actions(actions)
             .resources(List.of("*"))
-            .conditions(
-                Map.of(
-                    "StringEquals",
-                    Map.of(
-                        "kms:ViaService",
-                        "secretsmanager." + stack.getRegion() + "." + stack.getUrlSuffix())))
+            .conditions(viaSecretsManager(stack))
             .build());
+  }
+
+  /**
+   * The condition that lets a key be used only in calls Secrets Manager makes in the stack's Region
+   * ({@code kms:ViaService}).
+   */
+  static Map<String, Object> viaSecretsManager(Stack stack) {
+    return Map.of(
+        "StringEquals",
+        Map.of(
+            "kms:ViaService", "secretsmanager." + stack.getRegion() + "." + stack.getUrlSuffix()));
   }
 
   /** The key, to encrypt secrets with and to name in identity policies. */

@@ -40,5 +40,10 @@ public final class IamEventsStack extends Stack {
             .rotationRoleArn(roleArns.get(0))
             .otherExpectedRoleArns(roleArns.subList(1, roleArns.size()))
             .build());
+    StackOutputs.output(
+        this,
+        StackOutputs.TOPIC_ARN,
+        notifications.getTopic().getTopicArn(),
+        "The topic out-of-band access key changes (seen only in us-east-1) go to");
   }
 }

@@ -2,21 +2,26 @@ package io.keyrotator.infra.stacks;
 
 import io.keyrotator.contract.MetricNames;
 import io.keyrotator.infra.config.KeyrotatorConfig;
+import io.keyrotator.infra.config.KeyrotatorConfig.Hygiene;
 import io.keyrotator.infra.config.KeyrotatorConfig.ManagedUser;
+import io.keyrotator.infra.config.KeyrotatorConfig.RotationSettings;
 import io.keyrotator.infra.config.KeyrotatorConfig.TrailMode;
 import io.keyrotator.infra.constructs.AccessKeyChangeRule;
+import io.keyrotator.infra.constructs.AccessKeySecret;
 import io.keyrotator.infra.constructs.AccountHardening;
 import io.keyrotator.infra.constructs.AlarmDefinition;
 import io.keyrotator.infra.constructs.CloudTrailAlarms;
 import io.keyrotator.infra.constructs.DeploymentRole;
 import io.keyrotator.infra.constructs.EvidenceSealSecret;
 import io.keyrotator.infra.constructs.FunctionContract;
+import io.keyrotator.infra.constructs.HygieneAlarms;
 import io.keyrotator.infra.constructs.HygieneFunction;
+import io.keyrotator.infra.constructs.HygieneReport;
 import io.keyrotator.infra.constructs.HygieneSchedule;
 import io.keyrotator.infra.constructs.IamUser;
-import io.keyrotator.infra.constructs.ManagedKeySecret;
 import io.keyrotator.infra.constructs.ManagementTrail;
 import io.keyrotator.infra.constructs.NotificationTopic;
+import io.keyrotator.infra.constructs.RotationAlarms;
 import io.keyrotator.infra.constructs.RotationFailureRule;
 import io.keyrotator.infra.constructs.RotationFunction;
 import io.keyrotator.infra.constructs.SecretsKey;
@@ -26,16 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
-import software.amazon.awscdk.services.cloudwatch.IMetric;
-import software.amazon.awscdk.services.cloudwatch.MathExpression;
-import software.amazon.awscdk.services.cloudwatch.Metric;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
-import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.User;
 import software.amazon.awscdk.services.logs.ILogGroup;
@@ -51,12 +48,9 @@ import software.constructs.Construct;
  * and alarms (unless disabled) and opt-in account hardening.
  */
 public final class KeyrotatorStack extends Stack {
-  /** The Step dimension values the rotation function reports. */
-  public static final List<String> STEPS = MetricNames.ROTATION_STEPS;
-
   private final RotationFunction rotationFunction;
   private final NotificationTopic notifications;
-  private final Map<String, ManagedKeySecret> secrets = new LinkedHashMap<>();
+  private final Map<String, AccessKeySecret> secrets = new LinkedHashMap<>();
   private final Optional<HygieneFunction> hygiene;
 
   /**
@@ -74,7 +68,8 @@ public final class KeyrotatorStack extends Stack {
             NotificationTopic.Props.builder().emails(config.notificationEmails()).build());
 
     SecretsKey secretsKey =
-        new SecretsKey(this, "SecretsKey", "Encrypts keyrotator's access-key secrets");
+        new SecretsKey(
+            this, "SecretsKey", new SecretsKey.Props("Encrypts keyrotator's access-key secrets"));
 
     Map<String, User> createdUsers = new LinkedHashMap<>();
     // Every configured user by exact name and path: the functions' whole scope.
@@ -91,32 +86,46 @@ public final class KeyrotatorStack extends Stack {
       managedUsers.add(new IamUser(user.name(), user.path()));
     }
 
+    RotationSettings rotation = config.rotation();
     rotationFunction =
         new RotationFunction(
             this,
             "Rotation",
             RotationFunction.Props.builder()
                 .codePath(codePath)
-                .settings(config.rotation())
                 .users(managedUsers)
                 .roleName(rotationRoleName(region))
                 .logRetention(retention(config.logRetentionDays()))
+                .previousKeyPolicy(rotation.previousKeyPolicy())
+                .keyLimitPolicy(rotation.keyLimitPolicy())
+                .idleDays(rotation.idleDays())
+                .deleteUnprovenKeys(rotation.deleteUnprovenKeys())
+                .propagationSuccesses(rotation.propagationSuccesses())
+                .propagationTimeoutSeconds(rotation.propagationTimeoutSeconds())
+                .propagationIntervalMillis(rotation.propagationIntervalMillis())
                 .build());
 
+    Hygiene hygieneSettings = config.hygiene();
     hygiene =
-        config.hygiene().enabled()
+        hygieneSettings.enabled()
             ? Optional.of(
                 new HygieneFunction(
                     this,
                     "Hygiene",
                     HygieneFunction.Props.builder()
-                        .topic(notifications.getTopic())
                         .codePath(codePath)
-                        .settings(config.hygiene())
-                        .deleteUnprovenKeys(config.rotation().deleteUnprovenKeys())
                         .users(managedUsers)
                         .roleName(hygieneRoleName(region))
                         .logRetention(retention(config.logRetentionDays()))
+                        .graceDays(hygieneSettings.graceDays())
+                        .hardLimitDays(hygieneSettings.hardLimitDays())
+                        .deleteAfterDays(hygieneSettings.deleteAfterDays())
+                        .stuckAfterHours(hygieneSettings.stuckAfterHours())
+                        .repair(hygieneSettings.repair())
+                        .dryRun(hygieneSettings.dryRun())
+                        .deleteUnprovenKeys(rotation.deleteUnprovenKeys())
+                        .auditMaxKeyAgeDays(hygieneSettings.auditMaxKeyAgeDays())
+                        .auditUnusedDays(hygieneSettings.auditUnusedDays())
                         .build()))
             : Optional.empty();
     // The hygiene role reads the secrets, and its changes to managed users' keys are expected.
@@ -138,7 +147,14 @@ public final class KeyrotatorStack extends Stack {
     List<Role> sealReaders = new ArrayList<>(List.of(rotationFunction.getRole()));
     hygiene.ifPresent(h -> sealReaders.add(h.getRole()));
     EvidenceSealSecret seal =
-        new EvidenceSealSecret(this, "EvidenceSeal", secretsKey, sealReaders, deploymentRoleArn);
+        new EvidenceSealSecret(
+            this,
+            "EvidenceSeal",
+            EvidenceSealSecret.Props.builder()
+                .key(secretsKey)
+                .readers(sealReaders)
+                .deploymentRoleArn(deploymentRoleArn)
+                .build());
     rotationFunction
         .getFunction()
         .addEnvironment(FunctionContract.SEAL_SECRET_ENV, seal.getSecret().getSecretArn());
@@ -148,11 +164,11 @@ public final class KeyrotatorStack extends Stack {
                 .addEnvironment(FunctionContract.SEAL_SECRET_ENV, seal.getSecret().getSecretArn()));
 
     for (ManagedUser user : config.users()) {
-      ManagedKeySecret secret =
-          new ManagedKeySecret(
+      AccessKeySecret secret =
+          new AccessKeySecret(
               this,
               "Secret-" + user.name(),
-              ManagedKeySecret.Props.builder()
+              AccessKeySecret.Props.builder()
                   .userName(user.name())
                   .rotationFunction(rotationFunction)
                   .encryptionKey(secretsKey)
@@ -175,17 +191,35 @@ public final class KeyrotatorStack extends Stack {
     new RotationFailureRule(
         this,
         "RotationFailures",
-        RotationFailureRule.Props.builder().topic(notifications.getTopic()).build());
-    stepFailedAlarm();
+        RotationFailureRule.Props.builder()
+            .topic(notifications.getTopic())
+            .logGroupName(rotationFunction.getLogGroupName())
+            .build());
+    new RotationAlarms(
+        this,
+        "RotationAlarms",
+        RotationAlarms.props().function(rotationFunction).topic(notifications.getTopic()).build());
     hygiene.ifPresent(
-        h ->
-            new HygieneSchedule(
-                this,
-                "HygieneSchedule",
-                HygieneSchedule.Props.builder()
-                    .function(h.getFunction())
-                    .expression(config.hygiene().schedule())
-                    .build()));
+        h -> {
+          new HygieneSchedule(
+              this,
+              "HygieneSchedule",
+              HygieneSchedule.Props.builder()
+                  .function(h.getFunction())
+                  .expression(hygieneSettings.schedule())
+                  .build());
+          new HygieneReport(
+              this,
+              "HygieneReport",
+              HygieneReport.Props.builder()
+                  .function(h.getFunction())
+                  .topic(notifications.getTopic())
+                  .build());
+          new HygieneAlarms(
+              this,
+              "HygieneAlarms",
+              HygieneAlarms.props().function(h).topic(notifications.getTopic()).build());
+        });
 
     List<String> userNames = config.users().stream().map(ManagedUser::name).toList();
     if ("us-east-1".equals(region)) {
@@ -221,6 +255,7 @@ public final class KeyrotatorStack extends Stack {
               .mfaGroupName(config.hardening().mfaGroupName().orElse(null))
               .build());
     }
+    StackOutputs.add(this, rotationFunction, hygiene, notifications, secrets, seal);
   }
 
   /** The rotation role's name: fixed so that the us-east-1 rule stack can recognise it. */
@@ -311,39 +346,6 @@ public final class KeyrotatorStack extends Stack {
   /** CloudWatch Logs' limit on a metric filter pattern. */
   public static final int MAX_FILTER_PATTERN_LENGTH = 1024;
 
-  private void stepFailedAlarm() {
-    Map<String, IMetric> usingMetrics = new LinkedHashMap<>();
-    for (int i = 0; i < STEPS.size(); i++) {
-      usingMetrics.put(
-          "m" + i,
-          Metric.Builder.create()
-              .namespace(MetricNames.NAMESPACE)
-              .metricName(MetricNames.STEP_FAILED)
-              .dimensionsMap(Map.of(MetricNames.STEP_DIMENSION, STEPS.get(i)))
-              .statistic("Sum")
-              .period(Duration.minutes(5))
-              .build());
-    }
-    Alarm alarm =
-        Alarm.Builder.create(this, "RotationStepFailedAlarm")
-            .alarmDescription(
-                "keyrotator: a rotation step failed (metric keyrotator/StepFailed, any Step)."
-                    + " See docs/deploy.md, section Alarms.")
-            .metric(
-                MathExpression.Builder.create()
-                    .expression(String.join(" + ", usingMetrics.keySet()))
-                    .usingMetrics(usingMetrics)
-                    .label("StepFailed, all steps")
-                    .period(Duration.minutes(5))
-                    .build())
-            .threshold(1)
-            .evaluationPeriods(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            .treatMissingData(TreatMissingData.NOT_BREACHING)
-            .build();
-    alarm.addAlarmAction(new SnsAction(notifications.getTopic()));
-  }
-
   static RetentionDays retention(int days) {
     return switch (days) {
       case 30 -> RetentionDays.ONE_MONTH;
@@ -373,7 +375,7 @@ public final class KeyrotatorStack extends Stack {
   }
 
   /** The secrets, by user name. */
-  public Map<String, ManagedKeySecret> getSecrets() {
+  public Map<String, AccessKeySecret> getSecrets() {
     return Map.copyOf(secrets);
   }
 }

@@ -36,7 +36,7 @@ import software.constructs.Construct;
  * denied to all but keyrotator's roles and the listed readers. The key's policy lets the same
  * principals use it, only through Secrets Manager (see {@link SecretsKey}).
  */
-public final class ManagedKeySecret extends Construct {
+public final class AccessKeySecret extends Construct {
   /** The start of every secret name the CDK app gives: {@code keyrotator/<user>}. */
   public static final String SECRET_NAME_PREFIX = "keyrotator/";
 
@@ -182,7 +182,7 @@ public final class ManagedKeySecret extends Construct {
       public Props build() {
         if (userName == null || rotationFunction == null) {
           throw new IllegalArgumentException(
-              "ManagedKeySecret: userName and rotationFunction are required");
+              "AccessKeySecret: userName and rotationFunction are required");
         }
         return new Props(
             userName,
@@ -199,7 +199,7 @@ public final class ManagedKeySecret extends Construct {
     }
   }
 
-  public ManagedKeySecret(Construct scope, String id, Props props) {
+  public AccessKeySecret(Construct scope, String id, Props props) {
     super(scope, id);
     Stack stack = Stack.of(this);
     RotationFunction rotation = props.rotationFunction();
@@ -207,7 +207,7 @@ public final class ManagedKeySecret extends Construct {
     Optional<String> deploymentRole = props.deploymentRoleArn().or(() -> DeploymentRole.of(stack));
     if (deploymentRole.isEmpty()) {
       throw new IllegalArgumentException(
-          "ManagedKeySecret: the stack's synthesizer names no CloudFormation execution role;"
+          "AccessKeySecret: the stack's synthesizer names no CloudFormation execution role;"
               + " give deploymentRoleArn, the role CloudFormation deploys this stack with");
     }
     key =
@@ -216,7 +216,10 @@ public final class ManagedKeySecret extends Construct {
             .orElseGet(
                 () ->
                     new SecretsKey(
-                        this, "Key", "Encrypts the keyrotator secret of " + props.userName()));
+                        this,
+                        "Key",
+                        new SecretsKey.Props(
+                            "Encrypts the keyrotator secret of " + props.userName())));
 
     secret =
         Secret.Builder.create(this, "Secret")

@@ -3,8 +3,8 @@ package io.keyrotator.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keyrotator.infra.constructs.AccessKeySecret;
 import io.keyrotator.infra.constructs.IamUser;
-import io.keyrotator.infra.constructs.ManagedKeySecret;
 import io.keyrotator.infra.constructs.RotationFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ import software.amazon.awscdk.assertions.Template;
  * The secret construct on its own: its own key when none is shared, and how the rotation function's
  * invoke permissions scale with the number of secrets.
  */
-class ManagedKeySecretTest {
+class AccessKeySecretTest {
 
   private static Stack stack(String id) {
     return new Stack(
@@ -46,12 +46,12 @@ class ManagedKeySecretTest {
             .build());
   }
 
-  private static ManagedKeySecret secret(
+  private static AccessKeySecret secret(
       Stack stack, RotationFunction rotation, String user, String name) {
-    return new ManagedKeySecret(
+    return new AccessKeySecret(
         stack,
         "Secret-" + user,
-        ManagedKeySecret.Props.builder()
+        AccessKeySecret.Props.builder()
             .userName(user)
             .rotationFunction(rotation)
             .secretName(name)
@@ -90,7 +90,7 @@ class ManagedKeySecretTest {
     Stack stack = stack("many-users");
     int users = 40;
     RotationFunction rotation = rotation(stack, users);
-    List<ManagedKeySecret> secrets = new ArrayList<>();
+    List<AccessKeySecret> secrets = new ArrayList<>();
     for (int i = 0; i < users; i++) {
       secrets.add(secret(stack, rotation, "user-" + i, null));
     }
@@ -104,16 +104,10 @@ class ManagedKeySecretTest {
             "Principal", "secretsmanager.amazonaws.com",
             "SourceAccount", "123456789012",
             "SourceArn",
-                Map.of(
-                    "Fn::Join",
-                    List.of(
-                        "",
-                        List.of(
-                            "arn:",
-                            Map.of("Ref", "AWS::Partition"),
-                            ":secretsmanager:eu-west-1:123456789012:secret:keyrotator/*"))),
+                StackRefs.partitionArn(
+                    ":secretsmanager:eu-west-1:123456789012:secret:keyrotator/*"),
             "FunctionName", Match.anyValue()));
-    for (ManagedKeySecret secret : secrets) {
+    for (AccessKeySecret secret : secrets) {
       assertThat(secret.getInvokePermission())
           .isSameAs(rotation.getSharedInvokePermission().orElseThrow());
     }

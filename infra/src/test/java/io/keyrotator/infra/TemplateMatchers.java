@@ -1,0 +1,71 @@
+package io.keyrotator.infra;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.assertions.Match;
+
+/** The matchers the stack tests build again and again, written once. */
+final class TemplateMatchers {
+  private TemplateMatchers() {}
+
+  /** An EventBridge pattern branch: the caller is not an assumed role (an IAM user, root). */
+  static final Map<String, Object> NOT_AN_ASSUMED_ROLE =
+      atPath("userIdentity.type", List.of(Map.of("anything-but", List.of("AssumedRole"))));
+
+  /** An EventBridge pattern branch: the caller's session was issued by none of {@code roleArns}. */
+  static Map<String, Object> sessionIssuerNoneOf(List<?> roleArns) {
+    return atPath(
+        "userIdentity.sessionContext.sessionIssuer.arn", List.of(Map.of("anything-but", roleArns)));
+  }
+
+  /** {@code value} nested under each key of the dotted {@code path}, outermost first. */
+  static Map<String, Object> atPath(String path, Object value) {
+    List<String> keys = List.of(path.split("\\."));
+    Object nested = value;
+    for (int i = keys.size() - 1; i > 0; i--) {
+      nested = Map.of(keys.get(i), nested);
+    }
+    return Map.of(keys.get(0), nested);
+  }
+
+  /** A statement that denies every request made without TLS ({@code aws:SecureTransport}). */
+  static final Object DENY_WITHOUT_TLS =
+      Match.objectLike(
+          Map.of(
+              "Effect",
+              "Deny",
+              "Condition",
+              Map.of("Bool", Map.of("aws:SecureTransport", "false"))));
+
+  /**
+   * The condition that limits KMS use to calls Secrets Manager makes in {@code region}, as CDK
+   * writes it ({@code secretsmanager.<region>.${AWS::URLSuffix}}).
+   */
+  static Map<String, Object> viaSecretsManager(String region) {
+    return Map.of(
+        "StringEquals",
+        Map.of(
+            "kms:ViaService",
+            Map.of(
+                "Fn::Join",
+                List.of(
+                    "",
+                    List.of("secretsmanager." + region + ".", Map.of("Ref", "AWS::URLSuffix"))))));
+  }
+
+  /**
+   * A policy document ({@code Statement} list) that holds, among others, statements matching each
+   * of {@code statements} (themselves matchers or exact values).
+   */
+  static Object statementsInclude(Object... statements) {
+    return Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(statements))));
+  }
+
+  /**
+   * A resource (for {@code Template.findResources}) whose {@code Properties} hold at least {@code
+   * properties}.
+   */
+  static Object withProperties(Map<String, ?> properties) {
+    return Match.objectLike(Map.of("Properties", Match.objectLike(properties)));
+  }
+}
