@@ -4,11 +4,19 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Parses the lower-case spelling of a setting's enum, the way configuration writes it. */
-final class Choices {
+/**
+ * The spelling of the settings' enums ({@link PreviousKeyPolicy}, {@link KeyLimitPolicy}, {@link
+ * RetryMode}) in configuration: lower case, any case accepted when read.
+ */
+public final class Choices {
   private Choices() {}
 
-  static <E extends Enum<E>> E parse(Class<E> type, String value) {
+  /**
+   * Parses a configured value, e.g. {@code deactivate} or {@code DEACTIVATE}.
+   *
+   * @throws IllegalArgumentException "expected keep, deactivate or delete": the choices, spelled
+   */
+  public static <E extends Enum<E>> E parse(Class<E> type, String value) {
     try {
       return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
@@ -17,7 +25,7 @@ final class Choices {
   }
 
   /** "keep, deactivate or delete": the choices as configuration spells them. */
-  static <E extends Enum<E>> String spelled(Class<E> type) {
+  public static <E extends Enum<E>> String spelled(Class<E> type) {
     String[] names =
         Arrays.stream(type.getEnumConstants())
             .map(e -> e.name().toLowerCase(Locale.ROOT))

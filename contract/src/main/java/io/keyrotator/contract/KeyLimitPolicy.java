@@ -14,15 +14,6 @@ public enum KeyLimitPolicy {
   /** Never delete: the rotation fails until someone frees a slot by hand. */
   NEVER;
 
-  /**
-   * Parses {@code inactive}, {@code idle} or {@code never}, in any case.
-   *
-   * @throws IllegalArgumentException saying which values are expected
-   */
-  public static KeyLimitPolicy parse(String value) {
-    return Choices.parse(KeyLimitPolicy.class, value);
-  }
-
   @Override
   public String toString() {
     return name().toLowerCase(Locale.ROOT);

@@ -11,15 +11,6 @@ public enum PreviousKeyPolicy {
   /** Delete it at once (only if keyrotator created it, or unproven keys may be deleted). */
   DELETE;
 
-  /**
-   * Parses {@code keep}, {@code deactivate} or {@code delete}, in any case.
-   *
-   * @throws IllegalArgumentException saying which values are expected
-   */
-  public static PreviousKeyPolicy parse(String value) {
-    return Choices.parse(PreviousKeyPolicy.class, value);
-  }
-
   @Override
   public String toString() {
     return name().toLowerCase(Locale.ROOT);

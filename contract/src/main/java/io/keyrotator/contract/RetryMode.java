@@ -12,15 +12,6 @@ public enum RetryMode {
   /** Standard, plus client-side rate limiting when AWS throttles. */
   ADAPTIVE;
 
-  /**
-   * Parses {@code standard} or {@code adaptive}, in any case.
-   *
-   * @throws IllegalArgumentException saying which values are expected
-   */
-  public static RetryMode parse(String value) {
-    return Choices.parse(RetryMode.class, value);
-  }
-
   @Override
   public String toString() {
     return name().toLowerCase(Locale.ROOT);

@@ -12,6 +12,8 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -44,29 +46,28 @@ public final class AwsClients implements AutoCloseable {
   /** The IAM client, built on first use (the CLI's credentials command never needs it). */
   public synchronized IamClient iam() {
     if (iam == null) {
-      iam =
-          IamClient.builder()
-              .region(iamRegion(Region.of(settings.region())))
-              .httpClient(http)
-              .credentialsProvider(options.credentials())
-              .overrideConfiguration(overrides(settings, options.interceptors()))
-              .applyMutation(b -> options.endpoint().ifPresent(b::endpointOverride))
-              .build();
+      iam = configured(IamClient.builder(), iamRegion(Region.of(settings.region()))).build();
     }
     return iam;
+  }
+
+  /** A client builder with everything the clients share: HTTP, credentials, retries, endpoint. */
+  private <B extends AwsSyncClientBuilder<B, ?> & AwsClientBuilder<B, ?>> B configured(
+      B builder, Region region) {
+    builder
+        .region(region)
+        .credentialsProvider(options.credentials())
+        .overrideConfiguration(overrides(settings, options.interceptors()))
+        .httpClient(http);
+    options.endpoint().ifPresent(builder::endpointOverride);
+    return builder;
   }
 
   /** The Secrets Manager client, built on first use. */
   public synchronized SecretsManagerClient secretsManager() {
     if (secretsManager == null) {
       secretsManager =
-          SecretsManagerClient.builder()
-              .region(Region.of(settings.region()))
-              .httpClient(http)
-              .credentialsProvider(options.credentials())
-              .overrideConfiguration(overrides(settings, options.interceptors()))
-              .applyMutation(b -> options.endpoint().ifPresent(b::endpointOverride))
-              .build();
+          configured(SecretsManagerClient.builder(), Region.of(settings.region())).build();
     }
     return secretsManager;
   }

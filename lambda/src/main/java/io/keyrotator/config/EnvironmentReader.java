@@ -1,5 +1,6 @@
 package io.keyrotator.config;
 
+import io.keyrotator.contract.Choices;
 import io.keyrotator.contract.WholeNumberSetting;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -111,13 +111,14 @@ final class EnvironmentReader {
         .ifPresent(v -> problems.add(name + " is no longer supported: " + why));
   }
 
-  <T> T choice(String name, T fallback, Function<String, T> parser) {
+  /** One of an enum's values, spelled as configuration spells it ({@link Choices}). */
+  <E extends Enum<E>> E choice(String name, E fallback) {
     Optional<String> value = raw(name).filter(v -> !v.isEmpty());
     if (value.isEmpty()) {
       return fallback;
     }
     try {
-      return parser.apply(value.get());
+      return Choices.parse(fallback.getDeclaringClass(), value.get());
     } catch (IllegalArgumentException e) {
       problems.add(name + "=\"" + value.get() + "\": " + e.getMessage());
       return fallback;

@@ -95,19 +95,15 @@ public record Settings(
             reader.pathPrefix(MANAGED_PATH_PREFIX, FunctionSettings.DEFAULT_MANAGED_PATH_PREFIX),
             reader.userNames(MANAGED_USERS),
             reader.optionalText(SEAL_SECRET),
-            reader.choice(
-                PREVIOUS_KEY_POLICY,
-                FunctionSettings.DEFAULT_PREVIOUS_KEY_POLICY,
-                PreviousKeyPolicy::parse),
-            reader.choice(
-                KEY_LIMIT_POLICY, FunctionSettings.DEFAULT_KEY_LIMIT_POLICY, KeyLimitPolicy::parse),
+            reader.choice(PREVIOUS_KEY_POLICY, FunctionSettings.DEFAULT_PREVIOUS_KEY_POLICY),
+            reader.choice(KEY_LIMIT_POLICY, FunctionSettings.DEFAULT_KEY_LIMIT_POLICY),
             Duration.ofDays(reader.number(FunctionSettings.IDLE)),
             reader.bool(DELETE_UNPROVEN_KEYS, false),
             reader.number(FunctionSettings.PROPAGATION_CHECKS),
             Duration.ofSeconds(reader.number(FunctionSettings.PROPAGATION_TIMEOUT)),
             Duration.ofMillis(reader.number(FunctionSettings.PROPAGATION_INTERVAL)),
             Duration.ofSeconds(reader.number(FunctionSettings.API_CALL_TIMEOUT)),
-            reader.choice(RETRY_MODE, FunctionSettings.DEFAULT_RETRY_MODE, RetryMode::parse));
+            reader.choice(RETRY_MODE, FunctionSettings.DEFAULT_RETRY_MODE));
     reader.retired(
         RETIRED_MANAGED_TAG,
         "a user tag anyone with iam:TagUser can write no longer widens what keyrotator manages."

@@ -117,24 +117,10 @@ public final class AccessKeyRotation {
     String token = request.token();
     SecretDescription secret = secrets.describe(secretId);
     if (!secret.rotationEnabled()) {
-      throw new RotationFailedException(
-          "rotation is not enabled for secret "
-              + secret.name()
-              + ". Turn it on with `aws secretsmanager rotate-secret --secret-id "
-              + secret.name()
-              + " --rotation-lambda-arn <this function>` (or deploy it with the CDK app)."
-              + " Nothing was changed.");
+      throw new RotationFailedException(FailureMessages.rotationNotEnabled(secret));
     }
     if (!secret.versionStages().containsKey(token)) {
-      throw new RotationFailedException(
-          "token "
-              + token
-              + " is not a version of secret "
-              + secret.name()
-              + " (versions: "
-              + secret.versionStages()
-              + "). Secrets Manager sends the version it created for this rotation; this event"
-              + " belongs to another secret or an old rotation. Nothing was changed.");
+      throw new RotationFailedException(FailureMessages.tokenNotAVersion(secret, token));
     }
     boolean isCurrent = secret.hasStage(token, CURRENT);
     boolean isPending = secret.hasStage(token, PENDING);
@@ -143,15 +129,7 @@ public final class AccessKeyRotation {
       return;
     }
     if (!isPending) {
-      throw new RotationFailedException(
-          "version "
-              + token
-              + " of secret "
-              + secret.name()
-              + " is not AWSPENDING (its labels: "
-              + secret.versionStages().get(token)
-              + "): this rotation was abandoned, e.g. by a manual put-secret-value. Start a new"
-              + " one with `aws secretsmanager rotate-secret`. Nothing was changed.");
+      throw new RotationFailedException(FailureMessages.tokenNotPending(secret, token));
     }
     switch (request.step()) {
       case CREATE_SECRET -> createSecret(secret, token, report);
@@ -188,21 +166,7 @@ public final class AccessKeyRotation {
     }
     ManagedKeySecret current = currentValue(secret);
     if (!secret.tags().containsKey(SecretVersions.USER_TAG)) {
-      throw new RotationFailedException(
-          "secret "
-              + secret.name()
-              + " has no "
-              + SecretVersions.USER_TAG
-              + " tag."
-              + " keyrotator serves a secret only when its tag names the user it serves, so that two secrets"
-              + " can never serve one user unseen: `aws secretsmanager tag-resource --secret-id "
-              + secret.name()
-              + " --tags Key="
-              + SecretVersions.USER_TAG
-              + ",Value="
-              + current.userName()
-              + "`. Nothing was"
-              + " changed.");
+      throw new RotationFailedException(FailureMessages.secretNotTagged(secret, current));
     }
     IamUser user = scope.requireManaged(iam, current.userName(), secret.name());
     report.user(user.name());
@@ -276,19 +240,7 @@ public final class AccessKeyRotation {
     } catch (RuntimeException lookupFailed) {
       // Unknown outcome: keep the key; the attempt record lets a later run recognise it.
       throw new RotationFailedException(
-          "could not store the new key "
-              + KeyIds.shorten(created.id())
-              + " in secret "
-              + secret.name()
-              + " ("
-              + cause.getMessage()
-              + "), nor read back whether it landed. Secrets Manager retries the rotation; if the"
-              + " key was not stored and the attempt record on the secret names it, a later run"
-              + " deactivates it and deletes it "
-              + AttemptRecord.LONGEST_RUN.toMinutes()
-              + " minutes after this attempt; otherwise the"
-              + " refusal names it. The current key is unchanged.",
-          cause);
+          FailureMessages.storeOutcomeUnknown(secret, created, cause), cause);
     }
     if (stored.filter(s -> s.holds(created.id())).isPresent()) {
       report.note("PutSecretValue reported an error but the value landed");
@@ -296,14 +248,7 @@ public final class AccessKeyRotation {
     }
     iam.deleteKey(user.name(), created.id());
     report.deleted(created.id(), "its secret could not be stored");
-    throw new RotationFailedException(
-        "could not store the new key in secret "
-            + secret.name()
-            + " ("
-            + cause.getMessage()
-            + "); the new key was deleted again, so nothing is left behind. Secrets Manager"
-            + " retries the rotation; the current key is unchanged.",
-        cause);
+    throw new RotationFailedException(FailureMessages.storeFailedKeyDeleted(secret, cause), cause);
   }
 
   /*
@@ -372,19 +317,7 @@ public final class AccessKeyRotation {
         iam.listKeys(user.name()).stream().filter(k -> k.id().equals(keyId)).findFirst();
     if (key.isEmpty() || !key.get().active()) {
       throw new RotationFailedException(
-          "the current key "
-              + KeyIds.shorten(keyId)
-              + " in AWSCURRENT of secret "
-              + secret.name()
-              + (key.isEmpty()
-                  ? " no longer exists on user " + user.name() + " (deleted by hand?)"
-                  : " is inactive on user " + user.name() + " (deactivated by hand?)")
-              + ": consumers reading the secret get a key that does not work. Rotate now to give"
-              + " them a working one: `keyrotator rotate --secret-id "
-              + secret.name()
-              + "` (or `aws secretsmanager rotate-secret --secret-id "
-              + secret.name()
-              + "`). Nothing was changed.");
+          FailureMessages.currentKeyUnusable(secret, user, keyId, key.isEmpty()));
     }
   }
 
@@ -488,43 +421,16 @@ public final class AccessKeyRotation {
             .accessKeyId()
             .orElseThrow(
                 () ->
-                    new RotationFailedException(
-                        "the AWSPENDING value of secret "
-                            + secret.name()
-                            + " holds no access key. To repair, "
-                            + stuckPendingRepair(secret, token)));
+                    new RotationFailedException(FailureMessages.pendingHoldsNoKey(secret, token)));
     report.pendingKey(keyId);
     Optional<AccessKey> key =
         iam.listKeys(user.name()).stream().filter(k -> k.id().equals(keyId)).findFirst();
     if (key.isEmpty()) {
-      throw new RotationFailedException(
-          "the new key "
-              + KeyIds.shorten(keyId)
-              + " in AWSPENDING of secret "
-              + secret.name()
-              + " no longer exists on user "
-              + user.name()
-              + " (deleted by hand?). The current key is unchanged. To repair, "
-              + stuckPendingRepair(secret, token));
+      throw new RotationFailedException(FailureMessages.pendingKeyGone(secret, token, user, keyId));
     }
     if (!key.get().active()) {
-      throw new RotationFailedException(
-          "the new key "
-              + KeyIds.shorten(keyId)
-              + " in AWSPENDING of secret "
-              + secret.name()
-              + " is inactive (deactivated by hand?). The current key is unchanged. Reactivate it"
-              + " with `aws iam update-access-key --status Active`, or "
-              + stuckPendingRepair(secret, token));
+      throw new RotationFailedException(FailureMessages.pendingKeyInactive(secret, token, keyId));
     }
-  }
-
-  private static String stuckPendingRepair(SecretDescription secret, String token) {
-    return "drop this attempt with `aws secretsmanager update-secret-version-stage --secret-id "
-        + secret.name()
-        + " --version-stage AWSPENDING --remove-from-version-id "
-        + token
-        + "` and rotate again (`keyrotator doctor --fix` does the same).";
   }
 
   private ManagedKeySecret currentValue(SecretDescription secret) {
@@ -532,14 +438,7 @@ public final class AccessKeyRotation {
     String json =
         secrets
             .value(secret.arn(), Optional.empty(), CURRENT)
-            .orElseThrow(
-                () ->
-                    new RotationFailedException(
-                        "secret "
-                            + secret.name()
-                            + " has no AWSCURRENT value, so there is no user to rotate. Put"
-                            + " {\"UserName\": \"<iam user>\"} in it with `aws secretsmanager"
-                            + " put-secret-value`; the next rotation creates the first key."));
+            .orElseThrow(() -> new RotationFailedException(FailureMessages.noCurrentValue(secret)));
     return ManagedKeySecret.parse(json, where);
   }
 
@@ -548,14 +447,7 @@ public final class AccessKeyRotation {
         secrets
             .value(secret.arn(), Optional.of(token), PENDING)
             .orElseThrow(
-                () ->
-                    new RotationFailedException(
-                        "no value is stored for version "
-                            + token
-                            + " of secret "
-                            + secret.name()
-                            + ": createSecret has not run for this rotation. Secrets Manager"
-                            + " retries the rotation from createSecret; nothing was changed."));
+                () -> new RotationFailedException(FailureMessages.noPendingValue(secret, token)));
     return ManagedKeySecret.parse(json, "AWSPENDING of " + secret.name());
   }
 }

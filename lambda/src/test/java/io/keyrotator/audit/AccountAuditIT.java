@@ -78,7 +78,7 @@ class AccountAuditIT {
         r ->
             r.name(name + "-key")
                 .secretString("{\"UserName\":\"" + name + "\"}")
-                .tags(t -> t.key(SecretVersions.USER_TAG).value(name)));
+                .tags(LocalAws.secretTag(SecretVersions.USER_TAG, name)));
   }
 
   /** Signs one STS call with a new key of the user, so IAM records the key as used. */
@@ -194,7 +194,7 @@ class AccountAuditIT {
                     r ->
                         r.name("s" + i)
                             .secretString("{}")
-                            .tags(t -> t.key(SecretVersions.USER_TAG).value("user-" + i))));
+                            .tags(LocalAws.secretTag(SecretVersions.USER_TAG, "user-" + i))));
     aws.secretsManager.createSecret(r -> r.name("untagged").secretString("{}"));
     FaultInjector counter = new FaultInjector();
     try (AwsClients clients = aws.clients(aws.settings(Map.of()), counter)) {

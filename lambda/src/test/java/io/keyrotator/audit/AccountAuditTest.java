@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -477,7 +478,8 @@ class AccountAuditTest {
       String json = JSON.std.asString(report().json());
       Map<String, Object> parsed = JSON.std.mapFrom(json);
       assertThat(parsed).containsEntry("findingCount", 4).containsEntry("usersChecked", 2);
-      assertThat((Map<String, Object>) parsed.get("counts"))
+      assertThat(parsed.get("counts"))
+          .asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
           .containsEntry("OLD_ACCESS_KEY", 1)
           .containsEntry("UNUSED_CREDENTIAL", 0);
       @SuppressWarnings("unchecked")

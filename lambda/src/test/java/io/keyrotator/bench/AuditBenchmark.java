@@ -95,7 +95,7 @@ public final class AuditBenchmark {
                       r ->
                           r.name(user + "-key")
                               .secretString("{\"UserName\":\"" + user + "\"}")
-                              .tags(t -> t.key(SecretVersions.USER_TAG).value(user)));
+                              .tags(LocalAws.secretTag(SecretVersions.USER_TAG, user)));
                 }
               }));
     }

@@ -63,7 +63,7 @@ public final class HygieneBenchmark {
                     r ->
                         r.name(user + "-key")
                             .secretString(value(user, first))
-                            .tags(t -> t.key(SecretVersions.USER_TAG).value(user)));
+                            .tags(LocalAws.secretTag(SecretVersions.USER_TAG, user)));
                 aws.secretsManager.putSecretValue(
                     r -> r.secretId(user + "-key").secretString(value(user, second)));
                 return null;

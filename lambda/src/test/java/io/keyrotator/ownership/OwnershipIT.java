@@ -135,9 +135,8 @@ class OwnershipIT {
         r ->
             r.userName(USER)
                 .tags(
-                    t ->
-                        t.key("keyrotator:rotation")
-                            .value(token + " " + Instant.now().getEpochSecond())));
+                    LocalAws.userTag(
+                        "keyrotator:rotation", token + " " + Instant.now().getEpochSecond())));
     String userId = aws.iam.getUser(r -> r.userName(USER)).user().userId();
     String currentVersion =
         aws.stages(a).entrySet().stream()
@@ -145,23 +144,13 @@ class OwnershipIT {
             .findFirst()
             .orElseThrow()
             .getKey();
+    String forgedRecord =
+        AttemptRecord.starting(
+                currentVersion, userId, Instant.now().minusSeconds(1), Set.of(current))
+            .created(handMade)
+            .tagValue(a, EvidenceSeal.withKey("a-key-the-attacker-made-up-0123456789abcdef"));
     aws.secretsManager.tagResource(
-        r ->
-            r.secretId(a)
-                .tags(
-                    t ->
-                        t.key(AttemptRecord.TAG)
-                            .value(
-                                AttemptRecord.starting(
-                                        currentVersion,
-                                        userId,
-                                        Instant.now().minusSeconds(1),
-                                        Set.of(current))
-                                    .created(handMade)
-                                    .tagValue(
-                                        a,
-                                        EvidenceSeal.withKey(
-                                            "a-key-the-attacker-made-up-0123456789abcdef")))));
+        r -> r.secretId(a).tags(LocalAws.secretTag(AttemptRecord.TAG, forgedRecord)));
 
     assertThat(jobs.doctorFix()).isEmpty();
     assertThatThrownBy(() -> aws.rotate(handler, a)).hasMessageContaining("does not own it");
@@ -201,12 +190,13 @@ class OwnershipIT {
     aws.secretsManager.putSecretValue(
         r -> r.secretId(switched).secretString("{\"UserName\":\"deploy-admin\"}"));
     aws.secretsManager.tagResource(
-        r -> r.secretId(switched).tags(t -> t.key(SecretVersions.USER_TAG).value("deploy-admin")));
+        r ->
+            r.secretId(switched).tags(LocalAws.secretTag(SecretVersions.USER_TAG, "deploy-admin")));
     assertThatThrownBy(() -> aws.rotate(handler, switched))
         .hasMessageContaining("served IAM user low-priv-2");
     assertThat(aws.keys("deploy-admin")).isEmpty();
     aws.secretsManager.tagResource(
-        r -> r.secretId(switched).tags(t -> t.key(SecretVersions.USER_TAG).value("low-priv-2")));
+        r -> r.secretId(switched).tags(LocalAws.secretTag(SecretVersions.USER_TAG, "low-priv-2")));
 
     // A secret made outside the stack naming a user another secret claims.
     String admin = aws.createBootstrapSecret("deploy-admin-key", "deploy-admin");
@@ -358,7 +348,7 @@ class OwnershipIT {
                 + created
                 + "\",\"CreatedBy\":\"keyrotator\"}",
             USER);
-    aws.iam.tagUser(r -> r.userName(USER).tags(t -> t.key("keyrotator:rotation").value("old 1")));
+    aws.iam.tagUser(r -> r.userName(USER).tags(LocalAws.userTag("keyrotator:rotation", "old 1")));
     RotationHandler handler = handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate"));
     aws.rotate(handler, a);
     assertThat(aws.keyStatus(USER, k1))
@@ -426,7 +416,7 @@ class OwnershipIT {
     String elsewhere =
         "arn:aws:secretsmanager:eu-west-1:" + LocalAws.ACCOUNT + ":secret:keyrotator/app-ci-AbCdEf";
     aws.iam.tagUser(
-        r -> r.userName(USER).tags(t -> t.key(SecretBinding.CLAIM_TAG).value(elsewhere)));
+        r -> r.userName(USER).tags(LocalAws.userTag(SecretBinding.CLAIM_TAG, elsewhere)));
     assertThatThrownBy(() -> aws.rotate(handler(Map.of()), a))
         .hasMessageContaining("claimed by secret " + elsewhere);
     clock.advance(Duration.ofMinutes(1));

@@ -172,7 +172,7 @@ public final class LocalAws implements AutoCloseable {
             r ->
                 r.name(name)
                     .secretString(json)
-                    .tags(t -> t.key(SecretVersions.USER_TAG).value(taggedUser)))
+                    .tags(secretTag(SecretVersions.USER_TAG, taggedUser)))
         .arn();
   }
 
@@ -190,6 +190,20 @@ public final class LocalAws implements AutoCloseable {
    * What Secrets Manager does when a rotation starts: turns rotation on and registers a new version
    * with the AWSPENDING label and no value. Returns its id, the token of every step.
    */
+  /** A Secrets Manager tag, as a request object (no generic varargs lambdas). */
+  public static software.amazon.awssdk.services.secretsmanager.model.Tag secretTag(
+      String key, String value) {
+    return software.amazon.awssdk.services.secretsmanager.model.Tag.builder()
+        .key(key)
+        .value(value)
+        .build();
+  }
+
+  /** An IAM user tag, as a request object (no generic varargs lambdas). */
+  public static software.amazon.awssdk.services.iam.model.Tag userTag(String key, String value) {
+    return software.amazon.awssdk.services.iam.model.Tag.builder().key(key).value(value).build();
+  }
+
   public String startRotation(String secretId) {
     return secretsManager
         .rotateSecret(
