@@ -13,12 +13,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The account-wide compliance audit from the IAM credential report: the same {@link AccountAudit}
@@ -26,20 +22,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "audit",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description = {
       "Audit the whole account from the IAM credential report; exit 1 when anything is found.",
       "Checks old or unused credentials, root access keys, console users without MFA and the"
           + " password policy."
     })
-final class AuditCommand implements Callable<Integer> {
+final class AuditCommand extends ReportCommand {
   /** Environment the audit settings are read from; tests replace it. */
   static Map<String, String> environment = System.getenv();
-
-  @Spec CommandSpec spec;
-  @Mixin AwsOptions aws;
-  @Mixin OutputOptions output;
 
   @Option(
       names = "--max-key-age-days",
@@ -74,13 +64,7 @@ final class AuditCommand implements Callable<Integer> {
                   Clock.systemUTC())
               .run();
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (output.json()) {
-      OutputOptions.printJson(out, report.json());
-    } else {
-      print(out, report);
-    }
-    return report.clean() ? ExitCodes.OK : ExitCodes.PROBLEMS;
+    return report(report.json(), out -> print(out, report), report.clean());
   }
 
   /**

@@ -10,12 +10,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
@@ -24,19 +21,9 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  */
 @Command(
     name = "credentials",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description = "Print the current key as credential_process JSON (for ~/.aws/config).")
-final class CredentialsCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin AwsOptions aws;
-
-  @Option(
-      names = "--secret-id",
-      paramLabel = "ID",
-      required = true,
-      description = "Secret name or ARN.")
-  String secretId;
+final class CredentialsCommand extends AwsCommand {
+  @Mixin SecretIdOption secret;
 
   @Option(
       names = "--ttl-minutes",
@@ -46,6 +33,7 @@ final class CredentialsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    String secretId = secret.id;
     if (ttlMinutes < 1 || ttlMinutes > 60) {
       throw new CliException(ExitCodes.USAGE, "--ttl-minutes must be 1 to 60, not " + ttlMinutes);
     }
@@ -83,7 +71,7 @@ final class CredentialsCommand implements Callable<Integer> {
             .plus(Duration.ofMinutes(ttlMinutes))
             .truncatedTo(ChronoUnit.SECONDS)
             .toString());
-    OutputOptions.printJson(spec.commandLine().getOut(), output);
+    OutputOptions.printJson(out(), output);
     return ExitCodes.OK;
   }
 }

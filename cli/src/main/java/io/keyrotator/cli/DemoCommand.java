@@ -36,6 +36,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /**
  * The local end-to-end demo: on a moto server, creates IAM users in the states rotation must
@@ -147,7 +148,7 @@ final class DemoCommand implements Callable<Integer> {
           new RotationHandler(
               settings, options, StructuredLog.to(functionLog::add, Clock.systemUTC()));
       InProcessRotation rotation =
-          new InProcessRotation(moto, clients.iam(), clients.secretsManager(), handler, REGION);
+          InProcessRotation.on(moto, clients.iam(), clients.secretsManager(), handler, REGION);
       String run = UUID.randomUUID().toString().substring(0, 4);
       DemoUser fresh =
           new DemoUser(
@@ -208,7 +209,8 @@ final class DemoCommand implements Callable<Integer> {
                 r ->
                     r.name(user.secretName())
                         .secretString(secretValue)
-                        .tags(t -> t.key(SecretVersions.USER_TAG).value(user.name())));
+                        .tags(
+                            Tag.builder().key(SecretVersions.USER_TAG).value(user.name()).build()));
         out.printf("  %-22s %-13s %s%n", user.name(), user.path(), user.story());
       }
       // The full user gets there the way it would in life: two rotations, then the hygiene job

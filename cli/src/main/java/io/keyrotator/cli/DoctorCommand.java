@@ -13,36 +13,21 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Finds what is broken around managed secrets and, with --fix, repairs what is safe to repair. */
 @Command(
     name = "doctor",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description =
         "Find stuck rotations, orphan keys and broken secrets; --fix repairs what is safe.")
-final class DoctorCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin AwsOptions aws;
-  @Mixin OutputOptions output;
-
-  @Option(
-      names = "--secret-id",
-      paramLabel = "ID",
-      description =
-          "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
-  List<String> secretIds;
+final class DoctorCommand extends ReportCommand {
+  @Mixin SecretSelection secrets;
 
   @Option(names = "--fix", description = "Repair what is safe to repair, after confirmation.")
   boolean fix;
@@ -52,39 +37,45 @@ final class DoctorCommand implements Callable<Integer> {
       description = "With --fix: do not ask for confirmation.")
   boolean yes;
 
-  @Option(
-      names = "--stuck-after-minutes",
-      paramLabel = "MINUTES",
-      description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
-  long stuckAfterMinutes = 60;
-
   @Override
   public Integer call() {
     Settings settings = aws.settings();
-    PrintWriter out = spec.commandLine().getOut();
-    Duration stuckAfter = Duration.ofMinutes(stuckAfterMinutes);
     try (AwsClients clients = aws.clients(settings)) {
-      List<SecretStatus> statuses =
-          Inspection.inspect(clients, settings, secretIds, stuckAfter, Clock.systemUTC());
-      List<Repair> repairs = SecretInspector.repairs(statuses);
-      List<String> applied = new ArrayList<>();
-      if (fix && !repairs.isEmpty() && confirmed(out, repairs)) {
-        Repairs repairer =
-            new Repairs(
-                clients.secretVersions(),
-                clients.iamKeys(),
-                Inspection.inspector(clients, settings, stuckAfter, Clock.systemUTC()));
-        for (Repair repair : repairs) {
-          applied.add(
-              repairer.apply(repair)
-                  ? repair.describe()
-                  : repair.describe() + " (skipped: the state changed since the inspection)");
-        }
-        statuses = Inspection.inspect(clients, settings, secretIds, stuckAfter, Clock.systemUTC());
-      }
-      report(out, statuses, applied);
-      return statuses.stream().allMatch(SecretStatus::healthy) ? ExitCodes.OK : ExitCodes.PROBLEMS;
+      List<SecretStatus> before = inspect(clients, settings);
+      List<Repair> repairs = SecretInspector.repairs(before);
+      List<String> applied =
+          fix && !repairs.isEmpty() && confirmed(out(), repairs)
+              ? apply(repairs, clients, settings)
+              : List.of();
+      // After repairs, the report shows the state they left.
+      List<SecretStatus> statuses = applied.isEmpty() ? before : inspect(clients, settings);
+      return report(
+          json(statuses, applied),
+          out -> print(out, statuses, applied),
+          statuses.stream().allMatch(SecretStatus::healthy));
     }
+  }
+
+  private List<SecretStatus> inspect(AwsClients clients, Settings settings) {
+    return Inspection.inspect(
+        clients, settings, secrets.secretIds, secrets.stuckAfter(), Clock.systemUTC());
+  }
+
+  /** Applies each repair; returns what was done (or skipped, where the state had changed). */
+  private List<String> apply(List<Repair> repairs, AwsClients clients, Settings settings) {
+    Repairs repairer =
+        new Repairs(
+            clients.secretVersions(),
+            clients.iamKeys(),
+            Inspection.inspector(clients, settings, secrets.stuckAfter(), Clock.systemUTC()));
+    List<String> applied = new ArrayList<>();
+    for (Repair repair : repairs) {
+      applied.add(
+          repairer.apply(repair)
+              ? repair.describe()
+              : repair.describe() + " (skipped: the state changed since the inspection)");
+    }
+    return applied;
   }
 
   private boolean confirmed(PrintWriter out, List<Repair> repairs) {
@@ -116,14 +107,14 @@ final class DoctorCommand implements Callable<Integer> {
     return go;
   }
 
-  private void report(PrintWriter out, List<SecretStatus> statuses, List<String> applied) {
-    if (output.json()) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("repaired", applied);
-      result.put("secrets", statuses.stream().map(Inspection::json).toList());
-      OutputOptions.printJson(out, result);
-      return;
-    }
+  private static Map<String, Object> json(List<SecretStatus> statuses, List<String> applied) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("repaired", applied);
+    json.put("secrets", statuses.stream().map(Inspection::json).toList());
+    return json;
+  }
+
+  private void print(PrintWriter out, List<SecretStatus> statuses, List<String> applied) {
     applied.forEach(a -> out.println("repaired: " + a));
     List<List<String>> rows = new ArrayList<>();
     for (SecretStatus s : statuses) {

@@ -6,26 +6,15 @@ import io.keyrotator.config.Settings;
 import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.hygiene.HygieneRun;
 import io.keyrotator.rotation.ManagedScope;
-import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Runs the hygiene job's pass on demand: the same code the scheduled function runs. */
 @Command(
     name = "hygiene",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description = "Retire previous keys and report stuck rotations now; --dry-run changes nothing.")
-final class HygieneCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin AwsOptions aws;
-  @Mixin OutputOptions output;
-
+final class HygieneCommand extends ReportCommand {
   @Option(names = "--dry-run", description = "Report what would be done; change nothing.")
   boolean dryRun;
 
@@ -45,14 +34,9 @@ final class HygieneCommand implements Callable<Integer> {
                   Clock.systemUTC())
               .run();
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (output.json()) {
-      OutputOptions.printJson(out, report.toMap());
-    } else {
-      out.print(report.summary());
-    }
-    return report.notices().isEmpty() && report.skipped().isEmpty()
-        ? ExitCodes.OK
-        : ExitCodes.PROBLEMS;
+    return report(
+        report.toMap(),
+        out -> out.print(report.summary()),
+        report.notices().isEmpty() && report.skipped().isEmpty());
   }
 }

@@ -20,12 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -40,20 +37,9 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  */
 @Command(
     name = "rotate",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description = "Rotate a secret now; --wait follows the rotation to its end.")
-final class RotateCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin AwsOptions aws;
-  @Mixin OutputOptions output;
-
-  @Option(
-      names = "--secret-id",
-      paramLabel = "ID",
-      required = true,
-      description = "Secret name or ARN.")
-  String secretId;
+final class RotateCommand extends ReportCommand {
+  @Mixin SecretIdOption secret;
 
   @Option(
       names = "--wait",
@@ -80,9 +66,9 @@ final class RotateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Settings settings = aws.settings();
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     try (AwsClients clients = aws.clients(settings)) {
-      DescribeSecretResponse secret = requireSecret(clients.secretsManager());
+      DescribeSecretResponse described = requireSecret(clients.secretsManager());
       boolean local = inProcess != null ? inProcess : aws.emulator();
       if (local && !aws.emulator()) {
         throw new CliException(
@@ -92,16 +78,16 @@ final class RotateCommand implements Callable<Integer> {
       }
       return local
           ? rotateInProcess(out, clients, settings)
-          : rotateOnAws(out, clients.secretsManager(), secret);
+          : rotateOnAws(out, clients.secretsManager(), described);
     }
   }
 
   private DescribeSecretResponse requireSecret(SecretsManagerClient secretsManager) {
     try {
-      return secretsManager.describeSecret(r -> r.secretId(secretId));
+      return secretsManager.describeSecret(r -> r.secretId(secret.id));
     } catch (ResourceNotFoundException e) {
       throw new SecretNotFoundException(
-          "secret " + secretId + " does not exist in this account and Region.");
+          "secret " + secret.id + " does not exist in this account and Region.");
     }
   }
 
@@ -112,7 +98,7 @@ final class RotateCommand implements Callable<Integer> {
         new RotationHandler(
             settings, aws.clientOptions(), StructuredLog.to(functionLog::add, Clock.systemUTC()));
     InProcessRotation rotation =
-        new InProcessRotation(
+        InProcessRotation.on(
             MotoServer.at(endpoint),
             clients.iam(),
             clients.secretsManager(),
@@ -122,7 +108,7 @@ final class RotateCommand implements Callable<Integer> {
     try {
       outcome =
           rotation.rotate(
-              secretId,
+              secret.id,
               step -> {
                 if (!output.json()) {
                   out.println("  " + step);
@@ -149,7 +135,7 @@ final class RotateCommand implements Callable<Integer> {
       SecretsManagerClient secretsManager, Settings settings, List<String> lines) {
     try (CloudWatchLogsClient logs = aws.logs(settings)) {
       String function =
-          secretsManager.describeSecret(r -> r.secretId(secretId)).rotationLambdaARN();
+          secretsManager.describeSecret(r -> r.secretId(secret.id)).rotationLambdaARN();
       if (function != null) {
         new RotationLog(logs).write(RotationLog.group(function), lines, Instant.now());
       }
@@ -180,7 +166,7 @@ final class RotateCommand implements Callable<Integer> {
     }
     String pending =
         secretsManager
-            .describeSecret(r -> r.secretId(secretId))
+            .describeSecret(r -> r.secretId(secret.id))
             .versionIdsToStages()
             .entrySet()
             .stream()
@@ -191,27 +177,27 @@ final class RotateCommand implements Callable<Integer> {
     return new CliException(
         ExitCodes.PROBLEMS,
         "Secrets Manager refuses to start a rotation of "
-            + secretId
+            + secret.id
             + ": a previous rotation isn't complete (AWSPENDING is on version "
             + pending
             + "). If no rotation is under way, `keyrotator doctor --fix --secret-id "
-            + secretId
+            + secret.id
             + " --stuck-after-minutes 0` removes the label (or `aws secretsmanager"
             + " update-secret-version-stage --secret-id "
-            + secretId
+            + secret.id
             + " --version-stage AWSPENDING --remove-from-version-id "
             + pending
             + "`); then rotate again.");
   }
 
   private int rotateOnAws(
-      PrintWriter out, SecretsManagerClient secretsManager, DescribeSecretResponse secret)
+      PrintWriter out, SecretsManagerClient secretsManager, DescribeSecretResponse described)
       throws InterruptedException {
-    if (secret.rotationLambdaARN() == null || secret.rotationLambdaARN().isEmpty()) {
+    if (described.rotationLambdaARN() == null || described.rotationLambdaARN().isEmpty()) {
       throw new CliException(
           ExitCodes.PROBLEMS,
           "secret "
-              + secretId
+              + secret.id
               + " has no rotation function: deploy it with"
               + " the CDK app (docs/deploy.md) before rotating it on AWS.");
     }
@@ -221,7 +207,8 @@ final class RotateCommand implements Callable<Integer> {
     try {
       token =
           secretsManager
-              .rotateSecret(r -> r.secretId(secretId).rotationLambdaARN(secret.rotationLambdaARN()))
+              .rotateSecret(
+                  r -> r.secretId(secret.id).rotationLambdaARN(described.rotationLambdaARN()))
               .versionId();
     } catch (InvalidRequestException e) {
       throw refused(secretsManager, e);
@@ -232,7 +219,7 @@ final class RotateCommand implements Callable<Integer> {
             "Rotation started: version "
                 + token
                 + ". Follow it with `keyrotator status --secret-id "
-                + secretId
+                + secret.id
                 + "`, or run again with --wait.");
       }
       return result(out, token, true, null, "started");
@@ -240,7 +227,7 @@ final class RotateCommand implements Callable<Integer> {
     Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
     Instant start = Instant.now();
     while (true) {
-      DescribeSecretResponse now = secretsManager.describeSecret(r -> r.secretId(secretId));
+      DescribeSecretResponse now = secretsManager.describeSecret(r -> r.secretId(secret.id));
       List<String> stages = now.versionIdsToStages().getOrDefault(token, List.of());
       if (stages.contains(SecretDescription.CURRENT)) {
         return result(out, token, true, null, "finished");
@@ -301,16 +288,16 @@ final class RotateCommand implements Callable<Integer> {
       PrintWriter out, String token, boolean succeeded, String failure, String state) {
     if (output.json()) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("secret", secretId);
+      m.put("secret", secret.id);
       m.put("version", token);
       m.put("succeeded", succeeded);
       m.put("state", state == null ? (succeeded ? "finished" : "failed") : state);
       m.put("error", failure);
       OutputOptions.printJson(out, m);
     } else if (succeeded && !"started".equals(state)) {
-      out.println("Rotated " + secretId + ": version " + token + " is now AWSCURRENT.");
+      out.println("Rotated " + secret.id + ": version " + token + " is now AWSCURRENT.");
     } else if (!succeeded) {
-      out.println("Rotation of " + secretId + " failed: " + failure);
+      out.println("Rotation of " + secret.id + " failed: " + failure);
     }
     return succeeded ? ExitCodes.OK : ExitCodes.PROBLEMS;
   }

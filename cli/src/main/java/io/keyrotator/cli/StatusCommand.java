@@ -13,23 +13,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** One row per managed secret: its user, keys, schedule, and flags for anything wrong. */
-@Command(
-    name = "status",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
-    description = "Show every managed secret's keys, schedule and problems.")
-final class StatusCommand implements Callable<Integer> {
+@Command(name = "status", description = "Show every managed secret's keys, schedule and problems.")
+final class StatusCommand extends ReportCommand {
   /**
    * Why an emulator's rotation that left AWSPENDING behind has failed when the function's log does
    * not say: rotations there run in-process, start to end within one `rotate`, and nothing retries
@@ -40,16 +33,7 @@ final class StatusCommand implements Callable<Integer> {
           + " and why); nothing retries it: fix the cause, remove AWSPENDING with `keyrotator"
           + " doctor --fix --stuck-after-minutes 0`, then rotate again.";
 
-  @Spec CommandSpec spec;
-  @Mixin AwsOptions aws;
-  @Mixin OutputOptions output;
-
-  @Option(
-      names = "--secret-id",
-      paramLabel = "ID",
-      description =
-          "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
-  List<String> secretIds;
+  @Mixin SecretSelection secrets;
 
   @Option(
       names = "--function",
@@ -57,12 +41,6 @@ final class StatusCommand implements Callable<Integer> {
       description =
           "Also list secrets whose rotation function is this one (name or ARN), tagged or not.")
   String function;
-
-  @Option(
-      names = "--stuck-after-minutes",
-      paramLabel = "MINUTES",
-      description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
-  long stuckAfterMinutes = 60;
 
   @Override
   public Integer call() {
@@ -75,9 +53,9 @@ final class StatusCommand implements Callable<Integer> {
           Inspection.inspect(
               clients,
               settings,
-              secretIds,
+              secrets.secretIds,
               Optional.ofNullable(function),
-              Duration.ofMinutes(stuckAfterMinutes),
+              secrets.stuckAfter(),
               Clock.systemUTC());
       RotationLog log = new RotationLog(logs);
       for (SecretStatus status : statuses) {
@@ -88,17 +66,12 @@ final class StatusCommand implements Callable<Integer> {
         }
       }
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (output.json()) {
-      OutputOptions.printJson(
-          out,
-          statuses.stream()
-              .map(s -> json(s, Optional.ofNullable(failures.get(s.secretName()))))
-              .toList());
-    } else {
-      print(out, statuses, Instant.now(), failures);
-    }
-    return statuses.stream().allMatch(SecretStatus::healthy) ? ExitCodes.OK : ExitCodes.PROBLEMS;
+    return report(
+        statuses.stream()
+            .map(s -> json(s, Optional.ofNullable(failures.get(s.secretName()))))
+            .toList(),
+        out -> print(out, statuses, Instant.now(), failures),
+        statuses.stream().allMatch(SecretStatus::healthy));
   }
 
   /**

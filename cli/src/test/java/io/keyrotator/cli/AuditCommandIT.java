@@ -5,16 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.config.AuditSettings;
 import io.keyrotator.testing.LocalAws;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.keyrotator.testing.LocalAwsExtension;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code keyrotator audit}, in-process, against moto. */
+@ExtendWith(LocalAwsExtension.class)
 class AuditCommandIT {
   private LocalAws aws;
 
@@ -24,36 +25,22 @@ class AuditCommandIT {
   }
 
   @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
+  void shortenReportPolling() {
     AuditCommand.environment = Map.of(AuditSettings.REPORT_POLL_MILLIS, "20");
   }
 
   @AfterEach
-  void tearDown() {
+  void restoreEnvironment() {
     AuditCommand.environment = System.getenv();
-    aws.close();
   }
 
   private CliRun cli(String... args) {
     return CliRun.against(aws, args);
   }
 
-  private void strongPasswordPolicy() {
-    aws.iam.updateAccountPasswordPolicy(
-        p ->
-            p.minimumPasswordLength(14)
-                .requireUppercaseCharacters(true)
-                .requireLowercaseCharacters(true)
-                .requireNumbers(true)
-                .requireSymbols(true)
-                .passwordReusePrevention(24)
-                .maxPasswordAge(90));
-  }
-
   @Test
   void aCleanAccountExitsZero() {
-    strongPasswordPolicy();
+    aws.requireStrongPasswords();
     aws.iam.createUser(r -> r.userName("robot"));
     CliRun run = cli("audit");
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -82,7 +69,7 @@ class AuditCommandIT {
 
   @Test
   void thresholdsCanBeGivenOnTheCommandLine() {
-    strongPasswordPolicy();
+    aws.requireStrongPasswords();
     aws.iam.createUser(r -> r.userName("robot"));
     aws.iam.createAccessKey(r -> r.userName("robot"));
     assertThat(cli("audit", "--max-key-age-days", "1", "--unused-days", "1").exitCode()).isZero();
@@ -122,18 +109,9 @@ class AuditCommandIT {
 
   @Test
   void anUnreachableEndpointIsExitCodeThree() {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        KeyrotatorCli.run(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            "audit",
-            "--endpoint",
-            "http://127.0.0.1:9",
-            "--region",
-            LocalAws.REGION);
-    assertThat(code).isEqualTo(ExitCodes.AWS_ERROR);
-    assertThat(err.toString()).contains("could not reach http://127.0.0.1:9");
+    CliRun run =
+        CliRun.of("audit", "--endpoint", "http://127.0.0.1:9", "--region", LocalAws.REGION);
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.AWS_ERROR);
+    assertThat(run.err()).contains("could not reach http://127.0.0.1:9");
   }
 }

@@ -13,11 +13,14 @@ record CliRun(int exitCode, String out, String err) {
   static CliRun against(LocalAws aws, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--endpoint", aws.moto.endpoint().toString(), "--region", LocalAws.REGION));
+    return of(all.toArray(String[]::new));
+  }
+
+  /** Runs the command line as it is: no endpoint or Region added. */
+  static CliRun of(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code =
-        KeyrotatorCli.run(
-            new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+    int code = KeyrotatorCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new CliRun(code, out.toString(), err.toString());
   }
 

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.ownership.AttemptRecord;
+import io.keyrotator.ownership.EvidenceSeal;
 import io.keyrotator.ownership.ManagedKeySecret;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.LocalAws;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +23,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /** Every command and its error paths, in-process, against moto. */
 class KeyrotatorCliIT {
@@ -37,6 +36,7 @@ class KeyrotatorCliIT {
     CliRun.useTestCredentials();
   }
 
+  // Not LocalAwsExtension: it fills the fields of the @Nested class's instance, not this one's.
   @BeforeEach
   void setUp() {
     aws = LocalAws.fresh();
@@ -53,15 +53,16 @@ class KeyrotatorCliIT {
     return CliRun.against(aws, args);
   }
 
+  /** Runs the command line and requires exit code 0, failing with what it printed to stderr. */
+  private CliRun succeeds(String... args) {
+    CliRun run = cli(args);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    return run;
+  }
+
   /** A managed user with a tagged secret that has been rotated once. */
   private void rotatedSecret() {
-    aws.createManagedUser(USER);
-    aws.secretsManager.createSecret(
-        r ->
-            r.name(SECRET)
-                .secretString("{\"UserName\":\"" + USER + "\"}")
-                .tags(t -> t.key(SecretVersions.USER_TAG).value(USER)));
-    aws.rotate(aws.handler(), SECRET);
+    aws.rotatedOnce(USER, SECRET, aws.handler());
   }
 
   private ManagedKeySecret current() {
@@ -74,8 +75,7 @@ class KeyrotatorCliIT {
     void rotatesInProcessAgainstAnEmulator() {
       rotatedSecret();
       String before = current().accessKeyId().orElseThrow();
-      CliRun run = cli("rotate", "--secret-id", SECRET);
-      assertThat(run.exitCode()).as(run.err()).isZero();
+      CliRun run = succeeds("rotate", "--secret-id", SECRET);
       assertThat(run.out())
           .contains("createSecret: done", "finishSecret: done", "is now AWSCURRENT");
       assertThat(current().accessKeyId().orElseThrow()).isNotEqualTo(before);
@@ -167,8 +167,7 @@ class KeyrotatorCliIT {
     @Test
     void showsAHealthySecretAsOneRow() {
       rotatedSecret();
-      CliRun run = cli("status");
-      assertThat(run.exitCode()).as(run.err()).isZero();
+      CliRun run = succeeds("status");
       assertThat(run.out()).contains("SECRET", SECRET, USER, "active", "every 30 days", "ok");
     }
 
@@ -239,8 +238,7 @@ class KeyrotatorCliIT {
     @Test
     void printsTheCurrentKeyForCredentialProcess() throws Exception {
       rotatedSecret();
-      CliRun run = cli("credentials", "--secret-id", SECRET);
-      assertThat(run.exitCode()).as(run.err()).isZero();
+      CliRun run = succeeds("credentials", "--secret-id", SECRET);
       Map<String, Object> json = JSON.std.mapFrom(run.out());
       assertThat(json)
           .containsEntry("Version", 1)
@@ -307,21 +305,18 @@ class KeyrotatorCliIT {
           r ->
               r.secretId(SECRET)
                   .tags(
-                      t ->
-                          t.key(AttemptRecord.TAG)
-                              .value(
-                                  AttemptRecord.starting(
-                                          token,
-                                          userId,
-                                          Instant.now().minusSeconds(2),
-                                          Set.of(current))
-                                      .created(orphan)
-                                      .tagValue(
-                                          aws.secretsManager
-                                              .describeSecret(d -> d.secretId(SECRET))
-                                              .arn(),
-                                          io.keyrotator.ownership.EvidenceSeal.withKey(
-                                              LocalAws.SEAL_KEY)))));
+                      Tag.builder()
+                          .key(AttemptRecord.TAG)
+                          .value(
+                              AttemptRecord.starting(
+                                      token, userId, Instant.now().minusSeconds(2), Set.of(current))
+                                  .created(orphan)
+                                  .tagValue(
+                                      aws.secretsManager
+                                          .describeSecret(d -> d.secretId(SECRET))
+                                          .arn(),
+                                      EvidenceSeal.withKey(LocalAws.SEAL_KEY)))
+                          .build()));
       CliRun found = cli("doctor", "--stuck-after-minutes", "0");
       assertThat(found.out()).contains("ORPHAN_KEY", "stopped before its secret was stored");
 
@@ -353,16 +348,8 @@ class KeyrotatorCliIT {
     @Test
     void reportsSecretsWhoseUserIsGoneOrOutOfScope() {
       aws.createUser("admin", "/");
-      aws.secretsManager.createSecret(
-          r ->
-              r.name("admin-key")
-                  .secretString("{\"UserName\":\"admin\"}")
-                  .tags(t -> t.key(SecretVersions.USER_TAG).value("admin")));
-      aws.secretsManager.createSecret(
-          r ->
-              r.name("ghost-key")
-                  .secretString("{\"UserName\":\"ghost\"}")
-                  .tags(t -> t.key(SecretVersions.USER_TAG).value("ghost")));
+      aws.createBootstrapSecret("admin-key", "admin");
+      aws.createBootstrapSecret("ghost-key", "ghost");
       CliRun run = cli("doctor", "--fix", "--yes");
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.out())
@@ -395,8 +382,7 @@ class KeyrotatorCliIT {
     @Test
     void aHealthyAccountNeedsNothing() {
       rotatedSecret();
-      CliRun run = cli("hygiene");
-      assertThat(run.exitCode()).as(run.err()).isZero();
+      CliRun run = succeeds("hygiene");
       assertThat(run.out()).contains("1 managed secret(s) checked", "Nothing to do.");
     }
 
@@ -417,36 +403,16 @@ class KeyrotatorCliIT {
   class Errors {
     @Test
     void aMissingProfileIsNamed() {
-      StringWriter err = new StringWriter();
-      int code =
-          KeyrotatorCli.run(
-              new PrintWriter(new StringWriter()),
-              new PrintWriter(err, true),
-              "credentials",
-              "--secret-id",
-              SECRET,
-              "--profile",
-              "no-such-profile",
-              "--region",
-              "us-east-1",
-              "--endpoint",
-              aws.moto.endpoint().toString());
-      assertThat(code).isEqualTo(3);
-      assertThat(err.toString()).contains("profile no-such-profile does not exist");
+      CliRun run = cli("credentials", "--secret-id", SECRET, "--profile", "no-such-profile");
+      assertThat(run.exitCode()).isEqualTo(3);
+      assertThat(run.err()).contains("profile no-such-profile does not exist");
     }
 
     @Test
     void aMissingProfileIsNamedBeforeItsRegionIsLookedFor() {
-      StringWriter err = new StringWriter();
-      int code =
-          KeyrotatorCli.run(
-              new PrintWriter(new StringWriter()),
-              new PrintWriter(err, true),
-              "status",
-              "--profile",
-              "no-such-profile");
-      assertThat(code).isEqualTo(3);
-      assertThat(err.toString()).contains("profile no-such-profile does not exist");
+      CliRun run = CliRun.of("status", "--profile", "no-such-profile");
+      assertThat(run.exitCode()).isEqualTo(3);
+      assertThat(run.err()).contains("profile no-such-profile does not exist");
     }
 
     @Test

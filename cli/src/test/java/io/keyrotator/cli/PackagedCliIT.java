@@ -3,8 +3,8 @@ package io.keyrotator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.ownership.ManagedKeySecret;
-import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.LocalAws;
+import io.keyrotator.testing.LocalAwsExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,28 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.ProcessCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /** The packaged CLI jar as users run it: the demo from a clean state, and credential_process. */
+@ExtendWith(LocalAwsExtension.class)
 class PackagedCliIT {
   static final Path CLI_JAR = Path.of("target", "keyrotator-cli.jar").toAbsolutePath();
   private LocalAws aws;
-
-  @BeforeEach
-  void setUp() {
-    aws = LocalAws.fresh();
-  }
-
-  @AfterEach
-  void tearDown() {
-    aws.close();
-  }
 
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -79,13 +69,7 @@ class PackagedCliIT {
 
   /** A managed user whose tagged secret holds a rotated key. */
   private String rotatedSecret() {
-    aws.createManagedUser("app-ci");
-    aws.secretsManager.createSecret(
-        r ->
-            r.name("app-ci-key")
-                .secretString("{\"UserName\":\"app-ci\"}")
-                .tags(t -> t.key(SecretVersions.USER_TAG).value("app-ci")));
-    aws.rotate(aws.handler(), "app-ci-key");
+    aws.rotatedOnce("app-ci", "app-ci-key", aws.handler());
     return "app-ci-key";
   }
 

@@ -32,17 +32,23 @@ public final class InProcessRotation {
   private final RotationHandler handler;
   private final String functionArn;
 
+  private InProcessRotation(
+      SecretsManagerClient secretsManager, RotationHandler handler, String functionArn) {
+    this.secretsManager = secretsManager;
+    this.handler = handler;
+    this.functionArn = functionArn;
+  }
+
   /**
-   * @param moto the emulator, on which a placeholder function is registered for RotateSecret
+   * Rotations with the handler on the emulator, after registering there the placeholder function
+   * (and its role) that RotateSecret names: the emulator needs one to accept RotateSecret.
    */
-  public InProcessRotation(
+  public static InProcessRotation on(
       MotoServer moto,
       IamClient iam,
       SecretsManagerClient secretsManager,
       RotationHandler handler,
       String region) {
-    this.secretsManager = secretsManager;
-    this.handler = handler;
     moto.post("/moto-api/config", "{\"lambda\":{\"use_docker\":false}}");
     String role;
     try {
@@ -59,7 +65,8 @@ public final class InProcessRotation {
     } catch (EntityAlreadyExistsException e) {
       role = iam.getRole(r -> r.roleName(FUNCTION_NAME)).role().arn();
     }
-    this.functionArn = moto.registerPlaceholderFunction(FUNCTION_NAME, region, role);
+    return new InProcessRotation(
+        secretsManager, handler, moto.registerPlaceholderFunction(FUNCTION_NAME, region, role));
   }
 
   /** Starts a rotation (turning rotation on, every 30 days, if it is off) and returns its token. */

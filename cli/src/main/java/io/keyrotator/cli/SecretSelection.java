@@ -1,0 +1,29 @@
+package io.keyrotator.cli;
+
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * Which managed secrets a command inspects ({@code --secret-id}, repeatable) and when a rotation
+ * counts as stuck ({@code --stuck-after-minutes}).
+ */
+final class SecretSelection {
+  @Option(
+      names = "--secret-id",
+      paramLabel = "ID",
+      description =
+          "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")
+  List<String> secretIds;
+
+  @Option(
+      names = "--stuck-after-minutes",
+      paramLabel = "MINUTES",
+      description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
+  long stuckAfterMinutes = 60;
+
+  /** How old an AWSPENDING version may be before the rotation counts as stuck. */
+  Duration stuckAfter() {
+    return Duration.ofMinutes(stuckAfterMinutes);
+  }
+}
