@@ -62,13 +62,16 @@ final class DoctorCommand implements Callable<Integer> {
   public Integer call() {
     Settings settings = aws.settings();
     PrintWriter out = spec.commandLine().getOut();
-    Duration stuckAfter = Duration.ofMinutes(stuckAfterMinutes);
+    Duration stuckAfter = Inspection.stuckAfter(stuckAfterMinutes);
     try (AwsClients clients = aws.clients(settings)) {
       List<SecretStatus> statuses =
           Inspection.inspect(clients, settings, secretIds, stuckAfter, Clock.systemUTC());
       List<Repair> repairs = SecretInspector.repairs(statuses);
       List<String> applied = new ArrayList<>();
-      if (fix && !repairs.isEmpty() && confirmed(out, repairs)) {
+      if (fix
+          && !repairs.isEmpty()
+          // with -o json, stdout carries only JSON: the question goes to stderr
+          && confirmed(output.json() ? spec.commandLine().getErr() : out, repairs)) {
         Repairs repairer =
             new Repairs(
                 clients.secretVersions(),
