@@ -94,6 +94,7 @@ final class AwsOptions {
     if (fromEnvironment.isPresent()) {
       return fromEnvironment.get();
     }
+    profileFile();
     requireProfile();
     try {
       DefaultAwsRegionProviderChain.Builder chain = DefaultAwsRegionProviderChain.builder();
@@ -122,7 +123,7 @@ final class AwsOptions {
     if (name.isEmpty()) {
       return;
     }
-    if (ProfileFile.defaultProfileFile().profile(name.get()).isEmpty()) {
+    if (profileFile().profile(name.get()).isEmpty()) {
       throw new CliException(
           ExitCodes.AWS_ERROR,
           "profile "
@@ -139,6 +140,30 @@ final class AwsOptions {
     }
   }
 
+  /**
+   * The AWS config and credentials files, read now so that a broken file is reported as such, not
+   * as a missing Region or an unexpected error during the first call.
+   *
+   * @throws CliException naming the files and what is wrong with them
+   */
+  static ProfileFile profileFile() {
+    try {
+      return ProfileFile.defaultProfileFile();
+    } catch (IllegalArgumentException | java.io.UncheckedIOException broken) {
+      throw new CliException(
+          ExitCodes.AWS_ERROR,
+          "cannot read the AWS config files ("
+              + ProfileFileSystemSetting.AWS_CONFIG_FILE.getStringValue().orElse("~/.aws/config")
+              + ", "
+              + ProfileFileSystemSetting.AWS_SHARED_CREDENTIALS_FILE
+                  .getStringValue()
+                  .orElse("~/.aws/credentials")
+              + "): "
+              + broken.getMessage()
+              + ". Fix the file, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere.");
+    }
+  }
+
   /** Rotation settings: the function's environment variables, with this command's Region. */
   Settings settings() {
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -147,6 +172,7 @@ final class AwsOptions {
   }
 
   AwsClients.Options clientOptions() {
+    profileFile();
     requireProfile();
     AwsCredentialsProvider credentials =
         profileName()

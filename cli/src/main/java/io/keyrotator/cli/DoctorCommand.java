@@ -44,7 +44,10 @@ final class DoctorCommand extends ReportCommand {
       List<SecretStatus> before = inspect(clients, settings);
       List<Repair> repairs = SecretInspector.repairs(before);
       List<String> applied =
-          fix && !repairs.isEmpty() && confirmed(out(), repairs)
+          fix
+                  && !repairs.isEmpty()
+                  // with -o json, stdout carries only JSON: the question goes to stderr
+                  && confirmed(output.json() ? spec.commandLine().getErr() : out(), repairs)
               ? apply(repairs, clients, settings)
               : List.of();
       // After repairs, the report shows the state they left.

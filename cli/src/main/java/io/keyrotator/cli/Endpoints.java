@@ -40,6 +40,7 @@ final class Endpoints implements ITypeConverter<URI> {
     }
     if (uri == null
         || uri.getHost() == null
+        || uri.getPort() > 65535
         || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
       throw new IllegalArgumentException(
           "'"

@@ -25,6 +25,27 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
 final class Inspection {
   private Inspection() {}
 
+  /** The longest --stuck-after-minutes: a year. */
+  static final long MAX_STUCK_AFTER_MINUTES = 525_600;
+
+  /**
+   * --stuck-after-minutes as a duration.
+   *
+   * @throws CliException (usage) outside 0 to {@value #MAX_STUCK_AFTER_MINUTES}
+   */
+  static Duration stuckAfter(long minutes) {
+    if (minutes < 0 || minutes > MAX_STUCK_AFTER_MINUTES) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "--stuck-after-minutes "
+              + minutes
+              + ": expected a whole number of minutes from 0 to "
+              + MAX_STUCK_AFTER_MINUTES
+              + " (a year).");
+    }
+    return Duration.ofMinutes(minutes);
+  }
+
   static SecretInspector inspector(
       AwsClients clients, Settings settings, Duration stuckAfter, Clock clock) {
     return new SecretInspector(

@@ -52,6 +52,12 @@ public final class KeyrotatorCli {
 
   /** Runs one command line; returns its exit code (see {@link ExitCodes}). */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    String endpoint = System.getenv(AwsOptions.ENDPOINT_VARIABLE);
+    if (endpoint != null && endpoint.isBlank()) {
+      // An empty AWS_ENDPOINT_URL means "no endpoint" to the AWS CLI; the SDK would read it as a
+      // URL without a scheme. keyrotator passes its endpoint to every client itself.
+      System.setProperty("aws.ignoreConfiguredEndpointUrls", "true");
+    }
     return commandLine(out, err).execute(args);
   }
 

@@ -8,6 +8,7 @@ import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretNotFoundException;
+import io.keyrotator.ports.SecretVersions;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Clock;
@@ -63,12 +64,17 @@ final class RotateCommand extends ReportCommand {
   /** How often --wait looks at the secret; tests shorten it. */
   static Duration pollInterval = Duration.ofSeconds(3);
 
+  /** The longest --timeout: an hour, longer than any rotation's four steps can take. */
+  static final long MAX_TIMEOUT_SECONDS = 3600;
+
   @Override
   public Integer call() throws InterruptedException {
+    requireSensibleTimeout();
     Settings settings = aws.settings();
     PrintWriter out = out();
     try (AwsClients clients = aws.clients(settings)) {
       DescribeSecretResponse described = requireSecret(clients.secretsManager());
+      requireKeyrotatorSecret(described);
       boolean local = inProcess != null ? inProcess : aws.emulator();
       if (local && !aws.emulator()) {
         throw new CliException(
@@ -79,6 +85,45 @@ final class RotateCommand extends ReportCommand {
       return local
           ? rotateInProcess(out, clients, settings)
           : rotateOnAws(out, clients.secretsManager(), described);
+    }
+  }
+
+  /** Checked before anything is asked of AWS: a bad value must not start a rotation. */
+  private void requireSensibleTimeout() {
+    if (spec.commandLine().getParseResult().hasMatchedOption("--timeout") && !waitForEnd) {
+      throw new CliException(
+          ExitCodes.USAGE, "--timeout only applies with --wait: add --wait or leave it out.");
+    }
+    if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "--timeout "
+              + timeoutSeconds
+              + ": expected a whole number of seconds from 1 to "
+              + MAX_TIMEOUT_SECONDS
+              + ".");
+    }
+  }
+
+  /**
+   * Only keyrotator's secrets are rotated from here: a secret without the {@value
+   * SecretVersions#USER_TAG} tag is someone else's (a database password, another team's key), and
+   * starting its rotation would run whatever function it names, or set keyrotator's on it.
+   */
+  private static void requireKeyrotatorSecret(DescribeSecretResponse secret) {
+    boolean tagged =
+        secret.hasTags()
+            && secret.tags().stream().anyMatch(t -> SecretVersions.USER_TAG.equals(t.key()));
+    if (!tagged) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "secret "
+              + secret.name()
+              + " is not one of keyrotator's: it has no "
+              + SecretVersions.USER_TAG
+              + " tag naming the IAM user it serves. Nothing was changed. To bring it under"
+              + " keyrotator, see docs/rotation.md (secret format); if another function rotates"
+              + " it, use `aws secretsmanager rotate-secret`.");
     }
   }
 

@@ -37,13 +37,14 @@ final class RotationLog {
   }
 
   /**
-   * The message of the last ERROR line the function logged for this rotation (its token, the new
-   * version's id) since {@code since}; empty when there is none or the log cannot be read (no such
-   * group, no permission: {@code logs:FilterLogEvents}).
+   * What the function logged for this rotation (its token, the new version's id) since {@code
+   * since}: empty when it logged nothing for it or the log cannot be read (no such group, no
+   * permission: {@code logs:FilterLogEvents}).
    */
-  Optional<String> failure(String group, String token, Instant since) {
+  Optional<Logged> logged(String group, String token, Instant since) {
     try {
       String failure = null;
+      boolean any = false;
       for (FilteredLogEvent event :
           logs.filterLogEventsPaginator(
                   r ->
@@ -52,15 +53,25 @@ final class RotationLog {
                           .filterPattern("\"" + token + "\""))
               .events()) {
         Map<String, Object> line = parse(event.message());
-        if ("ERROR".equals(line.get("level")) && token.equals(line.get("token"))) {
-          failure = String.valueOf(line.get("message"));
+        if (token.equals(line.get("token"))) {
+          any = true;
+          if ("ERROR".equals(line.get("level"))) {
+            failure = String.valueOf(line.get("message"));
+          }
         }
       }
-      return Optional.ofNullable(failure);
+      return any ? Optional.of(new Logged(Optional.ofNullable(failure))) : Optional.empty();
     } catch (SdkException unreadable) {
       return Optional.empty();
     }
   }
+
+  /**
+   * The function ran for the rotation and logged it.
+   *
+   * @param failure the message of its last ERROR line, if it logged one
+   */
+  record Logged(Optional<String> failure) {}
 
   /** Appends lines to the group in a new stream, creating the group when it is missing. */
   void write(String group, List<String> lines, Instant at) {

@@ -22,8 +22,12 @@ final class SecretSelection {
       description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
   long stuckAfterMinutes = 60;
 
-  /** How old an AWSPENDING version may be before the rotation counts as stuck. */
+  /**
+   * How old an AWSPENDING version may be before the rotation counts as stuck.
+   *
+   * @throws CliException (usage) outside 0 to {@value Inspection#MAX_STUCK_AFTER_MINUTES}
+   */
   Duration stuckAfter() {
-    return Duration.ofMinutes(stuckAfterMinutes);
+    return Inspection.stuckAfter(stuckAfterMinutes);
   }
 }

@@ -60,8 +60,7 @@ final class StatusCommand extends ReportCommand {
       RotationLog log = new RotationLog(logs);
       for (SecretStatus status : statuses) {
         if (status.rotationInProgress()) {
-          failure(clients.secretsManager(), log, status.secretArn())
-              .or(() -> aws.emulator() ? Optional.of(IN_PROCESS_FAILURE) : Optional.empty())
+          failure(clients.secretsManager(), log, status.secretArn(), aws.emulator())
               .ifPresent(reason -> failures.put(status.secretName(), reason));
         }
       }
@@ -78,8 +77,13 @@ final class StatusCommand extends ReportCommand {
    * Why the rotation whose AWSPENDING version is still there failed, from the function's log; empty
    * while nothing failed (or the log cannot be read).
    */
+  /**
+   * Why the rotation that left AWSPENDING behind failed, as the function logged it; on an emulator,
+   * where rotations run in-process and nothing retries them, any logged run without an ERROR line
+   * counts as stopped too. A rotation the function never logged is not called failed.
+   */
   private static Optional<String> failure(
-      SecretsManagerClient secretsManager, RotationLog log, String secretArn) {
+      SecretsManagerClient secretsManager, RotationLog log, String secretArn, boolean emulator) {
     String function = secretsManager.describeSecret(r -> r.secretId(secretArn)).rotationLambdaARN();
     if (function == null || function.isEmpty()) {
       return Optional.empty();
@@ -90,10 +94,16 @@ final class StatusCommand extends ReportCommand {
         .findFirst()
         .flatMap(
             pending ->
-                log.failure(
+                log.logged(
                     RotationLog.group(function),
                     pending.versionId(),
-                    pending.createdDate().minus(Duration.ofMinutes(1))));
+                    // moto gives the time of the listing as CreatedDate: read its whole log
+                    emulator ? Instant.EPOCH : pending.createdDate().minus(Duration.ofMinutes(1))))
+        .flatMap(
+            logged ->
+                logged
+                    .failure()
+                    .or(() -> emulator ? Optional.of(IN_PROCESS_FAILURE) : Optional.empty()));
   }
 
   private static Map<String, Object> json(SecretStatus status, Optional<String> failure) {

@@ -65,6 +65,7 @@ class CommandLineContractIT {
     home = Files.createTempDirectory("keyrotator-cli-home");
     Files.writeString(home.resolve("config"), "[profile noregion]\noutput = json\n");
     Files.writeString(home.resolve("credentials"), "");
+    Files.writeString(home.resolve("broken-config"), "[profile broken\nregion = us-east-1\n");
     try (ServerSocket socket = new ServerSocket(0)) {
       deadEndpoint = "http://127.0.0.1:" + socket.getLocalPort();
     }
@@ -137,6 +138,7 @@ class CommandLineContractIT {
     for (String command : AWS_COMMANDS) {
       cases.addAll(awsCases(command));
     }
+    cases.addAll(valueCases());
     return cases.stream();
   }
 
@@ -225,6 +227,66 @@ class CommandLineContractIT {
                 noCredentials,
                 ExitCodes.AWS_ERROR,
                 "no AWS credentials found")));
+  }
+
+  /** Values out of range are refused before anything is asked of AWS. */
+  private static List<Arguments> valueCases() {
+    Map<String, String> everything =
+        Map.of(
+            "AWS_ACCESS_KEY_ID", "testing",
+            "AWS_SECRET_ACCESS_KEY", "testing",
+            "AWS_REGION", "us-east-1",
+            "AWS_ENDPOINT_URL", moto.endpoint().toString());
+    return List.of(
+        named(
+            "rotate: --timeout below 1",
+            new Case(
+                List.of("rotate", "--secret-id", "nope", "--wait", "--timeout", "-1"),
+                everything,
+                ExitCodes.USAGE,
+                "--timeout -1: expected a whole number of seconds from 1 to 3600")),
+        named(
+            "rotate: --timeout without --wait",
+            new Case(
+                List.of("rotate", "--secret-id", "nope", "--timeout", "5"),
+                everything,
+                ExitCodes.USAGE,
+                "--timeout only applies with --wait")),
+        named(
+            "status: --stuck-after-minutes beyond a year",
+            new Case(
+                List.of("status", "--stuck-after-minutes", "9223372036854775807"),
+                everything,
+                ExitCodes.USAGE,
+                "expected a whole number of minutes from 0 to 525600")),
+        named(
+            "doctor: negative --stuck-after-minutes",
+            new Case(
+                List.of("doctor", "--stuck-after-minutes", "-5"),
+                everything,
+                ExitCodes.USAGE,
+                "--stuck-after-minutes -5")),
+        named(
+            "status: an endpoint port out of range",
+            new Case(
+                List.of("status", "--endpoint", "http://127.0.0.1:99999"),
+                everything,
+                ExitCodes.USAGE,
+                "is not an endpoint URL")),
+        named(
+            "status: an empty AWS_ENDPOINT_URL means none (no internet here: AWS is unreachable)",
+            new Case(
+                List.of("status"),
+                with(everything, "AWS_ENDPOINT_URL", ""),
+                ExitCodes.AWS_ERROR,
+                "could not reach")),
+        named(
+            "status: a broken AWS config file",
+            new Case(
+                List.of("status"),
+                with(everything, "AWS_CONFIG_FILE", home.resolve("broken-config").toString()),
+                ExitCodes.AWS_ERROR,
+                "cannot read the AWS config files")));
   }
 
   private static List<String> args(String command, String... more) {

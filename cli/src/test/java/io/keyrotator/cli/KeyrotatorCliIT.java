@@ -110,6 +110,22 @@ class KeyrotatorCliIT {
     }
 
     @Test
+    void refusesASecretThatIsNotKeyrotatorsAndChangesNothing() {
+      aws.createForeignSecret("database-password", "{\"password\":\"x\"}");
+      CliRun run = cli("rotate", "--secret-id", "database-password");
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err()).contains("is not one of keyrotator's", "Nothing was changed");
+      assertThat(
+              aws.secretsManager
+                  .describeSecret(r -> r.secretId("database-password"))
+                  .rotationEnabled())
+          .as("rotation stays off")
+          .isNotEqualTo(Boolean.TRUE);
+      assertThat(aws.stages("database-password").values())
+          .noneMatch(stages -> stages.contains("AWSPENDING"));
+    }
+
+    @Test
     void anUnknownSecretIsExitCode4() {
       CliRun run = cli("rotate", "--secret-id", "nope");
       assertThat(run.exitCode()).isEqualTo(4);
@@ -202,11 +218,13 @@ class KeyrotatorCliIT {
     }
 
     @Test
-    void aRotationLeftPendingWithNothingInTheLogIsFailedInProcess() {
+    void aRotationTheFunctionNeverLoggedIsNotCalledFailed() {
+      // Started with `aws secretsmanager rotate-secret` or `rotate --no-in-process`: no in-process
+      // run logged anything for it, so keyrotator knows of no failure to report.
       rotatedSecret();
       aws.startRotation(SECRET);
       CliRun run = cli("status", "--secret-id", SECRET);
-      assertThat(run.out()).contains("FAILED", "nothing retries it").doesNotContain("ROTATING");
+      assertThat(run.out()).contains("ROTATING").doesNotContain("FAILED", "nothing retries it");
     }
 
     @Test
@@ -258,6 +276,22 @@ class KeyrotatorCliIT {
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err()).contains("holds no key yet", "keyrotator rotate --secret-id " + SECRET);
       assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void refusesASecretThatIsNotKeyrotatorsAndChangesNothing() {
+      aws.createForeignSecret("database-password", "{\"password\":\"x\"}");
+      CliRun run = cli("rotate", "--secret-id", "database-password");
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err()).contains("is not one of keyrotator's", "Nothing was changed");
+      assertThat(
+              aws.secretsManager
+                  .describeSecret(r -> r.secretId("database-password"))
+                  .rotationEnabled())
+          .as("rotation stays off")
+          .isNotEqualTo(Boolean.TRUE);
+      assertThat(aws.stages("database-password").values())
+          .noneMatch(stages -> stages.contains("AWSPENDING"));
     }
 
     @Test
