@@ -1,7 +1,5 @@
 package io.keyrotator.infra;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,9 +37,7 @@ class AccountHardeningTest extends FullConfigurationTest {
 
   @Test
   void mfaEnforcementPolicyIsAttachedToTheConfiguredGroup() {
-    Map<String, Map<String, Object>> policies = template.findResources("AWS::IAM::ManagedPolicy");
-    assertThat(policies).hasSize(1);
-    String policy = policies.keySet().iterator().next();
+    String policy = TemplateMatchers.onlyResource(template, "AWS::IAM::ManagedPolicy");
     template.hasResourceProperties(
         "AWS::IAM::Group",
         Map.of("GroupName", "require-mfa", "ManagedPolicyArns", List.of(Map.of("Ref", policy))));

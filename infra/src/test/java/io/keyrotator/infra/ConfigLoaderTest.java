@@ -80,15 +80,8 @@ class ConfigLoaderTest {
 
   @Test
   void managedUserNamesMustFitTheFunctionsEnvironment() {
-    StringBuilder users = new StringBuilder();
     // 50 names of 60 characters: 50 * 61 - 1 = 3049 characters joined.
-    for (int i = 0; i < 50; i++) {
-      users
-          .append(i == 0 ? "" : ", ")
-          .append("{\"name\": \"")
-          .append(String.format("%060d", i))
-          .append("\"}");
-    }
+    String users = fiftyUsersNamed(60);
 
     assertThatThrownBy(() -> load(ENV + ", \"users\": [" + users + "]"))
         .isInstanceOf(InvalidConfigException.class)
@@ -99,17 +92,23 @@ class ConfigLoaderTest {
 
   @Test
   void managedUserNamesJustWithinTheLimitAreAccepted() {
-    StringBuilder users = new StringBuilder();
     // 50 names of 59 characters: 50 * 60 - 1 = 2999 characters joined.
+    String users = fiftyUsersNamed(59);
+
+    assertThat(load(ENV + ", \"users\": [" + users + "]").users()).hasSize(50);
+  }
+
+  /** The JSON of 50 users (no brackets), each named by its index zero-padded to {@code length}. */
+  private static String fiftyUsersNamed(int length) {
+    StringBuilder users = new StringBuilder();
     for (int i = 0; i < 50; i++) {
       users
           .append(i == 0 ? "" : ", ")
           .append("{\"name\": \"")
-          .append(String.format("%059d", i))
+          .append(String.format("%0" + length + "d", i))
           .append("\"}");
     }
-
-    assertThat(load(ENV + ", \"users\": [" + users + "]").users()).hasSize(50);
+    return users.toString();
   }
 
   @Test

@@ -8,9 +8,13 @@ import io.keyrotator.infra.stacks.KeyrotatorStack;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -166,54 +170,55 @@ class EventPatternIT {
         Map.of("sessionIssuer", Map.of("type", "Role", "arn", roleArn)));
   }
 
-  @Test
-  void keyChangeByAPersonIsReported() throws Exception {
-    Sample event =
-        keyEvent(
-            "CreateAccessKey",
-            "ci-deployer",
-            Map.of("type", "IAMUser", "arn", "arn:aws:iam::123456789012:user/alice"));
+  /** The identity of a person's IAM user in a CloudTrail record. */
+  private static final Map<String, Object> A_PERSON =
+      Map.of("type", "IAMUser", "arn", "arn:aws:iam::123456789012:user/alice");
 
-    assertThat(delivered(keyChangePattern, event)).isTrue();
-  }
-
-  @Test
-  void keyChangeByTheRootUserIsReported() throws Exception {
-    Sample event =
-        keyEvent(
+  /** Key changes on managed users made by anyone but keyrotator: each must be reported. */
+  static Stream<Arguments> keyChangesByOthers() {
+    return Stream.of(
+        Arguments.of("a person", "CreateAccessKey", "ci-deployer", A_PERSON),
+        Arguments.of(
+            "the root user",
             "DeleteAccessKey",
             "legacy-batch",
-            Map.of("type", "Root", "arn", "arn:aws:iam::123456789012:root"));
-
-    assertThat(delivered(keyChangePattern, event)).isTrue();
+            Map.of("type", "Root", "arn", "arn:aws:iam::123456789012:root")),
+        Arguments.of(
+            "another role",
+            "UpdateAccessKey",
+            "ci-deployer",
+            assumedRole("arn:aws:iam::123456789012:role/Admin")));
   }
 
-  @Test
-  void keyChangeByAnotherRoleIsReported() throws Exception {
-    Sample event =
-        keyEvent(
-            "UpdateAccessKey", "ci-deployer", assumedRole("arn:aws:iam::123456789012:role/Admin"));
-
-    assertThat(delivered(keyChangePattern, event)).isTrue();
+  @ParameterizedTest(name = "key change by {0} is reported")
+  @MethodSource("keyChangesByOthers")
+  void keyChangeByAnyoneElseIsReported(
+      String who, String eventName, String userName, Map<String, Object> identity)
+      throws Exception {
+    assertThat(delivered(keyChangePattern, keyEvent(eventName, userName, identity))).isTrue();
   }
 
-  @Test
-  void keyChangeByTheRotationRoleIsExpected() throws Exception {
-    for (String eventName : List.of("CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey")) {
-      Sample event = keyEvent(eventName, "ci-deployer", assumedRole(ROTATION_ROLE));
-
-      assertThat(delivered(keyChangePattern, event)).as(eventName).isFalse();
-    }
+  /** keyrotator's own key changes: the rotation role rotates, the hygiene role only retires. */
+  static Stream<Arguments> keyChangesByKeyrotator() {
+    return Stream.of(
+        Arguments.of(
+            "the rotation role",
+            ROTATION_ROLE,
+            "ci-deployer",
+            List.of("CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey")),
+        Arguments.of(
+            "the hygiene role",
+            "arn:aws:iam::123456789012:role/keyrotator-hygiene-eu-west-1",
+            "legacy-batch",
+            List.of("UpdateAccessKey", "DeleteAccessKey")));
   }
 
-  @Test
-  void keyRetirementByTheHygieneRoleIsExpected() throws Exception {
-    for (String eventName : List.of("UpdateAccessKey", "DeleteAccessKey")) {
-      Sample event =
-          keyEvent(
-              eventName,
-              "legacy-batch",
-              assumedRole("arn:aws:iam::123456789012:role/keyrotator-hygiene-eu-west-1"));
+  @ParameterizedTest(name = "key change by {0} is expected")
+  @MethodSource("keyChangesByKeyrotator")
+  void keyChangeByKeyrotatorIsExpected(
+      String who, String roleArn, String userName, List<String> eventNames) throws Exception {
+    for (String eventName : eventNames) {
+      Sample event = keyEvent(eventName, userName, assumedRole(roleArn));
 
       assertThat(delivered(keyChangePattern, event)).as(eventName).isFalse();
     }
@@ -221,13 +226,18 @@ class EventPatternIT {
 
   @Test
   void keyChangeOnAnUnmanagedUserIsNotKeyrotatorsBusiness() throws Exception {
-    Sample event =
-        keyEvent(
-            "CreateAccessKey",
-            "bob",
-            Map.of("type", "IAMUser", "arn", "arn:aws:iam::123456789012:user/alice"));
+    Sample event = keyEvent("CreateAccessKey", "bob", A_PERSON);
 
     assertThat(delivered(keyChangePattern, event)).isFalse();
+  }
+
+  /** The ARN of a managed user's secret, as Secrets Manager names it in its events. */
+  private static final String KEYROTATOR_SECRET =
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyrotator/ci-deployer-AbC123";
+
+  /** A rotation event of Secrets Manager about the secret {@code secretId}. */
+  private static Sample rotationEventOf(String eventName, String secretId) throws Exception {
+    return rotationEvent(eventName, Map.of("additionalEventData", Map.of("SecretId", secretId)));
   }
 
   private static Sample rotationEvent(String eventName, Map<String, Object> extra)
@@ -243,14 +253,7 @@ class EventPatternIT {
   @Test
   void failedRotationOfAKeyrotatorSecretIsReported() throws Exception {
     for (String eventName : List.of("RotationFailed", "RotationAbandoned", "TestRotationFailed")) {
-      Sample event =
-          rotationEvent(
-              eventName,
-              Map.of(
-                  "additionalEventData",
-                  Map.of(
-                      "SecretId",
-                      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyrotator/ci-deployer-AbC123")));
+      Sample event = rotationEventOf(eventName, KEYROTATOR_SECRET);
 
       assertThat(delivered(failurePattern, event)).as(eventName).isTrue();
     }
@@ -258,16 +261,9 @@ class EventPatternIT {
 
   @Test
   void failedRotationOfAnotherSecretIsNotReported() throws Exception {
-    Sample event =
-        rotationEvent(
-            "RotationFailed",
-            Map.of(
-                "additionalEventData",
-                Map.of(
-                    "SecretId",
-                    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-password-Xy9")));
+    String other = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-password-Xy9";
 
-    assertThat(delivered(failurePattern, event)).isFalse();
+    assertThat(delivered(failurePattern, rotationEventOf("RotationFailed", other))).isFalse();
   }
 
   @Test
@@ -277,14 +273,7 @@ class EventPatternIT {
 
   @Test
   void successfulRotationIsQuiet() throws Exception {
-    Sample event =
-        rotationEvent(
-            "RotationSucceeded",
-            Map.of(
-                "additionalEventData",
-                Map.of(
-                    "SecretId",
-                    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyrotator/ci-deployer-AbC123")));
+    Sample event = rotationEventOf("RotationSucceeded", KEYROTATOR_SECRET);
 
     assertThat(delivered(failurePattern, event)).isFalse();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.infra.constructs.HygieneFunction;
 import io.keyrotator.infra.stacks.KeyrotatorStack;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,55 +85,47 @@ class HygieneStackTest {
     assertThat(logGroup.get("DeletionPolicy")).isEqualTo("Retain");
   }
 
-  @Test
-  void getsTheConfiguredHygieneSettingsAndTheRotationFunctionsScope() {
-    fullTemplate.hasResourceProperties(
+  /**
+   * The hygiene function's environment, a row per variable: its value from the full configuration,
+   * then from the minimal one (the defaults). The scope is the rotation function's exact one, with
+   * no opt-in tag.
+   */
+  private static final List<List<String>> HYGIENE_VARIABLES =
+      List.of(
+          List.of("KEYROTATOR_MANAGED_USERS", "ci-deployer,legacy-batch", "reporting"),
+          List.of("KEYROTATOR_MANAGED_PATH_PREFIX", "", ""),
+          List.of("KEYROTATOR_HYGIENE_GRACE_DAYS", "10", "7"),
+          List.of("KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS", "60", "0"),
+          List.of("KEYROTATOR_HYGIENE_DELETE_AFTER_DAYS", "45", "30"),
+          List.of("KEYROTATOR_HYGIENE_STUCK_AFTER_HOURS", "6", "24"),
+          List.of("KEYROTATOR_HYGIENE_REPAIR", "true", "false"),
+          List.of("KEYROTATOR_HYGIENE_DRY_RUN", "false", "false"),
+          List.of("KEYROTATOR_DELETE_UNPROVEN_KEYS", "true", "false"),
+          List.of("KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS", "60", "90"),
+          List.of("KEYROTATOR_AUDIT_UNUSED_DAYS", "30", "45"));
+
+  /** Asserts the hygiene function's whole environment: column 1 of the table (full) or 2. */
+  private static void hygieneFunctionHasEnvironment(Template template, int column) {
+    Map<String, String> variables = new LinkedHashMap<>();
+    HYGIENE_VARIABLES.forEach(row -> variables.put(row.get(0), row.get(column)));
+    template.hasResourceProperties(
         "AWS::Lambda::Function",
         Match.objectLike(
             Map.of(
                 "Handler",
                 HygieneFunction.HANDLER,
                 "Environment",
-                Map.of(
-                    "Variables",
-                    Map.ofEntries(
-                        // The same exact scope as the rotation function; no opt-in tag.
-                        Map.entry("KEYROTATOR_MANAGED_USERS", "ci-deployer,legacy-batch"),
-                        Map.entry("KEYROTATOR_MANAGED_PATH_PREFIX", ""),
-                        Map.entry("KEYROTATOR_HYGIENE_GRACE_DAYS", "10"),
-                        Map.entry("KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS", "60"),
-                        Map.entry("KEYROTATOR_HYGIENE_DELETE_AFTER_DAYS", "45"),
-                        Map.entry("KEYROTATOR_HYGIENE_STUCK_AFTER_HOURS", "6"),
-                        Map.entry("KEYROTATOR_HYGIENE_REPAIR", "true"),
-                        Map.entry("KEYROTATOR_HYGIENE_DRY_RUN", "false"),
-                        Map.entry("KEYROTATOR_DELETE_UNPROVEN_KEYS", "true"),
-                        Map.entry("KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS", "60"),
-                        Map.entry("KEYROTATOR_AUDIT_UNUSED_DAYS", "30"))))));
+                Map.of("Variables", variables))));
+  }
+
+  @Test
+  void getsTheConfiguredHygieneSettingsAndTheRotationFunctionsScope() {
+    hygieneFunctionHasEnvironment(fullTemplate, 1);
   }
 
   @Test
   void defaultsMatchTheFunctionsOwnDefaults() {
-    minimalTemplate.hasResourceProperties(
-        "AWS::Lambda::Function",
-        Match.objectLike(
-            Map.of(
-                "Handler",
-                HygieneFunction.HANDLER,
-                "Environment",
-                Map.of(
-                    "Variables",
-                    Map.ofEntries(
-                        Map.entry("KEYROTATOR_MANAGED_USERS", "reporting"),
-                        Map.entry("KEYROTATOR_MANAGED_PATH_PREFIX", ""),
-                        Map.entry("KEYROTATOR_HYGIENE_GRACE_DAYS", "7"),
-                        Map.entry("KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS", "0"),
-                        Map.entry("KEYROTATOR_HYGIENE_DELETE_AFTER_DAYS", "30"),
-                        Map.entry("KEYROTATOR_HYGIENE_STUCK_AFTER_HOURS", "24"),
-                        Map.entry("KEYROTATOR_HYGIENE_REPAIR", "false"),
-                        Map.entry("KEYROTATOR_HYGIENE_DRY_RUN", "false"),
-                        Map.entry("KEYROTATOR_DELETE_UNPROVEN_KEYS", "false"),
-                        Map.entry("KEYROTATOR_AUDIT_MAX_KEY_AGE_DAYS", "90"),
-                        Map.entry("KEYROTATOR_AUDIT_UNUSED_DAYS", "45"))))));
+    hygieneFunctionHasEnvironment(minimalTemplate, 2);
     minimalTemplate.hasResourceProperties(
         "AWS::Events::Rule",
         Match.objectLike(Map.of("ScheduleExpression", "cron(0 6 * * ? *)", "State", "ENABLED")));
@@ -357,10 +350,7 @@ class HygieneStackTest {
 
   @Test
   void keyActionsReachManagedUsersOnlyAndTagOnlyTheDeactivationTag() {
-    List<Object> users =
-        List.of(
-            partitionArn(":iam::123456789012:user/keyrotator/ci-deployer"),
-            partitionArn(":iam::123456789012:user/apps/legacy-batch"));
+    List<Object> users = FullConfigurationTest.MANAGED_USER_ARNS;
     List<IamStatements.Located> iam =
         withAction(statements(full, fullTemplate), "iam:").stream()
             .filter(s -> !s.resources().contains("*"))
@@ -507,18 +497,10 @@ class HygieneStackTest {
                             "Action",
                             "secretsmanager:GetSecretValue",
                             "Condition",
-                            Map.of(
-                                "StringNotEquals",
-                                Map.of("aws:PrincipalArn", List.of(rotationRoleArn)))))))));
+                            TemplateMatchers.principalArnNotIn(List.of(rotationRoleArn))))))));
     Map<String, Object> issuer = TemplateMatchers.sessionIssuerNoneOf(List.of(rotationRoleArn));
-    template.hasResourceProperties(
-        "AWS::Events::Rule",
-        Match.objectLike(
-            Map.of(
-                "EventPattern",
-                Match.objectLike(
-                    Map.of(
-                        "detail",
-                        Match.objectLike(Map.of("$or", Match.arrayWith(List.of(issuer)))))))));
+    TemplateMatchers.hasRuleWithPattern(
+        template,
+        Map.of("detail", Match.objectLike(Map.of("$or", Match.arrayWith(List.of(issuer))))));
   }
 }

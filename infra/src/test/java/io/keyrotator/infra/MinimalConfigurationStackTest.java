@@ -42,27 +42,22 @@ class MinimalConfigurationStackTest {
     String hygieneRole =
         stack.getLogicalId(
             (CfnElement) stack.getHygiene().orElseThrow().getRole().getNode().getDefaultChild());
-    template.hasResourceProperties(
-        "AWS::Events::Rule",
-        Match.objectLike(
-            Map.of(
-                "EventPattern",
+    TemplateMatchers.hasRuleWithPattern(
+        template,
+        Map.of(
+            "source", List.of("aws.iam"),
+            "detail",
                 Match.objectLike(
                     Map.of(
-                        "source", List.of("aws.iam"),
-                        "detail",
-                            Match.objectLike(
-                                Map.of(
-                                    "requestParameters", Map.of("userName", List.of("reporting")),
-                                    "$or",
-                                        Match.arrayWith(
-                                            List.of(
-                                                TemplateMatchers.sessionIssuerNoneOf(
-                                                    List.of(
-                                                        Map.of("Fn::GetAtt", List.of(role, "Arn")),
-                                                        Map.of(
-                                                            "Fn::GetAtt",
-                                                            List.of(hygieneRole, "Arn")))))))))))));
+                        "requestParameters", Map.of("userName", List.of("reporting")),
+                        "$or",
+                            Match.arrayWith(
+                                List.of(
+                                    TemplateMatchers.sessionIssuerNoneOf(
+                                        List.of(
+                                            Map.of("Fn::GetAtt", List.of(role, "Arn")),
+                                            Map.of(
+                                                "Fn::GetAtt", List.of(hygieneRole, "Arn"))))))))));
   }
 
   @Test

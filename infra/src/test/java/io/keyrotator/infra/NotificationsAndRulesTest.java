@@ -56,20 +56,17 @@ class NotificationsAndRulesTest extends FullConfigurationTest {
                                         "TestRotationFailed"),
                                     "$or",
                                     List.of(
-                                        Map.of(
-                                            "additionalEventData",
-                                            Map.of(
-                                                "SecretId",
-                                                List.of(
-                                                    Map.of(
-                                                        "prefix",
-                                                        partitionArn(
-                                                            ":secretsmanager:eu-west-1:123456789012:secret:keyrotator/")),
-                                                    Map.of("prefix", "keyrotator/")))),
-                                        Map.of(
-                                            "additionalEventData",
-                                            Map.of(
-                                                "SecretId", List.of(Map.of("exists", false))))))))),
+                                        TemplateMatchers.atPath(
+                                            "additionalEventData.SecretId",
+                                            List.of(
+                                                Map.of(
+                                                    "prefix",
+                                                    partitionArn(
+                                                        ":secretsmanager:eu-west-1:123456789012:secret:keyrotator/")),
+                                                Map.of("prefix", "keyrotator/"))),
+                                        TemplateMatchers.atPath(
+                                            "additionalEventData.SecretId",
+                                            List.of(Map.of("exists", false)))))))),
                 "Targets",
                 List.of(
                     Match.objectLike(

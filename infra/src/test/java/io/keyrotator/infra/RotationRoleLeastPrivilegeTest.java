@@ -2,12 +2,12 @@ package io.keyrotator.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
-import software.amazon.awscdk.assertions.Template;
 
 /**
  * The rotation role in the full configuration reaches only the managed users, by exact ARN, and
@@ -22,12 +22,27 @@ class RotationRoleLeastPrivilegeTest extends FullConfigurationTest {
     return IamStatements.statementsOf(template, policy);
   }
 
+  /** An identity-policy statement and the path of the stack it is in. */
+  private record InStack(String stackPath, IamStatements.Located statement) {}
+
+  /** Every identity-policy statement of every stack of the full and the minimal configuration. */
+  private static List<InStack> identityStatementsOfEveryStack() {
+    List<InStack> all = new ArrayList<>();
+    for (String config : List.of(TestApps.FULL, TestApps.MINIMAL)) {
+      TestApps.Built app = TestApps.get(config);
+      for (Stack s : app.stacks()) {
+        for (IamStatements.Located statement :
+            IamStatements.identityStatements(app.template(s.getNode().getId()))) {
+          all.add(new InStack(s.getNode().getPath(), statement));
+        }
+      }
+    }
+    return all;
+  }
+
   @Test
   void rotationRoleActsOnEachManagedUserByExactArn() {
-    List<Object> expectedUsers =
-        List.of(
-            partitionArn(":iam::123456789012:user/keyrotator/ci-deployer"),
-            partitionArn(":iam::123456789012:user/apps/legacy-batch"));
+    List<Object> expectedUsers = FullConfigurationTest.MANAGED_USER_ARNS;
     List<IamStatements.Located> iam =
         rotationStatements().stream()
             .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("iam:")))
@@ -82,22 +97,15 @@ class RotationRoleLeastPrivilegeTest extends FullConfigurationTest {
   @Test
   void noRoleStatementInAnyStackNamesAUserWildcard() {
     int userStatements = 0;
-    for (String config : List.of(TestApps.FULL, TestApps.MINIMAL)) {
-      TestApps.Built each = TestApps.get(config);
-      for (Stack s : each.stacks()) {
-        for (IamStatements.Located statement :
-            IamStatements.identityStatements(each.template(s.getNode().getId()))) {
-          for (Object resource : statement.resources()) {
-            String text = resource.toString();
-            if (text.contains(":user/")) {
-              userStatements++;
-              assertThat(text)
-                  .as(
-                      "%s in %s of %s",
-                      statement.statement(), statement.resource(), s.getNode().getPath())
-                  .doesNotContain("*");
-            }
-          }
+    for (InStack each : identityStatementsOfEveryStack()) {
+      IamStatements.Located statement = each.statement();
+      for (Object resource : statement.resources()) {
+        String text = resource.toString();
+        if (text.contains(":user/")) {
+          userStatements++;
+          assertThat(text)
+              .as("%s in %s of %s", statement.statement(), statement.resource(), each.stackPath())
+              .doesNotContain("*");
         }
       }
     }
@@ -199,24 +207,19 @@ class RotationRoleLeastPrivilegeTest extends FullConfigurationTest {
   @Test
   void noIamStatementAllowsAWriteActionOnEveryResource() {
     int statementsOnStar = 0;
-    for (String config : List.of(TestApps.FULL, TestApps.MINIMAL)) {
-      TestApps.Built each = TestApps.get(config);
-      for (Stack s : each.stacks()) {
-        Template t = each.template(s.getNode().getId());
-        for (IamStatements.Located statement : IamStatements.identityStatements(t)) {
-          if (!statement.allows() || !statement.resources().contains("*")) {
-            continue;
-          }
-          statementsOnStar++;
-          for (String action : statement.actions()) {
-            boolean readOnly = action.matches("[a-z0-9-]+:(Get|List|Describe)[A-Za-z]*");
-            assertThat(readOnly || ACCOUNT_LEVEL_ACTIONS.contains(action))
-                .as(
-                    "%s in %s of %s allows %s on *",
-                    statement.statement(), statement.resource(), s.getNode().getPath(), action)
-                .isTrue();
-          }
-        }
+    for (InStack each : identityStatementsOfEveryStack()) {
+      IamStatements.Located statement = each.statement();
+      if (!statement.allows() || !statement.resources().contains("*")) {
+        continue;
+      }
+      statementsOnStar++;
+      for (String action : statement.actions()) {
+        boolean readOnly = action.matches("[a-z0-9-]+:(Get|List|Describe)[A-Za-z]*");
+        assertThat(readOnly || ACCOUNT_LEVEL_ACTIONS.contains(action))
+            .as(
+                "%s in %s of %s allows %s on *",
+                statement.statement(), statement.resource(), each.stackPath(), action)
+            .isTrue();
       }
     }
     // The MFA policy's read-only statement and the password policy are on "*": the check ran.

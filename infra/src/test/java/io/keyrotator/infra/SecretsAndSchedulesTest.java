@@ -100,52 +100,42 @@ class SecretsAndSchedulesTest extends FullConfigurationTest {
 
   @Test
   void onlyKeyrotatorsRolesAndListedReadersMayReadASecret() {
-    String role = logicalId(stack.getRotationFunction().getRole());
-    String hygieneRole = logicalId(stack.getHygiene().orElseThrow().getRole());
+    Object role =
+        Map.of("Fn::GetAtt", List.of(logicalId(stack.getRotationFunction().getRole()), "Arn"));
+    Object hygieneRole =
+        Map.of("Fn::GetAtt", List.of(logicalId(stack.getHygiene().orElseThrow().getRole()), "Arn"));
+    hasSecretPolicyDenying(
+        "ci-deployer",
+        Map.of(
+            "Effect",
+            "Deny",
+            "Principal",
+            Map.of("AWS", "*"),
+            "Action",
+            "secretsmanager:GetSecretValue",
+            "Condition",
+            TemplateMatchers.principalArnNotIn(
+                List.of(role, hygieneRole, "arn:aws:iam::123456789012:role/ci-runner"))));
+    hasSecretPolicyDenying(
+        "legacy-batch",
+        Map.of(
+            "Effect",
+            "Deny",
+            "Condition",
+            TemplateMatchers.principalArnNotIn(List.of(role, hygieneRole))));
+  }
+
+  /**
+   * Asserts that the resource policy of {@code user}'s secret holds a statement like {@code deny}.
+   */
+  private static void hasSecretPolicyDenying(String user, Map<String, Object> deny) {
     template.hasResourceProperties(
         "AWS::SecretsManager::ResourcePolicy",
         Match.objectLike(
             Map.of(
                 "SecretId",
-                Map.of("Ref", logicalId(stack.getSecrets().get("ci-deployer").getSecret())),
+                Map.of("Ref", logicalId(stack.getSecrets().get(user).getSecret())),
                 "ResourcePolicy",
-                TemplateMatchers.statementsInclude(
-                    Match.objectLike(
-                        Map.of(
-                            "Effect",
-                            "Deny",
-                            "Principal",
-                            Map.of("AWS", "*"),
-                            "Action",
-                            "secretsmanager:GetSecretValue",
-                            "Condition",
-                            Map.of(
-                                "StringNotEquals",
-                                Map.of(
-                                    "aws:PrincipalArn",
-                                    List.of(
-                                        Map.of("Fn::GetAtt", List.of(role, "Arn")),
-                                        Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn")),
-                                        "arn:aws:iam::123456789012:role/ci-runner")))))))));
-    template.hasResourceProperties(
-        "AWS::SecretsManager::ResourcePolicy",
-        Match.objectLike(
-            Map.of(
-                "SecretId",
-                Map.of("Ref", logicalId(stack.getSecrets().get("legacy-batch").getSecret())),
-                "ResourcePolicy",
-                TemplateMatchers.statementsInclude(
-                    Match.objectLike(
-                        Map.of(
-                            "Effect",
-                            "Deny",
-                            "Condition",
-                            Map.of(
-                                "StringNotEquals",
-                                Map.of(
-                                    "aws:PrincipalArn",
-                                    List.of(
-                                        Map.of("Fn::GetAtt", List.of(role, "Arn")),
-                                        Map.of("Fn::GetAtt", List.of(hygieneRole, "Arn")))))))))));
+                TemplateMatchers.statementsInclude(Match.objectLike(deny)))));
   }
 }

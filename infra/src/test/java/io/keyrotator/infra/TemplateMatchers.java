@@ -1,8 +1,11 @@
 package io.keyrotator.infra;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
 
 /** The matchers the stack tests build again and again, written once. */
 final class TemplateMatchers {
@@ -67,5 +70,44 @@ final class TemplateMatchers {
    */
   static Object withProperties(Map<String, ?> properties) {
     return Match.objectLike(Map.of("Properties", Match.objectLike(properties)));
+  }
+
+  /**
+   * Asserts that {@code template} has an EventBridge rule whose {@code EventPattern} holds at least
+   * {@code pattern} (matchers or exact values by top-level key).
+   */
+  static void hasRuleWithPattern(Template template, Map<String, ?> pattern) {
+    template.hasResourceProperties(
+        "AWS::Events::Rule", Match.objectLike(Map.of("EventPattern", Match.objectLike(pattern))));
+  }
+
+  /**
+   * A Lambda permission for Secrets Manager, from this test account (123456789012), to invoke
+   * {@code functionName} for the secret(s) {@code sourceArn}.
+   */
+  static Map<String, Object> secretsManagerMayInvoke(Object sourceArn, Object functionName) {
+    return Map.of(
+        "Action", "lambda:InvokeFunction",
+        "Principal", "secretsmanager.amazonaws.com",
+        "SourceAccount", "123456789012",
+        "SourceArn", sourceArn,
+        "FunctionName", functionName);
+  }
+
+  /**
+   * The logical ID of the one resource of {@code type} in {@code template}; fails on none or more.
+   */
+  static String onlyResource(Template template, String type) {
+    Map<String, Map<String, Object>> resources = template.findResources(type);
+    assertThat(resources).as(type).hasSize(1);
+    return resources.keySet().iterator().next();
+  }
+
+  /**
+   * The condition of a deny statement that exempts exactly {@code principalArns} ({@code
+   * StringNotEquals} on {@code aws:PrincipalArn}).
+   */
+  static Map<String, Object> principalArnNotIn(List<?> principalArns) {
+    return Map.of("StringNotEquals", Map.of("aws:PrincipalArn", principalArns));
   }
 }

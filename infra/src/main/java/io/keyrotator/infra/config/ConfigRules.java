@@ -84,18 +84,13 @@ final class ConfigRules {
 
   private List<Environment> environments(List<EnvironmentJson> list) {
     List<Environment> result = new ArrayList<>();
-    if (list == null || list.isEmpty()) {
-      missingList("environments", "a non-empty list of {\"name\", \"account\", \"region\"}");
-      return result;
-    }
     Set<String> names = new HashSet<>();
     Map<String, String> accounts = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String field = "environments[" + i + "]";
-      EnvironmentJson env = list.get(i);
-      if (env == null) {
-        continue;
-      }
+    for (Element<EnvironmentJson> element :
+        requiredList(
+            "environments", list, "a non-empty list of {\"name\", \"account\", \"region\"}")) {
+      String field = element.field();
+      EnvironmentJson env = element.value();
       String account = env.account();
       if (account != null && !ACCOUNT.matcher(account).matches()) {
         problems.add(field + ".account", "\"" + account + "\" is not a 12-digit AWS account id");
@@ -139,18 +134,13 @@ final class ConfigRules {
 
   private List<ManagedUser> users(List<UserJson> list) {
     List<ManagedUser> result = new ArrayList<>();
-    if (list == null || list.isEmpty()) {
-      missingList("users", "a non-empty list of {\"name\", \"create\", \"path\", \"readers\"}");
-      return result;
-    }
     // IAM user names are unique regardless of case: "App" and "app" cannot both exist.
     Map<String, Integer> firstIndexByName = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String field = "users[" + i + "]";
-      UserJson user = list.get(i);
-      if (user == null) {
-        continue;
-      }
+    for (Element<UserJson> element :
+        requiredList(
+            "users", list, "a non-empty list of {\"name\", \"create\", \"path\", \"readers\"}")) {
+      String field = element.field();
+      UserJson user = element.value();
       String name = user.name();
       if (name == null) {
         if (!problems.has(field + ".name")) {
@@ -166,7 +156,8 @@ final class ConfigRules {
                 + "\" contains a comma; IAM allows it, but the functions receive the managed users"
                 + " as one comma-separated list. Rename the user or leave it out");
       } else {
-        Integer first = firstIndexByName.putIfAbsent(name.toLowerCase(Locale.ROOT), i);
+        Integer first =
+            firstIndexByName.putIfAbsent(name.toLowerCase(Locale.ROOT), element.index());
         if (first != null) {
           String other = list.get(first).name();
           problems.add(
@@ -402,9 +393,26 @@ final class ConfigRules {
     return value.found().asInt();
   }
 
-  private void missingList(String field, String expected) {
-    if (!problems.has(field)) {
-      problems.add(field, "expected " + expected);
+  /** An element of a configuration list, with its index and its path ({@code users[2]}). */
+  private record Element<T>(int index, String field, T value) {}
+
+  /**
+   * The non-null elements of the required list {@code field} (a null element has nothing to check);
+   * a missing or empty list is reported as "expected " + {@code expected} and gives none.
+   */
+  private <T> List<Element<T>> requiredList(String field, List<T> list, String expected) {
+    List<Element<T>> elements = new ArrayList<>();
+    if (list == null || list.isEmpty()) {
+      if (!problems.has(field)) {
+        problems.add(field, "expected " + expected);
+      }
+      return elements;
     }
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i) != null) {
+        elements.add(new Element<>(i, field + "[" + i + "]", list.get(i)));
+      }
+    }
+    return elements;
   }
 }

@@ -7,7 +7,6 @@ import io.keyrotator.contract.MetricNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Metric;
@@ -252,10 +251,7 @@ public final class HygieneFunction extends KeyrotatorFunction {
         new SecretGrants(
             this,
             role,
-            Stream.concat(
-                    SecretGrants.READ_SECRET.stream(),
-                    Stream.of("secretsmanager:UpdateSecretVersionStage"))
-                .toList(),
+            List.of("secretsmanager:UpdateSecretVersionStage"),
             List.of("secretsmanager:UntagResource"),
             List.of("kms:Decrypt"),
             "DecryptSecretsOnlyViaSecretsManager");

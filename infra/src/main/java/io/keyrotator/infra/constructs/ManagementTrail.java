@@ -7,9 +7,6 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudtrail.ReadWriteType;
 import software.amazon.awscdk.services.cloudtrail.Trail;
-import software.amazon.awscdk.services.iam.Effect;
-import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -29,6 +26,9 @@ import software.constructs.Construct;
  * move to Glacier after 90 days and expire after {@code retentionDays}.
  */
 public final class ManagementTrail extends Construct {
+  /** The service principal CloudTrail writes and encrypts log files as. */
+  private static final String CLOUDTRAIL = "cloudtrail.amazonaws.com";
+
   private final Trail trail;
   private final LogGroup logGroup;
   private final Bucket bucket;
@@ -86,33 +86,28 @@ public final class ManagementTrail extends Construct {
             + stack.getAccount()
             + ":trail/*";
     key.addToResourcePolicy(
-        PolicyStatement.Builder.create()
-            .sid("CloudTrailEncryptsLogs")
-            .effect(Effect.ALLOW)
-            .principals(List.of(new ServicePrincipal("cloudtrail.amazonaws.com")))
-            .actions(List.of("kms:GenerateDataKey*"))
-            .resources(List.of("*"))
-            .conditions(
-                Map.of(
-                    "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
-                    "StringLike",
-                        Map.of(
-                            "kms:EncryptionContext:aws:cloudtrail:arn",
-                            "arn:"
-                                + stack.getPartition()
-                                + ":cloudtrail:*:"
-                                + stack.getAccount()
-                                + ":trail/*")))
-            .build());
+        ServicePrincipalStatements.allow(
+            "CloudTrailEncryptsLogs",
+            CLOUDTRAIL,
+            "kms:GenerateDataKey*",
+            "*",
+            Map.of(
+                "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
+                "StringLike",
+                    Map.of(
+                        "kms:EncryptionContext:aws:cloudtrail:arn",
+                        "arn:"
+                            + stack.getPartition()
+                            + ":cloudtrail:*:"
+                            + stack.getAccount()
+                            + ":trail/*"))));
     key.addToResourcePolicy(
-        PolicyStatement.Builder.create()
-            .sid("CloudTrailDescribesKey")
-            .effect(Effect.ALLOW)
-            .principals(List.of(new ServicePrincipal("cloudtrail.amazonaws.com")))
-            .actions(List.of("kms:DescribeKey"))
-            .resources(List.of("*"))
-            .conditions(Map.of("StringLike", Map.of("aws:SourceArn", trailArn)))
-            .build());
+        ServicePrincipalStatements.allow(
+            "CloudTrailDescribesKey",
+            CLOUDTRAIL,
+            "kms:DescribeKey",
+            "*",
+            Map.of("StringLike", Map.of("aws:SourceArn", trailArn))));
 
     Bucket accessLogs =
         Bucket.Builder.create(this, "AccessLogs")

@@ -87,15 +87,12 @@ public final class NotificationTopic extends Construct {
     // enforceSsl replaces the default topic policy, so CloudWatch alarms need an explicit grant
     // (EventBridge targets add their own). SourceAccount stops other accounts' alarms using it.
     topic.addToResourcePolicy(
-        PolicyStatement.Builder.create()
-            .sid("AllowCloudWatchAlarms")
-            .effect(Effect.ALLOW)
-            .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
-            .actions(List.of("sns:Publish"))
-            .resources(List.of(topic.getTopicArn()))
-            .conditions(
-                Map.of("StringEquals", Map.of("aws:SourceAccount", Stack.of(this).getAccount())))
-            .build());
+        ServicePrincipalStatements.allow(
+            "AllowCloudWatchAlarms",
+            "cloudwatch.amazonaws.com",
+            "sns:Publish",
+            topic.getTopicArn(),
+            Map.of("StringEquals", Map.of("aws:SourceAccount", Stack.of(this).getAccount()))));
     for (String email : props.emails()) {
       topic.addSubscription(new EmailSubscription(email));
     }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -238,11 +237,7 @@ public final class RotationFunction extends KeyrotatorFunction {
         new SecretGrants(
             this,
             role,
-            Stream.concat(
-                    SecretGrants.READ_SECRET.stream(),
-                    Stream.of(
-                        "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"))
-                .toList(),
+            List.of("secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"),
             List.of("secretsmanager:TagResource", "secretsmanager:UntagResource"),
             List.of("kms:Decrypt", "kms:GenerateDataKey"),
             "UseSecretsKeyOnlyViaSecretsManager");

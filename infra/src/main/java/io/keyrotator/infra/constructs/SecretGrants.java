@@ -3,6 +3,7 @@ package io.keyrotator.infra.constructs;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.kms.IKey;
@@ -35,14 +36,26 @@ record SecretGrants(
           "secretsmanager:GetSecretValue",
           "secretsmanager:ListSecretVersionIds");
 
+  /**
+   * Grants that read each secret ({@link #READ_SECRET}) and make {@code secretWrites} on it.
+   *
+   * @param secretWrites allowed on each granted secret besides reading it
+   */
   SecretGrants(
       Construct scope,
       Role role,
-      List<String> secretActions,
+      List<String> secretWrites,
       List<String> tagActions,
       List<String> keyActions,
       String keySid) {
-    this(scope, role, secretActions, tagActions, keyActions, keySid, new HashSet<>());
+    this(
+        scope,
+        role,
+        Stream.concat(READ_SECRET.stream(), secretWrites.stream()).toList(),
+        tagActions,
+        keyActions,
+        keySid,
+        new HashSet<>());
   }
 
   /** Adds the statements for one secret, and for its key unless another secret shares it. */
