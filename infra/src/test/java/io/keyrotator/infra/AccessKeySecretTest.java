@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.infra.constructs.AccessKeySecret;
-import io.keyrotator.infra.constructs.IamUser;
+import io.keyrotator.infra.constructs.ManagedIamUser;
 import io.keyrotator.infra.constructs.RotationFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +33,9 @@ class AccessKeySecretTest {
   }
 
   private static RotationFunction rotation(Stack stack, int users) {
-    List<IamUser> list = new ArrayList<>();
+    List<ManagedIamUser> list = new ArrayList<>();
     for (int i = 0; i < users; i++) {
-      list.add(new IamUser("user-" + i, "/"));
+      list.add(new ManagedIamUser("user-" + i, "/"));
     }
     return new RotationFunction(
         stack,

@@ -7,9 +7,9 @@ import io.keyrotator.contract.FunctionSettings;
 import io.keyrotator.infra.constructs.FunctionAlarmsProps;
 import io.keyrotator.infra.constructs.HygieneAlarms;
 import io.keyrotator.infra.constructs.HygieneFunction;
-import io.keyrotator.infra.constructs.HygieneReport;
+import io.keyrotator.infra.constructs.HygieneReportDelivery;
 import io.keyrotator.infra.constructs.HygieneSchedule;
-import io.keyrotator.infra.constructs.IamUser;
+import io.keyrotator.infra.constructs.ManagedIamUser;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Duration;
@@ -23,15 +23,15 @@ import software.amazon.awscdk.services.sns.Topic;
 class HygieneFunctionTest {
   private static final ITopic TOPIC =
       Topic.fromTopicArn(new Stack(), "Topic", "arn:aws:sns:eu-west-1:123456789012:alerts");
-  private static final List<IamUser> USERS = List.of(new IamUser("app", "/"));
+  private static final List<ManagedIamUser> USERS = List.of(new ManagedIamUser("app", "/"));
   private static final IFunction FUNCTION =
       Function.fromFunctionArn(
           new Stack(), "Fn", "arn:aws:lambda:eu-west-1:123456789012:function:keyrotator-hygiene");
 
   @Test
   void reportAndAlarmsNeedATopic() {
-    assertThatThrownBy(() -> HygieneReport.Props.builder().function(FUNCTION).build())
-        .hasMessage("HygieneReport: topic is required");
+    assertThatThrownBy(() -> HygieneReportDelivery.Props.builder().function(FUNCTION).build())
+        .hasMessage("HygieneReportDelivery: topic is required");
     assertThatThrownBy(() -> HygieneAlarms.props().build())
         .hasMessageContaining("HygieneAlarms: function is required");
   }

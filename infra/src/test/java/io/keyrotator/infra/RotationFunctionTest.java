@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyrotator.contract.FunctionSettings;
-import io.keyrotator.infra.constructs.IamUser;
+import io.keyrotator.infra.constructs.ManagedIamUser;
 import io.keyrotator.infra.constructs.RotationFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ class RotationFunctionTest {
                 RotationFunction.Props.builder()
                     .codePath(TestApps.fakeCode().toString())
                     .propagationTimeoutSeconds(880)
-                    .users(List.of(new IamUser("app", "/")))
+                    .users(List.of(new ManagedIamUser("app", "/")))
                     .build())
         .hasMessageContaining(
             "RotationFunction: propagationTimeoutSeconds 880 plus 60 s of headroom exceeds");
@@ -44,14 +44,14 @@ class RotationFunctionTest {
     assertThatThrownBy(
             () ->
                 RotationFunction.Props.builder()
-                    .users(List.of(new IamUser("app", "/")))
+                    .users(List.of(new ManagedIamUser("app", "/")))
                     .idleDays(-1)
                     .build())
         .hasMessage("RotationFunction: idleDays -1 is outside 0-3650");
     assertThatThrownBy(
             () ->
                 RotationFunction.Props.builder()
-                    .users(List.of(new IamUser("app", "/")))
+                    .users(List.of(new ManagedIamUser("app", "/")))
                     .propagationIntervalMillis(5)
                     .build())
         .hasMessage("RotationFunction: propagationIntervalMillis 5 is outside 10-60000");
@@ -60,7 +60,7 @@ class RotationFunctionTest {
   @Test
   void defaultsAreTheFunctionsOwn() {
     RotationFunction.Props props =
-        RotationFunction.Props.builder().users(List.of(new IamUser("app", "/"))).build();
+        RotationFunction.Props.builder().users(List.of(new ManagedIamUser("app", "/"))).build();
 
     assertThat(props.function().functionName()).isEqualTo("keyrotator-rotation");
     assertThat(props.function().logGroupName()).isEqualTo("/aws/lambda/keyrotator-rotation");
@@ -89,9 +89,9 @@ class RotationFunctionTest {
 
   @Test
   void refusesAUserListTooLongForTheEnvironment() {
-    List<IamUser> users = new ArrayList<>();
+    List<ManagedIamUser> users = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      users.add(new IamUser(String.format("%060d", i), "/"));
+      users.add(new ManagedIamUser(String.format("%060d", i), "/"));
     }
 
     assertThatThrownBy(() -> RotationFunction.Props.builder().users(users).build())
@@ -102,6 +102,6 @@ class RotationFunctionTest {
 
   @Test
   void refusesAUserNameWithTheListSeparator() {
-    assertThatThrownBy(() -> new IamUser("a,b", "/")).hasMessageContaining("without commas");
+    assertThatThrownBy(() -> new ManagedIamUser("a,b", "/")).hasMessageContaining("without commas");
   }
 }

@@ -124,11 +124,11 @@ final class FunctionExecution {
    * The scope both functions get: the exact user names, and no path (the list is the whole scope).
    * No tag widens it: tags are records anyone with TagUser can write.
    */
-  static Map<String, String> scopeEnvironment(List<IamUser> users) {
+  static Map<String, String> scopeEnvironment(List<ManagedIamUser> users) {
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put(
         FunctionContract.MANAGED_USERS_ENV,
-        FunctionContract.managedUsers(users.stream().map(IamUser::name).toList()));
+        FunctionContract.managedUsers(users.stream().map(ManagedIamUser::name).toList()));
     environment.put(FunctionContract.MANAGED_PATH_PREFIX_ENV, "");
     return environment;
   }

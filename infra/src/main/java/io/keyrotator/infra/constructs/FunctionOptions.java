@@ -27,7 +27,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 public record FunctionOptions(
     String codePath,
     String functionName,
-    List<IamUser> users,
+    List<ManagedIamUser> users,
     Optional<String> roleName,
     int memorySize,
     Architecture architecture,
@@ -63,7 +63,7 @@ public record FunctionOptions(
   public abstract static class Builder<B extends Builder<B>> {
     private String codePath = DEFAULT_CODE_PATH;
     private String functionName;
-    private List<IamUser> users = List.of();
+    private List<ManagedIamUser> users = List.of();
     private String roleName;
     private int memorySize;
     private Architecture architecture = Architecture.ARM_64;
@@ -98,7 +98,7 @@ public record FunctionOptions(
     }
 
     /** See {@link FunctionOptions#users()}. */
-    public B users(List<IamUser> value) {
+    public B users(List<ManagedIamUser> value) {
       users = value;
       return self();
     }
@@ -154,7 +154,7 @@ public record FunctionOptions(
             construct + ": users: no managed users: list at least one");
       }
       int length =
-          FunctionContract.managedUsers(users.stream().map(IamUser::name).toList()).length();
+          FunctionContract.managedUsers(users.stream().map(ManagedIamUser::name).toList()).length();
       if (length > MAX_MANAGED_USER_NAMES_LENGTH) {
         throw new IllegalArgumentException(
             construct

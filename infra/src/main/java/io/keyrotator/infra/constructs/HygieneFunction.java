@@ -27,8 +27,8 @@ import software.constructs.Construct;
  *
  * <p>The function does not publish anything itself: it returns its report. Asynchronous invocations
  * (the schedule, {@link HygieneSchedule}) send that result to the account's default event bus
- * (on-success destination), where {@link HygieneReport} forwards it to the topic. Failures are
- * watched by {@link HygieneAlarms} through {@link #metricErrors} rather than an on-failure
+ * (on-success destination), where {@link HygieneReportDelivery} forwards it to the topic. Failures
+ * are watched by {@link HygieneAlarms} through {@link #metricErrors} rather than an on-failure
  * destination: the alarm also covers on-demand (synchronous) runs and timeouts, fires on the first
  * failed attempt instead of after the retries, and sends one notification per failure.
  *

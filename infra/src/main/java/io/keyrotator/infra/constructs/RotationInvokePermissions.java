@@ -41,7 +41,7 @@ final class RotationInvokePermissions {
    * Adds the shared permission to {@code owner} now if the users' secrets would not fit one each,
    * and a validation that fails synthesis if the secrets actually added do not fit.
    */
-  RotationInvokePermissions(Construct owner, Alias alias, List<IamUser> users) {
+  RotationInvokePermissions(Construct owner, Alias alias, List<ManagedIamUser> users) {
     this.owner = owner;
     this.alias = alias;
     List<String> expectedSecretNames =

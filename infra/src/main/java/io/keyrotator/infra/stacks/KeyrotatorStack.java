@@ -16,9 +16,9 @@ import io.keyrotator.infra.constructs.EvidenceSealSecret;
 import io.keyrotator.infra.constructs.FunctionContract;
 import io.keyrotator.infra.constructs.HygieneAlarms;
 import io.keyrotator.infra.constructs.HygieneFunction;
-import io.keyrotator.infra.constructs.HygieneReport;
+import io.keyrotator.infra.constructs.HygieneReportDelivery;
 import io.keyrotator.infra.constructs.HygieneSchedule;
-import io.keyrotator.infra.constructs.IamUser;
+import io.keyrotator.infra.constructs.ManagedIamUser;
 import io.keyrotator.infra.constructs.ManagementTrail;
 import io.keyrotator.infra.constructs.NotificationTopic;
 import io.keyrotator.infra.constructs.RotationAlarms;
@@ -73,7 +73,7 @@ public final class KeyrotatorStack extends Stack {
 
     Map<String, User> createdUsers = new LinkedHashMap<>();
     // Every configured user by exact name and path: the functions' whole scope.
-    List<IamUser> managedUsers = new ArrayList<>();
+    List<ManagedIamUser> managedUsers = new ArrayList<>();
     for (ManagedUser user : config.users()) {
       if (user.create()) {
         createdUsers.put(
@@ -83,7 +83,7 @@ public final class KeyrotatorStack extends Stack {
                 .path(KeyrotatorConfig.MANAGED_PATH)
                 .build());
       }
-      managedUsers.add(new IamUser(user.name(), user.path()));
+      managedUsers.add(new ManagedIamUser(user.name(), user.path()));
     }
 
     RotationSettings rotation = config.rotation();
@@ -208,10 +208,10 @@ public final class KeyrotatorStack extends Stack {
                   .function(h.getFunction())
                   .expression(hygieneSettings.schedule())
                   .build());
-          new HygieneReport(
+          new HygieneReportDelivery(
               this,
               "HygieneReport",
-              HygieneReport.Props.builder()
+              HygieneReportDelivery.Props.builder()
                   .function(h.getFunction())
                   .topic(notifications.getTopic())
                   .build());

@@ -8,16 +8,16 @@ import software.amazon.awscdk.Stack;
  * An IAM user a keyrotator function may act on, by name and path ({@code /} for most, {@code
  * /keyrotator/} for the users the stack creates).
  */
-public record IamUser(String name, String path) {
+public record ManagedIamUser(String name, String path) {
   /** Checks the name and that the path starts and ends with {@code /}. */
-  public IamUser {
+  public ManagedIamUser {
     if (name == null || name.isEmpty() || name.contains(",")) {
       throw new IllegalArgumentException(
-          "IamUser: name \"" + name + "\" must be a non-empty IAM user name without commas");
+          "ManagedIamUser: name \"" + name + "\" must be a non-empty IAM user name without commas");
     }
     if (path == null || !path.startsWith("/") || !path.endsWith("/")) {
       throw new IllegalArgumentException(
-          "IamUser: path \"" + path + "\" of user " + name + " must start and end with /");
+          "ManagedIamUser: path \"" + path + "\" of user " + name + " must start and end with /");
     }
   }
 

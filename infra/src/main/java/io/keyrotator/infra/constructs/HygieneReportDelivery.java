@@ -19,7 +19,7 @@ import software.constructs.Construct;
  * on-success destination, see {@link HygieneFunction}) and forwards the report's {@code summary} to
  * the topic when the report says {@code notify: true}.
  */
-public final class HygieneReport extends Construct {
+public final class HygieneReportDelivery extends Construct {
   /** The detail-type Lambda gives the record of a successful asynchronous invocation. */
   public static final String SUCCESS_DETAIL_TYPE = "Lambda Function Invocation Result - Success";
 
@@ -52,17 +52,17 @@ public final class HygieneReport extends Construct {
       }
 
       /**
-       * @throws IllegalArgumentException "HygieneReport: field is required"
+       * @throws IllegalArgumentException "HygieneReportDelivery: field is required"
        */
       public Props build() {
         return new Props(
-            PropsCheck.required("HygieneReport", "function", function),
-            PropsCheck.required("HygieneReport", "topic", topic));
+            PropsCheck.required("HygieneReportDelivery", "function", function),
+            PropsCheck.required("HygieneReportDelivery", "topic", topic));
       }
     }
   }
 
-  public HygieneReport(Construct scope, String id, Props props) {
+  public HygieneReportDelivery(Construct scope, String id, Props props) {
     super(scope, id);
     String functionArn = props.function().getFunctionArn();
     rule =
