@@ -45,6 +45,19 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
       names.remove("help");
       message = new StringBuilder("name a command: " + String.join(", ", names));
     }
+    java.util.regex.Matcher unknown =
+        java.util.regex.Pattern.compile("Unknown subcommand '(.*)'").matcher(e.getMessage());
+    if (unknown.find()) {
+      // `help statu`: picocli's help command does not suggest, as the parser does for `statu`.
+      String typed = unknown.group(1);
+      List<String> close =
+          command.getParent() == null
+              ? closest(typed, command.getSubcommands().keySet())
+              : closest(typed, command.getParent().getSubcommands().keySet());
+      if (!close.isEmpty()) {
+        message.append("; did you mean ").append(String.join(" or ", close)).append('?');
+      }
+    }
     if (e instanceof UnmatchedArgumentException unmatched) {
       List<String> suggestions = unmatched.getSuggestions();
       if (!suggestions.isEmpty()) {
@@ -53,6 +66,28 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     }
     message.append(" (see `").append(command.getCommandSpec().qualifiedName()).append(" --help`)");
     return report(command.getErr(), e, new Failure(ExitCodes.USAGE, message.toString()));
+  }
+
+  /** The command names at most two edits away from what was typed. */
+  static List<String> closest(String typed, java.util.Collection<String> names) {
+    return names.stream().filter(n -> !n.equals("help") && edits(typed, n) <= 2).toList();
+  }
+
+  private static int edits(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      int[] current = new int[b.length() + 1];
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      previous = current;
+    }
+    return previous[b.length()];
   }
 
   @Override

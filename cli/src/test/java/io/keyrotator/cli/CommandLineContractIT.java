@@ -101,6 +101,10 @@ class CommandLineContractIT {
         named(
             "help for no such command",
             new Case(List.of("help", "nosuch"), Map.of(), ExitCodes.USAGE, "Unknown subcommand")));
+    cases.add(
+        named(
+            "help for a misspelt command",
+            new Case(List.of("help", "statu"), Map.of(), ExitCodes.USAGE, "did you mean status?")));
     cases.addAll(helpCases("hygiene"));
     cases.addAll(helpCases("audit"));
     cases.add(
