@@ -342,6 +342,8 @@ class ConfigLoaderTest {
             + " deleteAfterDays, dryRun, enabled, graceDays, hardLimitDays, repair, schedule,"
             + " stuckAfterHours]",
         "\"trail\": [1]" + "# trail: expected an object {\"mode\", \"logGroupName\"}, found [1]",
+        "\"hygiene\": {\"graceDays\": {\"days\": 3}}"
+            + "# hygiene.graceDays: expected a whole number from 0 to 3650, found {\"days\":3}",
       })
   void anUnknownOrMisshapenFieldHoldingAListIsNamedByItsPath(String extra, String problem) {
     assertThat(ConfigProblems.of(extra)).containsExactly(problem.strip());

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Loads the keyrotator configuration: {@link ConfigReader} binds the JSON (reporting fields of the
- * wrong shape and unknown fields), {@link ConfigRules} checks each section and the fields that
+ * Loads the keyrotator configuration: {@link ConfigText} checks the text of a file or context
+ * string (syntax, fields written twice), {@link ConfigReader} binds the JSON (reporting fields of
+ * the wrong shape and unknown fields), {@link ConfigRules} checks each section and the fields that
  * depend on each other, {@link ScheduleRules} the schedules. Every problem found is reported at
  * once, one line per field (e.g. {@code users[1].name}), so one run shows everything to fix.
  *

@@ -68,7 +68,11 @@ final class ConfigReader {
    * names it does have.
    */
   private static void unknownFields(JsonNode node, Type type, String path, Problems problems) {
-    if (type instanceof Class<?> record && record.isRecord() && node.isObject()) {
+    // WholeNumber keeps any value as written; its rule reports what it found.
+    if (type instanceof Class<?> record
+        && record.isRecord()
+        && record != ConfigJson.WholeNumber.class
+        && node.isObject()) {
       List<String> known =
           Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
       node.fields()
