@@ -49,10 +49,11 @@ final class ConfigText {
           "is empty; expected a JSON object such as {\"environments\": [...], \"users\": [...]}");
       return false;
     }
-    // By object (numbered as they open) and name: one path may name fields of two objects, when a
+    // By object (lists and objects are numbered as they open) and name: one path may name fields of
+    // two objects, when a
     // list is itself written twice.
     Map<String, Field> fields = new LinkedHashMap<>();
-    int objects = 0;
+    int opened = 0;
     Deque<Opened> open = new ArrayDeque<>();
     try (JsonParser parser = new JsonFactory().createParser(text)) {
       JsonToken token;
@@ -61,7 +62,7 @@ final class ConfigText {
           case START_OBJECT, START_ARRAY ->
               open.push(
                   new Opened(
-                      ConfigReader.path(parser), parser.currentTokenLocation(), token, objects++));
+                      ConfigReader.path(parser), parser.currentTokenLocation(), token, opened++));
           case END_OBJECT, END_ARRAY -> open.pop();
           case FIELD_NAME ->
               fields
@@ -143,7 +144,7 @@ final class ConfigText {
   }
 
   private static String at(String source, JsonLocation location) {
-    return source + ", " + lineAndColumn(location);
+    return location == null ? source : source + ", " + lineAndColumn(location);
   }
 
   private static String lineAndColumn(JsonLocation location) {
