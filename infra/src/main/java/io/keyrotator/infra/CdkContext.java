@@ -1,8 +1,10 @@
 package io.keyrotator.infra;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,9 @@ import java.util.Map;
  * CDK_CONTEXT_JSON}), or, run outside the CLI, the {@code context} object of ./cdk.json.
  */
 final class CdkContext {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // A key written twice in cdk.json would otherwise be dropped silently, the last one kept.
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
   private CdkContext() {}
@@ -34,7 +38,7 @@ final class CdkContext {
   static Map<String, Object> read() throws IOException {
     String overflow = System.getenv("CONTEXT_OVERFLOW_LOCATION_ENV");
     if (overflow != null) {
-      return MAPPER.readValue(Files.readString(Path.of(overflow)), OBJECT);
+      return MAPPER.readValue(withoutByteOrderMark(Files.readString(Path.of(overflow))), OBJECT);
     }
     String json = System.getenv("CDK_CONTEXT_JSON");
     if (json != null) {
@@ -52,7 +56,13 @@ final class CdkContext {
     if (!Files.exists(cdkJson)) {
       return Map.of();
     }
-    JsonNode context = MAPPER.readTree(Files.readString(cdkJson)).path("context");
+    JsonNode context =
+        MAPPER.readTree(withoutByteOrderMark(Files.readString(cdkJson))).path("context");
     return context.isObject() ? MAPPER.convertValue(context, OBJECT) : Map.of();
+  }
+
+  /** The text without the byte-order mark some editors put first, which JSON parsers refuse. */
+  private static String withoutByteOrderMark(String text) {
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 }

@@ -1,9 +1,11 @@
 package io.keyrotator.infra;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.keyrotator.infra.config.ConfigLoader;
 import io.keyrotator.infra.config.InvalidConfigException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -23,13 +25,31 @@ public final class ConfigCheck {
   public static void main(String[] args) {
     int status;
     try {
+      if (CdkContext.fromCli()) {
+        // The CLI has already parsed cdk.json, keeping the last of a key written twice: read it
+        // again only to refuse that.
+        CdkContext.cdkJson(Path.of("cdk.json"));
+      }
       status = check(CdkContext.read(), System.err);
     } catch (IOException e) {
       System.err.println(
-          "Cannot read the CDK context (cdk.json or CDK_CONTEXT_JSON): " + e.getMessage());
+          "Cannot read the CDK context (cdk.json or CDK_CONTEXT_JSON): " + oneLine(e));
       status = 2;
     }
     System.exit(status);
+  }
+
+  /** What went wrong reading the context, in one line (Jackson's own message spans several). */
+  static String oneLine(IOException e) {
+    if (e instanceof JsonProcessingException json && json.getLocation() != null) {
+      return "line "
+          + json.getLocation().getLineNr()
+          + ", column "
+          + json.getLocation().getColumnNr()
+          + ": "
+          + json.getOriginalMessage().replaceAll("\\s+", " ");
+    }
+    return e.getClass().getSimpleName() + " " + e.getMessage();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.keyrotator.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,6 +46,151 @@ class ConfigCheckTest {
                 + " Secrets Manager requires the start hour plus the window to be at most 24, so at"
                 + " most 1h here",
             "  - logRetentionDays: 400 is not one of [30, 90, 180, 365, 731, 1827, 3653]");
+  }
+
+  @Test
+  void aTruncatedFileIsOneLineNamingWhereItEndsAndWhatIsOpen(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("keyrotator.json");
+    Files.writeString(file, "{" + ConfigProblems.BASE.replace("], \"users", "],\n \"users") + "\n");
+
+    assertThat(ConfigProblems.ofFile(file))
+        .containsExactly(
+            file
+                + ", line 3, column 1: the text ends before keyrotator (the object opened at line 1,"
+                + " column 1) is closed; expected } to close what is open. Is the file complete?");
+  }
+
+  @Test
+  void aFileCutInsideAListSaysWhichBracketsAreMissing(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("keyrotator.json");
+    Files.writeString(file, "{\"users\": [{\"name\": \"app\"}");
+
+    assertThat(ConfigProblems.ofFile(file))
+        .containsExactly(
+            file
+                + ", line 1, column 27: the text ends before users (the list opened at line 1,"
+                + " column 11) is closed; expected ] then } to close what is open. Is the file"
+                + " complete?");
+  }
+
+  @Test
+  void aSyntaxErrorIsOneLineWithItsLineAndColumn(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("keyrotator.json");
+    Files.writeString(file, "{\n \"users\": [}\n");
+
+    assertThat(ConfigProblems.ofFile(file))
+        .containsExactly(
+            file
+                + ", line 2, column 12: not valid JSON: Unexpected close marker '}': expected ']'"
+                + " (for Array starting at line 2, column 11). Fix the JSON there (a missing or"
+                + " extra comma, quote or bracket is the usual cause)");
+  }
+
+  @Test
+  void textAfterTheObjectIsRefused(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("keyrotator.json");
+    Files.writeString(file, "{" + ConfigProblems.BASE + "}\n{}");
+
+    assertThat(ConfigProblems.ofFile(file))
+        .containsExactly(
+            file
+                + ", line 2, column 1: found { after the end of the JSON value that starts the"
+                + " text; expected nothing more. Remove it, or move it inside the object");
+  }
+
+  @Test
+  void aFileWithAByteOrderMarkIsRead(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("keyrotator.json");
+    Files.writeString(file, "\uFEFF{" + ConfigProblems.BASE + "}");
+
+    assertThat(ConfigProblems.ofFile(file)).isEmpty();
+  }
+
+  @Test
+  void anEmptyFileSaysSo(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("keyrotator.json");
+    Files.writeString(file, " \n");
+
+    assertThat(ConfigProblems.ofFile(file))
+        .containsExactly(
+            file
+                + ": is empty; expected a JSON object such as {\"environments\": [...], \"users\":"
+                + " [...]}");
+  }
+
+  @Test
+  void aFileHoldingAListSaysAnObjectWasExpected(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("keyrotator.json");
+    Files.writeString(file, "[]");
+
+    assertThat(ConfigProblems.ofFile(file))
+        .containsExactly(
+            "keyrotator: expected a JSON object such as {\"environments\": [...], \"users\":"
+                + " [...]}, found []");
+  }
+
+  @Test
+  void aMissingFileSaysThereIsNoSuchFile(@TempDir Path dir) {
+    Path file = dir.resolve("missing.json");
+
+    assertThat(ConfigProblems.ofFile(file))
+        .containsExactly(
+            "keyrotator:configFile: cannot read "
+                + file
+                + ": no such file; expected a JSON file, e.g. -c"
+                + " keyrotator:configFile=keyrotator.json");
+  }
+
+  @Test
+  void aDirectoryIsNotAConfigurationFile(@TempDir Path dir) {
+    assertThat(ConfigProblems.ofFile(dir))
+        .containsExactly(
+            "keyrotator:configFile: cannot read "
+                + dir
+                + ": it is a directory; expected a JSON file, e.g. -c"
+                + " keyrotator:configFile=keyrotator.json");
+  }
+
+  @Test
+  void anEmptyConfigFileSettingSaysWhatToWrite() {
+    int status = ConfigCheck.check(Map.of("keyrotator:configFile", ""), new PrintStream(err));
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("  - ")))
+        .containsExactly(
+            "  - keyrotator:configFile: empty; expected the path of a JSON file, e.g. -c"
+                + " keyrotator:configFile=keyrotator.json, or leave it out to use the"
+                + " \"keyrotator\" context");
+  }
+
+  @Test
+  void aContextStringThatIsNotJsonIsOneLine() {
+    assertThat(ConfigProblems.ofText("{\"users\": tru}"))
+        .containsExactly(
+            "keyrotator, line 1, column 11: not valid JSON: Unrecognized token 'tru': was"
+                + " expecting (JSON String, Number, Array, Object or token 'null', 'true' or"
+                + " 'false'). Fix the JSON there (a missing or extra comma, quote or bracket is"
+                + " the usual cause)");
+  }
+
+  @Test
+  void aKeyWrittenTwiceInCdkJsonIsRefusedInOneLine(@TempDir Path dir) throws IOException {
+    Path cdkJson = dir.resolve("cdk.json");
+    Files.writeString(cdkJson, "{\"context\": {\"keyrotator\": {}, \"keyrotator\": {}}}");
+
+    IOException refused =
+        catchThrowableOfType(IOException.class, () -> CdkContext.cdkJson(cdkJson));
+
+    assertThat(ConfigCheck.oneLine(refused))
+        .isEqualTo("line 1, column 44: Duplicate field 'keyrotator'");
+  }
+
+  @Test
+  void cdkJsonWithAByteOrderMarkIsRead(@TempDir Path dir) throws IOException {
+    Path cdkJson = dir.resolve("cdk.json");
+    Files.writeString(cdkJson, "\uFEFF{\"context\": {\"a\": 1}}");
+
+    assertThat(CdkContext.cdkJson(cdkJson)).containsEntry("a", 1);
   }
 
   @Test

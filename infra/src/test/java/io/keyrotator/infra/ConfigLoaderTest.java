@@ -227,7 +227,7 @@ class ConfigLoaderTest {
             + "| hygiene.schedule: \"daily\" is neither rate(N minutes",
         ENV
             + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"schedule\": \"rate(1 days)\"}"
-            + "| hygiene.schedule: \"rate(1 days)\" is neither",
+            + "| hygiene.schedule: \"rate(1 days)\": EventBridge takes the singular unit for 1 and the plural otherwise; write rate(1 day)",
         ENV
             + ", \"users\": [{\"name\": \"a\"}], \"hygiene\": {\"enabled\": \"yes\"}"
             + "| hygiene.enabled: expected true or false",
@@ -291,6 +291,70 @@ class ConfigLoaderTest {
       })
   void aFieldOfTheWrongShapeIsOneLineNamingItsPath(String extra, String problem) {
     assertThat(ConfigProblems.of(extra)).containsExactly(problem.strip());
+  }
+
+  @Test
+  void aFieldListedTwiceIsRefusedNotSilentlyReplaced() {
+    assertThat(ConfigProblems.of("\"users\": [{\"name\": \"b\"}]"))
+        .containsExactly(
+            "users: listed twice (line 1, column 72 and line 1, column 100); JSON would keep only"
+                + " the last one. Keep one");
+  }
+
+  @Test
+  void aFieldListedTwiceAtAnyDepthIsOneLineBesideTheOtherProblems() {
+    assertThat(
+            ConfigProblems.ofText(
+                "{"
+                    + ENV
+                    + ",\n \"users\": [{\"name\": \"a\", \"name\": \"b\", \"name\": \"c\"}],\n"
+                    + " \"hygiene\": {\"graceDays\": 1, \"graceDays\": 2},\n"
+                    + " \"logRetentionDays\": 2}"))
+        .containsExactly(
+            "users[0].name: listed 3 times (line 2, column 13 and line 2, column 26 and line 2,"
+                + " column 39); JSON would keep only the last one. Keep one",
+            "hygiene.graceDays: listed twice (line 3, column 14 and line 3, column 30); JSON would"
+                + " keep only the last one. Keep one",
+            "logRetentionDays: 2 is not one of [30, 90, 180, 365, 731, 1827, 3653]");
+  }
+
+  @Test
+  void theSameFieldInTwoListItemsIsNoDuplicate() {
+    assertThat(load(ENV + ", \"users\": [{\"name\": \"a\"}, {\"name\": \"b\"}]").users())
+        .hasSize(2);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '#',
+      value = {
+        "\"usres\": []"
+            + "# usres: unknown field; expected one of [deploymentRoleArn, environments, hardening,"
+            + " hygiene, logRetentionDays, notificationEmails, operators, rotation, schedule, trail,"
+            + " users]",
+        "\"hygiene\": {\"extra\": [1, 2, 3]}"
+            + "# hygiene.extra: unknown field; expected one of [auditMaxKeyAgeDays, auditUnusedDays,"
+            + " deleteAfterDays, dryRun, enabled, graceDays, hardLimitDays, repair, schedule,"
+            + " stuckAfterHours]",
+        "\"hygiene\": {\"extra\": {\"a\": [1]}}"
+            + "# hygiene.extra: unknown field; expected one of [auditMaxKeyAgeDays, auditUnusedDays,"
+            + " deleteAfterDays, dryRun, enabled, graceDays, hardLimitDays, repair, schedule,"
+            + " stuckAfterHours]",
+        "\"trail\": [1]" + "# trail: expected an object {\"mode\", \"logGroupName\"}, found [1]",
+        "\"hygiene\": {\"graceDays\": {\"days\": 3}}"
+            + "# hygiene.graceDays: expected a whole number from 0 to 3650, found {\"days\":3}",
+      })
+  void anUnknownOrMisshapenFieldHoldingAListIsNamedByItsPath(String extra, String problem) {
+    assertThat(ConfigProblems.of(extra)).containsExactly(problem.strip());
+  }
+
+  @Test
+  void anUnknownFieldInAListItemIsNamedByItsPath() {
+    assertThat(
+            ConfigProblems.ofText(
+                "{" + ENV + ", \"users\": [{\"name\": \"a\", \"reader\": [\"x\"]}]}"))
+        .containsExactly(
+            "users[0].reader: unknown field; expected one of [create, name, path, readers]");
   }
 
   @Test

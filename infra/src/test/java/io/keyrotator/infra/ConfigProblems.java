@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.keyrotator.infra.config.ConfigLoader;
 import io.keyrotator.infra.config.InvalidConfigException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** The problem lines a configuration is refused with, for tests that assert them exactly. */
 final class ConfigProblems {
@@ -17,10 +19,21 @@ final class ConfigProblems {
 
   /** The lines of the refusal of {@code {BASE, extra}}, without the " - " bullets. */
   static List<String> of(String extra) {
-    InvalidConfigException refused =
-        catchThrowableOfType(
-            InvalidConfigException.class,
-            () -> ConfigLoader.fromContext("{" + BASE + ", " + extra + "}"));
+    return ofText("{" + BASE + ", " + extra + "}");
+  }
+
+  /** The lines of the refusal of the context string {@code json}. */
+  static List<String> ofText(String json) {
+    return lines(() -> ConfigLoader.fromContext(json));
+  }
+
+  /** The lines of the refusal of the configuration file {@code file}. */
+  static List<String> ofFile(Path file) {
+    return lines(() -> ConfigLoader.fromFile(file));
+  }
+
+  private static List<String> lines(ThrowingCallable load) {
+    InvalidConfigException refused = catchThrowableOfType(InvalidConfigException.class, load);
     if (refused == null) {
       return List.of();
     }

@@ -137,8 +137,77 @@ class ScheduleRulesTest {
         .containsExactly("hygiene.schedule: \"" + expression + "\": " + problem);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "rate(1 days) | schedule.expression: \"rate(1 days)\": Secrets Manager takes the singular"
+            + " unit for 1 and the plural otherwise; write rate(1 day)",
+        "rate(2 day) | schedule.expression: \"rate(2 day)\": Secrets Manager takes the singular unit"
+            + " for 1 and the plural otherwise; write rate(2 days)",
+        "rate(5 hour) | schedule.expression: \"rate(5 hour)\": Secrets Manager takes the singular"
+            + " unit for 1 and the plural otherwise; write rate(5 hours)",
+        "rate(1 hours) | schedule.expression: \"rate(1 hours)\": Secrets Manager rotates between"
+            + " every 4 hours and every 999 days (rate(4 hours) .. rate(23 hours), rate(1 day) .."
+            + " rate(999 days))",
+        "rate(1 days) | hygiene.schedule: \"rate(1 days)\": EventBridge takes the singular unit for"
+            + " 1 and the plural otherwise; write rate(1 day)",
+        "rate(5 minute) | hygiene.schedule: \"rate(5 minute)\": EventBridge takes the singular unit"
+            + " for 1 and the plural otherwise; write rate(5 minutes)",
+        "rate(1 hours) | hygiene.schedule: \"rate(1 hours)\": EventBridge takes the singular unit"
+            + " for 1 and the plural otherwise; write rate(1 hour)",
+        "rate(0 minutes) | hygiene.schedule: \"rate(0 minutes)\": EventBridge runs a rate of 1 or"
+            + " more, e.g. rate(1 day)",
+      })
+  void ratesWithTheWrongUnitAreRefusedTheSameWayInBothSchedules(String expression, String problem) {
+    String field = problem.substring(0, problem.indexOf(':'));
+    String config = field.startsWith("hygiene") ? hygiene(expression) : schedule(expression, null);
+    assertThat(ConfigProblems.of(config)).containsExactly(problem);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "cron(0 4 30 2 ? *) | schedule | day-of-month \"30\", month \"2\", day-of-week \"?\" and year"
+            + " \"*\"",
+        "cron(0 4 31 4,6,9,11 ? *) | schedule | day-of-month \"31\", month \"4,6,9,11\","
+            + " day-of-week \"?\" and year \"*\"",
+        "cron(0 6 30W FEB ? *) | hygiene | day-of-month \"30W\", month \"FEB\", day-of-week \"?\""
+            + " and year \"*\"",
+        "cron(0 6 * * ? 1999) | hygiene | day-of-month \"*\", month \"*\", day-of-week \"?\" and"
+            + " year \"1999\"",
+      })
+  void schedulesThatNeverRunAreRefused(String expression, String where, String fields) {
+    String config = where.equals("hygiene") ? hygiene(expression) : schedule(expression, null);
+    String field = where.equals("hygiene") ? "hygiene.schedule" : "schedule.expression";
+    assertThat(ConfigProblems.of(config))
+        .containsExactly(
+            field
+                + ": \""
+                + expression
+                + "\": never runs: no day from today to the end of 2199 has "
+                + fields
+                + "; choose days that the chosen months have (L is the last day of any month)"
+                + " and a year to come");
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"rate(0 minutes)", "rate(5 minute)", "rate(1 hours)", "rate(2 weeks)"})
+  @ValueSource(
+      strings = {
+        "cron(0 6 29 2 ? *)",
+        "cron(0 6 31 * ? *)",
+        "cron(0 6 ? FEB 6#5 *)",
+        "cron(0 6 ? * FRI-MON *)",
+        "cron(0 6 1 NOV-FEB ? *)",
+        "cron(0 6 LW * ? *)",
+      })
+  void schedulesThatRunOnlySometimesPass(String expression) {
+    assertThat(ConfigProblems.of(hygiene(expression))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"rate(2 weeks)", "rate(1.5 days)"})
   void hygieneRatesEventBridgeRefusesAreRefusedNamingTheRule(String expression) {
     assertThat(ConfigProblems.of(hygiene(expression)))
         .containsExactly(

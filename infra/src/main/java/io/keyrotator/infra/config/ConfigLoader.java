@@ -2,14 +2,18 @@ package io.keyrotator.infra.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Loads the keyrotator configuration: {@link ConfigReader} binds the JSON (reporting fields of the
- * wrong shape and unknown fields), {@link ConfigRules} checks each section and the fields that
+ * Loads the keyrotator configuration: {@link ConfigText} checks the text of a file or context
+ * string (syntax, fields written twice), {@link ConfigReader} binds the JSON (reporting fields of
+ * the wrong shape and unknown fields), {@link ConfigRules} checks each section and the fields that
  * depend on each other, {@link ScheduleRules} the schedules. Every problem found is reported at
  * once, one line per field (e.g. {@code users[1].name}), so one run shows everything to fix.
  *
@@ -54,32 +58,54 @@ public final class ConfigLoader {
               "keyrotator: missing. Add a \"keyrotator\" object to the context in cdk.json, or"
                   + " name a JSON file with -c keyrotator:configFile=PATH"));
     }
+    if (contextValue instanceof String text) {
+      return fromText(text, CONFIG_CONTEXT);
+    }
     JsonNode root;
     try {
-      root =
-          contextValue instanceof String text
-              ? ConfigReader.tree(text)
-              : ConfigReader.tree(contextValue);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new InvalidConfigException(List.of("keyrotator: not valid JSON: " + e.getMessage()));
+      root = ConfigReader.tree(contextValue);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(
+          List.of(
+              "keyrotator: cannot be read as JSON: "
+                  + e.getMessage().lines().findFirst().orElse("")));
     }
-    return fromJson(root);
+    return validate(root, new Problems());
   }
 
   /**
-   * Loads the configuration from a JSON file.
+   * Loads the configuration from a JSON file (UTF-8, with or without a byte-order mark).
    *
    * @throws InvalidConfigException if the file cannot be read, naming every bad field otherwise
    */
   public static KeyrotatorConfig fromFile(Path file) {
-    JsonNode root;
+    String name = file.toString();
+    if (name.isBlank()) {
+      throw new InvalidConfigException(
+          List.of(
+              CONFIG_FILE_CONTEXT
+                  + ": empty; expected the path of a JSON file, e.g. -c "
+                  + CONFIG_FILE_CONTEXT
+                  + "=keyrotator.json, or leave it out to use the \"keyrotator\" context"));
+    }
+    if (Files.isDirectory(file)) {
+      throw new InvalidConfigException(List.of(cannotRead(file, "it is a directory")));
+    }
+    String text;
     try {
-      root = ConfigReader.tree(Files.readString(file));
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new InvalidConfigException(List.of(cannotRead(file, "no such file")));
+    } catch (AccessDeniedException e) {
+      throw new InvalidConfigException(List.of(cannotRead(file, "permission denied")));
+    } catch (CharacterCodingException e) {
+      throw new InvalidConfigException(
+          List.of(cannotRead(file, "it is not UTF-8 text; save it as UTF-8")));
     } catch (IOException e) {
       throw new InvalidConfigException(
-          List.of("keyrotator:configFile: cannot read " + file + ": " + e.getMessage()));
+          List.of(cannotRead(file, e.getClass().getSimpleName() + " " + e.getMessage())));
     }
-    return fromJson(root);
+    return fromText(text, name);
   }
 
   /**
@@ -88,12 +114,49 @@ public final class ConfigLoader {
    * @throws InvalidConfigException naming every bad field
    */
   public static KeyrotatorConfig fromJson(JsonNode root) {
-    if (root == null || !root.isObject()) {
-      throw new InvalidConfigException(List.of("keyrotator: expected a JSON object"));
-    }
+    return validate(root, new Problems());
+  }
+
+  /** Checks JSON text, then its content: every problem of both is one line. */
+  private static KeyrotatorConfig fromText(String text, String source) {
+    String json = ConfigText.withoutByteOrderMark(text);
     Problems problems = new Problems();
+    if (!ConfigText.check(json, source, problems)) {
+      problems.throwIfAny();
+    }
+    JsonNode root;
+    try {
+      root = ConfigReader.tree(json);
+    } catch (IOException e) {
+      // ConfigText has already refused any text Jackson cannot read; this is the safety net.
+      throw new InvalidConfigException(List.of(source + ": not valid JSON"));
+    }
+    return validate(root, problems);
+  }
+
+  private static KeyrotatorConfig validate(JsonNode root, Problems problems) {
+    if (root == null || !root.isObject()) {
+      String found = String.valueOf(root);
+      problems.add(
+          CONFIG_CONTEXT,
+          "expected a JSON object such as {\"environments\": [...], \"users\": [...]}, found "
+              + (found.length() > 60 ? found.substring(0, 60) + "..." : found));
+      problems.throwIfAny();
+    }
     KeyrotatorConfig config = new ConfigRules(problems).apply(ConfigReader.bind(root, problems));
     problems.throwIfAny();
     return config;
+  }
+
+  private static String cannotRead(Path file, String why) {
+    return CONFIG_FILE_CONTEXT
+        + ": cannot read "
+        + file
+        + (file.isAbsolute() ? "" : " (" + file.toAbsolutePath() + ")")
+        + ": "
+        + why
+        + "; expected a JSON file, e.g. -c "
+        + CONFIG_FILE_CONTEXT
+        + "=keyrotator.json";
   }
 }

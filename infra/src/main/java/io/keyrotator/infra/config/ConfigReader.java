@@ -3,6 +3,7 @@ package io.keyrotator.infra.config;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JavaType;
@@ -49,6 +50,7 @@ final class ConfigReader {
    * {@code null}.
    */
   static ConfigJson bind(JsonNode root, Problems problems) {
+    unknownFields(root, ConfigJson.class, "", problems);
     try {
       return MAPPER
           .readerFor(ConfigJson.class)
@@ -58,6 +60,42 @@ final class ConfigReader {
       // ShapeProblems answers every mismatch Jackson reports; this is the safety net.
       problems.add("keyrotator", "cannot be read: " + e.getMessage());
       return null;
+    }
+  }
+
+  /**
+   * Reports every field of {@code node} that {@code type} does not have, at any depth, with the
+   * names it does have.
+   */
+  private static void unknownFields(JsonNode node, Type type, String path, Problems problems) {
+    // WholeNumber keeps any value as written; its rule reports what it found.
+    if (type instanceof Class<?> record
+        && record.isRecord()
+        && record != ConfigJson.WholeNumber.class
+        && node.isObject()) {
+      List<String> known =
+          Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
+      node.fields()
+          .forEachRemaining(
+              field -> {
+                String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                int index = known.indexOf(field.getKey());
+                if (index < 0) {
+                  problems.add(
+                      fieldPath,
+                      "unknown field; expected one of " + known.stream().sorted().toList());
+                } else {
+                  Type fieldType = record.getRecordComponents()[index].getGenericType();
+                  unknownFields(field.getValue(), fieldType, fieldPath, problems);
+                }
+              });
+    } else if (type instanceof ParameterizedType list
+        && List.class.equals(list.getRawType())
+        && node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        unknownFields(
+            node.get(i), list.getActualTypeArguments()[0], path + "[" + i + "]", problems);
+      }
     }
   }
 
@@ -80,7 +118,11 @@ final class ConfigReader {
 
   /** {@code users[1].readers[0]}: the path of the value the parser is on. */
   static String path(JsonParser parser) {
-    List<Object> steps = steps(parser);
+    return path(valueContext(parser));
+  }
+
+  private static String path(JsonStreamContext context) {
+    List<Object> steps = steps(context);
     StringBuilder path = new StringBuilder();
     for (Object step : steps) {
       if (step instanceof Integer index) {
@@ -93,8 +135,24 @@ final class ConfigReader {
   }
 
   private static List<Object> steps(JsonParser parser) {
+    return steps(valueContext(parser));
+  }
+
+  /**
+   * The context that names the value the parser is on: on the token that opens a list or an object,
+   * the parser is already inside it (and where a list keeps its index differs between parsers), so
+   * it is the context holding that value.
+   */
+  private static JsonStreamContext valueContext(JsonParser parser) {
+    JsonStreamContext context = parser.getParsingContext();
+    return parser.hasToken(JsonToken.START_ARRAY) || parser.hasToken(JsonToken.START_OBJECT)
+        ? context.getParent()
+        : context;
+  }
+
+  private static List<Object> steps(JsonStreamContext context) {
     List<Object> steps = new ArrayList<>();
-    for (JsonPointer pointer = parser.getParsingContext().pathAsPointer();
+    for (JsonPointer pointer = context.pathAsPointer();
         !pointer.matches();
         pointer = pointer.tail()) {
       int index = pointer.getMatchingIndex();
@@ -153,9 +211,7 @@ final class ConfigReader {
         Object bean,
         String name)
         throws IOException {
-      List<String> known =
-          deserializer.getKnownPropertyNames().stream().map(String::valueOf).sorted().toList();
-      report(context, parser, "unknown field; expected one of " + known);
+      // Reported by unknownFields: here the parser reads a copy of the field, without its path.
       parser.skipChildren();
       return true;
     }

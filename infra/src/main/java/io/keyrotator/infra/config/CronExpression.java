@@ -1,5 +1,7 @@
 package io.keyrotator.infra.config;
 
+import java.time.DayOfWeek;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -129,6 +131,123 @@ final class CronExpression {
       }
     }
     return hours;
+  }
+
+  /**
+   * Whether the expression fires on some day from {@code from} to the end of the last year
+   * EventBridge allows (2199); only once {@link #problems()} is empty. "30 February" or a year
+   * already past never fire, though EventBridge accepts them.
+   */
+  boolean firesFrom(LocalDate from) {
+    for (int year = from.getYear(); year <= Field.YEAR.max; year++) {
+      if (!matches(Field.YEAR, year)) {
+        continue;
+      }
+      LocalDate day = year == from.getYear() ? from : LocalDate.of(year, 1, 1);
+      for (; day.getYear() == year; day = day.plusDays(1)) {
+        if (matches(Field.MONTH, day.getMonthValue()) && dayMatches(day)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean dayMatches(LocalDate day) {
+    if ("?".equals(field(Field.DAY_OF_MONTH))) {
+      for (String item : field(Field.DAY_OF_WEEK).split(",")) {
+        if (dayOfWeekMatches(item, day)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    for (String item : field(Field.DAY_OF_MONTH).split(",")) {
+      if (dayOfMonthMatches(item, day)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean dayOfMonthMatches(String item, LocalDate day) {
+    int last = day.lengthOfMonth();
+    Matcher special = DAY_OF_MONTH_SPECIAL.matcher(item);
+    if (!special.matches()) {
+      return itemMatches(Field.DAY_OF_MONTH, item, day.getDayOfMonth());
+    }
+    if ("L".equals(item)) {
+      return day.getDayOfMonth() == last;
+    }
+    int target = "LW".equals(item) ? last : Integer.parseInt(special.group(1));
+    if (target > last) {
+      return false; // "31W" in a 30-day month: no such day to be near
+    }
+    // The weekday nearest the target day, without leaving the month.
+    LocalDate near = day.withDayOfMonth(target);
+    if (near.getDayOfWeek() == DayOfWeek.SATURDAY) {
+      near = target == 1 ? near.plusDays(2) : near.minusDays(1);
+    } else if (near.getDayOfWeek() == DayOfWeek.SUNDAY) {
+      near = target == last ? near.minusDays(2) : near.plusDays(1);
+    }
+    return near.equals(day);
+  }
+
+  private static boolean dayOfWeekMatches(String item, LocalDate day) {
+    int weekday = day.getDayOfWeek().getValue() % 7 + 1; // SUN=1 .. SAT=7
+    if ("L".equals(item)) {
+      return weekday == 7;
+    }
+    Matcher lastOfMonth = DAY_OF_WEEK_SPECIAL.matcher(item);
+    if (lastOfMonth.matches()) {
+      return weekday == number(Field.DAY_OF_WEEK, lastOfMonth.group(1))
+          && day.plusDays(7).getMonth() != day.getMonth();
+    }
+    Matcher nth = NTH_DAY_OF_WEEK.matcher(item);
+    if (nth.matches()) {
+      return weekday == number(Field.DAY_OF_WEEK, nth.group(1))
+          && (day.getDayOfMonth() - 1) / 7 + 1 == Integer.parseInt(nth.group(2));
+    }
+    return itemMatches(Field.DAY_OF_WEEK, item, weekday);
+  }
+
+  private boolean matches(Field field, int value) {
+    for (String item : field(field).split(",")) {
+      if (itemMatches(field, item, value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code value} is in a plain item: {@code *}, a value or a range, with a step. */
+  private static boolean itemMatches(Field field, String item, int value) {
+    Matcher m = STEPPED.matcher(item);
+    if (!m.matches()) {
+      return false;
+    }
+    int from = m.group(2) == null ? field.min : number(field, m.group(2));
+    int to =
+        m.group(4) != null
+            ? number(field, m.group(4))
+            : m.group(2) == null || m.group(6) != null ? field.max : from;
+    int step = m.group(6) == null ? 1 : Integer.parseInt(m.group(6));
+    // A range may wrap, e.g. FRI-MON or NOV-FEB.
+    int span = field.max - field.min + 1;
+    int offset = Math.floorMod(value - from, span);
+    int length = Math.floorMod(to - from, span);
+    return value >= field.min && value <= field.max && offset <= length && offset % step == 0;
+  }
+
+  private static int number(Field field, String value) {
+    String upper = value.toUpperCase(Locale.ROOT);
+    if (field == Field.MONTH && MONTHS.contains(upper)) {
+      return MONTHS.indexOf(upper) + 1;
+    }
+    if (field == Field.DAY_OF_WEEK && DAYS.contains(upper)) {
+      return DAYS.indexOf(upper) + 1;
+    }
+    return Integer.parseInt(value);
   }
 
   /** Whether every comma-separated item of the field is one EventBridge accepts there. */

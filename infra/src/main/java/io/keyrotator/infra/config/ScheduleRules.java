@@ -1,6 +1,8 @@
 package io.keyrotator.infra.config;
 
 import io.keyrotator.infra.config.CronExpression.Field;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,11 +27,11 @@ import java.util.regex.Pattern;
  * One line per bad field, naming the rule.
  */
 final class ScheduleRules {
+  // rate(N unit): both services take the singular unit for 1 and the plural otherwise.
   private static final Pattern ROTATION_RATE =
-      Pattern.compile("rate\\((\\d+) (hour|hours|day|days)\\)");
-  // rate(1 minute|hour|day) or, for N >= 2, rate(N minutes|hours|days).
+      Pattern.compile("rate\\((\\d{1,18}) ((hour|day)s?)\\)");
   private static final Pattern EVENTS_RATE =
-      Pattern.compile("rate\\((1 (minute|hour|day)|([2-9]|[1-9]\\d+) (minutes|hours|days))\\)");
+      Pattern.compile("rate\\((\\d{1,18}) ((minute|hour|day)s?)\\)");
   private static final Pattern WINDOW = Pattern.compile("(\\d{1,2})h");
   private static final int MIN_ROTATION_HOURS = 4;
   private static final int MAX_RATE_HOURS = 23;
@@ -57,6 +59,9 @@ final class ScheduleRules {
     Optional<CronExpression> cron = CronExpression.parse(expression);
     if (rate.matches()) {
       rotationRate(expression, Long.parseLong(rate.group(1)), rate.group(2), hours);
+      if (!problems.has("schedule.expression")) {
+        unitNumber("schedule.expression", expression, rate, "Secrets Manager");
+      }
     } else if (cron.isPresent()) {
       rotationCron(expression, cron.get(), hours);
     } else {
@@ -70,7 +75,18 @@ final class ScheduleRules {
 
   /** Checks the hygiene function's schedule against EventBridge's rules. */
   void hygiene(String expression) {
-    if (expression == null || EVENTS_RATE.matcher(expression).matches()) {
+    if (expression == null) {
+      return;
+    }
+    Matcher rate = EVENTS_RATE.matcher(expression);
+    if (rate.matches()) {
+      if (Long.parseLong(rate.group(1)) < 1) {
+        problems.add(
+            "hygiene.schedule",
+            "\"" + expression + "\": EventBridge runs a rate of 1 or more, e.g. rate(1 day)");
+      } else {
+        unitNumber("hygiene.schedule", expression, rate, "EventBridge");
+      }
       return;
     }
     Optional<CronExpression> cron = CronExpression.parse(expression);
@@ -84,9 +100,52 @@ final class ScheduleRules {
       return;
     }
     List<String> broken = cron.get().problems();
+    if (broken.isEmpty() && !cron.get().firesFrom(today())) {
+      broken.add(neverRuns(cron.get()));
+    }
     if (!broken.isEmpty()) {
       problems.add("hygiene.schedule", "\"" + expression + "\": " + String.join("; ", broken));
     }
+  }
+
+  /**
+   * Reports {@code rate(1 days)} or {@code rate(2 day)}: the unit is singular for 1 and plural
+   * otherwise, which both services enforce.
+   */
+  private void unitNumber(String field, String expression, Matcher rate, String service) {
+    long n = Long.parseLong(rate.group(1));
+    String unit = rate.group(2);
+    String right = n == 1 ? rate.group(3) : rate.group(3) + "s";
+    if (!unit.equals(right)) {
+      problems.add(
+          field,
+          "\""
+              + expression
+              + "\": "
+              + service
+              + " takes the singular unit for 1 and the plural otherwise; write rate("
+              + n
+              + " "
+              + right
+              + ")");
+    }
+  }
+
+  private static String neverRuns(CronExpression cron) {
+    return "never runs: no day from today to the end of 2199 has day-of-month \""
+        + cron.field(Field.DAY_OF_MONTH)
+        + "\", month \""
+        + cron.field(Field.MONTH)
+        + "\", day-of-week \""
+        + cron.field(Field.DAY_OF_WEEK)
+        + "\" and year \""
+        + cron.field(Field.YEAR)
+        + "\"; choose days that the chosen months have (L is the last day of any month) and a"
+        + " year to come";
+  }
+
+  private static LocalDate today() {
+    return LocalDate.now(ZoneOffset.UTC);
   }
 
   /** The window's length in hours, if it is 1h to 24h; else a problem. */
@@ -129,6 +188,9 @@ final class ScheduleRules {
 
   private void rotationCron(String expression, CronExpression cron, Optional<Integer> window) {
     List<String> broken = new ArrayList<>(cron.problems());
+    if (broken.isEmpty() && !cron.firesFrom(today())) {
+      broken.add(neverRuns(cron));
+    }
     if (broken.isEmpty()) {
       if (!"0".equals(cron.field(Field.MINUTES))) {
         broken.add(
