@@ -86,11 +86,15 @@ final class AwsOptions {
     if (region != null) {
       return region;
     }
+    // An empty variable counts as unset, as for the AWS CLI: the next place is asked.
     Optional<String> fromEnvironment =
         Optional.ofNullable(System.getProperty("aws.region"))
-            .or(() -> Optional.ofNullable(environment.get("AWS_REGION")))
-            .or(() -> Optional.ofNullable(environment.get(DEFAULT_REGION_VARIABLE)))
-            .filter(value -> !value.isBlank());
+            .filter(value -> !value.isBlank())
+            .or(() -> Optional.ofNullable(environment.get("AWS_REGION")).filter(v -> !v.isBlank()))
+            .or(
+                () ->
+                    Optional.ofNullable(environment.get(DEFAULT_REGION_VARIABLE))
+                        .filter(v -> !v.isBlank()));
     if (fromEnvironment.isPresent()) {
       return fromEnvironment.get();
     }

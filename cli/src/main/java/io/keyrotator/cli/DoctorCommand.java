@@ -39,6 +39,9 @@ final class DoctorCommand extends ReportCommand {
 
   @Override
   public Integer call() {
+    if (yes && !fix) {
+      throw new CliException(ExitCodes.USAGE, "--yes only applies with --fix: add --fix.");
+    }
     Settings settings = aws.settings();
     try (AwsClients clients = aws.clients(settings)) {
       List<SecretStatus> before = inspect(clients, settings);

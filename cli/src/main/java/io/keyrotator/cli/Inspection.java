@@ -77,7 +77,8 @@ final class Inspection {
     SecretInspector inspector = inspector(clients, settings, stuckAfter, clock);
     if (secretIds != null && !secretIds.isEmpty()) {
       // A secret named on the command line that does not exist is an error, not a finding.
-      return secretIds.stream().map(inspector::inspect).toList();
+      // The same secret named twice is inspected once.
+      return secretIds.stream().distinct().map(inspector::inspect).toList();
     }
     if (function.isEmpty()) {
       return inspector.inspectAll();

@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 final class SecretIdOption {
   @Option(
       names = "--secret-id",
+      converter = SecretNames.class,
       paramLabel = "ID",
       required = true,
       description = "Secret name or ARN.")

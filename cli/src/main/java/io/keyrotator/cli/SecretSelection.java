@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 final class SecretSelection {
   @Option(
       names = "--secret-id",
+      converter = SecretNames.class,
       paramLabel = "ID",
       description =
           "Only these secrets (repeatable; default: every secret tagged keyrotator:user).")

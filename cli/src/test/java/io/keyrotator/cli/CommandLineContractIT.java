@@ -285,6 +285,27 @@ class CommandLineContractIT {
                 ExitCodes.AWS_ERROR,
                 "could not reach")),
         named(
+            "rotate: an empty --secret-id",
+            new Case(
+                List.of("rotate", "--secret-id", ""),
+                everything,
+                ExitCodes.USAGE,
+                "is empty: give a secret name or ARN")),
+        named(
+            "doctor: --yes without --fix",
+            new Case(
+                List.of("doctor", "--yes"),
+                everything,
+                ExitCodes.USAGE,
+                "--yes only applies with --fix")),
+        named(
+            "status: an empty AWS_REGION falls through to AWS_DEFAULT_REGION",
+            new Case(
+                List.of("status"),
+                with(with(everything, "AWS_REGION", ""), "AWS_DEFAULT_REGION", "eu-west-1"),
+                ExitCodes.OK,
+                null)),
+        named(
             "status: a broken AWS config file",
             new Case(
                 List.of("status"),
