@@ -144,6 +144,15 @@ public final class HygieneReport {
     return (int) entries.stream().filter(e -> kind.apply(e) == wanted).count();
   }
 
+  /** Appends "heading:" and one "- line" per entry, or nothing when there are no entries. */
+  private static <T> void list(
+      StringBuilder text, String heading, List<T> entries, Function<T, String> line) {
+    if (!entries.isEmpty()) {
+      text.append('\n').append(heading).append(":\n");
+      entries.forEach(e -> text.append("- ").append(line.apply(e)).append('\n'));
+    }
+  }
+
   /** The readable text of the notification. */
   public synchronized String summary() {
     StringBuilder text = new StringBuilder();
@@ -152,34 +161,17 @@ public final class HygieneReport {
         .append(": ")
         .append(secretsChecked)
         .append(" managed secret(s) checked.\n");
-    if (!actions.isEmpty()) {
-      text.append("\nDone:\n");
-      actions().forEach(a -> text.append("- ").append(a.describe()).append('\n'));
-    }
-    if (!notices.isEmpty()) {
-      text.append("\nNeeds a person:\n");
-      notices()
-          .forEach(
-              n ->
-                  text.append("- [")
-                      .append(n.kind())
-                      .append("] ")
-                      .append(n.secret())
-                      .append(": ")
-                      .append(n.message())
-                      .append('\n'));
-    }
-    if (!skipped.isEmpty()) {
-      text.append("\nNot checked (the run went on with the others):\n");
-      skipped()
-          .forEach(
-              s ->
-                  text.append("- ")
-                      .append(s.secret())
-                      .append(": ")
-                      .append(s.reason())
-                      .append('\n'));
-    }
+    list(text, "Done", actions(), Action::describe);
+    list(
+        text,
+        "Needs a person",
+        notices(),
+        n -> "[" + n.kind() + "] " + n.secret() + ": " + n.message());
+    list(
+        text,
+        "Not checked (the run went on with the others)",
+        skipped(),
+        s -> s.secret() + ": " + s.reason());
     if (audit != null && !audit.clean()) {
       text.append('\n').append(audit.summary(AUDIT_FINDINGS_IN_SUMMARY));
     }

@@ -30,11 +30,13 @@ public final class HygieneRun {
 
   private final SecretVersions secrets;
   private final IamKeys iam;
-  private final ManagedScope scope;
+  private final HygienePolicy policy;
   private final HygieneSettings settings;
-  private final boolean deleteUnprovenKeys;
-  private final Clock clock;
 
+  /**
+   * @param deleteUnprovenKeys whether a previous key imported by hand may be retired too (see
+   *     {@link HygienePolicy})
+   */
   public HygieneRun(
       SecretVersions secrets,
       IamKeys iam,
@@ -44,10 +46,8 @@ public final class HygieneRun {
       Clock clock) {
     this.secrets = secrets;
     this.iam = iam;
-    this.scope = scope;
+    this.policy = new HygienePolicy(scope, settings, deleteUnprovenKeys, clock);
     this.settings = settings;
-    this.deleteUnprovenKeys = deleteUnprovenKeys;
-    this.clock = clock;
   }
 
   /** Runs the pass over every secret tagged {@value SecretVersions#USER_TAG}. */
@@ -87,10 +87,10 @@ public final class HygieneRun {
     SecretVersions secretReads = new ReadOnceSecretVersions(secrets);
     IamKeys iamReads = new ReadOnceIamKeys(iam);
     try {
-      new PreviousKeyRetirement(secretReads, iamReads, scope, settings, deleteUnprovenKeys, clock)
-          .retire(secretId, report);
+      new PreviousKeyRetirement(secretReads, iamReads, policy).retire(secretId, report);
       SecretInspector inspector =
-          new SecretInspector(secretReads, iamReads, scope, clock, settings.stuckAfter());
+          new SecretInspector(
+              secretReads, iamReads, policy.scope(), policy.clock(), settings.stuckAfter());
       inspect(inspector, new Repairs(secretReads, iamReads, inspector), secretId, report);
       report.checked();
     } catch (RuntimeException e) {

@@ -15,8 +15,6 @@ import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.KeyUsage;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
-import io.keyrotator.rotation.ManagedScope;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -44,26 +42,17 @@ public final class PreviousKeyRetirement {
 
   private final SecretVersions secrets;
   private final IamKeys iam;
-  private final ManagedScope scope;
+  private final HygienePolicy policy;
   private final HygieneSettings settings;
-  private final boolean deleteUnprovenKeys;
-  private final Clock clock;
   private final KeyOwnership ownership;
 
-  public PreviousKeyRetirement(
-      SecretVersions secrets,
-      IamKeys iam,
-      ManagedScope scope,
-      HygieneSettings settings,
-      boolean deleteUnprovenKeys,
-      Clock clock) {
+  /** Retires previous keys through the given ports, as the policy allows. */
+  public PreviousKeyRetirement(SecretVersions secrets, IamKeys iam, HygienePolicy policy) {
     this.secrets = secrets;
     this.iam = iam;
-    this.scope = scope;
-    this.settings = settings;
-    this.deleteUnprovenKeys = deleteUnprovenKeys;
-    this.clock = clock;
-    this.ownership = new KeyOwnership(secrets, iam, scope.sealSecret());
+    this.policy = policy;
+    this.settings = policy.settings();
+    this.ownership = new KeyOwnership(secrets, iam, policy.scope().sealSecret());
   }
 
   /**
@@ -80,7 +69,7 @@ public final class PreviousKeyRetirement {
     }
     ManagedKeySecret current =
         ManagedKeySecret.parse(currentJson.get(), "AWSCURRENT of " + secret.name());
-    Optional<IamUser> user = iam.findUser(current.userName()).filter(scope::covers);
+    Optional<IamUser> user = iam.findUser(current.userName()).filter(policy.scope()::covers);
     if (user.isEmpty()) {
       return; // the inspection reports a missing or out-of-scope user; nothing here may change it
     }
@@ -119,7 +108,7 @@ public final class PreviousKeyRetirement {
               "was left as it is: " + refusal.get()));
       return;
     }
-    if (!key.get().provenOurs() && !(deleteUnprovenKeys && ownership.trusts(records))) {
+    if (!key.get().provenOurs() && !(policy.deleteUnprovenKeys() && ownership.trusts(records))) {
       report.notice(
           aboutPreviousKey(
               NoticeKind.PREVIOUS_KEY_NOT_OURS,
@@ -145,7 +134,7 @@ public final class PreviousKeyRetirement {
       AccessKey key,
       Instant rotatedAt,
       HygieneReport report) {
-    Instant now = clock.instant();
+    Instant now = policy.clock().instant();
     if (now.isBefore(rotatedAt.plus(settings.grace()))) {
       return;
     }
@@ -231,7 +220,7 @@ public final class PreviousKeyRetirement {
       AccessKey key,
       Instant rotatedAt,
       HygieneReport report) {
-    Instant now = clock.instant();
+    Instant now = policy.clock().instant();
     Optional<Instant> recorded = deactivationRecord(user, key.id());
     if (recorded.isEmpty()) {
       // Deactivated by finishSecret or by hand: the clock starts now.
@@ -342,7 +331,8 @@ public final class PreviousKeyRetirement {
         .findFirst()
         .flatMap(SecretVersions.Version::created)
         .or(secret::lastRotated)
-        .orElseGet(clock::instant); // unknown: act as if it just happened, which waits longest
+        .orElseGet(
+            policy.clock()::instant); // unknown: act as if it just happened, which waits longest
   }
 
   private static String days(Duration d) {

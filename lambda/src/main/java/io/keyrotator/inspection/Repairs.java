@@ -11,17 +11,12 @@ import io.keyrotator.ports.SecretVersions;
  * Each repair is re-checked right before it is applied: the secret is inspected again and the
  * repair is applied only if that fresh inspection still offers it, so a record that went stale
  * between the inspection and the repair is never acted on.
+ *
+ * @param secrets the Secrets Manager port the repairs write through
+ * @param iam the IAM port the repairs write through
+ * @param inspector inspects the secret again right before each repair (on the same ports)
  */
-public final class Repairs {
-  private final SecretVersions secrets;
-  private final IamKeys iam;
-  private final SecretInspector inspector;
-
-  public Repairs(SecretVersions secrets, IamKeys iam, SecretInspector inspector) {
-    this.secrets = secrets;
-    this.iam = iam;
-    this.inspector = inspector;
-  }
+public record Repairs(SecretVersions secrets, IamKeys iam, SecretInspector inspector) {
 
   /**
    * Applies the repair if a fresh inspection still offers it; safe to run twice.

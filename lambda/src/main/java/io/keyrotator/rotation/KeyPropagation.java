@@ -13,8 +13,22 @@ import java.time.Instant;
  * ({@code InvalidClientTokenId}) for some seconds, and one success does not prove that the next
  * call, perhaps served elsewhere, succeeds too. So the key must succeed several times in a row,
  * with pauses that grow after each failure, within a bounded time.
+ *
+ * @param probe signs STS GetCallerIdentity with the key and returns the ARN it authenticates as
+ * @param clock measures the time budget
+ * @param sleeper pauses between two probes
+ * @param requiredSuccesses how many accepted calls in a row prove the key works
+ * @param timeout the longest wait, unless the caller's remaining time is shorter
+ * @param interval the pause after a success and the first pause after a failure; later pauses grow
+ *     up to MAX_BACKOFF_FACTOR times this
  */
-public final class KeyPropagation {
+public record KeyPropagation(
+    KeyProbe probe,
+    Clock clock,
+    Sleeper sleeper,
+    int requiredSuccesses,
+    Duration timeout,
+    Duration interval) {
 
   /** Pauses the calling thread; replaced in unit tests so they need not wait. */
   @FunctionalInterface
@@ -52,28 +66,6 @@ public final class KeyPropagation {
   }
 
   private static final int MAX_BACKOFF_FACTOR = 5;
-
-  private final KeyProbe probe;
-  private final Clock clock;
-  private final Sleeper sleeper;
-  private final int requiredSuccesses;
-  private final Duration timeout;
-  private final Duration interval;
-
-  public KeyPropagation(
-      KeyProbe probe,
-      Clock clock,
-      Sleeper sleeper,
-      int requiredSuccesses,
-      Duration timeout,
-      Duration interval) {
-    this.probe = probe;
-    this.clock = clock;
-    this.sleeper = sleeper;
-    this.requiredSuccesses = requiredSuccesses;
-    this.timeout = timeout;
-    this.interval = interval;
-  }
 
   /**
    * Probes the key until it works {@code requiredSuccesses} times in a row.

@@ -28,21 +28,8 @@ import java.util.stream.Collectors;
  * retires the replaced key under the previous-key policy. Every rule goes through {@link
  * KeyOwnership}; no key another secret's AWSCURRENT hands out is ever changed.
  */
-final class OtherKeys {
-  private final IamKeys iam;
-  private final KeyOwnership ownership;
-  private final Settings settings;
-  private final Clock clock;
-  private final StructuredLog log;
-
-  OtherKeys(
-      IamKeys iam, KeyOwnership ownership, Settings settings, Clock clock, StructuredLog log) {
-    this.iam = iam;
-    this.ownership = ownership;
-    this.settings = settings;
-    this.clock = clock;
-    this.log = log;
-  }
+record OtherKeys(
+    IamKeys iam, KeyOwnership ownership, Settings settings, Clock clock, StructuredLog log) {
 
   /**
    * Deactivates or deletes the keys keyrotator provably created and holds in no labelled version,

@@ -38,13 +38,14 @@ class PreviousKeyRetirementTest {
     new PreviousKeyRetirement(
             account.secrets,
             account.iam,
-            new ManagedScope(
-                "/keyrotator/",
-                java.util.Set.of(),
-                java.util.Optional.of(io.keyrotator.testing.FakeSecrets.SEAL_SECRET)),
-            settings,
-            false,
-            account.clock)
+            new HygienePolicy(
+                new ManagedScope(
+                    "/keyrotator/",
+                    java.util.Set.of(),
+                    java.util.Optional.of(io.keyrotator.testing.FakeSecrets.SEAL_SECRET)),
+                settings,
+                false,
+                account.clock))
         .retire(FakeSecrets.ARN, report);
     return report;
   }
