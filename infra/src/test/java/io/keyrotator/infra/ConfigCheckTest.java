@@ -9,9 +9,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigCheckTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -48,85 +53,66 @@ class ConfigCheckTest {
             "  - logRetentionDays: 400 is not one of [30, 90, 180, 365, 731, 1827, 3653]");
   }
 
-  @Test
-  void aTruncatedFileIsOneLineNamingWhereItEndsAndWhatIsOpen(@TempDir Path dir) throws IOException {
-    Path file = dir.resolve("keyrotator.json");
-    Files.writeString(file, "{" + ConfigProblems.BASE.replace("], \"users", "],\n \"users") + "\n");
-
-    assertThat(ConfigProblems.ofFile(file))
-        .containsExactly(
-            file
-                + ", line 3, column 1: the text ends before keyrotator (the object opened at line 1,"
-                + " column 1) is closed; expected } to close what is open. Is the file complete?");
+  /**
+   * A configuration file's text and the one line each problem gets ({@code %s} stands for the
+   * file's path); none for a file that reads well.
+   */
+  static Stream<Arguments> fileTexts() {
+    return Stream.of(
+        Arguments.of(
+            "a truncated file names where it ends and what is open",
+            "{" + ConfigProblems.BASE.replace("], \"users", "],\n \"users") + "\n",
+            List.of(
+                "%s, line 3, column 1: the text ends before keyrotator (the object opened at line"
+                    + " 1, column 1) is closed; expected } to close what is open. Is the file"
+                    + " complete?")),
+        Arguments.of(
+            "a file cut inside a list says which brackets are missing",
+            "{\"users\": [{\"name\": \"app\"}",
+            List.of(
+                "%s, line 1, column 27: the text ends before users (the list opened at line 1,"
+                    + " column 11) is closed; expected ] then } to close what is open. Is the file"
+                    + " complete?")),
+        Arguments.of(
+            "a syntax error is one line with its line and column",
+            "{\n \"users\": [}\n",
+            List.of(
+                "%s, line 2, column 12: not valid JSON: Unexpected close marker '}': expected ']'"
+                    + " (for Array starting at line 2, column 11). Fix the JSON there (a missing or"
+                    + " extra comma, quote or bracket is the usual cause)")),
+        Arguments.of(
+            "text after the object is refused",
+            "{" + ConfigProblems.BASE + "}\n{}",
+            List.of(
+                "%s, line 2, column 1: found { after the end of the JSON value that starts the"
+                    + " text; expected nothing more. Remove it, or move it inside the object")),
+        Arguments.of(
+            "a file with a byte-order mark is read",
+            "\uFEFF{" + ConfigProblems.BASE + "}",
+            List.of()),
+        Arguments.of(
+            "an empty file says so",
+            " \n",
+            List.of(
+                "%s: is empty; expected a JSON object such as {\"environments\": [...],"
+                    + " \"users\": [...]}")),
+        Arguments.of(
+            "a file holding a list says an object was expected",
+            "[]",
+            List.of(
+                "keyrotator: expected a JSON object such as {\"environments\": [...], \"users\":"
+                    + " [...]}, found []")));
   }
 
-  @Test
-  void aFileCutInsideAListSaysWhichBracketsAreMissing(@TempDir Path dir) throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fileTexts")
+  void eachFileProblemIsOneLine(
+      String situation, String text, List<String> expected, @TempDir Path dir) throws IOException {
     Path file = dir.resolve("keyrotator.json");
-    Files.writeString(file, "{\"users\": [{\"name\": \"app\"}");
+    Files.writeString(file, text);
 
     assertThat(ConfigProblems.ofFile(file))
-        .containsExactly(
-            file
-                + ", line 1, column 27: the text ends before users (the list opened at line 1,"
-                + " column 11) is closed; expected ] then } to close what is open. Is the file"
-                + " complete?");
-  }
-
-  @Test
-  void aSyntaxErrorIsOneLineWithItsLineAndColumn(@TempDir Path dir) throws IOException {
-    Path file = dir.resolve("keyrotator.json");
-    Files.writeString(file, "{\n \"users\": [}\n");
-
-    assertThat(ConfigProblems.ofFile(file))
-        .containsExactly(
-            file
-                + ", line 2, column 12: not valid JSON: Unexpected close marker '}': expected ']'"
-                + " (for Array starting at line 2, column 11). Fix the JSON there (a missing or"
-                + " extra comma, quote or bracket is the usual cause)");
-  }
-
-  @Test
-  void textAfterTheObjectIsRefused(@TempDir Path dir) throws IOException {
-    Path file = dir.resolve("keyrotator.json");
-    Files.writeString(file, "{" + ConfigProblems.BASE + "}\n{}");
-
-    assertThat(ConfigProblems.ofFile(file))
-        .containsExactly(
-            file
-                + ", line 2, column 1: found { after the end of the JSON value that starts the"
-                + " text; expected nothing more. Remove it, or move it inside the object");
-  }
-
-  @Test
-  void aFileWithAByteOrderMarkIsRead(@TempDir Path dir) throws IOException {
-    Path file = dir.resolve("keyrotator.json");
-    Files.writeString(file, "\uFEFF{" + ConfigProblems.BASE + "}");
-
-    assertThat(ConfigProblems.ofFile(file)).isEmpty();
-  }
-
-  @Test
-  void anEmptyFileSaysSo(@TempDir Path dir) throws IOException {
-    Path file = dir.resolve("keyrotator.json");
-    Files.writeString(file, " \n");
-
-    assertThat(ConfigProblems.ofFile(file))
-        .containsExactly(
-            file
-                + ": is empty; expected a JSON object such as {\"environments\": [...], \"users\":"
-                + " [...]}");
-  }
-
-  @Test
-  void aFileHoldingAListSaysAnObjectWasExpected(@TempDir Path dir) throws IOException {
-    Path file = dir.resolve("keyrotator.json");
-    Files.writeString(file, "[]");
-
-    assertThat(ConfigProblems.ofFile(file))
-        .containsExactly(
-            "keyrotator: expected a JSON object such as {\"environments\": [...], \"users\":"
-                + " [...]}, found []");
+        .containsExactlyElementsOf(expected.stream().map(line -> line.formatted(file)).toList());
   }
 
   @Test
