@@ -34,9 +34,7 @@ final class CredentialsCommand extends AwsCommand {
   @Override
   public Integer call() {
     String secretId = secret.id;
-    if (ttlMinutes < 1 || ttlMinutes > 60) {
-      throw new CliException(ExitCodes.USAGE, "--ttl-minutes must be 1 to 60, not " + ttlMinutes);
-    }
+    CliException.requireInRange("--ttl-minutes", ttlMinutes, 1, 60, "minutes");
     Settings settings = Settings.from(Map.of(Settings.REGION, aws.resolvedRegion()));
     String json;
     try (AwsClients clients = aws.clients(settings)) {

@@ -34,15 +34,8 @@ final class Inspection {
    * @throws CliException (usage) outside 0 to {@value #MAX_STUCK_AFTER_MINUTES}
    */
   static Duration stuckAfter(long minutes) {
-    if (minutes < 0 || minutes > MAX_STUCK_AFTER_MINUTES) {
-      throw new CliException(
-          ExitCodes.USAGE,
-          "--stuck-after-minutes "
-              + minutes
-              + ": expected a whole number of minutes from 0 to "
-              + MAX_STUCK_AFTER_MINUTES
-              + " (a year).");
-    }
+    CliException.requireInRange(
+        "--stuck-after-minutes", minutes, 0, MAX_STUCK_AFTER_MINUTES, "minutes");
     return Duration.ofMinutes(minutes);
   }
 

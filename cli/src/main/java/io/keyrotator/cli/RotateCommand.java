@@ -94,15 +94,7 @@ final class RotateCommand extends ReportCommand {
       throw new CliException(
           ExitCodes.USAGE, "--timeout only applies with --wait: add --wait or leave it out.");
     }
-    if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-      throw new CliException(
-          ExitCodes.USAGE,
-          "--timeout "
-              + timeoutSeconds
-              + ": expected a whole number of seconds from 1 to "
-              + MAX_TIMEOUT_SECONDS
-              + ".");
-    }
+    CliException.requireInRange("--timeout", timeoutSeconds, 1, MAX_TIMEOUT_SECONDS, "seconds");
   }
 
   /**

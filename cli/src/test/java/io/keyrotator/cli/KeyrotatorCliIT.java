@@ -279,19 +279,12 @@ class KeyrotatorCliIT {
     }
 
     @Test
-    void refusesASecretThatIsNotKeyrotatorsAndChangesNothing() {
+    void printsNothingForASecretThatIsNotKeyrotators() {
       aws.createForeignSecret("database-password", "{\"password\":\"x\"}");
-      CliRun run = cli("rotate", "--secret-id", "database-password");
-      assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.USAGE);
-      assertThat(run.err()).contains("is not one of keyrotator's", "Nothing was changed");
-      assertThat(
-              aws.secretsManager
-                  .describeSecret(r -> r.secretId("database-password"))
-                  .rotationEnabled())
-          .as("rotation stays off")
-          .isNotEqualTo(Boolean.TRUE);
-      assertThat(aws.stages("database-password").values())
-          .noneMatch(stages -> stages.contains("AWSPENDING"));
+      CliRun run = cli("credentials", "--secret-id", "database-password");
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.PROBLEMS);
+      assertThat(run.err()).contains("database-password", "cannot be used", "has no \"UserName\"");
+      assertThat(run.out()).isEmpty();
     }
 
     @Test

@@ -42,7 +42,7 @@ public final class IamEventsStack extends Stack {
             .build());
     StackOutputs.output(
         this,
-        StackOutputs.TOPIC_ARN,
+        StackOutputs.Output.TOPIC_ARN.id,
         notifications.getTopic().getTopicArn(),
         "The topic out-of-band access key changes (seen only in us-east-1) go to");
   }

@@ -18,29 +18,40 @@ import software.amazon.awscdk.Stack;
  * cloudformation describe-stacks}) gives them by a friendly name. docs/deploy.md lists them.
  */
 final class StackOutputs {
-  /** Logical id of the rotation function's name. */
-  static final String ROTATION_FUNCTION_NAME = "RotationFunctionName";
+  /**
+   * The stack's fixed Outputs: each logical id (the key in {@code outputs.json}) with the
+   * description CloudFormation shows next to it.
+   */
+  enum Output {
+    ROTATION_FUNCTION_NAME("RotationFunctionName", "The rotation function's name"),
+    ROTATION_FUNCTION_ARN(
+        "RotationFunctionAliasArn",
+        "The ARN of the rotation function's live alias, which the rotation schedules invoke"),
+    ROTATION_LOG_GROUP(
+        "RotationLogGroupName",
+        "The rotation function's log group: aws logs tail <name> --since 30m"),
+    HYGIENE_FUNCTION_NAME("HygieneFunctionName", "The hygiene function's name"),
+    HYGIENE_FUNCTION_ARN("HygieneFunctionArn", "The hygiene function's ARN"),
+    HYGIENE_LOG_GROUP(
+        "HygieneLogGroupName", "The hygiene function's log group: aws logs tail <name> --since 1d"),
+    TOPIC_ARN(
+        "NotificationTopicArn",
+        "The topic keyrotator's alarms, failures and hygiene reports go to"),
+    SEAL_SECRET_ARN(
+        "EvidenceSealSecretArn",
+        "The secret holding the key keyrotator seals its evidence with (never read it by hand)");
 
-  /** Logical id of the ARN of the rotation function's {@code live} alias. */
-  static final String ROTATION_FUNCTION_ARN = "RotationFunctionAliasArn";
+    /** The Output's logical id, the same in every synthesis. */
+    final String id;
 
-  /** Logical id of the rotation function's log group name. */
-  static final String ROTATION_LOG_GROUP = "RotationLogGroupName";
+    /** What the value is and what to do with it, for whoever reads the stack's Outputs. */
+    final String description;
 
-  /** Logical id of the hygiene function's name. */
-  static final String HYGIENE_FUNCTION_NAME = "HygieneFunctionName";
-
-  /** Logical id of the hygiene function's ARN. */
-  static final String HYGIENE_FUNCTION_ARN = "HygieneFunctionArn";
-
-  /** Logical id of the hygiene function's log group name. */
-  static final String HYGIENE_LOG_GROUP = "HygieneLogGroupName";
-
-  /** Logical id of the notification topic's ARN. */
-  static final String TOPIC_ARN = "NotificationTopicArn";
-
-  /** Logical id of the evidence seal secret's ARN. */
-  static final String SEAL_SECRET_ARN = "EvidenceSealSecretArn";
+    Output(String id, String description) {
+      this.id = id;
+      this.description = description;
+    }
+  }
 
   /** Start of the logical id of each managed user's secret ARN; see {@link #secretArnId}. */
   static final String SECRET_ARN_PREFIX = "SecretArn";
@@ -54,44 +65,16 @@ final class StackOutputs {
       NotificationTopic notifications,
       Map<String, AccessKeySecret> secrets,
       EvidenceSealSecret seal) {
-    output(
-        stack,
-        ROTATION_FUNCTION_NAME,
-        rotation.getFunction().getFunctionName(),
-        "The rotation function's name");
-    output(
-        stack,
-        ROTATION_FUNCTION_ARN,
-        rotation.getAlias().getFunctionArn(),
-        "The ARN of the rotation function's live alias, which the rotation schedules invoke");
-    output(
-        stack,
-        ROTATION_LOG_GROUP,
-        rotation.getLogGroup().getLogGroupName(),
-        "The rotation function's log group: aws logs tail <name> --since 30m");
+    output(stack, Output.ROTATION_FUNCTION_NAME, rotation.getFunction().getFunctionName());
+    output(stack, Output.ROTATION_FUNCTION_ARN, rotation.getAlias().getFunctionArn());
+    output(stack, Output.ROTATION_LOG_GROUP, rotation.getLogGroup().getLogGroupName());
     hygiene.ifPresent(
         h -> {
-          output(
-              stack,
-              HYGIENE_FUNCTION_NAME,
-              h.getFunction().getFunctionName(),
-              "The hygiene function's name");
-          output(
-              stack,
-              HYGIENE_FUNCTION_ARN,
-              h.getFunction().getFunctionArn(),
-              "The hygiene function's ARN");
-          output(
-              stack,
-              HYGIENE_LOG_GROUP,
-              h.getLogGroup().getLogGroupName(),
-              "The hygiene function's log group: aws logs tail <name> --since 1d");
+          output(stack, Output.HYGIENE_FUNCTION_NAME, h.getFunction().getFunctionName());
+          output(stack, Output.HYGIENE_FUNCTION_ARN, h.getFunction().getFunctionArn());
+          output(stack, Output.HYGIENE_LOG_GROUP, h.getLogGroup().getLogGroupName());
         });
-    output(
-        stack,
-        TOPIC_ARN,
-        notifications.getTopic().getTopicArn(),
-        "The topic keyrotator's alarms, failures and hygiene reports go to");
+    output(stack, Output.TOPIC_ARN, notifications.getTopic().getTopicArn());
     secrets.forEach(
         (user, secret) ->
             output(
@@ -99,11 +82,7 @@ final class StackOutputs {
                 secretArnId(user),
                 secret.getSecret().getSecretArn(),
                 "The secret holding IAM user " + user + "'s access key (keyrotator --secret-id)"));
-    output(
-        stack,
-        SEAL_SECRET_ARN,
-        seal.getSecret().getSecretArn(),
-        "The secret holding the key keyrotator seals its evidence with (never read it by hand)");
+    output(stack, Output.SEAL_SECRET_ARN, seal.getSecret().getSecretArn());
   }
 
   /**
@@ -121,6 +100,11 @@ final class StackOutputs {
             .toString()
             .substring(0, 8);
     return SECRET_ARN_PREFIX + alphanumeric + hash;
+  }
+
+  /** One of the fixed Outputs, with its own description. */
+  private static void output(Stack stack, Output output, String value) {
+    output(stack, output.id, value, output.description);
   }
 
   /** An Output whose logical id is {@code id}, whatever construct path it sits at. */
