@@ -288,6 +288,22 @@ class ConfigLoaderTest {
             + "# notificationEmails: expected a list of e-mail addresses, found {\"to\":\"ops@example.com\"}",
         "\"operators\": [[\"arn:aws:iam::123456789012:role/ops\"]]"
             + "# operators[0]: expected a non-empty string, found [\"arn:aws:iam::123456789012:role/ops\"]",
+        // An unknown or misshapen field holding a list is named by its path too.
+        "\"usres\": []"
+            + "# usres: unknown field; expected one of [deploymentRoleArn, environments, hardening,"
+            + " hygiene, logRetentionDays, notificationEmails, operators, rotation, schedule, trail,"
+            + " users]",
+        "\"hygiene\": {\"extra\": [1, 2, 3]}"
+            + "# hygiene.extra: unknown field; expected one of [auditMaxKeyAgeDays, auditUnusedDays,"
+            + " deleteAfterDays, dryRun, enabled, graceDays, hardLimitDays, repair, schedule,"
+            + " stuckAfterHours]",
+        "\"hygiene\": {\"extra\": {\"a\": [1]}}"
+            + "# hygiene.extra: unknown field; expected one of [auditMaxKeyAgeDays, auditUnusedDays,"
+            + " deleteAfterDays, dryRun, enabled, graceDays, hardLimitDays, repair, schedule,"
+            + " stuckAfterHours]",
+        "\"trail\": [1]" + "# trail: expected an object {\"mode\", \"logGroupName\"}, found [1]",
+        "\"hygiene\": {\"graceDays\": {\"days\": 3}}"
+            + "# hygiene.graceDays: expected a whole number from 0 to 3650, found {\"days\":3}",
       })
   void aFieldOfTheWrongShapeIsOneLineNamingItsPath(String extra, String problem) {
     assertThat(ConfigProblems.of(extra)).containsExactly(problem.strip());
@@ -322,30 +338,6 @@ class ConfigLoaderTest {
   void theSameFieldInTwoListItemsIsNoDuplicate() {
     assertThat(load(ENV + ", \"users\": [{\"name\": \"a\"}, {\"name\": \"b\"}]").users())
         .hasSize(2);
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(
-      delimiter = '#',
-      value = {
-        "\"usres\": []"
-            + "# usres: unknown field; expected one of [deploymentRoleArn, environments, hardening,"
-            + " hygiene, logRetentionDays, notificationEmails, operators, rotation, schedule, trail,"
-            + " users]",
-        "\"hygiene\": {\"extra\": [1, 2, 3]}"
-            + "# hygiene.extra: unknown field; expected one of [auditMaxKeyAgeDays, auditUnusedDays,"
-            + " deleteAfterDays, dryRun, enabled, graceDays, hardLimitDays, repair, schedule,"
-            + " stuckAfterHours]",
-        "\"hygiene\": {\"extra\": {\"a\": [1]}}"
-            + "# hygiene.extra: unknown field; expected one of [auditMaxKeyAgeDays, auditUnusedDays,"
-            + " deleteAfterDays, dryRun, enabled, graceDays, hardLimitDays, repair, schedule,"
-            + " stuckAfterHours]",
-        "\"trail\": [1]" + "# trail: expected an object {\"mode\", \"logGroupName\"}, found [1]",
-        "\"hygiene\": {\"graceDays\": {\"days\": 3}}"
-            + "# hygiene.graceDays: expected a whole number from 0 to 3650, found {\"days\":3}",
-      })
-  void anUnknownOrMisshapenFieldHoldingAListIsNamedByItsPath(String extra, String problem) {
-    assertThat(ConfigProblems.of(extra)).containsExactly(problem.strip());
   }
 
   @Test
