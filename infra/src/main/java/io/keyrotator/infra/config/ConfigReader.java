@@ -75,8 +75,8 @@ final class ConfigReader {
         && node.isObject()) {
       List<String> known =
           Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
-      node.fields()
-          .forEachRemaining(
+      node.properties()
+          .forEach(
               field -> {
                 String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
                 int index = known.indexOf(field.getKey());
