@@ -29,7 +29,16 @@ final class CredentialsCommand extends AwsCommand {
       names = "--ttl-minutes",
       paramLabel = "MINUTES",
       description = "When SDKs should read the key again (1-60, default ${DEFAULT-VALUE}).")
-  int ttlMinutes = 15;
+  int ttlMinutes = DEFAULT_TTL_MINUTES;
+
+  /**
+   * 30 minutes: botocore (boto3, the AWS CLI) refreshes credentials that expire within 15 minutes
+   * before every call, so a shorter lifetime makes it run this command (a JVM start) for each API
+   * call; with 30 one run serves a quarter of an hour. The Java SDK refreshes shortly before the
+   * expiry. Longer would keep a replaced key in use longer under the deactivate and delete
+   * previous-key policies.
+   */
+  static final int DEFAULT_TTL_MINUTES = 30;
 
   @Override
   public Integer call() {
