@@ -124,6 +124,25 @@ class PackagedCliIT {
   }
 
   /**
+   * Starts a consumer process that has only the given AWS config (its credential_process) and no
+   * keys of its own.
+   *
+   * @param missing what to install when the program is not there
+   */
+  private static Process startConsumer(
+      ProcessBuilder builder, Path config, Path home, String missing) {
+    builder.environment().put("AWS_CONFIG_FILE", config.toString());
+    builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("none").toString());
+    builder.environment().remove("AWS_ACCESS_KEY_ID");
+    builder.environment().remove("AWS_SECRET_ACCESS_KEY");
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      throw new IllegalStateException(missing, e);
+    }
+  }
+
+  /**
    * boto3 (botocore) runs credential_process again whenever the credentials expire within its
    * 15-minute refresh window: with the default lifetime one run serves a series of calls.
    */
@@ -148,17 +167,9 @@ class PackagedCliIT {
             + "for _ in range(5):\n"
             + "    print(sts.get_caller_identity()['Arn'])\n";
     ProcessBuilder builder = new ProcessBuilder("python3", "-c", script).redirectErrorStream(true);
-    builder.environment().put("AWS_CONFIG_FILE", home.resolve("config").toString());
-    builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("none").toString());
-    builder.environment().remove("AWS_ACCESS_KEY_ID");
-    builder.environment().remove("AWS_SECRET_ACCESS_KEY");
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "python3 is needed: apt install python3; pip install boto3", e);
-    }
+    Process process =
+        startConsumer(
+            builder, home.resolve("config"), home, "python3 is needed: apt install python3");
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output + "\n(boto3 missing? pip install boto3)").isZero();
@@ -192,17 +203,12 @@ class PackagedCliIT {
                 "--query",
                 "Arn")
             .redirectErrorStream(true);
-    builder.environment().put("AWS_CONFIG_FILE", config.toString());
-    builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("none").toString());
-    builder.environment().remove("AWS_ACCESS_KEY_ID");
-    builder.environment().remove("AWS_SECRET_ACCESS_KEY");
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "the AWS CLI is not installed: `pip install awscli` to run this test", e);
-    }
+    Process process =
+        startConsumer(
+            builder,
+            config,
+            home,
+            "the AWS CLI is not installed: `pip install awscli` to run this test");
     String output =
         new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
