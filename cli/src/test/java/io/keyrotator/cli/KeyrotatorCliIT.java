@@ -263,8 +263,11 @@ class KeyrotatorCliIT {
           .containsEntry("AccessKeyId", current().accessKeyId().orElseThrow())
           .containsEntry("SecretAccessKey", current().secretAccessKey().orElseThrow());
       Instant expiration = Instant.parse((String) json.get("Expiration"));
+      long ttlSeconds = CredentialsCommand.DEFAULT_TTL_MINUTES * 60L;
       assertThat(expiration)
-          .isBetween(Instant.now().plusSeconds(14 * 60), Instant.now().plusSeconds(16 * 60));
+          .isBetween(
+              Instant.now().plusSeconds(ttlSeconds - 60),
+              Instant.now().plusSeconds(ttlSeconds + 60));
       assertThat(run.err()).isEmpty();
     }
 
