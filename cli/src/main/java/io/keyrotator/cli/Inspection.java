@@ -25,20 +25,6 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
 final class Inspection {
   private Inspection() {}
 
-  /** The longest --stuck-after-minutes: a year. */
-  static final long MAX_STUCK_AFTER_MINUTES = 525_600;
-
-  /**
-   * --stuck-after-minutes as a duration.
-   *
-   * @throws CliException (usage) outside 0 to {@value #MAX_STUCK_AFTER_MINUTES}
-   */
-  static Duration stuckAfter(long minutes) {
-    CliException.requireInRange(
-        "--stuck-after-minutes", minutes, 0, MAX_STUCK_AFTER_MINUTES, "minutes");
-    return Duration.ofMinutes(minutes);
-  }
-
   static SecretInspector inspector(
       AwsClients clients, Settings settings, Duration stuckAfter, Clock clock) {
     return new SecretInspector(

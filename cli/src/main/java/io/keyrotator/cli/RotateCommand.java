@@ -177,7 +177,7 @@ final class RotateCommand extends ReportCommand {
         new RotationLog(logs).write(RotationLog.group(function), lines, Instant.now());
       }
     } catch (SdkException notWritten) {
-      // status falls back on StatusCommand.IN_PROCESS_FAILURE
+      // not logged: status cannot tell this run's failure and shows the rotation as ROTATING
     }
   }
 

@@ -23,12 +23,17 @@ final class SecretSelection {
       description = "AWSPENDING older than this counts as stuck (default ${DEFAULT-VALUE}).")
   long stuckAfterMinutes = 60;
 
+  /** The longest --stuck-after-minutes: a year. */
+  static final long MAX_STUCK_AFTER_MINUTES = 525_600;
+
   /**
    * How old an AWSPENDING version may be before the rotation counts as stuck.
    *
-   * @throws CliException (usage) outside 0 to {@value Inspection#MAX_STUCK_AFTER_MINUTES}
+   * @throws CliException (usage) outside 0 to {@value #MAX_STUCK_AFTER_MINUTES}
    */
   Duration stuckAfter() {
-    return Inspection.stuckAfter(stuckAfterMinutes);
+    CliException.requireInRange(
+        "--stuck-after-minutes", stuckAfterMinutes, 0, MAX_STUCK_AFTER_MINUTES, "minutes");
+    return Duration.ofMinutes(stuckAfterMinutes);
   }
 }
