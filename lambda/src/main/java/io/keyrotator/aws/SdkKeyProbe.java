@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
 /**
  * {@link KeyProbe} that signs STS GetCallerIdentity with the key under test. The call needs no
@@ -45,7 +46,7 @@ public final class SdkKeyProbe implements KeyProbe {
   }
 
   @Override
-  public String callerArn(String accessKeyId, String secretAccessKey) {
+  public CallerIdentity callerIdentity(String accessKeyId, String secretAccessKey) {
     try (StsClient sts =
         StsClient.builder()
             .region(region)
@@ -59,7 +60,8 @@ public final class SdkKeyProbe implements KeyProbe {
                         .executionInterceptors(interceptors))
             .applyMutation(b -> endpoint.ifPresent(b::endpointOverride))
             .build()) {
-      return sts.getCallerIdentity().arn();
+      GetCallerIdentityResponse identity = sts.getCallerIdentity();
+      return new CallerIdentity(identity.arn(), identity.userId());
     } catch (AwsServiceException e) {
       String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
       if ((code != null && REJECTIONS.contains(code)) || e.statusCode() == 403) {

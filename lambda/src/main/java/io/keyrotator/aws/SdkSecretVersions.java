@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRespon
 import software.amazon.awssdk.services.secretsmanager.model.Filter;
 import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.RotationRulesType;
 import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
@@ -119,14 +120,26 @@ public final class SdkSecretVersions implements SecretVersions {
   }
 
   @Override
-  public Optional<String> value(String secretId, Optional<String> versionId, String stage) {
+  public Optional<StoredValue> stored(String secretId, Optional<String> versionId, String stage) {
     try {
       GetSecretValueResponse response =
           secretsManager.getSecretValue(
               r -> r.secretId(secretId).versionId(versionId.orElse(null)).versionStage(stage));
-      return Optional.of(response.secretString() == null ? "" : response.secretString());
+      return Optional.of(
+          new StoredValue(
+              response.versionId(),
+              response.versionStages(),
+              response.secretString() == null ? "" : response.secretString()));
     } catch (ResourceNotFoundException e) {
       return Optional.empty();
+    } catch (InvalidRequestException e) {
+      // "You provided a VersionStage that is not associated to the provided VersionId": the
+      // version exists without the stage. Anything else (a secret scheduled for deletion) is for
+      // DescribeSecret to say.
+      if (versionId.isPresent()) {
+        return Optional.empty();
+      }
+      throw e;
     }
   }
 

@@ -11,13 +11,15 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * keyrotator's record of an attempt to create a key, kept as the secret tag {@value #TAG} while
- * createSecret runs CreateAccessKey and then stores the key. If the function stops between the two
- * calls, the key's secret is lost and the key is useless; this record is how a later run recognises
- * that key. It lives on the secret, whose resource policy lets only keyrotator's roles and the
- * deployment role tag it, and it names the secret's version (the rotation token), the user's unique
- * id and the keys the user had before: a key it explains appeared on that very user after the
- * record was written, was not there before, and is held by no version.
+ * keyrotator's record of an attempt to create a key, the secret tag {@value #TAG}, written as soon
+ * as CreateAccessKey answers and before PutSecretValue stores the key. If the function stops
+ * between the two calls, the key's secret is lost and the key is useless; this record is how a
+ * later run recognises that key. It stays after the key is stored (its token then holds a value, so
+ * it explains no key) until the next attempt writes over it. It lives on the secret, whose resource
+ * policy lets only keyrotator's roles and the deployment role tag it, and it names the secret's
+ * version (the rotation token), the user's unique id and the keys the user had before: a key it
+ * explains appeared on that very user after the record was written, was not there before, and is
+ * held by no version.
  *
  * <p>Tag value: {@code <token> <userId> <epoch seconds> <key ids before, comma-separated, or ->}.
  *
@@ -90,7 +92,11 @@ public record AttemptRecord(
     }
   }
 
-  /** A record of an attempt that is about to call CreateAccessKey. */
+  /**
+   * A record of an attempt before its key is known; {@link #created} names the key. keyrotator
+   * writes only records that name a key; one without (written by an earlier version right before
+   * CreateAccessKey) is still understood.
+   */
   public static AttemptRecord starting(
       String token, String userId, Instant now, Set<String> keysBefore) {
     return new AttemptRecord(token, userId, now, keysBefore, Optional.empty());

@@ -90,12 +90,16 @@ public final class KeyOwnership {
    * @param current the AWSCURRENT value, if readable
    * @param previous the AWSPREVIOUS value, if readable
    * @param pending the AWSPENDING value of a rotation under way (not on the current version)
+   * @param recordedPrevious the AWSPREVIOUS version's key as the sealed AWSCURRENT value records it
+   *     ({@link ManagedKeySecret#provenReplacedKey}), when AWSPREVIOUS was not read because of that
+   *     record
    */
   public record SecretRecords(
       SecretDescription secret,
       Optional<ManagedKeySecret> current,
       Optional<ManagedKeySecret> previous,
-      Optional<ManagedKeySecret> pending) {
+      Optional<ManagedKeySecret> pending,
+      Optional<ManagedKeySecret.ReplacedKey> recordedPrevious) {
 
     Optional<String> versionOf(String stage) {
       return stage.equals(PENDING)
@@ -169,10 +173,31 @@ public final class KeyOwnership {
   public SecretRecords read(SecretDescription secret, Optional<ManagedKeySecret> current) {
     Optional<ManagedKeySecret> previous =
         secret.versionWith(PREVIOUS).flatMap(v -> quietly(secret, Optional.of(v), PREVIOUS));
-    SecretRecords partial = new SecretRecords(secret, current, previous, Optional.empty());
+    SecretRecords partial =
+        new SecretRecords(secret, current, previous, Optional.empty(), Optional.empty());
     Optional<ManagedKeySecret> pending =
         partial.versionOf(PENDING).flatMap(v -> quietly(secret, Optional.of(v), PENDING));
-    return new SecretRecords(secret, current, previous, pending);
+    return new SecretRecords(secret, current, previous, pending, Optional.empty());
+  }
+
+  /**
+   * What createSecret needs, read with the fewest calls: the caller has already found that the
+   * token's AWSPENDING version holds no value, and when AWSCURRENT's sealed value records the
+   * version it replaced and that version still carries AWSPREVIOUS, the record stands for the
+   * AWSPREVIOUS value (a version's value never changes) and it is not read.
+   */
+  public SecretRecords readBeforeCreate(SecretDescription secret, ManagedKeySecret current) {
+    Optional<String> previousVersion = secret.versionWith(PREVIOUS);
+    Optional<ManagedKeySecret.ReplacedKey> recorded =
+        secret
+            .versionWith(CURRENT)
+            .flatMap(v -> current.provenReplacedKey(secret.arn(), v, seal))
+            .filter(r -> previousVersion.filter(r.versionId()::equals).isPresent());
+    Optional<ManagedKeySecret> previous =
+        recorded.isPresent()
+            ? Optional.empty()
+            : previousVersion.flatMap(v -> quietly(secret, Optional.of(v), PREVIOUS));
+    return new SecretRecords(secret, Optional.of(current), previous, Optional.empty(), recorded);
   }
 
   private Optional<ManagedKeySecret> quietly(
@@ -223,7 +248,8 @@ public final class KeyOwnership {
                           "AWSPREVIOUS",
                           secret,
                           user,
-                          key));
+                          key))
+              .or(() -> recordedPrevious(records, key));
       labelled.ifPresentOrElse(owned::add, () -> unexplained.add(key));
     }
     if (!unexplained.isEmpty()) {
@@ -234,10 +260,20 @@ public final class KeyOwnership {
             .ifPresentOrElse(owned::add, () -> stillUnexplained.add(key));
       }
       Optional<AttemptRecord> attempt = openAttempt(records, user);
+      Optional<SecretVersions.Version> mayHaveLostAKey = rotationThatMayHaveLostAKey(records);
       for (AccessKey key : stillUnexplained) {
+        Optional<String> lostBy =
+            attempt
+                .filter(a -> a.keyId().isEmpty() && a.couldHaveCreated(key))
+                .map(AttemptRecord::token)
+                .or(
+                    () ->
+                        mayHaveLostAKey
+                            .filter(v -> appearedSince(key, v))
+                            .map(SecretVersions.Version::id));
         if (attempt.filter(a -> a.names(key)).isPresent()) {
           owned.add(interrupted(key, attempt.get()));
-        } else if (attempt.filter(a -> a.keyId().isEmpty() && a.couldHaveCreated(key)).isPresent()
+        } else if (lostBy.isPresent()
             && iam.lastUsed(key.id())
                 .lastUsed()
                 .isEmpty()) { // a used key is someone's: nobody has the lost one
@@ -247,7 +283,7 @@ public final class KeyOwnership {
                   Role.UNCONFIRMED,
                   false,
                   Optional.empty(),
-                  unconfirmed(secret, user, key, attempt.get())));
+                  unconfirmed(secret, user, key, lostBy.get())));
         } else {
           owned.add(
               new OwnedKey(
@@ -289,6 +325,21 @@ public final class KeyOwnership {
                 + (proven
                     ? ", created by keyrotator"
                     : ", not proven to be keyrotator's (imported by hand?)")));
+  }
+
+  private static Optional<OwnedKey> recordedPrevious(SecretRecords records, AccessKey key) {
+    return records
+        .recordedPrevious()
+        .filter(r -> r.accessKeyId().equals(key.id()))
+        .map(
+            r ->
+                new OwnedKey(
+                    key,
+                    Role.PREVIOUS,
+                    true,
+                    Optional.empty(),
+                    "held by AWSPREVIOUS, created by keyrotator (recorded in the sealed"
+                        + " AWSCURRENT value)"));
   }
 
   private List<SecretVersions.Version> droppedVersions(SecretDescription secret) {
@@ -360,10 +411,43 @@ public final class KeyOwnership {
     return stillPending && nothingStored ? attempt : Optional.empty();
   }
 
+  /**
+   * The rotation under way whose createSecret may have lost CreateAccessKey's answer: its token
+   * carries AWSPENDING (not on AWSCURRENT), no value is stored for it, and no attempt record names
+   * a key for it (the record is written once CreateAccessKey answers). Read only when a key is
+   * unexplained, so never in the steady state.
+   */
+  private Optional<SecretVersions.Version> rotationThatMayHaveLostAKey(SecretRecords records) {
+    SecretDescription secret = records.secret();
+    Optional<String> token = records.versionOf(PENDING);
+    if (token.isEmpty()
+        || records.pending().isPresent()
+        || AttemptRecord.fromTags(secret.tags(), secret.arn(), seal)
+            .filter(a -> a.token().equals(token.get()) && a.keyId().isPresent())
+            .isPresent()
+        || secrets.value(secret.arn(), token, PENDING).isPresent()) {
+      return Optional.empty();
+    }
+    return secrets.versions(secret.arn()).stream()
+        .filter(v -> v.id().equals(token.get()))
+        .findFirst();
+  }
+
+  /**
+   * Whether the key was created after the version was. Both services report whole seconds; one
+   * second of tolerance covers a key created in the same second by a clock a little behind.
+   */
+  private static boolean appearedSince(AccessKey key, SecretVersions.Version version) {
+    return version
+        .created()
+        .filter(created -> !key.createDate().isBefore(created.minusSeconds(1)))
+        .isPresent();
+  }
+
   private static String unconfirmed(
-      SecretDescription secret, IamUser user, AccessKey key, AttemptRecord attempt) {
+      SecretDescription secret, IamUser user, AccessKey key, String token) {
     return "appeared while the rotation attempt "
-        + attempt.token()
+        + token
         + " was open, and that attempt stopped"
         + " before it recorded which key it created: it is either that attempt's key, whose secret nobody"
         + " has, or a key made by hand at that moment. keyrotator cannot tell and leaves it alone. If"
@@ -376,7 +460,7 @@ public final class KeyOwnership {
         + secret.name()
         + " --version-stage AWSPENDING"
         + " --remove-from-version-id "
-        + attempt.token()
+        + token
         + "`). Then rotate again";
   }
 

@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,14 +30,17 @@ import java.util.regex.Pattern;
  *
  * <pre>{"UserName": "app-ci", "UserId": "AIDA...", "AccessKeyId": "AKIA...",
  *  "SecretAccessKey": "...", "CreateDate": "2026-11-23T10:00:00Z", "CreatedBy": "keyrotator",
- *  "SecretArn": "arn:aws:secretsmanager:...", "VersionId": "<rotation token>", "Proof": "..."}
+ *  "SecretArn": "arn:aws:secretsmanager:...", "VersionId": "<rotation token>",
+ *  "PreviousVersionId": "<version it replaces>", "PreviousAccessKeyId": "AKIA...", "Proof": "..."}
  * </pre>
  *
  * <p>{@code {"UserName": "app-ci"}} alone is a bootstrap value: the first rotation creates the
  * user's first managed key. {@code UserId}, {@code CreatedBy}, {@code CreateDate}, {@code
  * SecretArn}, {@code VersionId} and {@code Proof} (their {@link EvidenceSeal}) are written by this
  * function when it stores a key it created; together they are its evidence of creation (see {@link
- * #provesCreationOf}). Fields it does not know (an operator's {@code Owner}, say) are carried to
+ * #provesCreationOf}); {@code PreviousVersionId} and {@code PreviousAccessKeyId}, sealed with them,
+ * record the version the value replaces and its key when keyrotator proved it created that key
+ * ({@link ReplacedKey}). Fields it does not know (an operator's {@code Owner}, say) are carried to
  * every new version unchanged.
  *
  * <p>Parsing is strict: one JSON object, no field twice, nothing after it. Error messages never
@@ -55,6 +60,8 @@ public final class ManagedKeySecret {
           "CreatedBy",
           "SecretArn",
           "VersionId",
+          "PreviousVersionId",
+          "PreviousAccessKeyId",
           "Proof");
   private static final JsonFactory STRICT_JSON =
       JsonFactory.builder()
@@ -69,6 +76,7 @@ public final class ManagedKeySecret {
   private final Optional<String> createdBy;
   private final Optional<String> secretArn;
   private final Optional<String> versionId;
+  private final Optional<ReplacedKey> replaced;
   private final Optional<String> proof;
   private final Map<String, Object> otherFields;
 
@@ -81,6 +89,7 @@ public final class ManagedKeySecret {
       Optional<String> createdBy,
       Optional<String> secretArn,
       Optional<String> versionId,
+      Optional<ReplacedKey> replaced,
       Optional<String> proof,
       Map<String, Object> otherFields) {
     this.userName = userName;
@@ -91,9 +100,22 @@ public final class ManagedKeySecret {
     this.createdBy = createdBy;
     this.secretArn = secretArn;
     this.versionId = versionId;
+    this.replaced = replaced;
     this.proof = proof;
     this.otherFields = Collections.unmodifiableMap(new LinkedHashMap<>(otherFields));
   }
+
+  /**
+   * The version a value replaces when it is promoted, and that version's key, recorded only when
+   * keyrotator proved at createSecret that it created that key ({@link #provesCreationOf}). A
+   * version's value never changes, so while that very version is still the one being replaced
+   * (finishSecret) or carries AWSPREVIOUS (the next createSecret), the sealed record stands for the
+   * proof without reading that version again.
+   *
+   * @param versionId the id of the version replaced (AWSCURRENT when the value was created)
+   * @param accessKeyId the key that version holds
+   */
+  public record ReplacedKey(String versionId, String accessKeyId) {}
 
   /**
    * The value for a key this function has just created, bound to its user, secret and version.
@@ -104,6 +126,8 @@ public final class ManagedKeySecret {
    * @param secretArn the secret the value is stored in
    * @param versionId the version (rotation token) the value is stored as
    * @param seal seals the record; without a configured key the value carries no proof
+   * @param replaced the version this value replaces and its key, when keyrotator proved it created
+   *     that key; empty otherwise
    */
   public static ManagedKeySecret createdByRotation(
       ManagedKeySecret basis,
@@ -111,7 +135,8 @@ public final class ManagedKeySecret {
       NewAccessKey key,
       String secretArn,
       String versionId,
-      EvidenceSeal seal) {
+      EvidenceSeal seal,
+      Optional<ReplacedKey> replaced) {
     return new ManagedKeySecret(
         user.name(),
         Optional.of(user.id()),
@@ -121,32 +146,53 @@ public final class ManagedKeySecret {
         Optional.of(CREATED_BY_US),
         Optional.of(secretArn),
         Optional.of(versionId),
-        seal.seal(facts(user.name(), user.id(), key.id(), key.createDate(), secretArn, versionId)),
+        replaced,
+        seal.seal(
+            facts(
+                user.name(),
+                user.id(),
+                key.id(),
+                key.createDate(),
+                secretArn,
+                versionId,
+                replaced)),
         basis.otherFields);
   }
 
-  /** The facts the proof seals, in order. */
+  /**
+   * The facts the proof seals, in order; the replaced version and key only when recorded, so that
+   * values sealed before they were recorded still verify.
+   */
   private static String[] facts(
       String userName,
       String userId,
       String keyId,
       Instant created,
       String secretArn,
-      String versionId) {
-    return new String[] {
-      userName.toLowerCase(java.util.Locale.ROOT),
-      userId,
-      keyId,
-      created.truncatedTo(ChronoUnit.SECONDS).toString(),
-      secretArn,
-      versionId
-    };
+      String versionId,
+      Optional<ReplacedKey> replaced) {
+    List<String> facts =
+        new ArrayList<>(
+            List.of(
+                userName.toLowerCase(java.util.Locale.ROOT),
+                userId,
+                keyId,
+                created.truncatedTo(ChronoUnit.SECONDS).toString(),
+                secretArn,
+                versionId));
+    replaced.ifPresent(
+        r -> {
+          facts.add(r.versionId());
+          facts.add(r.accessKeyId());
+        });
+    return facts.toArray(String[]::new);
   }
 
   /** A bootstrap value: a user with no managed key yet. */
   public static ManagedKeySecret bootstrap(String userName) {
     return new ManagedKeySecret(
         userName,
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
@@ -199,6 +245,12 @@ public final class ManagedKeySecret {
       throw invalid(
           where, "\"CreateDate\" is not an ISO-8601 instant such as 2026-11-23T10:00:00Z");
     }
+    Optional<String> replacedVersion = text(fields, "PreviousVersionId", where);
+    Optional<String> replacedKey = text(fields, "PreviousAccessKeyId", where);
+    if (replacedVersion.isPresent() != replacedKey.isPresent()) {
+      throw invalid(
+          where, "\"PreviousVersionId\" and \"PreviousAccessKeyId\" go together: one is missing");
+    }
     Map<String, Object> others = new LinkedHashMap<>(fields);
     others.keySet().removeAll(KNOWN);
     return new ManagedKeySecret(
@@ -210,6 +262,7 @@ public final class ManagedKeySecret {
         text(fields, "CreatedBy", where),
         text(fields, "SecretArn", where),
         text(fields, "VersionId", where),
+        replacedVersion.map(v -> new ReplacedKey(v, replacedKey.get())),
         text(fields, "Proof", where),
         others);
   }
@@ -280,6 +333,11 @@ public final class ManagedKeySecret {
     createdBy.ifPresent(v -> fields.put("CreatedBy", v));
     secretArn.ifPresent(v -> fields.put("SecretArn", v));
     versionId.ifPresent(v -> fields.put("VersionId", v));
+    replaced.ifPresent(
+        r -> {
+          fields.put("PreviousVersionId", r.versionId());
+          fields.put("PreviousAccessKeyId", r.accessKeyId());
+        });
     proof.ifPresent(v -> fields.put("Proof", v));
     fields.putAll(otherFields);
     try {
@@ -374,8 +432,19 @@ public final class ManagedKeySecret {
                             accessKeyId.get(),
                             createDate.get(),
                             secretArn,
-                            storedAs)))
+                            storedAs,
+                            replaced)))
             .isPresent();
+  }
+
+  /**
+   * The version this value replaced and that version's key, proven keyrotator's when this value was
+   * created; empty unless keyrotator sealed this value for exactly this secret and version ({@link
+   * #sealedFor}), so a record anyone else wrote proves nothing.
+   */
+  public Optional<ReplacedKey> provenReplacedKey(
+      String secretArn, String storedAs, EvidenceSeal seal) {
+    return sealedFor(secretArn, storedAs, seal) ? replaced : Optional.empty();
   }
 
   @Override

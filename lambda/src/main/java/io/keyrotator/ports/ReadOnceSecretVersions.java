@@ -26,10 +26,10 @@ public final class ReadOnceSecretVersions implements SecretVersions {
   }
 
   @Override
-  public Optional<String> value(String secretId, Optional<String> versionId, String stage) {
+  public Optional<StoredValue> stored(String secretId, Optional<String> versionId, String stage) {
     return reads.once(
         List.of("value", secretId, versionId, stage),
-        () -> delegate.value(secretId, versionId, stage));
+        () -> delegate.stored(secretId, versionId, stage));
   }
 
   @Override

@@ -79,8 +79,32 @@ public interface SecretVersions {
    */
   SecretDescription describe(String secretId);
 
+  /**
+   * A value as GetSecretValue returns it, with the id and staging labels of the version it was read
+   * from (the answer carries both, so a step that reads a value learns the version's labels without
+   * a DescribeSecret).
+   *
+   * @param versionId the version the value belongs to
+   * @param stages that version's staging labels at the time of the read
+   * @param value the secret string; empty when the version holds only binary data
+   */
+  record StoredValue(String versionId, List<String> stages, String value) {
+    public StoredValue {
+      stages = List.copyOf(stages);
+    }
+  }
+
+  /**
+   * The value stored under the stage (and version, when given), with its version; empty when there
+   * is none (GetSecretValue answered ResourceNotFoundException: no such version, the version does
+   * not carry the stage, or it holds no value yet).
+   */
+  Optional<StoredValue> stored(String secretId, Optional<String> versionId, String stage);
+
   /** The value stored under the stage (and version, when given), or empty when there is none. */
-  Optional<String> value(String secretId, Optional<String> versionId, String stage);
+  default Optional<String> value(String secretId, Optional<String> versionId, String stage) {
+    return stored(secretId, versionId, stage).map(StoredValue::value);
+  }
 
   /** The value of a version whatever its labels, or empty when it has none or is gone. */
   Optional<String> versionValue(String secretId, String versionId);

@@ -113,6 +113,28 @@ public final class AccessKeyRotation {
   }
 
   private void runStep(RotationRequest request, StepReport report, Duration timeLeft) {
+    RotationStep step = request.step();
+    if (step == RotationStep.SET_SECRET || step == RotationStep.TEST_SECRET) {
+      // These two steps change nothing. GetSecretValue of the token's AWSPENDING value answers
+      // with the version's labels, which is all they need to know about the secret; only when it
+      // finds no value do they describe the secret, to say why (or, for testSecret, to run a
+      // test-only rotation).
+      Optional<SecretVersions.StoredValue> pending =
+          secrets
+              .stored(request.secretId(), Optional.of(request.token()), PENDING)
+              // AWS refuses a version that lacks the stage asked for; an emulator may not.
+              .filter(v -> v.stages().contains(PENDING));
+      if (pending.isPresent()) {
+        if (pending.get().stages().contains(CURRENT)) {
+          report.note("version is already AWSCURRENT: nothing to do");
+        } else if (step == RotationStep.SET_SECRET) {
+          setSecret(request, pending.get(), report);
+        } else {
+          testPendingKey(request, pending.get(), report, timeLeft);
+        }
+        return;
+      }
+    }
     String secretId = request.secretId();
     String token = request.token();
     SecretDescription secret = secrets.describe(secretId);
@@ -124,17 +146,18 @@ public final class AccessKeyRotation {
     }
     boolean isCurrent = secret.hasStage(token, CURRENT);
     boolean isPending = secret.hasStage(token, PENDING);
-    if (isCurrent && !(request.step() == RotationStep.FINISH_SECRET && isPending)) {
+    if (isCurrent && !(step == RotationStep.FINISH_SECRET && isPending)) {
       report.note("version is already AWSCURRENT: nothing to do");
       return;
     }
     if (!isPending) {
       throw new RotationFailedException(FailureMessages.tokenNotPending(secret, token));
     }
-    switch (request.step()) {
+    switch (step) {
       case CREATE_SECRET -> createSecret(secret, token, report);
-      case SET_SECRET -> setSecret(secret, token, report);
-      case TEST_SECRET -> testSecret(secret, token, report, timeLeft);
+      case SET_SECRET ->
+          throw new RotationFailedException(FailureMessages.noPendingValue(secret, token));
+      case TEST_SECRET -> testCurrentKey(secret, report, timeLeft);
       case FINISH_SECRET -> finishSecret(secret, token, isCurrent, report);
     }
   }
@@ -155,12 +178,19 @@ public final class AccessKeyRotation {
    * - Two keys already: delete the AWSPREVIOUS key if the limit policy allows and keyrotator
    *   provably created it; never the AWSCURRENT key, never a key without proof; else fail naming
    *   the keys, nothing changed.
-   * - Claim the user for this secret when nobody has, record the attempt on the secret, create
-   *   the key, store it. PutSecretValue fails: if the value did land, go on; otherwise delete the
-   *   new key and fail. Stored: the attempt record is removed.
+   * - Claim the user for this secret when nobody has, create the key, record it on the secret
+   *   (the attempt record), store it. PutSecretValue fails: if the value did land, go on; if someone else's
+   *   value is stored for the token, keep it and delete the new key; otherwise delete the new key
+   *   and fail. The record stays: once its token's value is stored it explains nothing (see
+   *   KeyOwnership), and the next attempt writes over it.
+   * A value can be stored for the token only by a run that recorded the token first (or by hand):
+   * the token's value is read only when the record names the token; a value put by hand is found
+   * by PutSecretValue, which refuses a second, different value for a version.
    */
   private void createSecret(SecretDescription secret, String token, StepReport report) {
-    if (secrets.value(secret.arn(), Optional.of(token), PENDING).isPresent()) {
+    boolean recordNamesToken =
+        secret.tags().getOrDefault(AttemptRecord.TAG, "").startsWith(token + " ");
+    if (recordNamesToken && secrets.value(secret.arn(), Optional.of(token), PENDING).isPresent()) {
       report.note("a value is already stored for this token: kept");
       return;
     }
@@ -171,7 +201,7 @@ public final class AccessKeyRotation {
     IamUser user = scope.requireManaged(iam, current.userName(), secret.name());
     report.user(user.name());
     current.accessKeyId().ifPresent(report::currentKey);
-    KeyOwnership.SecretRecords records = ownership.read(secret, Optional.of(current));
+    KeyOwnership.SecretRecords records = ownership.readBeforeCreate(secret, current);
     requireBinding(secret, current, user, records.previous());
     SecretBinding.sharedWith(secret, user, secrets.taggedSecrets())
         .ifPresent(
@@ -201,17 +231,27 @@ public final class AccessKeyRotation {
             user.id(),
             clock.instant(),
             keys.stream().map(AccessKey::id).collect(Collectors.toSet()));
-    secrets.tagSecret(
-        secret.arn(), AttemptRecord.TAG, attempt.tagValue(secret.arn(), ownership.seal()));
+    // Load the seal's key now: an unreadable seal secret fails here, before a key exists whose
+    // record could not be sealed.
+    ownership.seal().available();
     NewAccessKey created = iam.createKey(user.name());
     report.created(created.id());
     String value =
         ManagedKeySecret.createdByRotation(
-                current, user, created, secret.arn(), token, ownership.seal())
+                current,
+                user,
+                created,
+                secret.arn(),
+                token,
+                ownership.seal(),
+                replaces(secret, owned))
             .toJson();
     try {
-      // Name the key in the record first: only a key the record names is ever taken for this
-      // attempt's, should the function stop before the value is stored.
+      // Record the key before storing it: only a key the record names is ever taken for this
+      // attempt's, should the function stop before the value is stored. Should it stop before
+      // the record is written (CreateAccessKey's answer lost), the key appeared after the token's
+      // version was created and nothing names it: KeyOwnership calls it unconfirmed and the
+      // rotation waits for a person.
       secrets.tagSecret(
           secret.arn(),
           AttemptRecord.TAG,
@@ -220,7 +260,19 @@ public final class AccessKeyRotation {
     } catch (RuntimeException e) {
       undoCreatedKey(secret, token, user, created, report, e);
     }
-    secrets.untagSecret(secret.arn(), AttemptRecord.TAG);
+  }
+
+  /**
+   * The AWSCURRENT version and its key, when keyrotator proved it created that key: recorded in the
+   * new value so that finishSecret and the next createSecret need not read that version again.
+   */
+  private static Optional<ManagedKeySecret.ReplacedKey> replaces(
+      SecretDescription secret, List<KeyOwnership.OwnedKey> owned) {
+    Optional<String> currentVersion = secret.versionWith(CURRENT);
+    return owned.stream()
+        .filter(k -> k.role() == KeyOwnership.Role.CURRENT && k.provenOurs())
+        .findFirst()
+        .flatMap(k -> currentVersion.map(v -> new ManagedKeySecret.ReplacedKey(v, k.key().id())));
   }
 
   /** PutSecretValue failed: the call may still have landed, so look before deleting the key. */
@@ -247,45 +299,83 @@ public final class AccessKeyRotation {
       return;
     }
     iam.deleteKey(user.name(), created.id());
+    if (stored.isPresent()) {
+      // Another run (or a person) stored a value for this token first: it stands, as when a
+      // retry finds a value already stored. The key just created was never handed out.
+      report.deleted(created.id(), "a value was already stored for this token: kept it");
+      return;
+    }
     report.deleted(created.id(), "its secret could not be stored");
     throw new RotationFailedException(FailureMessages.storeFailedKeyDeleted(secret, cause), cause);
   }
 
   /*
    * setSecret: for IAM there is nothing to install: the key exists from the moment it is created.
-   * This step confirms the binding still holds and the pending key is on the user and active.
-   * - No value stored for the token: fail; createSecret has to run first (the retry does that).
-   * - The binding does not hold any more (claimed by another secret, user re-created): fail.
-   * - The pending key was deleted or deactivated by hand: fail with the repair.
-   * - The pending key is there and active: done.
+   * The step writes nothing, so it checks only what it reads: a value is stored for the token
+   * (else createSecret has to run first: the retry does that) and it parses as a key. Whether the
+   * key is still on the user, active and bound is checked by testSecret (STS names the key's user)
+   * and again by finishSecret right before it promotes anything.
    */
-  private void setSecret(SecretDescription secret, String token, StepReport report) {
-    ManagedKeySecret pending = pendingValue(secret, token);
-    IamUser user = scope.requireManaged(iam, pending.userName(), secret.name());
-    report.user(user.name());
-    requireBinding(secret, pending, user, Optional.empty());
-    requireUsablePendingKey(secret, token, user, pending, report);
+  private void setSecret(
+      RotationRequest request, SecretVersions.StoredValue pending, StepReport report) {
+    ManagedKeySecret value =
+        ManagedKeySecret.parse(pending.value(), "AWSPENDING of " + request.secretId());
+    report.user(value.userName());
+    value.accessKeyId().ifPresent(report::pendingKey);
   }
 
   /*
-   * testSecret: prove the pending key works, signed calls to STS as the secret's user.
-   * - A value is stored for the token: wait until that key succeeds N times in a row (bounded).
-   * - No value (RotateImmediately=false runs testSecret alone against an empty AWSPENDING
-   *   version): validate the configuration instead: AWSCURRENT parses, its user is managed and
-   *   bound to this secret, and its key (if any) exists, is active and works. A missing or
-   *   inactive current key fails at once, naming that key: no wait can fix it.
+   * testSecret with a value stored for the token: prove the pending key works, signed calls to STS
+   * as the secret's user, until it succeeds N times in a row (bounded). STS names the key's user
+   * by its unique id, which must be the one the value was bound to. When the key never works, IAM
+   * is asked why (deleted or deactivated by hand?) so that the failure names the repair.
    */
-  private void testSecret(
-      SecretDescription secret, String token, StepReport report, Duration timeLeft) {
-    Optional<String> pendingJson = secrets.value(secret.arn(), Optional.of(token), PENDING);
-    boolean testOnly = pendingJson.isEmpty();
+  private void testPendingKey(
+      RotationRequest request,
+      SecretVersions.StoredValue pending,
+      StepReport report,
+      Duration timeLeft) {
     ManagedKeySecret subject =
-        testOnly
-            ? currentValue(secret)
-            : ManagedKeySecret.parse(pendingJson.get(), "AWSPENDING of " + secret.name());
-    if (testOnly) {
-      report.note("no pending value: validating the current value (test-only rotation)");
+        ManagedKeySecret.parse(pending.value(), "AWSPENDING of " + request.secretId());
+    report.user(subject.userName());
+    if (subject.isBootstrap()) {
+      report.note("bootstrap value: no key to test yet");
+      return;
     }
+    String keyId = subject.accessKeyId().orElseThrow();
+    report.pendingKey(keyId);
+    // Values keyrotator writes record the user's id; one put by hand may not.
+    String userId =
+        subject
+            .userId()
+            .orElseGet(
+                () -> scope.requireManaged(iam, subject.userName(), request.secretId()).id());
+    try {
+      report.propagationWait(
+          propagation.awaitWorking(
+              keyId,
+              subject.secretAccessKey().orElseThrow(),
+              userId,
+              subject.userName() + " (" + userId + ")",
+              timeLeft,
+              KeyPropagation.KeyUnderTest.NEW_KEY));
+    } catch (RotationFailedException notWorking) {
+      SecretDescription secret = secrets.describe(request.secretId());
+      IamUser user = scope.requireManaged(iam, subject.userName(), secret.name());
+      requireUsablePendingKey(secret, request.token(), user, subject, report);
+      throw notWorking;
+    }
+  }
+
+  /*
+   * testSecret with no value for the token (RotateImmediately=false runs testSecret alone against
+   * an empty AWSPENDING version): validate the configuration instead: AWSCURRENT parses, its user
+   * is managed and bound to this secret, and its key (if any) exists, is active and works. A
+   * missing or inactive current key fails at once, naming that key: no wait can fix it.
+   */
+  private void testCurrentKey(SecretDescription secret, StepReport report, Duration timeLeft) {
+    report.note("no pending value: validating the current value (test-only rotation)");
+    ManagedKeySecret subject = currentValue(secret);
     IamUser user = scope.requireManaged(iam, subject.userName(), secret.name());
     report.user(user.name());
     requireBinding(secret, subject, user, Optional.empty());
@@ -294,22 +384,16 @@ public final class AccessKeyRotation {
       return;
     }
     String keyId = subject.accessKeyId().orElseThrow();
-    if (testOnly) {
-      report.currentKey(keyId);
-      requireCurrentKeyUsable(secret, user, keyId);
-    } else {
-      report.pendingKey(keyId);
-    }
-    Duration waited =
+    report.currentKey(keyId);
+    requireCurrentKeyUsable(secret, user, keyId);
+    report.propagationWait(
         propagation.awaitWorking(
             keyId,
             subject.secretAccessKey().orElseThrow(),
-            user.arn(),
+            user.id(),
+            user.name() + " (" + user.id() + ")",
             timeLeft,
-            testOnly
-                ? KeyPropagation.KeyUnderTest.CURRENT_KEY
-                : KeyPropagation.KeyUnderTest.NEW_KEY);
-    report.propagationWait(waited);
+            KeyPropagation.KeyUnderTest.CURRENT_KEY));
   }
 
   private void requireCurrentKeyUsable(SecretDescription secret, IamUser user, String keyId) {
@@ -331,8 +415,8 @@ public final class AccessKeyRotation {
    *   does not work never becomes current.
    * - Otherwise: claim the user if nobody has, move AWSCURRENT to the token (the old version
    *   becomes AWSPREVIOUS), apply the previous-key policy (only to a key keyrotator provably
-   *   created, unless unproven keys are allowed), clear the attempt record and keyrotator 1's user
-   *   tag, and remove AWSPENDING last, so that a crash at any point leaves this token AWSPENDING
+   *   created, unless unproven keys are allowed), clear keyrotator 1's user tag, and remove
+   *   AWSPENDING last, so that a crash at any point leaves this token AWSPENDING
    *   and the retry finishes the work.
    */
   private void finishSecret(
@@ -342,8 +426,17 @@ public final class AccessKeyRotation {
     report.user(user.name());
     Optional<String> replacedVersion =
         alreadyCurrent ? secret.versionWith(PREVIOUS) : secret.versionWith(CURRENT);
+    // createSecret recorded, sealed, the version this value replaces and that it created its key;
+    // a version's value never changes, so while that version is the one replaced it is not read.
+    Optional<ManagedKeySecret.ReplacedKey> recorded =
+        promoted
+            .provenReplacedKey(secret.arn(), token, ownership.seal())
+            .filter(r -> replacedVersion.filter(r.versionId()::equals).isPresent());
     Optional<ManagedKeySecret> replaced =
-        replacedVersion.flatMap(v -> readQuietly(secret, v, alreadyCurrent ? PREVIOUS : CURRENT));
+        recorded.isPresent()
+            ? Optional.empty()
+            : replacedVersion.flatMap(
+                v -> readQuietly(secret, v, alreadyCurrent ? PREVIOUS : CURRENT));
     requireBinding(secret, promoted, user, replaced);
     SecretBinding.sharedWith(secret, user, secrets.taggedSecrets())
         .ifPresent(
@@ -363,21 +456,32 @@ public final class AccessKeyRotation {
       secrets.moveCurrent(secret.arn(), token, replacedVersion.orElse(null));
       report.note("promoted the new key to AWSCURRENT");
     }
-    replaced
-        .filter(old -> old.names(user))
-        .filter(old -> !old.isBootstrap())
-        .filter(old -> !old.accessKeyId().equals(promoted.accessKeyId()))
-        .ifPresent(
-            old ->
-                otherKeys.applyPreviousKeyPolicy(
-                    secret,
-                    user,
-                    old,
-                    replacedVersion.orElseThrow(),
-                    promoted.sealedFor(secret.arn(), token, ownership.seal()),
-                    report));
-    if (secret.tags().containsKey(AttemptRecord.TAG)) {
-      secrets.untagSecret(secret.arn(), AttemptRecord.TAG);
+    boolean trusted = promoted.sealedFor(secret.arn(), token, ownership.seal());
+    if (recorded.isPresent()) {
+      String oldKey = recorded.get().accessKeyId();
+      if (!promoted.holds(oldKey)) {
+        otherKeys.applyPreviousKeyPolicy(secret, user, oldKey, key -> true, trusted, report);
+      }
+    } else {
+      replaced
+          .filter(old -> old.names(user))
+          .filter(old -> !old.isBootstrap())
+          .filter(old -> !old.accessKeyId().equals(promoted.accessKeyId()))
+          .ifPresent(
+              old ->
+                  otherKeys.applyPreviousKeyPolicy(
+                      secret,
+                      user,
+                      old.accessKeyId().orElseThrow(),
+                      key ->
+                          old.provesCreationOf(
+                              key,
+                              secret.arn(),
+                              replacedVersion.orElseThrow(),
+                              user,
+                              ownership.seal()),
+                      trusted,
+                      report));
     }
     if (user.tags().containsKey(LEGACY_INTENT_TAG)) {
       iam.untagUser(user.name(), LEGACY_INTENT_TAG);

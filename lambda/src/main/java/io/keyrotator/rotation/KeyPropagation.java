@@ -2,6 +2,7 @@ package io.keyrotator.rotation;
 
 import io.keyrotator.ports.KeyIds;
 import io.keyrotator.ports.KeyProbe;
+import io.keyrotator.ports.KeyProbe.CallerIdentity;
 import io.keyrotator.ports.KeyProbe.KeyRejectedException;
 import io.keyrotator.ports.RotationFailedException;
 import java.time.Clock;
@@ -14,7 +15,7 @@ import java.time.Instant;
  * call, perhaps served elsewhere, succeeds too. So the key must succeed several times in a row,
  * with pauses that grow after each failure, within a bounded time.
  *
- * @param probe signs STS GetCallerIdentity with the key and returns the ARN it authenticates as
+ * @param probe signs STS GetCallerIdentity with the key and returns whom it authenticates as
  * @param clock measures the time budget
  * @param sleeper pauses between two probes
  * @param requiredSuccesses how many accepted calls in a row prove the key works
@@ -70,27 +71,32 @@ public record KeyPropagation(
   /**
    * Probes the key until it works {@code requiredSuccesses} times in a row.
    *
-   * @param expectedArn the ARN the key must belong to
+   * @param expectedUserId IAM's unique id of the user the key must belong to ({@code AIDA...}): STS
+   *     names it in every answer, so no IAM read is needed to check whose the key is
    * @param budget the time the caller can still give (the Lambda's remaining time)
    * @return how long it took
    * @throws RotationFailedException when the key authenticates as someone else, or does not work in
    *     time
    */
   public Duration awaitWorking(
-      String accessKeyId, String secretAccessKey, String expectedArn, Duration budget) {
-    return awaitWorking(accessKeyId, secretAccessKey, expectedArn, budget, KeyUnderTest.NEW_KEY);
+      String accessKeyId, String secretAccessKey, String expectedUserId, Duration budget) {
+    return awaitWorking(
+        accessKeyId, secretAccessKey, expectedUserId, expectedUserId, budget, KeyUnderTest.NEW_KEY);
   }
 
   /**
-   * As {@link #awaitWorking(String, String, String, Duration)}, naming the key in messages.
+   * As {@link #awaitWorking(String, String, String, Duration)}, naming the key and the user in
+   * messages.
    *
+   * @param expectedUser the user in words for messages, e.g. {@code app-ci (AIDA...)}
    * @param which the new key (a propagation wait) or the current key (a test-only rotation
    *     validating the configuration)
    */
   public Duration awaitWorking(
       String accessKeyId,
       String secretAccessKey,
-      String expectedArn,
+      String expectedUserId,
+      String expectedUser,
       Duration budget,
       KeyUnderTest which) {
     Instant start = clock.instant();
@@ -102,25 +108,25 @@ public record KeyPropagation(
     Duration pause = interval;
     while (true) {
       attempts++;
-      String arn = null;
+      CallerIdentity identity = null;
       try {
-        arn = probe.callerArn(accessKeyId, secretAccessKey);
+        identity = probe.callerIdentity(accessKeyId, secretAccessKey);
       } catch (KeyRejectedException e) {
         lastError = e.getMessage();
       } catch (RuntimeException e) {
         // Throttling or a network fault says nothing about the key: count it as a failed try.
         lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
       }
-      if (arn != null) {
-        if (!arn.equals(expectedArn)) {
+      if (identity != null) {
+        if (!expectedUserId.equals(identity.userId())) {
           throw new RotationFailedException(
               which
                   + " "
                   + KeyIds.shorten(accessKeyId)
                   + " authenticates as "
-                  + arn
-                  + ", not as "
-                  + expectedArn
+                  + identity.arn()
+                  + ", not as IAM user "
+                  + expectedUser
                   + ". The secret names the wrong user or the key was swapped; the rotation stops"
                   + " and the current key stays in place. Check the secret's UserName.");
         }
@@ -157,7 +163,7 @@ public record KeyPropagation(
         Thread.currentThread().interrupt();
         throw new RotationFailedException("interrupted while waiting for the new key to work", e);
       }
-      if (arn == null) {
+      if (identity == null) {
         Duration longer = pause.multipliedBy(2);
         Duration cap = interval.multipliedBy(MAX_BACKOFF_FACTOR);
         pause = longer.compareTo(cap) > 0 ? cap : longer;

@@ -5,7 +5,6 @@ import io.keyrotator.contract.PreviousKeyPolicy;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ownership.AttemptRecord;
 import io.keyrotator.ownership.KeyOwnership;
-import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
@@ -20,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -233,14 +233,19 @@ record OtherKeys(
     }
   }
 
+  /**
+   * Applies the previous-key policy to the key the promoted version replaced.
+   *
+   * @param oldId the replaced key
+   * @param provenOurs whether keyrotator provably created that key, as IAM lists it
+   */
   void applyPreviousKeyPolicy(
       SecretDescription secret,
       IamUser user,
-      ManagedKeySecret old,
-      String oldVersion,
+      String oldId,
+      Predicate<AccessKey> provenOurs,
       boolean trustedSecret,
       StepReport report) {
-    String oldId = old.accessKeyId().orElseThrow();
     report.currentKey(oldId);
     Optional<AccessKey> key =
         iam.listKeys(user.name()).stream().filter(k -> k.id().equals(oldId)).findFirst();
@@ -252,8 +257,7 @@ record OtherKeys(
       report.note("kept the previous key active (policy keep)");
       return;
     }
-    boolean proven =
-        old.provesCreationOf(key.get(), secret.arn(), oldVersion, user, ownership.seal());
+    boolean proven = provenOurs.test(key.get());
     if (!proven && !(settings.deleteUnprovenKeys() && trustedSecret)) {
       report.note("kept the previous key: keyrotator cannot prove it created it");
       log.warn(

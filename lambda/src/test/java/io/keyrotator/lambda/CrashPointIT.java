@@ -93,8 +93,7 @@ class CrashPointIT {
               "Iam:CreateAccessKey",
               "SecretsManager:PutSecretValue",
               "SecretsManager:UpdateSecretVersionStage",
-              "SecretsManager:TagResource",
-              "SecretsManager:UntagResource");
+              "SecretsManager:TagResource");
       assertThat(operations)
           .containsAll(
               scenario == Scenario.FIRST_ROTATION
@@ -195,9 +194,12 @@ class CrashPointIT {
       assertThat(aws.keys(BYSTANDER))
           .extracting(AccessKeyMetadata::accessKeyId)
           .containsExactly(arranged.bystanderKey());
+      // The record stays after the key is stored (removing it would cost a call); left behind,
+      // it must name the finished rotation, whose value is stored: such a record explains no key.
       assertThat(aws.secretsManager.describeSecret(r -> r.secretId(arranged.secret())).tags())
-          .as("no attempt record is left behind")
-          .noneMatch(t -> t.key().equals(AttemptRecord.TAG));
+          .as("no open attempt record is left behind")
+          .filteredOn(t -> t.key().equals(AttemptRecord.TAG))
+          .allMatch(t -> t.value().startsWith(token + " "));
       assertThat(aws.iam.listUserTags(r -> r.userName(USER)).tags())
           .as("the user is claimed for the secret")
           .anyMatch(

@@ -9,6 +9,7 @@ import io.keyrotator.ports.NewAccessKey;
 import io.keyrotator.ports.RotationFailedException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,13 +32,18 @@ class ManagedKeySecretTest {
       EvidenceSeal.withKey("test-seal-key-0123456789abcdef0123456789abcdef");
 
   private static ManagedKeySecret created() {
+    return created(Optional.empty());
+  }
+
+  private static ManagedKeySecret created(Optional<ManagedKeySecret.ReplacedKey> replaced) {
     return ManagedKeySecret.createdByRotation(
         ManagedKeySecret.bootstrap("app-ci"),
         USER,
         new NewAccessKey("AKIAIOSFODNN7EXAMPLE", SECRET, CREATED),
         ARN,
         TOKEN,
-        SEAL);
+        SEAL,
+        replaced);
   }
 
   @Test
@@ -158,10 +164,34 @@ class ManagedKeySecretTest {
             new NewAccessKey("AKIAIOSFODNN7EXAMPLE", SECRET, CREATED),
             ARN,
             TOKEN,
-            SEAL);
+            SEAL,
+            Optional.empty());
     ManagedKeySecret reread = ManagedKeySecret.parse(next.toJson(), "t");
     assertThat(reread.otherFields()).containsEntry("Owner", "team-ci").containsKey("Consumer");
     assertThat(next.toJson()).contains("\"Consumer\":{\"host\":\"build-1\",\"ports\":[1,2]}");
     assertThat(reread.userId()).contains("AIDAEXAMPLE1");
+  }
+
+  @Test
+  void theReplacedKeyIsSealedWithTheValueAndProvesNothingOnceChanged() {
+    ManagedKeySecret.ReplacedKey replaced =
+        new ManagedKeySecret.ReplacedKey("old-version", "AKIAOLDKEY0000000001");
+    ManagedKeySecret value = created(Optional.of(replaced));
+    ManagedKeySecret reread = ManagedKeySecret.parse(value.toJson(), "t");
+
+    assertThat(reread.provenReplacedKey(ARN, TOKEN, SEAL)).contains(replaced);
+    assertThat(reread.sealedFor(ARN, TOKEN, SEAL)).isTrue();
+    assertThat(reread.provenReplacedKey(ARN, "another-version", SEAL)).isEmpty();
+    ManagedKeySecret forged =
+        ManagedKeySecret.parse(
+            value.toJson().replace("AKIAOLDKEY0000000001", "AKIAFORGED0000000001"), "t");
+    assertThat(forged.provenReplacedKey(ARN, TOKEN, SEAL))
+        .as("a changed record breaks the seal")
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                ManagedKeySecret.parse(
+                    "{\"UserName\":\"app-ci\",\"PreviousVersionId\":\"v\"}", "AWSCURRENT of s"))
+        .hasMessageContaining("go together");
   }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class KeyPropagationTest {
   private static final String ARN = "arn:aws:iam::123456789012:user/keyrotator/app-ci";
+  private static final String USER_ID = "AIDAAPPCI";
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final List<Duration> pauses = new ArrayList<>();
 
@@ -28,7 +29,7 @@ class KeyPropagationTest {
         case "reject" -> throw new KeyRejectedException("InvalidClientTokenId (HTTP 403)", null);
         case "throttle" -> throw new IllegalStateException("Rate exceeded");
         default -> {
-          return next;
+          return new KeyProbe.CallerIdentity(next, USER_ID);
         }
       }
     };
@@ -51,7 +52,7 @@ class KeyPropagationTest {
   void aFailureResetsTheRunOfSuccesses() {
     Duration waited =
         propagation(scripted(ARN, ARN, "reject", ARN, ARN, ARN), 3, Duration.ofMinutes(1))
-            .awaitWorking("AKIA1", "s", ARN, Duration.ofMinutes(5));
+            .awaitWorking("AKIA1", "s", USER_ID, Duration.ofMinutes(5));
     assertThat(pauses)
         .containsExactly(
             Duration.ofSeconds(1),
@@ -66,7 +67,7 @@ class KeyPropagationTest {
   void pausesGrowAfterFailuresUpToFiveTimesTheInterval() {
     propagation(
             scripted("reject", "reject", "throttle", "reject", "reject"), 1, Duration.ofMinutes(1))
-        .awaitWorking("AKIA1", "s", ARN, Duration.ofMinutes(5));
+        .awaitWorking("AKIA1", "s", USER_ID, Duration.ofMinutes(5));
     assertThat(pauses)
         .extracting(Duration::toMillis)
         .containsExactly(1000L, 2000L, 4000L, 5000L, 5000L);
@@ -81,7 +82,8 @@ class KeyPropagationTest {
     KeyPropagation propagation = propagation(alwaysRejects, 3, Duration.ofMinutes(10));
     assertThatThrownBy(
             () ->
-                propagation.awaitWorking("AKIAIOSFODNN7EXAMPLE", "s", ARN, Duration.ofSeconds(20)))
+                propagation.awaitWorking(
+                    "AKIAIOSFODNN7EXAMPLE", "s", USER_ID, Duration.ofSeconds(20)))
         .hasMessageContaining("within 20 s")
         .hasMessageContaining("AKIA...MPLE");
     assertThat(clock.instant()).isBefore(Instant.parse("2026-01-01T00:00:21Z"));

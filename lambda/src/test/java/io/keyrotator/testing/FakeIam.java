@@ -64,10 +64,10 @@ public final class FakeIam implements IamKeys {
   }
 
   /** The ARN of the user that has an active key with this id. */
-  public Optional<String> findUserOwning(String keyId) {
+  public Optional<IamUser> findUserOwning(String keyId) {
     return keys.entrySet().stream()
         .filter(e -> e.getValue().stream().anyMatch(k -> k.id().equals(keyId) && k.active()))
-        .map(e -> users.get(e.getKey()).arn())
+        .map(e -> users.get(e.getKey()))
         .findFirst();
   }
 

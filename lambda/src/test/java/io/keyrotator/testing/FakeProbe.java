@@ -21,19 +21,20 @@ public final class FakeProbe implements KeyProbe {
   }
 
   @Override
-  public String callerArn(String accessKeyId, String secretAccessKey) {
+  public CallerIdentity callerIdentity(String accessKeyId, String secretAccessKey) {
     probedKeys.add(accessKeyId);
     if (rejectNext > 0) {
       rejectNext--;
       throw new KeyRejectedException("InvalidClientTokenId (HTTP 403)", null);
     }
     if (forcedArn != null) {
-      return forcedArn;
+      return new CallerIdentity(forcedArn, "AIDAFORCED");
     }
     if (!secretAccessKey.equals(iam.secrets.get(accessKeyId))) {
       throw new KeyRejectedException("SignatureDoesNotMatch (HTTP 403)", null);
     }
     return iam.findUserOwning(accessKeyId)
+        .map(user -> new CallerIdentity(user.arn(), user.id()))
         .orElseThrow(() -> new KeyRejectedException("InvalidClientTokenId (HTTP 403)", null));
   }
 }

@@ -117,7 +117,10 @@ public final class FakeSecrets implements SecretVersions {
   public List<Version> versions(String secretId) {
     calls.add("ListSecretVersionIds");
     Map<String, List<String>> labelled = stages();
-    return values.keySet().stream()
+    // Like ListSecretVersionIds: every version, the rotation's AWSPENDING one before its value too.
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>(values.keySet());
+    ids.addAll(labelled.keySet());
+    return ids.stream()
         .map(
             id ->
                 new Version(
@@ -167,10 +170,10 @@ public final class FakeSecrets implements SecretVersions {
   }
 
   @Override
-  public Optional<String> value(String secretId, Optional<String> versionId, String stage) {
+  public Optional<StoredValue> stored(String secretId, Optional<String> versionId, String stage) {
     calls.add("GetSecretValue");
     if (secretId.equals(SEAL_SECRET)) {
-      return Optional.of(SEAL_KEY);
+      return Optional.of(new StoredValue("seal-version", List.of(stage), SEAL_KEY));
     }
     String version =
         versionId.orElseGet(
@@ -183,7 +186,8 @@ public final class FakeSecrets implements SecretVersions {
     if (version == null || !stages.getOrDefault(version, List.of()).contains(stage)) {
       return Optional.empty();
     }
-    return Optional.ofNullable(values.get(version));
+    return Optional.ofNullable(values.get(version))
+        .map(value -> new StoredValue(version, stages.get(version), value));
   }
 
   @Override

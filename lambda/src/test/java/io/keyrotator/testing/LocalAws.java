@@ -11,12 +11,15 @@ import io.keyrotator.rotation.RotationRequest;
 import io.keyrotator.rotation.RotationStep;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -32,6 +35,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * RotateSecret registers the AWSPENDING version, then the handler runs each step with its token.
  */
 public final class LocalAws implements AutoCloseable {
+  /** When each rotation {@link #startRotation} started had its version registered. */
+  private final Map<String, Instant> rotationsStarted = new ConcurrentHashMap<>();
+
   public static final String REGION = "us-east-1";
   public static final String ACCOUNT = "123456789012";
 
@@ -101,7 +107,10 @@ public final class LocalAws implements AutoCloseable {
 
   /** How code under test reaches moto, with extra SDK interceptors if given. */
   public AwsClients.Options options(ExecutionInterceptor... interceptors) {
-    return new AwsClients.Options(CREDENTIALS, Optional.of(moto.endpoint()), List.of(interceptors));
+    List<ExecutionInterceptor> all = new ArrayList<>();
+    all.add(new VersionCreationDates(rotationsStarted));
+    all.addAll(List.of(interceptors));
+    return new AwsClients.Options(CREDENTIALS, Optional.of(moto.endpoint()), List.copyOf(all));
   }
 
   /** A log that collects its lines in {@link #logLines}. */
@@ -122,9 +131,7 @@ public final class LocalAws implements AutoCloseable {
 
   /** The production client factory pointed at moto, with extra SDK interceptors if given. */
   public AwsClients clients(Settings settings, ExecutionInterceptor... interceptors) {
-    return AwsClients.create(
-        settings,
-        new AwsClients.Options(CREDENTIALS, Optional.of(moto.endpoint()), List.of(interceptors)));
+    return AwsClients.create(settings, options(interceptors));
   }
 
   public RotationHandler handler() {
@@ -204,14 +211,19 @@ public final class LocalAws implements AutoCloseable {
     return software.amazon.awssdk.services.iam.model.Tag.builder().key(key).value(value).build();
   }
 
+  /** RotateSecret, as Secrets Manager's schedule starts a rotation; returns the rotation token. */
   public String startRotation(String secretId) {
-    return secretsManager
-        .rotateSecret(
-            r ->
-                r.secretId(secretId)
-                    .rotationLambdaARN(ROTATION_FUNCTION)
-                    .rotationRules(rules -> rules.automaticallyAfterDays(30L)))
-        .versionId();
+    Instant registered = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String token =
+        secretsManager
+            .rotateSecret(
+                r ->
+                    r.secretId(secretId)
+                        .rotationLambdaARN(ROTATION_FUNCTION)
+                        .rotationRules(rules -> rules.automaticallyAfterDays(30L)))
+            .versionId();
+    rotationsStarted.put(token, registered);
+    return token;
   }
 
   /**
