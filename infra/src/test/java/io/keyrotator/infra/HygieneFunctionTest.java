@@ -31,9 +31,9 @@ class HygieneFunctionTest {
   @Test
   void reportAndAlarmsNeedATopic() {
     assertThatThrownBy(() -> HygieneReportDelivery.Props.builder().function(FUNCTION).build())
-        .hasMessage("HygieneReportDelivery: topic is required");
-    assertThatThrownBy(() -> HygieneAlarms.props().build())
-        .hasMessageContaining("HygieneAlarms: function is required");
+        .hasMessage("Cannot build Props, some of required attributes are not set [topic]");
+    assertThatThrownBy(() -> HygieneAlarms.Props.builder().build())
+        .hasMessageContaining("required attributes are not set [function, topic]");
   }
 
   @Test
@@ -63,11 +63,11 @@ class HygieneFunctionTest {
   void defaultsAreTheDocumentedOnes() {
     HygieneFunction.Props props = HygieneFunction.Props.builder().users(USERS).build();
 
-    assertThat(props.function().memorySize()).isEqualTo(1024);
-    assertThat(props.function().logGroupName()).isEqualTo("/aws/lambda/keyrotator-hygiene");
+    assertThat(props.memorySize()).isEqualTo(1024);
+    assertThat(props.logGroupName()).isEqualTo("/aws/lambda/keyrotator-hygiene");
     assertThat(props.timeout().toMinutes()).isEqualTo(10);
     assertThat(props.retryAttempts()).isEqualTo(1);
-    assertThat(props.function().deleteUnprovenKeys()).isFalse();
+    assertThat(props.deleteUnprovenKeys()).isFalse();
     assertThat(props.graceDays()).isEqualTo(FunctionSettings.GRACE.defaultValue());
     assertThat(props.deleteAfterDays()).isEqualTo(FunctionSettings.DELETE_AFTER.defaultValue());
   }
@@ -84,7 +84,7 @@ class HygieneFunctionTest {
                 .build());
 
     FunctionAlarmsProps<HygieneFunction> props =
-        HygieneAlarms.props().function(function).topic(TOPIC).build();
+        HygieneAlarms.Props.builder().function(function).topic(TOPIC).build();
 
     assertThat(props.period().toHours()).isEqualTo(24);
   }
@@ -92,7 +92,7 @@ class HygieneFunctionTest {
   @Test
   void scheduleNeedsTheFunction() {
     assertThatThrownBy(() -> HygieneSchedule.Props.builder().build())
-        .hasMessageContaining("function is required");
+        .hasMessageContaining("required attributes are not set [function]");
     HygieneSchedule.Props props = HygieneSchedule.Props.builder().function(FUNCTION).build();
 
     assertThat(props.expression()).isEqualTo("cron(0 6 * * ? *)");

@@ -62,10 +62,10 @@ class RotationFunctionTest {
     RotationFunction.Props props =
         RotationFunction.Props.builder().users(List.of(new ManagedIamUser("app", "/"))).build();
 
-    assertThat(props.function().functionName()).isEqualTo("keyrotator-rotation");
-    assertThat(props.function().logGroupName()).isEqualTo("/aws/lambda/keyrotator-rotation");
-    assertThat(props.function().memorySize()).isEqualTo(512);
-    assertThat(props.function().roleName()).isEmpty();
+    assertThat(props.functionName()).isEqualTo("keyrotator-rotation");
+    assertThat(props.logGroupName()).isEqualTo("/aws/lambda/keyrotator-rotation");
+    assertThat(props.memorySize()).isEqualTo(512);
+    assertThat(props.roleName()).isEmpty();
     assertThat(props.previousKeyPolicy()).isEqualTo(FunctionSettings.DEFAULT_PREVIOUS_KEY_POLICY);
     assertThat(props.keyLimitPolicy()).isEqualTo(FunctionSettings.DEFAULT_KEY_LIMIT_POLICY);
     assertThat(props.idleDays()).isEqualTo(FunctionSettings.IDLE.defaultValue());

@@ -173,13 +173,13 @@ public final class KeyrotatorStack extends Stack {
                   .rotationFunction(rotationFunction)
                   .encryptionKey(secretsKey)
                   .scheduleExpression(config.schedule().expression())
-                  .window(config.schedule().window().orElse(null))
+                  .window(config.schedule().window())
                   .readers(user.readers())
-                  .hygieneRoleArn(hygiene.map(h -> h.getRole().getRoleArn()).orElse(null))
+                  .hygieneRoleArn(hygiene.map(h -> h.getRole().getRoleArn()))
                   .deploymentRoleArn(deploymentRoleArn)
                   .operators(config.operators())
                   .build());
-      hygiene.ifPresent(h -> h.grantSecret(secret.getSecret(), secret.getKey()));
+      hygiene.ifPresent(h -> h.grantSecret(secret.getSecret(), secret.getSecretsKey().getKey()));
       User created = createdUsers.get(user.name());
       if (created != null) {
         // The first rotation starts when the schedule is created: the user must exist by then.
@@ -198,7 +198,10 @@ public final class KeyrotatorStack extends Stack {
     new RotationAlarms(
         this,
         "RotationAlarms",
-        RotationAlarms.props().function(rotationFunction).topic(notifications.getTopic()).build());
+        RotationAlarms.Props.builder()
+            .function(rotationFunction)
+            .topic(notifications.getTopic())
+            .build());
     hygiene.ifPresent(
         h -> {
           new HygieneSchedule(
@@ -218,7 +221,7 @@ public final class KeyrotatorStack extends Stack {
           new HygieneAlarms(
               this,
               "HygieneAlarms",
-              HygieneAlarms.props().function(h).topic(notifications.getTopic()).build());
+              HygieneAlarms.Props.builder().function(h).topic(notifications.getTopic()).build());
         });
 
     List<String> userNames = config.users().stream().map(ManagedUser::name).toList();
@@ -252,7 +255,7 @@ public final class KeyrotatorStack extends Stack {
           "AccountHardening",
           AccountHardening.Props.builder()
               .passwordPolicy(config.hardening().passwordPolicy())
-              .mfaGroupName(config.hardening().mfaGroupName().orElse(null))
+              .mfaGroupName(config.hardening().mfaGroupName())
               .build());
     }
     StackOutputs.add(this, rotationFunction, hygiene, notifications, secrets, seal);
