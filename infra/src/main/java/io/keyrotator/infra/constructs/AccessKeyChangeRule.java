@@ -27,9 +27,7 @@ public final class AccessKeyChangeRule extends Construct {
   @Value.Immutable
   public interface Props {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableAccessKeyChangeRule.Props.Builder builder() {
-      return ImmutableAccessKeyChangeRule.Props.builder();
-    }
+    class Builder extends ImmutableAccessKeyChangeRule.Props.Builder {}
 
     /** Where to send; required. */
     ITopic topic();

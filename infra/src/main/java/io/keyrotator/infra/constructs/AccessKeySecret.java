@@ -84,9 +84,7 @@ public final class AccessKeySecret extends Construct {
   @Value.Immutable
   public interface Props {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableAccessKeySecret.Props.Builder builder() {
-      return ImmutableAccessKeySecret.Props.builder();
-    }
+    class Builder extends ImmutableAccessKeySecret.Props.Builder {}
 
     /** The IAM user; required. */
     String userName();

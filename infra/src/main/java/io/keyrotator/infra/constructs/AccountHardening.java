@@ -39,9 +39,7 @@ public final class AccountHardening extends Construct {
   @Value.Immutable
   public interface Props {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableAccountHardening.Props.Builder builder() {
-      return ImmutableAccountHardening.Props.builder();
-    }
+    class Builder extends ImmutableAccountHardening.Props.Builder {}
 
     /** Set the account password policy; default false. */
     @Value.Default

@@ -31,9 +31,7 @@ public final class CloudTrailAlarms extends Construct {
   @Value.Immutable
   public interface Props {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableCloudTrailAlarms.Props.Builder builder() {
-      return ImmutableCloudTrailAlarms.Props.builder();
-    }
+    class Builder extends ImmutableCloudTrailAlarms.Props.Builder {}
 
     /** The log group a multi-Region trail delivers to; required. */
     ILogGroup logGroup();

@@ -31,9 +31,7 @@ public final class EvidenceSealSecret extends Construct {
   @Value.Immutable
   public interface Props {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableEvidenceSealSecret.Props.Builder builder() {
-      return ImmutableEvidenceSealSecret.Props.builder();
-    }
+    class Builder extends ImmutableEvidenceSealSecret.Props.Builder {}
 
     /** Encrypts the secret (the stack's secrets key). */
     SecretsKey key();

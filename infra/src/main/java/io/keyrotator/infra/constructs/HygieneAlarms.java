@@ -27,9 +27,7 @@ public final class HygieneAlarms extends Construct {
   @Value.Immutable
   public interface Props extends FunctionAlarmsProps<HygieneFunction> {
     /** A builder with the default period. */
-    static ImmutableHygieneAlarms.Props.Builder builder() {
-      return ImmutableHygieneAlarms.Props.builder();
-    }
+    class Builder extends ImmutableHygieneAlarms.Props.Builder {}
 
     /** Default one day (the job runs daily). */
     @Override

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.immutables.value.Value;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.events.EventBus;
@@ -63,9 +62,7 @@ public final class HygieneFunction extends KeyrotatorFunction {
   @Value.Immutable
   public interface Props extends FunctionOptions {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableHygieneFunction.Props.Builder builder() {
-      return ImmutableHygieneFunction.Props.builder();
-    }
+    class Builder extends ImmutableHygieneFunction.Props.Builder {}
 
     /** Default {@code keyrotator-hygiene}. */
     @Override
@@ -202,37 +199,23 @@ public final class HygieneFunction extends KeyrotatorFunction {
         props,
         "keyrotator hygiene function: retires previous keys of managed users, audits the"
             + " account read-only");
-    Stack stack = Stack.of(this);
     FunctionExecution execution = execution();
     Role role = execution.role();
-    // ListSecrets has no resource type: it cannot be narrowed. It returns names and metadata,
-    // never values; the function keeps only the managed secrets it finds.
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("FindManagedSecrets")
-            .actions(List.of("secretsmanager:ListSecrets"))
-            .resources(List.of("*"))
-            .build());
-    List<String> userArns = props.users().stream().map(user -> user.arn(stack)).toList();
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("RetireManagedUsersPreviousKeys")
-            .actions(
-                List.of(
-                    "iam:GetUser",
-                    "iam:ListAccessKeys",
-                    "iam:GetAccessKeyLastUsed",
-                    "iam:UpdateAccessKey",
-                    "iam:DeleteAccessKey"))
-            .resources(userArns)
-            .build());
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("TagManagedUsersWithDeactivationOnly")
-            .actions(List.of("iam:TagUser", "iam:UntagUser"))
-            .resources(userArns)
-            .conditions(FunctionExecution.onlyTagKeys(FunctionContract.DEACTIVATED_TAG_KEY))
-            .build());
+    // The function keeps only the managed secrets it finds.
+    execution.allowListSecrets("FindManagedSecrets");
+    execution.allowOnManagedUsers(
+        "RetireManagedUsersPreviousKeys",
+        List.of(
+            "iam:GetUser",
+            "iam:ListAccessKeys",
+            "iam:GetAccessKeyLastUsed",
+            "iam:UpdateAccessKey",
+            "iam:DeleteAccessKey"),
+        Map.of());
+    execution.allowOnManagedUsers(
+        "TagManagedUsersWithDeactivationOnly",
+        List.of("iam:TagUser", "iam:UntagUser"),
+        FunctionExecution.onlyTagKeys(FunctionContract.DEACTIVATED_TAG_KEY));
     // The credential report and the password policy are account-level: no resource type exists.
     // GenerateCredentialReport only asks IAM to (re)build the report; it changes no identity.
     role.addToPrincipalPolicy(
@@ -313,13 +296,8 @@ public final class HygieneFunction extends KeyrotatorFunction {
    * @param period the period to sum over
    */
   public Metric metricFinding(String metricName, Duration period) {
-    return Metric.Builder.create()
-        .namespace(MetricNames.NAMESPACE)
-        .metricName(metricName)
-        .dimensionsMap(Map.of(MetricNames.JOB_DIMENSION, MetricNames.HYGIENE_JOB))
-        .statistic("Sum")
-        .period(period)
-        .build();
+    return FunctionExecution.count(
+        metricName, MetricNames.JOB_DIMENSION, MetricNames.HYGIENE_JOB, period);
   }
 
   /** Previous keys past their grace period that their consumers still use. */

@@ -31,9 +31,7 @@ public final class HygieneReportDelivery extends Construct {
   @Value.Immutable
   public interface Props {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableHygieneReportDelivery.Props.Builder builder() {
-      return ImmutableHygieneReportDelivery.Props.builder();
-    }
+    class Builder extends ImmutableHygieneReportDelivery.Props.Builder {}
 
     /** The hygiene function whose results to forward. */
     IFunction function();

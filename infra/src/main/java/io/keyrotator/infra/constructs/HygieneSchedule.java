@@ -22,9 +22,7 @@ public final class HygieneSchedule extends Construct {
   @Value.Immutable
   public interface Props {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableHygieneSchedule.Props.Builder builder() {
-      return ImmutableHygieneSchedule.Props.builder();
-    }
+    class Builder extends ImmutableHygieneSchedule.Props.Builder {}
 
     /** The hygiene function; required. */
     IFunction function();

@@ -37,9 +37,7 @@ public final class ManagementTrail extends Construct {
   @Value.Immutable
   public interface Props {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableManagementTrail.Props.Builder builder() {
-      return ImmutableManagementTrail.Props.builder();
-    }
+    class Builder extends ImmutableManagementTrail.Props.Builder {}
 
     /** Retention of the CloudWatch Logs copy; default one year. */
     @Value.Default
@@ -109,41 +107,22 @@ public final class ManagementTrail extends Construct {
             Map.of("StringLike", Map.of("aws:SourceArn", trailArn))));
 
     Bucket accessLogs =
-        Bucket.Builder.create(this, "AccessLogs")
-            .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-            .encryption(BucketEncryption.S3_MANAGED)
-            .enforceSsl(true)
-            .versioned(true)
+        privateBucket("AccessLogs", LifecycleRule.builder(), props.bucketRetentionDays())
             .objectOwnership(ObjectOwnership.BUCKET_OWNER_PREFERRED)
-            .lifecycleRules(
-                List.of(
-                    LifecycleRule.builder()
-                        .expiration(Duration.days(props.bucketRetentionDays()))
-                        .noncurrentVersionExpiration(Duration.days(30))
-                        .build()))
-            .removalPolicy(RemovalPolicy.RETAIN)
             .build();
     Bucket bucket =
-        Bucket.Builder.create(this, "Bucket")
-            .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-            .encryption(BucketEncryption.S3_MANAGED)
-            .enforceSsl(true)
-            .versioned(true)
+        privateBucket(
+                "Bucket",
+                LifecycleRule.builder()
+                    .transitions(
+                        List.of(
+                            Transition.builder()
+                                .storageClass(StorageClass.GLACIER)
+                                .transitionAfter(Duration.days(90))
+                                .build())),
+                props.bucketRetentionDays())
             .serverAccessLogsBucket(accessLogs)
             .serverAccessLogsPrefix("trail-bucket/")
-            .lifecycleRules(
-                List.of(
-                    LifecycleRule.builder()
-                        .transitions(
-                            List.of(
-                                Transition.builder()
-                                    .storageClass(StorageClass.GLACIER)
-                                    .transitionAfter(Duration.days(90))
-                                    .build()))
-                        .expiration(Duration.days(props.bucketRetentionDays()))
-                        .noncurrentVersionExpiration(Duration.days(30))
-                        .build()))
-            .removalPolicy(RemovalPolicy.RETAIN)
             .build();
 
     logGroup =
@@ -162,6 +141,27 @@ public final class ManagementTrail extends Construct {
         .sendToCloudWatchLogs(true)
         .cloudWatchLogGroup(logGroup)
         .build();
+  }
+
+  /**
+   * A bucket as both of the trail's are: private, S3-encrypted, TLS-only, versioned and retained
+   * with the stack; {@code lifecycle} plus expiry after {@code retentionDays} days, of old versions
+   * after 30.
+   */
+  private Bucket.Builder privateBucket(
+      String id, LifecycleRule.Builder lifecycle, int retentionDays) {
+    return Bucket.Builder.create(this, id)
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .encryption(BucketEncryption.S3_MANAGED)
+        .enforceSsl(true)
+        .versioned(true)
+        .lifecycleRules(
+            List.of(
+                lifecycle
+                    .expiration(Duration.days(retentionDays))
+                    .noncurrentVersionExpiration(Duration.days(30))
+                    .build()))
+        .removalPolicy(RemovalPolicy.RETAIN);
   }
 
   /** The log group the trail delivers to. */

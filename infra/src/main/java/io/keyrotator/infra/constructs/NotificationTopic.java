@@ -27,9 +27,7 @@ public final class NotificationTopic extends Construct {
   @Value.Immutable
   public interface Props {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableNotificationTopic.Props.Builder builder() {
-      return ImmutableNotificationTopic.Props.builder();
-    }
+    class Builder extends ImmutableNotificationTopic.Props.Builder {}
 
     /** Addresses to subscribe; default none (each address gets a confirmation mail). */
     List<String> emails();

@@ -26,9 +26,7 @@ public final class RotationAlarms extends Construct {
   @Value.Immutable
   public interface Props extends FunctionAlarmsProps<RotationFunction> {
     /** A builder with the default period. */
-    static ImmutableRotationAlarms.Props.Builder builder() {
-      return ImmutableRotationAlarms.Props.builder();
-    }
+    class Builder extends ImmutableRotationAlarms.Props.Builder {}
 
     /** Default 5 minutes. */
     @Override

@@ -26,9 +26,7 @@ public final class RotationFailureRule extends Construct {
   @Value.Immutable
   public interface Props {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableRotationFailureRule.Props.Builder builder() {
-      return ImmutableRotationFailureRule.Props.builder();
-    }
+    class Builder extends ImmutableRotationFailureRule.Props.Builder {}
 
     /** Where to send; required. */
     ITopic topic();

@@ -13,9 +13,7 @@ import java.util.Optional;
 import org.immutables.value.Value;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Metric;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Alias;
@@ -73,9 +71,7 @@ public final class RotationFunction extends KeyrotatorFunction {
   @Value.Immutable
   public interface Props extends FunctionOptions {
     /** A builder with the defaults stated on each attribute. */
-    static ImmutableRotationFunction.Props.Builder builder() {
-      return ImmutableRotationFunction.Props.builder();
-    }
+    class Builder extends ImmutableRotationFunction.Props.Builder {}
 
     /** Default {@code keyrotator-rotation}. */
     @Override
@@ -190,50 +186,32 @@ public final class RotationFunction extends KeyrotatorFunction {
         id,
         props,
         "keyrotator rotation function: rotates access keys of managed users only");
-    Stack stack = Stack.of(this);
     FunctionExecution execution = execution();
     Role role = execution.role();
 
-    List<String> userArns = props.users().stream().map(user -> user.arn(stack)).toList();
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("RotateManagedUsersKeys")
-            .actions(
-                List.of(
-                    "iam:GetUser",
-                    "iam:ListAccessKeys",
-                    "iam:CreateAccessKey",
-                    "iam:UpdateAccessKey",
-                    "iam:DeleteAccessKey",
-                    "iam:GetAccessKeyLastUsed"))
-            .resources(userArns)
-            .build());
+    execution.allowOnManagedUsers(
+        "RotateManagedUsersKeys",
+        List.of(
+            "iam:GetUser",
+            "iam:ListAccessKeys",
+            "iam:CreateAccessKey",
+            "iam:UpdateAccessKey",
+            "iam:DeleteAccessKey",
+            "iam:GetAccessKeyLastUsed"),
+        Map.of());
     // TagUser and UntagUser always carry at least one tag key, so ForAllValues never passes on
     // an empty set here.
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("ClaimManagedUsers")
-            .actions(List.of("iam:TagUser"))
-            .resources(userArns)
-            .conditions(FunctionExecution.onlyTagKeys(FunctionContract.CLAIM_TAG_KEY))
-            .build());
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("RemoveClaimOrLegacyRotationTag")
-            .actions(List.of("iam:UntagUser"))
-            .resources(userArns)
-            .conditions(
-                FunctionExecution.onlyTagKeys(
-                    FunctionContract.CLAIM_TAG_KEY, FunctionContract.LEGACY_ROTATION_TAG_KEY))
-            .build());
-    // ListSecrets has no resource type: it cannot be narrowed. It returns names and metadata,
-    // never values; the function uses it to find every secret that claims a user.
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("FindSecrets")
-            .actions(List.of("secretsmanager:ListSecrets"))
-            .resources(List.of("*"))
-            .build());
+    execution.allowOnManagedUsers(
+        "ClaimManagedUsers",
+        List.of("iam:TagUser"),
+        FunctionExecution.onlyTagKeys(FunctionContract.CLAIM_TAG_KEY));
+    execution.allowOnManagedUsers(
+        "RemoveClaimOrLegacyRotationTag",
+        List.of("iam:UntagUser"),
+        FunctionExecution.onlyTagKeys(
+            FunctionContract.CLAIM_TAG_KEY, FunctionContract.LEGACY_ROTATION_TAG_KEY));
+    // The function uses it to find every secret that claims a user.
+    execution.allowListSecrets("FindSecrets");
     // Read the secret and its versions (deprecated versions are evidence), write values, move
     // stages, keep the attempt record (the only secret tag the function may write).
     secretGrants =
@@ -326,13 +304,8 @@ public final class RotationFunction extends KeyrotatorFunction {
    * @param period the period to sum over
    */
   public Metric metricStepFailed(String step, Duration period) {
-    return Metric.Builder.create()
-        .namespace(MetricNames.NAMESPACE)
-        .metricName(MetricNames.STEP_FAILED)
-        .dimensionsMap(Map.of(MetricNames.STEP_DIMENSION, step))
-        .statistic("Sum")
-        .period(period)
-        .build();
+    return FunctionExecution.count(
+        MetricNames.STEP_FAILED, MetricNames.STEP_DIMENSION, step, period);
   }
 
   @Override

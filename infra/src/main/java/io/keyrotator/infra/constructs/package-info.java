@@ -3,7 +3,7 @@
  *
  * <p>Every construct's props are an interface, {@code <Construct>.Props}, with one Javadoc per
  * attribute that states its default; Immutables generates the immutable class and its builder at
- * compile time ({@code <Construct>.Props.builder()...build()}). The one style below makes every
+ * compile time ({@code new <Construct>.Props.Builder()...build()}). The one style below makes every
  * props type read the same: JDK collections only (nothing of Immutables at run time), {@code
  * Optional} attributes that accept {@code null} as "not given", and an {@link
  * IllegalArgumentException} naming the attributes that are missing when {@code build()} is called

@@ -65,7 +65,7 @@ public final class KeyrotatorStack extends Stack {
         new NotificationTopic(
             this,
             "Notifications",
-            NotificationTopic.Props.builder().emails(config.notificationEmails()).build());
+            new NotificationTopic.Props.Builder().emails(config.notificationEmails()).build());
 
     SecretsKey secretsKey =
         new SecretsKey(
@@ -91,7 +91,7 @@ public final class KeyrotatorStack extends Stack {
         new RotationFunction(
             this,
             "Rotation",
-            RotationFunction.Props.builder()
+            new RotationFunction.Props.Builder()
                 .codePath(codePath)
                 .users(managedUsers)
                 .roleName(rotationRoleName(region))
@@ -112,7 +112,7 @@ public final class KeyrotatorStack extends Stack {
                 new HygieneFunction(
                     this,
                     "Hygiene",
-                    HygieneFunction.Props.builder()
+                    new HygieneFunction.Props.Builder()
                         .codePath(codePath)
                         .users(managedUsers)
                         .roleName(hygieneRoleName(region))
@@ -150,7 +150,7 @@ public final class KeyrotatorStack extends Stack {
         new EvidenceSealSecret(
             this,
             "EvidenceSeal",
-            EvidenceSealSecret.Props.builder()
+            new EvidenceSealSecret.Props.Builder()
                 .key(secretsKey)
                 .readers(sealReaders)
                 .deploymentRoleArn(deploymentRoleArn)
@@ -168,7 +168,7 @@ public final class KeyrotatorStack extends Stack {
           new AccessKeySecret(
               this,
               "Secret-" + user.name(),
-              AccessKeySecret.Props.builder()
+              new AccessKeySecret.Props.Builder()
                   .userName(user.name())
                   .rotationFunction(rotationFunction)
                   .encryptionKey(secretsKey)
@@ -191,14 +191,14 @@ public final class KeyrotatorStack extends Stack {
     new RotationFailureRule(
         this,
         "RotationFailures",
-        RotationFailureRule.Props.builder()
+        new RotationFailureRule.Props.Builder()
             .topic(notifications.getTopic())
             .logGroupName(rotationFunction.getLogGroupName())
             .build());
     new RotationAlarms(
         this,
         "RotationAlarms",
-        RotationAlarms.Props.builder()
+        new RotationAlarms.Props.Builder()
             .function(rotationFunction)
             .topic(notifications.getTopic())
             .build());
@@ -207,21 +207,24 @@ public final class KeyrotatorStack extends Stack {
           new HygieneSchedule(
               this,
               "HygieneSchedule",
-              HygieneSchedule.Props.builder()
+              new HygieneSchedule.Props.Builder()
                   .function(h.getFunction())
                   .expression(hygieneSettings.schedule())
                   .build());
           new HygieneReportDelivery(
               this,
               "HygieneReport",
-              HygieneReportDelivery.Props.builder()
+              new HygieneReportDelivery.Props.Builder()
                   .function(h.getFunction())
                   .topic(notifications.getTopic())
                   .build());
           new HygieneAlarms(
               this,
               "HygieneAlarms",
-              HygieneAlarms.Props.builder().function(h).topic(notifications.getTopic()).build());
+              new HygieneAlarms.Props.Builder()
+                  .function(h)
+                  .topic(notifications.getTopic())
+                  .build());
         });
 
     List<String> userNames = config.users().stream().map(ManagedUser::name).toList();
@@ -229,7 +232,7 @@ public final class KeyrotatorStack extends Stack {
       new AccessKeyChangeRule(
           this,
           "OutOfBandKeyChanges",
-          AccessKeyChangeRule.Props.builder()
+          new AccessKeyChangeRule.Props.Builder()
               .topic(notifications.getTopic())
               .userNames(userNames)
               .rotationRoleArn(rotationFunction.getRole().getRoleArn())
@@ -243,7 +246,7 @@ public final class KeyrotatorStack extends Stack {
                 new CloudTrailAlarms(
                     this,
                     "CloudTrailAlarms",
-                    CloudTrailAlarms.Props.builder()
+                    new CloudTrailAlarms.Props.Builder()
                         .logGroup(logGroup)
                         .topic(notifications.getTopic())
                         .extra(keyrotatorAlarms(userNames, expectedRoleNames(config, region)))
@@ -253,7 +256,7 @@ public final class KeyrotatorStack extends Stack {
       new AccountHardening(
           this,
           "AccountHardening",
-          AccountHardening.Props.builder()
+          new AccountHardening.Props.Builder()
               .passwordPolicy(config.hardening().passwordPolicy())
               .mfaGroupName(config.hardening().mfaGroupName())
               .build());
@@ -285,7 +288,7 @@ public final class KeyrotatorStack extends Stack {
           new ManagementTrail(
               this,
               "Trail",
-              ManagementTrail.Props.builder()
+              new ManagementTrail.Props.Builder()
                   .logRetention(retention(config.logRetentionDays()))
                   .bucketRetentionDays(Math.max(config.logRetentionDays(), 365))
                   .build());
