@@ -32,7 +32,7 @@ class HygieneFunctionTest {
   void reportAndAlarmsNeedATopic() {
     assertThatThrownBy(() -> new HygieneReportDelivery.Props.Builder().function(FUNCTION).build())
         .hasMessage("Cannot build Props, some of required attributes are not set [topic]");
-    assertThatThrownBy(() -> new HygieneAlarms.Props.Builder().build())
+    assertThatThrownBy(() -> HygieneAlarms.props().build())
         .hasMessageContaining("required attributes are not set [function, topic]");
   }
 
@@ -88,7 +88,7 @@ class HygieneFunctionTest {
                 .build());
 
     FunctionAlarmsProps<HygieneFunction> props =
-        new HygieneAlarms.Props.Builder().function(function).topic(TOPIC).build();
+        HygieneAlarms.props().function(function).topic(TOPIC).build();
 
     assertThat(props.period().toHours()).isEqualTo(24);
   }

@@ -1,15 +1,17 @@
 package io.keyrotator.infra.constructs;
 
+import org.immutables.value.Value;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.sns.ITopic;
 
 /**
- * What a function's alarms ({@link RotationAlarms}, {@link HygieneAlarms}) are given alike: which
- * function they watch, where they notify, and their period. Each alarms construct's props extend
- * this interface and state their own default period.
+ * The props of a function's alarms ({@link RotationAlarms}, {@link HygieneAlarms}): which function
+ * they watch, where they notify, and their period. Each alarms construct's {@code props()} gives a
+ * builder with its own default period set.
  *
  * @param <F> the function construct
  */
+@Value.Immutable
 public interface FunctionAlarmsProps<F> {
   /** The function whose metrics the alarms watch; required. */
   F function();
@@ -17,17 +19,19 @@ public interface FunctionAlarmsProps<F> {
   /** Where the alarms notify; required. */
   ITopic topic();
 
-  /** The period of every alarm, 1 minute to 1 day; default per alarms construct. */
+  /**
+   * The period of every alarm, 1 minute to 1 day; default the alarms construct's, set by its {@code
+   * props()}.
+   */
   Duration period();
 
   /**
-   * The check of the shared attributes, for each alarms construct's {@code @Value.Check}.
-   *
-   * @param construct the alarms construct, for the message
-   * @throws IllegalArgumentException "&lt;Construct&gt;: period (s) ..." for a period outside 1
-   *     minute to 1 day
+   * @throws IllegalArgumentException "FunctionAlarmsProps: period (s) ..." outside 1 minute to 1
+   *     day
    */
-  default void checkPeriod(String construct) {
-    PropsCheck.inRange(construct, "period (s)", period().toSeconds().longValue(), 60, 86_400);
+  @Value.Check
+  default void check() {
+    PropsCheck.inRange(
+        "FunctionAlarmsProps", "period (s)", period().toSeconds().longValue(), 60, 86_400);
   }
 }

@@ -3,7 +3,6 @@ package io.keyrotator.infra.constructs;
 import io.keyrotator.contract.MetricNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.immutables.value.Value;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
@@ -18,34 +17,19 @@ import software.constructs.Construct;
  * destination) and one on each finding count that should stay zero ({@link
  * HygieneFunction#ALARMED_METRICS}).
  */
-@Value.Enclosing
 public final class HygieneAlarms extends Construct {
   private final Alarm errorsAlarm;
   private final Map<String, Alarm> findingAlarms = new LinkedHashMap<>();
 
-  /** Props: the {@link HygieneFunction} to watch, the topic, and the period of every alarm. */
-  @Value.Immutable
-  public interface Props extends FunctionAlarmsProps<HygieneFunction> {
-    /** A builder with the default period. */
-    class Builder extends ImmutableHygieneAlarms.Props.Builder {}
-
-    /** Default one day (the job runs daily). */
-    @Override
-    @Value.Default
-    default Duration period() {
-      return Duration.days(1);
-    }
-
-    /**
-     * @throws IllegalArgumentException "HygieneAlarms: period (s) ..." outside 1 minute to 1 day
-     */
-    @Value.Check
-    default void check() {
-      checkPeriod("HygieneAlarms");
-    }
+  /**
+   * Props: the {@link HygieneFunction} to watch and the topic (both required), and the period of
+   * every alarm, 1 minute to 1 day; default one day (the job runs daily).
+   */
+  public static ImmutableFunctionAlarmsProps.Builder<HygieneFunction> props() {
+    return ImmutableFunctionAlarmsProps.<HygieneFunction>builder().period(Duration.days(1));
   }
 
-  public HygieneAlarms(Construct scope, String id, Props props) {
+  public HygieneAlarms(Construct scope, String id, FunctionAlarmsProps<HygieneFunction> props) {
     super(scope, id);
     HygieneFunction hygiene = props.function();
     errorsAlarm =

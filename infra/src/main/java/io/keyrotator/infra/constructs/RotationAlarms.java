@@ -4,7 +4,6 @@ import io.keyrotator.contract.MetricNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.immutables.value.Value;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
@@ -18,33 +17,18 @@ import software.constructs.Construct;
  * The rotation function's alarm: any failed step ({@link RotationFunction#metricStepFailed} summed
  * over every step of {@link MetricNames#ROTATION_STEPS}) notifies the topic.
  */
-@Value.Enclosing
 public final class RotationAlarms extends Construct {
   private final Alarm stepFailedAlarm;
 
-  /** Props: the {@link RotationFunction} to watch, the topic, and the period of every alarm. */
-  @Value.Immutable
-  public interface Props extends FunctionAlarmsProps<RotationFunction> {
-    /** A builder with the default period. */
-    class Builder extends ImmutableRotationAlarms.Props.Builder {}
-
-    /** Default 5 minutes. */
-    @Override
-    @Value.Default
-    default Duration period() {
-      return Duration.minutes(5);
-    }
-
-    /**
-     * @throws IllegalArgumentException "RotationAlarms: period (s) ..." outside 1 minute to 1 day
-     */
-    @Value.Check
-    default void check() {
-      checkPeriod("RotationAlarms");
-    }
+  /**
+   * Props: the {@link RotationFunction} to watch and the topic (both required), and the period of
+   * every alarm, 1 minute to 1 day; default 5 minutes.
+   */
+  public static ImmutableFunctionAlarmsProps.Builder<RotationFunction> props() {
+    return ImmutableFunctionAlarmsProps.<RotationFunction>builder().period(Duration.minutes(5));
   }
 
-  public RotationAlarms(Construct scope, String id, Props props) {
+  public RotationAlarms(Construct scope, String id, FunctionAlarmsProps<RotationFunction> props) {
     super(scope, id);
     List<String> steps = MetricNames.ROTATION_STEPS;
     Map<String, IMetric> usingMetrics = new LinkedHashMap<>();

@@ -198,10 +198,7 @@ public final class KeyrotatorStack extends Stack {
     new RotationAlarms(
         this,
         "RotationAlarms",
-        new RotationAlarms.Props.Builder()
-            .function(rotationFunction)
-            .topic(notifications.getTopic())
-            .build());
+        RotationAlarms.props().function(rotationFunction).topic(notifications.getTopic()).build());
     hygiene.ifPresent(
         h -> {
           new HygieneSchedule(
@@ -221,10 +218,7 @@ public final class KeyrotatorStack extends Stack {
           new HygieneAlarms(
               this,
               "HygieneAlarms",
-              new HygieneAlarms.Props.Builder()
-                  .function(h)
-                  .topic(notifications.getTopic())
-                  .build());
+              HygieneAlarms.props().function(h).topic(notifications.getTopic()).build());
         });
 
     List<String> userNames = config.users().stream().map(ManagedUser::name).toList();
