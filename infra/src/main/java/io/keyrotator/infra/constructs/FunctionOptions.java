@@ -23,6 +23,29 @@ public interface FunctionOptions {
   int MAX_MANAGED_USER_NAMES_LENGTH = 3000;
 
   /**
+   * What both functions' props builders accept alike, so that the shared options can be given in
+   * one place for either function.
+   *
+   * @param <B> the concrete builder, returned by every setter
+   */
+  interface Builder<B extends Builder<B>> {
+    /** See {@link FunctionOptions#codePath()}. */
+    B codePath(String codePath);
+
+    /** See {@link FunctionOptions#users()}. */
+    B users(Iterable<? extends ManagedIamUser> users);
+
+    /** See {@link FunctionOptions#roleName()}. */
+    B roleName(String roleName);
+
+    /** See {@link FunctionOptions#logRetention()}. */
+    B logRetention(RetentionDays logRetention);
+
+    /** See {@link FunctionOptions#deleteUnprovenKeys()}. */
+    B deleteUnprovenKeys(boolean deleteUnprovenKeys);
+  }
+
+  /**
    * The functions' jar (or a directory), relative to where the app runs; default {@link
    * #DEFAULT_CODE_PATH}.
    */

@@ -62,7 +62,8 @@ public final class HygieneFunction extends KeyrotatorFunction {
   @Value.Immutable
   public interface Props extends FunctionOptions {
     /** A builder with the defaults stated on each attribute. */
-    class Builder extends ImmutableHygieneFunction.Props.Builder {}
+    class Builder extends ImmutableHygieneFunction.Props.Builder
+        implements FunctionOptions.Builder<Builder> {}
 
     /** Default {@code keyrotator-hygiene}. */
     @Override

@@ -71,7 +71,8 @@ public final class RotationFunction extends KeyrotatorFunction {
   @Value.Immutable
   public interface Props extends FunctionOptions {
     /** A builder with the defaults stated on each attribute. */
-    class Builder extends ImmutableRotationFunction.Props.Builder {}
+    class Builder extends ImmutableRotationFunction.Props.Builder
+        implements FunctionOptions.Builder<Builder> {}
 
     /** Default {@code keyrotator-rotation}. */
     @Override

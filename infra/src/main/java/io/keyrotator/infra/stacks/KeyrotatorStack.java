@@ -14,6 +14,7 @@ import io.keyrotator.infra.constructs.CloudTrailAlarms;
 import io.keyrotator.infra.constructs.DeploymentRole;
 import io.keyrotator.infra.constructs.EvidenceSealSecret;
 import io.keyrotator.infra.constructs.FunctionContract;
+import io.keyrotator.infra.constructs.FunctionOptions;
 import io.keyrotator.infra.constructs.HygieneAlarms;
 import io.keyrotator.infra.constructs.HygieneFunction;
 import io.keyrotator.infra.constructs.HygieneReportDelivery;
@@ -91,15 +92,15 @@ public final class KeyrotatorStack extends Stack {
         new RotationFunction(
             this,
             "Rotation",
-            new RotationFunction.Props.Builder()
-                .codePath(codePath)
-                .users(managedUsers)
-                .roleName(rotationRoleName(region))
-                .logRetention(retention(config.logRetentionDays()))
+            sharedFunctionOptions(
+                    new RotationFunction.Props.Builder(),
+                    codePath,
+                    managedUsers,
+                    rotationRoleName(region),
+                    config)
                 .previousKeyPolicy(rotation.previousKeyPolicy())
                 .keyLimitPolicy(rotation.keyLimitPolicy())
                 .idleDays(rotation.idleDays())
-                .deleteUnprovenKeys(rotation.deleteUnprovenKeys())
                 .propagationSuccesses(rotation.propagationSuccesses())
                 .propagationTimeoutSeconds(rotation.propagationTimeoutSeconds())
                 .propagationIntervalMillis(rotation.propagationIntervalMillis())
@@ -112,18 +113,18 @@ public final class KeyrotatorStack extends Stack {
                 new HygieneFunction(
                     this,
                     "Hygiene",
-                    new HygieneFunction.Props.Builder()
-                        .codePath(codePath)
-                        .users(managedUsers)
-                        .roleName(hygieneRoleName(region))
-                        .logRetention(retention(config.logRetentionDays()))
+                    sharedFunctionOptions(
+                            new HygieneFunction.Props.Builder(),
+                            codePath,
+                            managedUsers,
+                            hygieneRoleName(region),
+                            config)
                         .graceDays(hygieneSettings.graceDays())
                         .hardLimitDays(hygieneSettings.hardLimitDays())
                         .deleteAfterDays(hygieneSettings.deleteAfterDays())
                         .stuckAfterHours(hygieneSettings.stuckAfterHours())
                         .repair(hygieneSettings.repair())
                         .dryRun(hygieneSettings.dryRun())
-                        .deleteUnprovenKeys(rotation.deleteUnprovenKeys())
                         .auditMaxKeyAgeDays(hygieneSettings.auditMaxKeyAgeDays())
                         .auditUnusedDays(hygieneSettings.auditUnusedDays())
                         .build()))
@@ -256,6 +257,25 @@ public final class KeyrotatorStack extends Stack {
               .build());
     }
     StackOutputs.add(this, rotationFunction, hygiene, notifications, secrets, seal);
+  }
+
+  /**
+   * The options both functions get alike: the jar, the managed users, a fixed role name, the log
+   * retention and whether keys keyrotator cannot prove it created may be deleted (one setting for
+   * both, so that neither function deletes what the other keeps).
+   */
+  private static <B extends FunctionOptions.Builder<B>> B sharedFunctionOptions(
+      B builder,
+      String codePath,
+      List<ManagedIamUser> users,
+      String roleName,
+      KeyrotatorConfig config) {
+    return builder
+        .codePath(codePath)
+        .users(users)
+        .roleName(roleName)
+        .logRetention(retention(config.logRetentionDays()))
+        .deleteUnprovenKeys(config.rotation().deleteUnprovenKeys());
   }
 
   /** The rotation role's name: fixed so that the us-east-1 rule stack can recognise it. */
