@@ -40,7 +40,7 @@ class AccessKeySecretTest {
     return new RotationFunction(
         stack,
         "Rotation",
-        RotationFunction.Props.builder()
+        new RotationFunction.Props.Builder()
             .codePath(TestApps.fakeCode().toString())
             .users(list)
             .build());
@@ -48,14 +48,11 @@ class AccessKeySecretTest {
 
   private static AccessKeySecret secret(
       Stack stack, RotationFunction rotation, String user, String name) {
-    return new AccessKeySecret(
-        stack,
-        "Secret-" + user,
-        AccessKeySecret.Props.builder()
-            .userName(user)
-            .rotationFunction(rotation)
-            .secretName(name)
-            .build());
+    var props = new AccessKeySecret.Props.Builder().userName(user).rotationFunction(rotation);
+    if (name != null) {
+      props.secretName(name);
+    }
+    return new AccessKeySecret(stack, "Secret-" + user, props.build());
   }
 
   @Test

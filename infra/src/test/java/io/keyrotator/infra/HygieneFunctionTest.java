@@ -30,15 +30,15 @@ class HygieneFunctionTest {
 
   @Test
   void reportAndAlarmsNeedATopic() {
-    assertThatThrownBy(() -> HygieneReportDelivery.Props.builder().function(FUNCTION).build())
-        .hasMessage("HygieneReportDelivery: topic is required");
+    assertThatThrownBy(() -> new HygieneReportDelivery.Props.Builder().function(FUNCTION).build())
+        .hasMessage("Cannot build Props, some of required attributes are not set [topic]");
     assertThatThrownBy(() -> HygieneAlarms.props().build())
-        .hasMessageContaining("HygieneAlarms: function is required");
+        .hasMessageContaining("required attributes are not set [function, topic]");
   }
 
   @Test
   void refusesToManageNobody() {
-    assertThatThrownBy(() -> HygieneFunction.Props.builder().users(List.of()).build())
+    assertThatThrownBy(() -> new HygieneFunction.Props.Builder().users(List.of()).build())
         .hasMessageContaining("no managed users");
   }
 
@@ -46,28 +46,32 @@ class HygieneFunctionTest {
   void timeoutAndRetriesStayWithinLambdasLimits() {
     assertThatThrownBy(
             () ->
-                HygieneFunction.Props.builder().users(USERS).timeout(Duration.minutes(16)).build())
+                new HygieneFunction.Props.Builder()
+                    .users(USERS)
+                    .timeout(Duration.minutes(16))
+                    .build())
         .hasMessageContaining("timeout 960 s is outside Lambda's 1-900 s");
-    assertThatThrownBy(() -> HygieneFunction.Props.builder().users(USERS).retryAttempts(3).build())
+    assertThatThrownBy(
+            () -> new HygieneFunction.Props.Builder().users(USERS).retryAttempts(3).build())
         .hasMessageContaining("retryAttempts 3 is outside Lambda's 0-2");
   }
 
   @Test
   void settingsOutsideTheFunctionsRangesAreRefusedByName() {
     assertThatThrownBy(
-            () -> HygieneFunction.Props.builder().users(USERS).deleteAfterDays(0).build())
+            () -> new HygieneFunction.Props.Builder().users(USERS).deleteAfterDays(0).build())
         .hasMessage("HygieneFunction: deleteAfterDays 0 is outside 1-3650");
   }
 
   @Test
   void defaultsAreTheDocumentedOnes() {
-    HygieneFunction.Props props = HygieneFunction.Props.builder().users(USERS).build();
+    HygieneFunction.Props props = new HygieneFunction.Props.Builder().users(USERS).build();
 
-    assertThat(props.function().memorySize()).isEqualTo(1024);
-    assertThat(props.function().logGroupName()).isEqualTo("/aws/lambda/keyrotator-hygiene");
+    assertThat(props.memorySize()).isEqualTo(1024);
+    assertThat(props.logGroupName()).isEqualTo("/aws/lambda/keyrotator-hygiene");
     assertThat(props.timeout().toMinutes()).isEqualTo(10);
     assertThat(props.retryAttempts()).isEqualTo(1);
-    assertThat(props.function().deleteUnprovenKeys()).isFalse();
+    assertThat(props.deleteUnprovenKeys()).isFalse();
     assertThat(props.graceDays()).isEqualTo(FunctionSettings.GRACE.defaultValue());
     assertThat(props.deleteAfterDays()).isEqualTo(FunctionSettings.DELETE_AFTER.defaultValue());
   }
@@ -78,7 +82,7 @@ class HygieneFunctionTest {
         new HygieneFunction(
             new Stack(),
             "Hygiene",
-            HygieneFunction.Props.builder()
+            new HygieneFunction.Props.Builder()
                 .codePath(TestApps.fakeCode().toString())
                 .users(USERS)
                 .build());
@@ -91,9 +95,9 @@ class HygieneFunctionTest {
 
   @Test
   void scheduleNeedsTheFunction() {
-    assertThatThrownBy(() -> HygieneSchedule.Props.builder().build())
-        .hasMessageContaining("function is required");
-    HygieneSchedule.Props props = HygieneSchedule.Props.builder().function(FUNCTION).build();
+    assertThatThrownBy(() -> new HygieneSchedule.Props.Builder().build())
+        .hasMessageContaining("required attributes are not set [function]");
+    HygieneSchedule.Props props = new HygieneSchedule.Props.Builder().function(FUNCTION).build();
 
     assertThat(props.expression()).isEqualTo("cron(0 6 * * ? *)");
     assertThat(props.enabled()).isTrue();

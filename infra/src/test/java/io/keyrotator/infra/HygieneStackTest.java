@@ -180,32 +180,27 @@ class HygieneStackTest {
   @Test
   void reportsThatAskForAttentionReachTheTopicAsTheirSummary() {
     Map<String, Object> fn = functionArn(full);
-    fullTemplate.hasResourceProperties(
-        "AWS::Events::Rule",
-        Match.objectLike(
+    TemplateMatchers.hasRule(
+        fullTemplate,
+        TemplateMatchers.eventPattern(
+            "lambda",
+            "Lambda Function Invocation Result - Success",
             Map.of(
-                "EventPattern",
-                Map.of(
-                    "source", List.of("lambda"),
-                    "detail-type", List.of("Lambda Function Invocation Result - Success"),
-                    "resources",
-                        List.of(
-                            fn,
-                            Map.of("prefix", Map.of("Fn::Join", List.of("", List.of(fn, ":"))))),
-                    "detail", Map.of("responsePayload", Map.of("notify", List.of(true)))),
-                "Targets",
-                List.of(
+                "resources",
+                    List.of(
+                        fn, Map.of("prefix", Map.of("Fn::Join", List.of("", List.of(fn, ":"))))),
+                "detail", Map.of("responsePayload", Map.of("notify", List.of(true))))),
+        List.of(
+            Map.of(
+                "Id", Match.anyValue(),
+                "Arn", Map.of("Ref", logicalId(full, full.getNotifications().getTopic())),
+                "InputTransformer",
                     Map.of(
-                        "Id", Match.anyValue(),
-                        "Arn", Map.of("Ref", logicalId(full, full.getNotifications().getTopic())),
-                        "InputTransformer",
-                            Map.of(
-                                "InputPathsMap",
-                                Map.of(
-                                    "detail-responsePayload-summary",
-                                    "$.detail.responsePayload.summary"),
-                                "InputTemplate",
-                                "\"<detail-responsePayload-summary>\""))))));
+                        "InputPathsMap",
+                        Map.of(
+                            "detail-responsePayload-summary", "$.detail.responsePayload.summary"),
+                        "InputTemplate",
+                        "\"<detail-responsePayload-summary>\""))));
   }
 
   // --- alarms ---------------------------------------------------------------------------------

@@ -128,32 +128,27 @@ class NotificationsAndRulesTest extends FullConfigurationTest {
     assertThat(built.stacks()).hasSize(2);
     assertThat(companion.getRegion()).isEqualTo("us-east-1");
     assertThat(companion.getAccount()).isEqualTo("123456789012");
-    companionTemplate.hasResourceProperties(
-        "AWS::Events::Rule",
-        Match.objectLike(
+    TemplateMatchers.hasRule(
+        companionTemplate,
+        TemplateMatchers.eventPattern(
+            "aws.iam",
+            "AWS API Call via CloudTrail",
             Map.of(
-                "EventPattern",
+                "detail",
                 Map.of(
-                    "source", List.of("aws.iam"),
-                    "detail-type", List.of("AWS API Call via CloudTrail"),
-                    "detail",
-                        Map.of(
-                            "eventSource", List.of("iam.amazonaws.com"),
-                            "eventName",
-                                List.of("CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey"),
-                            "requestParameters",
-                                Map.of("userName", List.of("ci-deployer", "legacy-batch")),
-                            "$or",
+                    "eventSource", List.of("iam.amazonaws.com"),
+                    "eventName", List.of("CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey"),
+                    "requestParameters", Map.of("userName", List.of("ci-deployer", "legacy-batch")),
+                    "$or",
+                        List.of(
+                            TemplateMatchers.NOT_AN_ASSUMED_ROLE,
+                            TemplateMatchers.sessionIssuerNoneOf(
                                 List.of(
-                                    TemplateMatchers.NOT_AN_ASSUMED_ROLE,
-                                    TemplateMatchers.sessionIssuerNoneOf(
-                                        List.of(
-                                            partitionArn(
-                                                ":iam::123456789012:role/keyrotator-rotation-eu-west-1"),
-                                            partitionArn(
-                                                ":iam::123456789012:role/keyrotator-hygiene-eu-west-1")))))),
-                "Targets",
-                List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", Match.anyValue())))))));
+                                    partitionArn(
+                                        ":iam::123456789012:role/keyrotator-rotation-eu-west-1"),
+                                    partitionArn(
+                                        ":iam::123456789012:role/keyrotator-hygiene-eu-west-1"))))))),
+        List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", Match.anyValue())))));
     companionTemplate.hasResourceProperties(
         "AWS::SNS::Topic", Match.objectLike(Map.of("KmsMasterKeyId", Match.anyValue())));
     companionTemplate.resourceCountIs("AWS::SNS::Subscription", 2);

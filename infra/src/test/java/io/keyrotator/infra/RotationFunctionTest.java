@@ -30,7 +30,7 @@ class RotationFunctionTest {
   void timeoutBeyondLambdasLimitIsRefusedWhenThePropsAreBuilt() {
     assertThatThrownBy(
             () ->
-                RotationFunction.Props.builder()
+                new RotationFunction.Props.Builder()
                     .codePath(TestApps.fakeCode().toString())
                     .propagationTimeoutSeconds(880)
                     .users(List.of(new ManagedIamUser("app", "/")))
@@ -43,14 +43,14 @@ class RotationFunctionTest {
   void settingsOutsideTheFunctionsRangesAreRefusedByName() {
     assertThatThrownBy(
             () ->
-                RotationFunction.Props.builder()
+                new RotationFunction.Props.Builder()
                     .users(List.of(new ManagedIamUser("app", "/")))
                     .idleDays(-1)
                     .build())
         .hasMessage("RotationFunction: idleDays -1 is outside 0-3650");
     assertThatThrownBy(
             () ->
-                RotationFunction.Props.builder()
+                new RotationFunction.Props.Builder()
                     .users(List.of(new ManagedIamUser("app", "/")))
                     .propagationIntervalMillis(5)
                     .build())
@@ -60,12 +60,12 @@ class RotationFunctionTest {
   @Test
   void defaultsAreTheFunctionsOwn() {
     RotationFunction.Props props =
-        RotationFunction.Props.builder().users(List.of(new ManagedIamUser("app", "/"))).build();
+        new RotationFunction.Props.Builder().users(List.of(new ManagedIamUser("app", "/"))).build();
 
-    assertThat(props.function().functionName()).isEqualTo("keyrotator-rotation");
-    assertThat(props.function().logGroupName()).isEqualTo("/aws/lambda/keyrotator-rotation");
-    assertThat(props.function().memorySize()).isEqualTo(512);
-    assertThat(props.function().roleName()).isEmpty();
+    assertThat(props.functionName()).isEqualTo("keyrotator-rotation");
+    assertThat(props.logGroupName()).isEqualTo("/aws/lambda/keyrotator-rotation");
+    assertThat(props.memorySize()).isEqualTo(512);
+    assertThat(props.roleName()).isEmpty();
     assertThat(props.previousKeyPolicy()).isEqualTo(FunctionSettings.DEFAULT_PREVIOUS_KEY_POLICY);
     assertThat(props.keyLimitPolicy()).isEqualTo(FunctionSettings.DEFAULT_KEY_LIMIT_POLICY);
     assertThat(props.idleDays()).isEqualTo(FunctionSettings.IDLE.defaultValue());
@@ -80,7 +80,7 @@ class RotationFunctionTest {
                 new RotationFunction(
                     stack(),
                     "Rotation",
-                    RotationFunction.Props.builder()
+                    new RotationFunction.Props.Builder()
                         .codePath(TestApps.fakeCode().toString())
                         .users(List.of())
                         .build()))
@@ -94,7 +94,7 @@ class RotationFunctionTest {
       users.add(new ManagedIamUser(String.format("%060d", i), "/"));
     }
 
-    assertThatThrownBy(() -> RotationFunction.Props.builder().users(users).build())
+    assertThatThrownBy(() -> new RotationFunction.Props.Builder().users(users).build())
         .hasMessageContaining(
             "RotationFunction: users: the managed user names come to 3049 characters joined, more"
                 + " than 3000");

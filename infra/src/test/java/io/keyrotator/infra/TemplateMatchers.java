@@ -2,6 +2,7 @@ package io.keyrotator.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.assertions.Match;
@@ -79,6 +80,25 @@ final class TemplateMatchers {
   static void hasRuleWithPattern(Template template, Map<String, ?> pattern) {
     template.hasResourceProperties(
         "AWS::Events::Rule", Match.objectLike(Map.of("EventPattern", Match.objectLike(pattern))));
+  }
+
+  /**
+   * An exact EventBridge pattern: one {@code source}, one {@code detail-type}, and {@code more}.
+   */
+  static Map<String, Object> eventPattern(String source, String detailType, Map<String, ?> more) {
+    Map<String, Object> pattern = new HashMap<>(more);
+    pattern.put("source", List.of(source));
+    pattern.put("detail-type", List.of(detailType));
+    return pattern;
+  }
+
+  /**
+   * Asserts that {@code template} has an EventBridge rule with exactly {@code pattern} as its
+   * {@code EventPattern} and {@code targets} as its {@code Targets}.
+   */
+  static void hasRule(Template template, Map<String, ?> pattern, Object targets) {
+    template.hasResourceProperties(
+        "AWS::Events::Rule", Match.objectLike(Map.of("EventPattern", pattern, "Targets", targets)));
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.keyrotator.infra.constructs;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.immutables.value.Value;
 import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.sns.ITopic;
@@ -13,6 +15,7 @@ import software.constructs.Construct;
  * CloudTrail events reach EventBridge only in us-east-1, so this rule works only in a stack
  * deployed there.
  */
+@Value.Enclosing
 public final class AccessKeyChangeRule extends Construct {
   /** The IAM events this rule matches. */
   public static final List<String> EVENT_NAMES =
@@ -20,70 +23,40 @@ public final class AccessKeyChangeRule extends Construct {
 
   private final Rule rule;
 
-  /**
-   * Options.
-   *
-   * @param topic where to send (required)
-   * @param userNames the managed users (required, non-empty)
-   * @param rotationRoleArn the rotation function's role, whose changes are expected (required)
-   * @param otherExpectedRoleArns further roles whose key changes are expected (the hygiene
-   *     function's); default none
-   */
-  public record Props(
-      ITopic topic,
-      List<String> userNames,
-      String rotationRoleArn,
-      List<String> otherExpectedRoleArns) {
-    public Props {
-      userNames = List.copyOf(userNames);
-      otherExpectedRoleArns = List.copyOf(otherExpectedRoleArns);
-    }
+  /** Options. */
+  @Value.Immutable
+  public interface Props {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableAccessKeyChangeRule.Props.Builder {}
+
+    /** Where to send; required. */
+    ITopic topic();
+
+    /** The managed users; at least one. */
+    List<String> userNames();
+
+    /** The rotation function's role, whose changes are expected; required. */
+    String rotationRoleArn();
+
+    /** Further roles whose key changes are expected (the hygiene function's); default none. */
+    List<String> otherExpectedRoleArns();
 
     /** Every role whose key changes are expected. */
-    public List<String> expectedRoleArns() {
-      List<String> all = new java.util.ArrayList<>();
-      all.add(rotationRoleArn);
-      all.addAll(otherExpectedRoleArns);
+    default List<String> expectedRoleArns() {
+      List<String> all = new ArrayList<>();
+      all.add(rotationRoleArn());
+      all.addAll(otherExpectedRoleArns());
       return all;
     }
 
-    public static Builder builder() {
-      return new Builder();
-    }
-
-    /** Builder; every field but otherExpectedRoleArns is required. */
-    public static final class Builder {
-      private ITopic topic;
-      private List<String> userNames = List.of();
-      private String rotationRoleArn;
-      private List<String> otherExpectedRoleArns = List.of();
-
-      public Builder topic(ITopic value) {
-        topic = value;
-        return this;
-      }
-
-      public Builder userNames(List<String> value) {
-        userNames = value;
-        return this;
-      }
-
-      public Builder rotationRoleArn(String value) {
-        rotationRoleArn = value;
-        return this;
-      }
-
-      public Builder otherExpectedRoleArns(List<String> value) {
-        otherExpectedRoleArns = value;
-        return this;
-      }
-
-      public Props build() {
-        if (topic == null || userNames.isEmpty() || rotationRoleArn == null) {
-          throw new IllegalArgumentException(
-              "AccessKeyChangeRule: topic, userNames and rotationRoleArn are required");
-        }
-        return new Props(topic, userNames, rotationRoleArn, otherExpectedRoleArns);
+    /**
+     * @throws IllegalArgumentException "AccessKeyChangeRule: userNames ..." for no user
+     */
+    @Value.Check
+    default void check() {
+      if (userNames().isEmpty()) {
+        throw new IllegalArgumentException(
+            "AccessKeyChangeRule: userNames is empty: give the managed users");
       }
     }
   }

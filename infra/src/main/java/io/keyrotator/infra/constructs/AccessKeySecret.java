@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.immutables.value.Value;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.SecretValue;
 import software.amazon.awscdk.Stack;
@@ -13,7 +14,6 @@ import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.secretsmanager.CfnRotationSchedule;
 import software.amazon.awscdk.services.secretsmanager.Secret;
@@ -36,6 +36,7 @@ import software.constructs.Construct;
  * denied to all but keyrotator's roles and the listed readers. The key's policy lets the same
  * principals use it, only through Secrets Manager (see {@link SecretsKey}).
  */
+@Value.Enclosing
 public final class AccessKeySecret extends Construct {
   /** The start of every secret name the CDK app gives: {@code keyrotator/<user>}. */
   public static final String SECRET_NAME_PREFIX = "keyrotator/";
@@ -79,124 +80,54 @@ public final class AccessKeySecret extends Construct {
   private final CfnPermission invokePermission;
   private final SecretsKey key;
 
-  /**
-   * Options.
-   *
-   * @param userName the IAM user (required)
-   * @param rotationFunction the rotation function (required)
-   * @param encryptionKey the key; default a new {@link SecretsKey} for this secret
-   * @param scheduleExpression {@code rate(...)} or {@code cron(...)}; default {@code rate(30 days)}
-   * @param window the rotation window, e.g. {@code 3h}; default none (Secrets Manager's default)
-   * @param readers IAM principal ARNs allowed to read the secret; default none
-   * @param secretName default {@code keyrotator/<userName>} ({@link #SECRET_NAME_PREFIX})
-   * @param hygieneRoleArn the hygiene function's role, which reads the secret, moves its stages and
-   *     removes attempt records; default none (no hygiene function)
-   * @param deploymentRoleArn the role CloudFormation deploys with, the only one allowed to change
-   *     the secret's settings and policy; default {@link DeploymentRole#of} the stack (synthesis
-   *     fails if the stack's synthesizer names none)
-   * @param operators IAM principal ARNs allowed to start and cancel rotations; default none
-   */
-  public record Props(
-      String userName,
-      RotationFunction rotationFunction,
-      Optional<SecretsKey> encryptionKey,
-      String scheduleExpression,
-      Optional<String> window,
-      List<String> readers,
-      String secretName,
-      Optional<String> hygieneRoleArn,
-      Optional<String> deploymentRoleArn,
-      List<String> operators) {
-    public Props {
-      readers = List.copyOf(readers);
-      operators = List.copyOf(operators);
+  /** Options. */
+  @Value.Immutable
+  public interface Props {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableAccessKeySecret.Props.Builder {}
+
+    /** The IAM user; required. */
+    String userName();
+
+    /** The rotation function; required. */
+    RotationFunction rotationFunction();
+
+    /** The key; default a new {@link SecretsKey} for this secret. */
+    Optional<SecretsKey> encryptionKey();
+
+    /** {@code rate(...)} or {@code cron(...)}; default {@code rate(30 days)}. */
+    @Value.Default
+    default String scheduleExpression() {
+      return "rate(30 days)";
     }
 
-    public static Builder builder() {
-      return new Builder();
+    /** The rotation window, e.g. {@code 3h}; default none (Secrets Manager's default). */
+    Optional<String> window();
+
+    /** IAM principal ARNs allowed to read the secret; default none. */
+    List<String> readers();
+
+    /** Default {@code keyrotator/<userName>} ({@link #SECRET_NAME_PREFIX}). */
+    @Value.Default
+    default String secretName() {
+      return SECRET_NAME_PREFIX + userName();
     }
 
-    /** Builder with the documented defaults. */
-    public static final class Builder {
-      private String userName;
-      private RotationFunction rotationFunction;
-      private SecretsKey encryptionKey;
-      private String scheduleExpression = "rate(30 days)";
-      private String window;
-      private List<String> readers = List.of();
-      private String secretName;
-      private String hygieneRoleArn;
-      private String deploymentRoleArn;
-      private List<String> operators = List.of();
+    /**
+     * The hygiene function's role, which reads the secret, moves its stages and removes attempt
+     * records; default none (no hygiene function).
+     */
+    Optional<String> hygieneRoleArn();
 
-      public Builder userName(String value) {
-        userName = value;
-        return this;
-      }
+    /**
+     * The role CloudFormation deploys with, the only one allowed to change the secret's settings
+     * and policy; default {@link DeploymentRole#of} the stack (synthesis fails if the stack's
+     * synthesizer names none).
+     */
+    Optional<String> deploymentRoleArn();
 
-      public Builder rotationFunction(RotationFunction value) {
-        rotationFunction = value;
-        return this;
-      }
-
-      public Builder encryptionKey(SecretsKey value) {
-        encryptionKey = value;
-        return this;
-      }
-
-      public Builder scheduleExpression(String value) {
-        scheduleExpression = value;
-        return this;
-      }
-
-      public Builder window(String value) {
-        window = value;
-        return this;
-      }
-
-      public Builder readers(List<String> value) {
-        readers = value;
-        return this;
-      }
-
-      public Builder secretName(String value) {
-        secretName = value;
-        return this;
-      }
-
-      public Builder hygieneRoleArn(String value) {
-        hygieneRoleArn = value;
-        return this;
-      }
-
-      public Builder deploymentRoleArn(String value) {
-        deploymentRoleArn = value;
-        return this;
-      }
-
-      public Builder operators(List<String> value) {
-        operators = value;
-        return this;
-      }
-
-      public Props build() {
-        if (userName == null || rotationFunction == null) {
-          throw new IllegalArgumentException(
-              "AccessKeySecret: userName and rotationFunction are required");
-        }
-        return new Props(
-            userName,
-            rotationFunction,
-            Optional.ofNullable(encryptionKey),
-            scheduleExpression,
-            Optional.ofNullable(window),
-            readers,
-            secretName == null ? SECRET_NAME_PREFIX + userName : secretName,
-            Optional.ofNullable(hygieneRoleArn),
-            Optional.ofNullable(deploymentRoleArn),
-            operators);
-      }
-    }
+    /** IAM principal ARNs allowed to start and cancel rotations; default none. */
+    List<String> operators();
   }
 
   public AccessKeySecret(Construct scope, String id, Props props) {
@@ -343,12 +274,7 @@ public final class AccessKeySecret extends Construct {
     return invokePermission;
   }
 
-  /** The key that encrypts the secret. */
-  public IKey getKey() {
-    return key.getKey();
-  }
-
-  /** The key with its policy. */
+  /** The key that encrypts the secret, with its policy. */
   public SecretsKey getSecretsKey() {
     return key;
   }

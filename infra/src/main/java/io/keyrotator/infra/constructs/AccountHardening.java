@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.immutables.value.Value;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Stack;
@@ -25,6 +26,7 @@ import software.constructs.Construct;
  * iam-password-policy rule's defaults) and a group whose members must use MFA for everything except
  * setting up MFA. Both change the whole account, so nothing is created unless asked for.
  */
+@Value.Enclosing
 public final class AccountHardening extends Construct {
   /** Password policy values: the AWS Config iam-password-policy rule's defaults. */
   public static final Map<String, Object> PASSWORD_POLICY = passwordPolicy();
@@ -33,36 +35,20 @@ public final class AccountHardening extends Construct {
   private Group mfaGroup;
   private ManagedPolicy mfaPolicy;
 
-  /**
-   * Options.
-   *
-   * @param passwordPolicy set the account password policy; default false
-   * @param mfaGroupName create this group with the MFA-enforcement policy; default none
-   */
-  public record Props(boolean passwordPolicy, Optional<String> mfaGroupName) {
-    public static Builder builder() {
-      return new Builder();
+  /** Options: everything off by default. */
+  @Value.Immutable
+  public interface Props {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableAccountHardening.Props.Builder {}
+
+    /** Set the account password policy; default false. */
+    @Value.Default
+    default boolean passwordPolicy() {
+      return false;
     }
 
-    /** Builder: everything off by default. */
-    public static final class Builder {
-      private boolean passwordPolicy;
-      private String mfaGroupName;
-
-      public Builder passwordPolicy(boolean value) {
-        passwordPolicy = value;
-        return this;
-      }
-
-      public Builder mfaGroupName(String value) {
-        mfaGroupName = value;
-        return this;
-      }
-
-      public Props build() {
-        return new Props(passwordPolicy, Optional.ofNullable(mfaGroupName));
-      }
-    }
+    /** Create this group with the MFA-enforcement policy; default none. */
+    Optional<String> mfaGroupName();
   }
 
   public AccountHardening(Construct scope, String id, Props props) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.immutables.value.Value;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
@@ -22,71 +23,35 @@ import software.constructs.Construct;
  * pattern matches at least once in five minutes. By default: CIS CloudWatch.1 to .14 and the
  * Organizations-changes filter ({@link CisPatterns}); callers add their own with {@code extra}.
  */
+@Value.Enclosing
 public final class CloudTrailAlarms extends Construct {
   private final Map<String, Alarm> alarms = new LinkedHashMap<>();
 
-  /**
-   * Options.
-   *
-   * @param logGroup the log group a multi-Region trail delivers to (required)
-   * @param topic where alarms notify (required)
-   * @param includeCis the CIS set; default true
-   * @param extra further filters, e.g. keyrotator's own; default none
-   * @param metricNamespace default {@code keyrotator/CloudTrail}
-   */
-  public record Props(
-      ILogGroup logGroup,
-      ITopic topic,
-      boolean includeCis,
-      List<AlarmDefinition> extra,
-      String metricNamespace) {
-    public Props {
-      extra = List.copyOf(extra);
+  /** Options. */
+  @Value.Immutable
+  public interface Props {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableCloudTrailAlarms.Props.Builder {}
+
+    /** The log group a multi-Region trail delivers to; required. */
+    ILogGroup logGroup();
+
+    /** Where alarms notify; required. */
+    ITopic topic();
+
+    /** The CIS set; default true. */
+    @Value.Default
+    default boolean includeCis() {
+      return true;
     }
 
-    public static Builder builder() {
-      return new Builder();
-    }
+    /** Further filters, e.g. keyrotator's own; default none. */
+    List<AlarmDefinition> extra();
 
-    /** Builder with the documented defaults. */
-    public static final class Builder {
-      private ILogGroup logGroup;
-      private ITopic topic;
-      private boolean includeCis = true;
-      private List<AlarmDefinition> extra = List.of();
-      private String metricNamespace = "keyrotator/CloudTrail";
-
-      public Builder logGroup(ILogGroup value) {
-        logGroup = value;
-        return this;
-      }
-
-      public Builder topic(ITopic value) {
-        topic = value;
-        return this;
-      }
-
-      public Builder includeCis(boolean value) {
-        includeCis = value;
-        return this;
-      }
-
-      public Builder extra(List<AlarmDefinition> value) {
-        extra = value;
-        return this;
-      }
-
-      public Builder metricNamespace(String value) {
-        metricNamespace = value;
-        return this;
-      }
-
-      public Props build() {
-        if (logGroup == null || topic == null) {
-          throw new IllegalArgumentException("CloudTrailAlarms: logGroup and topic are required");
-        }
-        return new Props(logGroup, topic, includeCis, extra, metricNamespace);
-      }
+    /** Default {@code keyrotator/CloudTrail}. */
+    @Value.Default
+    default String metricNamespace() {
+      return "keyrotator/CloudTrail";
     }
   }
 

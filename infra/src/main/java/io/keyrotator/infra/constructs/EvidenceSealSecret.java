@@ -4,6 +4,7 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
 import java.util.List;
+import org.immutables.value.Value;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -19,63 +20,36 @@ import software.constructs.Construct;
  * every proof, and the key never leaves keyrotator's functions. Retained when the stack is removed,
  * so that a re-deployment keeps the proofs valid.
  */
+@Value.Enclosing
 public final class EvidenceSealSecret extends Construct {
   /** The secret's name. Not under {@code keyrotator/}: no IAM user can collide with it. */
   public static final String NAME = "keyrotator-evidence-seal";
 
   private final Secret secret;
 
-  /**
-   * Options; all required.
-   *
-   * @param key encrypts the secret (the stack's secrets key)
-   * @param readers the functions' roles, which read the key (at least one)
-   * @param deploymentRoleArn the role CloudFormation deploys with, the only one that may change it
-   */
-  public record Props(SecretsKey key, List<Role> readers, String deploymentRoleArn) {
-    public Props {
-      readers = List.copyOf(readers);
-    }
+  /** Options; all required. */
+  @Value.Immutable
+  public interface Props {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableEvidenceSealSecret.Props.Builder {}
 
-    public static Builder builder() {
-      return new Builder();
-    }
+    /** Encrypts the secret (the stack's secrets key). */
+    SecretsKey key();
 
-    /** Builder; every field is required. */
-    public static final class Builder {
-      private SecretsKey key;
-      private List<Role> readers = List.of();
-      private String deploymentRoleArn;
+    /** The functions' roles, which read the key; at least one. */
+    List<Role> readers();
 
-      public Builder key(SecretsKey value) {
-        key = value;
-        return this;
-      }
+    /** The role CloudFormation deploys with, the only one that may change the secret. */
+    String deploymentRoleArn();
 
-      public Builder readers(List<Role> value) {
-        readers = value;
-        return this;
-      }
-
-      public Builder deploymentRoleArn(String value) {
-        deploymentRoleArn = value;
-        return this;
-      }
-
-      /**
-       * @throws IllegalArgumentException "EvidenceSealSecret: field ..." for a missing value or no
-       *     reader
-       */
-      public Props build() {
-        PropsCheck.required("EvidenceSealSecret", "readers", readers);
-        if (readers.isEmpty()) {
-          throw new IllegalArgumentException(
-              "EvidenceSealSecret: readers is empty: give the functions' roles");
-        }
-        return new Props(
-            PropsCheck.required("EvidenceSealSecret", "key", key),
-            readers,
-            PropsCheck.required("EvidenceSealSecret", "deploymentRoleArn", deploymentRoleArn));
+    /**
+     * @throws IllegalArgumentException "EvidenceSealSecret: readers ..." for no reader
+     */
+    @Value.Check
+    default void check() {
+      if (readers().isEmpty()) {
+        throw new IllegalArgumentException(
+            "EvidenceSealSecret: readers is empty: give the functions' roles");
       }
     }
   }

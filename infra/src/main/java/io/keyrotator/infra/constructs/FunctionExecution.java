@@ -3,11 +3,14 @@ package io.keyrotator.infra.constructs;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.keyrotator.contract.FunctionEnvironment;
+import io.keyrotator.contract.MetricNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -28,6 +31,7 @@ import software.constructs.Construct;
 final class FunctionExecution {
   private final LogGroup logGroup;
   private final Role role;
+  private final List<String> managedUserArns;
 
   /**
    * Creates the log group ({@code Logs}) and the role ({@code Role}) in {@code scope}.
@@ -49,6 +53,8 @@ final class FunctionExecution {
             .description(roleDescription);
     options.roleName().ifPresent(builder::roleName);
     role = builder.build();
+    Stack stack = Stack.of(scope);
+    managedUserArns = options.users().stream().map(user -> user.arn(stack)).toList();
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
             .sid("WriteOwnLogs")
@@ -63,6 +69,33 @@ final class FunctionExecution {
 
   Role role() {
     return role;
+  }
+
+  /**
+   * Allows {@code actions} on the managed users only, each named by its exact ARN.
+   *
+   * @param conditions the statement's conditions; empty for none
+   */
+  void allowOnManagedUsers(String sid, List<String> actions, Map<String, Object> conditions) {
+    PolicyStatement.Builder statement =
+        PolicyStatement.Builder.create().sid(sid).actions(actions).resources(managedUserArns);
+    if (!conditions.isEmpty()) {
+      statement.conditions(conditions);
+    }
+    role.addToPrincipalPolicy(statement.build());
+  }
+
+  /**
+   * Allows secretsmanager:ListSecrets, which has no resource type and so cannot be narrowed; it
+   * returns names and metadata, never values.
+   */
+  void allowListSecrets(String sid) {
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid(sid)
+            .actions(List.of("secretsmanager:ListSecrets"))
+            .resources(List.of("*"))
+            .build());
   }
 
   /**
@@ -131,6 +164,20 @@ final class FunctionExecution {
         FunctionContract.managedUsers(users.stream().map(ManagedIamUser::name).toList()));
     environment.put(FunctionContract.MANAGED_PATH_PREFIX_ENV, "");
     return environment;
+  }
+
+  /**
+   * A count as the functions write it (embedded metric format): namespace {@value
+   * MetricNames#NAMESPACE}, one dimension, statistic Sum.
+   */
+  static Metric count(String metricName, String dimension, String value, Duration period) {
+    return Metric.Builder.create()
+        .namespace(MetricNames.NAMESPACE)
+        .metricName(metricName)
+        .dimensionsMap(Map.of(dimension, value))
+        .statistic("Sum")
+        .period(period)
+        .build();
   }
 
   /** Tag requests (TagUser, UntagUser, TagResource, UntagResource) that name only these keys. */

@@ -25,8 +25,8 @@ public final class HygieneAlarms extends Construct {
    * Props: the {@link HygieneFunction} to watch and the topic (both required), and the period of
    * every alarm, 1 minute to 1 day; default one day (the job runs daily).
    */
-  public static FunctionAlarmsProps.Builder<HygieneFunction> props() {
-    return FunctionAlarmsProps.builder("HygieneAlarms", Duration.days(1));
+  public static ImmutableFunctionAlarmsProps.Builder<HygieneFunction> props() {
+    return ImmutableFunctionAlarmsProps.<HygieneFunction>builder().period(Duration.days(1));
   }
 
   public HygieneAlarms(Construct scope, String id, FunctionAlarmsProps<HygieneFunction> props) {

@@ -7,8 +7,8 @@ import io.keyrotator.contract.MetricNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.immutables.value.Value;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.events.EventBus;
@@ -35,6 +35,7 @@ import software.constructs.Construct;
  * <p>Metrics come from the function's embedded-metric-format log lines (namespace {@value
  * MetricNames#NAMESPACE}, dimension {@code Job=hygiene}); {@link #metricFinding} reads them.
  */
+@Value.Enclosing
 public final class HygieneFunction extends KeyrotatorFunction {
   /** The handler in the lambda module. */
   public static final String HANDLER = FunctionHandlers.HYGIENE;
@@ -53,150 +54,141 @@ public final class HygieneFunction extends KeyrotatorFunction {
   private final SecretGrants secretGrants;
 
   /**
-   * Options; the shared ones in {@link #function()} (function name default {@code
-   * keyrotator-hygiene}, memory default 1024 MB). Every whole-number setting defaults to, and must
-   * lie in the range of, the function's own setting in {@link FunctionSettings}; docs/hygiene.md
-   * says what each means.
-   *
-   * @param function the shared options, see {@link FunctionOptions}
-   * @param graceDays default {@link FunctionSettings#GRACE}
-   * @param hardLimitDays 0 turns the hard limit off; default {@link FunctionSettings#HARD_LIMIT}
-   * @param deleteAfterDays default {@link FunctionSettings#DELETE_AFTER}
-   * @param stuckAfterHours default {@link FunctionSettings#STUCK_AFTER}
-   * @param repair repair stuck rotations instead of only reporting them; default false
-   * @param dryRun report what would be done, change nothing; default false
-   * @param auditMaxKeyAgeDays default {@link FunctionSettings#MAX_KEY_AGE}
-   * @param auditUnusedDays default {@link FunctionSettings#UNUSED}
-   * @param timeout 1 s to 15 minutes; default 10 minutes (a full account's audit takes a few
-   *     minutes)
-   * @param retryAttempts retries of a failed asynchronous run (0-2); default 1: one more go after a
-   *     transient failure (a run is safe to repeat), without tripling a run that keeps timing out
+   * Options: the shared ones of {@link FunctionOptions} (function name default {@code
+   * keyrotator-hygiene}, memory default 1024 MB) and the job's settings. Every whole-number setting
+   * defaults to, and must lie in the range of, the function's own setting in {@link
+   * FunctionSettings}; docs/hygiene.md says what each means.
    */
-  public record Props(
-      FunctionOptions function,
-      int graceDays,
-      int hardLimitDays,
-      int deleteAfterDays,
-      int stuckAfterHours,
-      boolean repair,
-      boolean dryRun,
-      int auditMaxKeyAgeDays,
-      int auditUnusedDays,
-      Duration timeout,
-      int retryAttempts) {
-    public static Builder builder() {
-      return new Builder();
+  @Value.Immutable
+  public interface Props extends FunctionOptions {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableHygieneFunction.Props.Builder
+        implements FunctionOptions.Builder<Builder> {}
+
+    /** Default {@code keyrotator-hygiene}. */
+    @Override
+    @Value.Default
+    default String functionName() {
+      return "keyrotator-hygiene";
     }
 
-    /** Builder with the documented defaults. */
-    public static final class Builder extends FunctionOptions.Builder<Builder> {
-      private static final String CONSTRUCT = "HygieneFunction";
-      private int graceDays = FunctionSettings.GRACE.defaultValue();
-      private int hardLimitDays = FunctionSettings.HARD_LIMIT.defaultValue();
-      private int deleteAfterDays = FunctionSettings.DELETE_AFTER.defaultValue();
-      private int stuckAfterHours = FunctionSettings.STUCK_AFTER.defaultValue();
-      private boolean repair;
-      private boolean dryRun;
-      private int auditMaxKeyAgeDays = FunctionSettings.MAX_KEY_AGE.defaultValue();
-      private int auditUnusedDays = FunctionSettings.UNUSED.defaultValue();
-      private Duration timeout = Duration.minutes(10);
-      private int retryAttempts = 1;
+    /** Default 1024 MB. */
+    @Override
+    @Value.Default
+    default int memorySize() {
+      return 1024;
+    }
 
-      private Builder() {
-        super("keyrotator-hygiene", 1024);
+    /**
+     * Days after a rotation before an unused previous key may be deactivated; default {@link
+     * FunctionSettings#GRACE}.
+     */
+    @Value.Default
+    default int graceDays() {
+      return FunctionSettings.GRACE.defaultValue();
+    }
+
+    /**
+     * Days after a rotation when the previous key is deactivated even if in use, 0 for never;
+     * default {@link FunctionSettings#HARD_LIMIT}.
+     */
+    @Value.Default
+    default int hardLimitDays() {
+      return FunctionSettings.HARD_LIMIT.defaultValue();
+    }
+
+    /**
+     * Days a previous key stays inactive before it is deleted; default {@link
+     * FunctionSettings#DELETE_AFTER}.
+     */
+    @Value.Default
+    default int deleteAfterDays() {
+      return FunctionSettings.DELETE_AFTER.defaultValue();
+    }
+
+    /**
+     * Hours an AWSPENDING label may sit before the rotation counts as stuck; default {@link
+     * FunctionSettings#STUCK_AFTER}.
+     */
+    @Value.Default
+    default int stuckAfterHours() {
+      return FunctionSettings.STUCK_AFTER.defaultValue();
+    }
+
+    /** Repair stuck rotations instead of only reporting them; default false. */
+    @Value.Default
+    default boolean repair() {
+      return false;
+    }
+
+    /** Report what would be done, change nothing; default false. */
+    @Value.Default
+    default boolean dryRun() {
+      return false;
+    }
+
+    /**
+     * Access keys older than this many days are audit findings; default {@link
+     * FunctionSettings#MAX_KEY_AGE}.
+     */
+    @Value.Default
+    default int auditMaxKeyAgeDays() {
+      return FunctionSettings.MAX_KEY_AGE.defaultValue();
+    }
+
+    /**
+     * Credentials unused for longer than this many days are audit findings; default {@link
+     * FunctionSettings#UNUSED}.
+     */
+    @Value.Default
+    default int auditUnusedDays() {
+      return FunctionSettings.UNUSED.defaultValue();
+    }
+
+    /** 1 s to 15 minutes; default 10 minutes (a full account's audit takes a few minutes). */
+    @Value.Default
+    default Duration timeout() {
+      return Duration.minutes(10);
+    }
+
+    /**
+     * Retries of a failed asynchronous run (0-2); default 1: one more go after a transient failure
+     * (a run is safe to repeat), without tripling a run that keeps timing out.
+     */
+    @Value.Default
+    default int retryAttempts() {
+      return 1;
+    }
+
+    /**
+     * @throws IllegalArgumentException "HygieneFunction: field ..." for a value out of range
+     */
+    @Value.Check
+    default void check() {
+      String construct = "HygieneFunction";
+      checkFunctionOptions(construct);
+      PropsCheck.inRange(construct, "graceDays", graceDays(), FunctionSettings.GRACE);
+      PropsCheck.inRange(construct, "hardLimitDays", hardLimitDays(), FunctionSettings.HARD_LIMIT);
+      PropsCheck.inRange(
+          construct, "deleteAfterDays", deleteAfterDays(), FunctionSettings.DELETE_AFTER);
+      PropsCheck.inRange(
+          construct, "stuckAfterHours", stuckAfterHours(), FunctionSettings.STUCK_AFTER);
+      PropsCheck.inRange(
+          construct, "auditMaxKeyAgeDays", auditMaxKeyAgeDays(), FunctionSettings.MAX_KEY_AGE);
+      PropsCheck.inRange(construct, "auditUnusedDays", auditUnusedDays(), FunctionSettings.UNUSED);
+      long seconds = timeout().toSeconds().longValue();
+      if (seconds < 1 || seconds > RotationFunction.MAX_TIMEOUT_SECONDS) {
+        throw new IllegalArgumentException(
+            construct
+                + ": timeout "
+                + seconds
+                + " s is outside Lambda's 1-"
+                + RotationFunction.MAX_TIMEOUT_SECONDS
+                + " s");
       }
-
-      public Builder graceDays(int value) {
-        graceDays = value;
-        return this;
-      }
-
-      public Builder hardLimitDays(int value) {
-        hardLimitDays = value;
-        return this;
-      }
-
-      public Builder deleteAfterDays(int value) {
-        deleteAfterDays = value;
-        return this;
-      }
-
-      public Builder stuckAfterHours(int value) {
-        stuckAfterHours = value;
-        return this;
-      }
-
-      public Builder repair(boolean value) {
-        repair = value;
-        return this;
-      }
-
-      public Builder dryRun(boolean value) {
-        dryRun = value;
-        return this;
-      }
-
-      public Builder auditMaxKeyAgeDays(int value) {
-        auditMaxKeyAgeDays = value;
-        return this;
-      }
-
-      public Builder auditUnusedDays(int value) {
-        auditUnusedDays = value;
-        return this;
-      }
-
-      public Builder timeout(Duration value) {
-        timeout = value;
-        return this;
-      }
-
-      public Builder retryAttempts(int value) {
-        retryAttempts = value;
-        return this;
-      }
-
-      /**
-       * @throws IllegalArgumentException "HygieneFunction: field ..." for a value out of range
-       */
-      public Props build() {
-        FunctionOptions function = functionOptions(CONSTRUCT);
-        PropsCheck.inRange(CONSTRUCT, "graceDays", graceDays, FunctionSettings.GRACE);
-        PropsCheck.inRange(CONSTRUCT, "hardLimitDays", hardLimitDays, FunctionSettings.HARD_LIMIT);
-        PropsCheck.inRange(
-            CONSTRUCT, "deleteAfterDays", deleteAfterDays, FunctionSettings.DELETE_AFTER);
-        PropsCheck.inRange(
-            CONSTRUCT, "stuckAfterHours", stuckAfterHours, FunctionSettings.STUCK_AFTER);
-        PropsCheck.inRange(
-            CONSTRUCT, "auditMaxKeyAgeDays", auditMaxKeyAgeDays, FunctionSettings.MAX_KEY_AGE);
-        PropsCheck.inRange(CONSTRUCT, "auditUnusedDays", auditUnusedDays, FunctionSettings.UNUSED);
-        PropsCheck.required(CONSTRUCT, "timeout", timeout);
-        long seconds = timeout.toSeconds().longValue();
-        if (seconds < 1 || seconds > RotationFunction.MAX_TIMEOUT_SECONDS) {
-          throw new IllegalArgumentException(
-              CONSTRUCT
-                  + ": timeout "
-                  + seconds
-                  + " s is outside Lambda's 1-"
-                  + RotationFunction.MAX_TIMEOUT_SECONDS
-                  + " s");
-        }
-        if (retryAttempts < 0 || retryAttempts > 2) {
-          throw new IllegalArgumentException(
-              CONSTRUCT + ": retryAttempts " + retryAttempts + " is outside Lambda's 0-2");
-        }
-        return new Props(
-            function,
-            graceDays,
-            hardLimitDays,
-            deleteAfterDays,
-            stuckAfterHours,
-            repair,
-            dryRun,
-            auditMaxKeyAgeDays,
-            auditUnusedDays,
-            timeout,
-            retryAttempts);
+      if (retryAttempts() < 0 || retryAttempts() > 2) {
+        throw new IllegalArgumentException(
+            construct + ": retryAttempts " + retryAttempts() + " is outside Lambda's 0-2");
       }
     }
   }
@@ -205,40 +197,26 @@ public final class HygieneFunction extends KeyrotatorFunction {
     super(
         scope,
         id,
-        props.function(),
+        props,
         "keyrotator hygiene function: retires previous keys of managed users, audits the"
             + " account read-only");
-    Stack stack = Stack.of(this);
     FunctionExecution execution = execution();
     Role role = execution.role();
-    // ListSecrets has no resource type: it cannot be narrowed. It returns names and metadata,
-    // never values; the function keeps only the managed secrets it finds.
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("FindManagedSecrets")
-            .actions(List.of("secretsmanager:ListSecrets"))
-            .resources(List.of("*"))
-            .build());
-    List<String> userArns = props.function().users().stream().map(user -> user.arn(stack)).toList();
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("RetireManagedUsersPreviousKeys")
-            .actions(
-                List.of(
-                    "iam:GetUser",
-                    "iam:ListAccessKeys",
-                    "iam:GetAccessKeyLastUsed",
-                    "iam:UpdateAccessKey",
-                    "iam:DeleteAccessKey"))
-            .resources(userArns)
-            .build());
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("TagManagedUsersWithDeactivationOnly")
-            .actions(List.of("iam:TagUser", "iam:UntagUser"))
-            .resources(userArns)
-            .conditions(FunctionExecution.onlyTagKeys(FunctionContract.DEACTIVATED_TAG_KEY))
-            .build());
+    // The function keeps only the managed secrets it finds.
+    execution.allowListSecrets("FindManagedSecrets");
+    execution.allowOnManagedUsers(
+        "RetireManagedUsersPreviousKeys",
+        List.of(
+            "iam:GetUser",
+            "iam:ListAccessKeys",
+            "iam:GetAccessKeyLastUsed",
+            "iam:UpdateAccessKey",
+            "iam:DeleteAccessKey"),
+        Map.of());
+    execution.allowOnManagedUsers(
+        "TagManagedUsersWithDeactivationOnly",
+        List.of("iam:TagUser", "iam:UntagUser"),
+        FunctionExecution.onlyTagKeys(FunctionContract.DEACTIVATED_TAG_KEY));
     // The credential report and the password policy are account-level: no resource type exists.
     // GenerateCredentialReport only asks IAM to (re)build the report; it changes no identity.
     role.addToPrincipalPolicy(
@@ -260,7 +238,7 @@ public final class HygieneFunction extends KeyrotatorFunction {
         execution
             .function(
                 this,
-                props.function(),
+                props,
                 HANDLER,
                 "keyrotator: retires previous access keys and audits IAM credentials",
                 environment(props))
@@ -319,13 +297,8 @@ public final class HygieneFunction extends KeyrotatorFunction {
    * @param period the period to sum over
    */
   public Metric metricFinding(String metricName, Duration period) {
-    return Metric.Builder.create()
-        .namespace(MetricNames.NAMESPACE)
-        .metricName(metricName)
-        .dimensionsMap(Map.of(MetricNames.JOB_DIMENSION, MetricNames.HYGIENE_JOB))
-        .statistic("Sum")
-        .period(period)
-        .build();
+    return FunctionExecution.count(
+        metricName, MetricNames.JOB_DIMENSION, MetricNames.HYGIENE_JOB, period);
   }
 
   /** Previous keys past their grace period that their consumers still use. */

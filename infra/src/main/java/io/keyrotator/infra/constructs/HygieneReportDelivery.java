@@ -2,6 +2,7 @@ package io.keyrotator.infra.constructs;
 
 import java.util.List;
 import java.util.Map;
+import org.immutables.value.Value;
 import software.amazon.awscdk.services.events.CfnRule;
 import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.EventPattern;
@@ -19,47 +20,24 @@ import software.constructs.Construct;
  * on-success destination, see {@link HygieneFunction}) and forwards the report's {@code summary} to
  * the topic when the report says {@code notify: true}.
  */
+@Value.Enclosing
 public final class HygieneReportDelivery extends Construct {
   /** The detail-type Lambda gives the record of a successful asynchronous invocation. */
   public static final String SUCCESS_DETAIL_TYPE = "Lambda Function Invocation Result - Success";
 
   private final Rule rule;
 
-  /**
-   * Options.
-   *
-   * @param function the hygiene function whose results to forward (required)
-   * @param topic where reports that ask for attention go (required)
-   */
-  public record Props(IFunction function, ITopic topic) {
-    public static Builder builder() {
-      return new Builder();
-    }
+  /** Options; both required. */
+  @Value.Immutable
+  public interface Props {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableHygieneReportDelivery.Props.Builder {}
 
-    /** Builder; both fields are required. */
-    public static final class Builder {
-      private IFunction function;
-      private ITopic topic;
+    /** The hygiene function whose results to forward. */
+    IFunction function();
 
-      public Builder function(IFunction value) {
-        function = value;
-        return this;
-      }
-
-      public Builder topic(ITopic value) {
-        topic = value;
-        return this;
-      }
-
-      /**
-       * @throws IllegalArgumentException "HygieneReportDelivery: field is required"
-       */
-      public Props build() {
-        return new Props(
-            PropsCheck.required("HygieneReportDelivery", "function", function),
-            PropsCheck.required("HygieneReportDelivery", "topic", topic));
-      }
-    }
+    /** Where reports that ask for attention go. */
+    ITopic topic();
   }
 
   public HygieneReportDelivery(Construct scope, String id, Props props) {

@@ -1,5 +1,6 @@
 package io.keyrotator.infra.constructs;
 
+import org.immutables.value.Value;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
@@ -13,49 +14,32 @@ import software.constructs.Construct;
  * asynchronously with the scheduled event, whose content the function ignores; the function's
  * result then travels through its on-success destination (see {@link HygieneFunction}).
  */
+@Value.Enclosing
 public final class HygieneSchedule extends Construct {
   private final Rule rule;
 
-  /**
-   * Options.
-   *
-   * @param function the hygiene function (required)
-   * @param expression when the job runs, an EventBridge {@code rate(...)} or {@code cron(...)}
-   *     expression in UTC; default {@code cron(0 6 * * ? *)}, daily at 06:00 UTC
-   * @param enabled default true; false keeps the rule but leaves it disabled
-   */
-  public record Props(IFunction function, String expression, boolean enabled) {
-    public static Builder builder() {
-      return new Builder();
+  /** Options. */
+  @Value.Immutable
+  public interface Props {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableHygieneSchedule.Props.Builder {}
+
+    /** The hygiene function; required. */
+    IFunction function();
+
+    /**
+     * When the job runs, an EventBridge {@code rate(...)} or {@code cron(...)} expression in UTC;
+     * default {@code cron(0 6 * * ? *)}, daily at 06:00 UTC.
+     */
+    @Value.Default
+    default String expression() {
+      return "cron(0 6 * * ? *)";
     }
 
-    /** Builder with the documented defaults. */
-    public static final class Builder {
-      private IFunction function;
-      private String expression = "cron(0 6 * * ? *)";
-      private boolean enabled = true;
-
-      public Builder function(IFunction value) {
-        function = value;
-        return this;
-      }
-
-      public Builder expression(String value) {
-        expression = value;
-        return this;
-      }
-
-      public Builder enabled(boolean value) {
-        enabled = value;
-        return this;
-      }
-
-      public Props build() {
-        if (function == null) {
-          throw new IllegalArgumentException("HygieneSchedule: function is required");
-        }
-        return new Props(function, expression, enabled);
-      }
+    /** Default true; false keeps the rule but leaves it disabled. */
+    @Value.Default
+    default boolean enabled() {
+      return true;
     }
   }
 

@@ -2,6 +2,7 @@ package io.keyrotator.infra.constructs;
 
 import java.util.List;
 import java.util.Map;
+import org.immutables.value.Value;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -25,45 +26,41 @@ import software.constructs.Construct;
  * Its bucket is private, TLS-only, versioned, with server access logs and a lifecycle; log files
  * move to Glacier after 90 days and expire after {@code retentionDays}.
  */
+@Value.Enclosing
 public final class ManagementTrail extends Construct {
   /** The service principal CloudTrail writes and encrypts log files as. */
   private static final String CLOUDTRAIL = "cloudtrail.amazonaws.com";
 
-  private final Trail trail;
   private final LogGroup logGroup;
-  private final Bucket bucket;
 
-  /**
-   * Options.
-   *
-   * @param logRetention retention of the CloudWatch Logs copy; default one year
-   * @param bucketRetentionDays how long log files stay in S3; default 365
-   */
-  public record Props(RetentionDays logRetention, int bucketRetentionDays) {
-    public static Builder builder() {
-      return new Builder();
+  /** Options. */
+  @Value.Immutable
+  public interface Props {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableManagementTrail.Props.Builder {}
+
+    /** Retention of the CloudWatch Logs copy; default one year. */
+    @Value.Default
+    default RetentionDays logRetention() {
+      return RetentionDays.ONE_YEAR;
     }
 
-    /** Builder with the documented defaults. */
-    public static final class Builder {
-      private RetentionDays logRetention = RetentionDays.ONE_YEAR;
-      private int bucketRetentionDays = 365;
+    /**
+     * How long log files stay in S3, in days; more than the 90 after which they move to Glacier;
+     * default 365.
+     */
+    @Value.Default
+    default int bucketRetentionDays() {
+      return 365;
+    }
 
-      public Builder logRetention(RetentionDays value) {
-        logRetention = value;
-        return this;
-      }
-
-      public Builder bucketRetentionDays(int value) {
-        bucketRetentionDays = value;
-        return this;
-      }
-
-      public Props build() {
-        if (bucketRetentionDays <= 90) {
-          throw new IllegalArgumentException("ManagementTrail: bucketRetentionDays must exceed 90");
-        }
-        return new Props(logRetention, bucketRetentionDays);
+    /**
+     * @throws IllegalArgumentException for log files that would expire before they move to Glacier
+     */
+    @Value.Check
+    default void check() {
+      if (bucketRetentionDays() <= 90) {
+        throw new IllegalArgumentException("ManagementTrail: bucketRetentionDays must exceed 90");
       }
     }
   }
@@ -110,41 +107,22 @@ public final class ManagementTrail extends Construct {
             Map.of("StringLike", Map.of("aws:SourceArn", trailArn))));
 
     Bucket accessLogs =
-        Bucket.Builder.create(this, "AccessLogs")
-            .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-            .encryption(BucketEncryption.S3_MANAGED)
-            .enforceSsl(true)
-            .versioned(true)
+        privateBucket("AccessLogs", LifecycleRule.builder(), props.bucketRetentionDays())
             .objectOwnership(ObjectOwnership.BUCKET_OWNER_PREFERRED)
-            .lifecycleRules(
-                List.of(
-                    LifecycleRule.builder()
-                        .expiration(Duration.days(props.bucketRetentionDays()))
-                        .noncurrentVersionExpiration(Duration.days(30))
-                        .build()))
-            .removalPolicy(RemovalPolicy.RETAIN)
             .build();
-    bucket =
-        Bucket.Builder.create(this, "Bucket")
-            .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-            .encryption(BucketEncryption.S3_MANAGED)
-            .enforceSsl(true)
-            .versioned(true)
+    Bucket bucket =
+        privateBucket(
+                "Bucket",
+                LifecycleRule.builder()
+                    .transitions(
+                        List.of(
+                            Transition.builder()
+                                .storageClass(StorageClass.GLACIER)
+                                .transitionAfter(Duration.days(90))
+                                .build())),
+                props.bucketRetentionDays())
             .serverAccessLogsBucket(accessLogs)
             .serverAccessLogsPrefix("trail-bucket/")
-            .lifecycleRules(
-                List.of(
-                    LifecycleRule.builder()
-                        .transitions(
-                            List.of(
-                                Transition.builder()
-                                    .storageClass(StorageClass.GLACIER)
-                                    .transitionAfter(Duration.days(90))
-                                    .build()))
-                        .expiration(Duration.days(props.bucketRetentionDays()))
-                        .noncurrentVersionExpiration(Duration.days(30))
-                        .build()))
-            .removalPolicy(RemovalPolicy.RETAIN)
             .build();
 
     logGroup =
@@ -153,31 +131,41 @@ public final class ManagementTrail extends Construct {
             .removalPolicy(RemovalPolicy.RETAIN)
             .build();
 
-    trail =
-        Trail.Builder.create(this, "Trail")
-            .isMultiRegionTrail(true)
-            .includeGlobalServiceEvents(true)
-            .managementEvents(ReadWriteType.ALL)
-            .enableFileValidation(true)
-            .encryptionKey(key)
-            .bucket(bucket)
-            .sendToCloudWatchLogs(true)
-            .cloudWatchLogGroup(logGroup)
-            .build();
+    Trail.Builder.create(this, "Trail")
+        .isMultiRegionTrail(true)
+        .includeGlobalServiceEvents(true)
+        .managementEvents(ReadWriteType.ALL)
+        .enableFileValidation(true)
+        .encryptionKey(key)
+        .bucket(bucket)
+        .sendToCloudWatchLogs(true)
+        .cloudWatchLogGroup(logGroup)
+        .build();
   }
 
-  /** The trail. */
-  public Trail getTrail() {
-    return trail;
+  /**
+   * A bucket as both of the trail's are: private, S3-encrypted, TLS-only, versioned and retained
+   * with the stack; {@code lifecycle} plus expiry after {@code retentionDays} days, of old versions
+   * after 30.
+   */
+  private Bucket.Builder privateBucket(
+      String id, LifecycleRule.Builder lifecycle, int retentionDays) {
+    return Bucket.Builder.create(this, id)
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .encryption(BucketEncryption.S3_MANAGED)
+        .enforceSsl(true)
+        .versioned(true)
+        .lifecycleRules(
+            List.of(
+                lifecycle
+                    .expiration(Duration.days(retentionDays))
+                    .noncurrentVersionExpiration(Duration.days(30))
+                    .build()))
+        .removalPolicy(RemovalPolicy.RETAIN);
   }
 
   /** The log group the trail delivers to. */
   public LogGroup getLogGroup() {
     return logGroup;
-  }
-
-  /** The log-file bucket. */
-  public Bucket getBucket() {
-    return bucket;
   }
 }

@@ -2,6 +2,7 @@ package io.keyrotator.infra.constructs;
 
 import java.util.List;
 import java.util.Map;
+import org.immutables.value.Value;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -17,43 +18,24 @@ import software.constructs.Construct;
  * The SNS topic every keyrotator alarm and rule notifies: encrypted with its own customer managed
  * key (key rotation on), TLS-only publish and subscribe, e-mail subscriptions.
  */
+@Value.Enclosing
 public final class NotificationTopic extends Construct {
   private final Topic topic;
   private final Key key;
 
-  /**
-   * Options.
-   *
-   * @param emails addresses to subscribe; default none (each address gets a confirmation mail)
-   * @param displayName the topic's display name, shown as the e-mail sender; default "keyrotator"
-   */
-  public record Props(List<String> emails, String displayName) {
-    public Props {
-      emails = List.copyOf(emails);
-    }
+  /** Options. */
+  @Value.Immutable
+  public interface Props {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableNotificationTopic.Props.Builder {}
 
-    public static Builder builder() {
-      return new Builder();
-    }
+    /** Addresses to subscribe; default none (each address gets a confirmation mail). */
+    List<String> emails();
 
-    /** Builder with the documented defaults. */
-    public static final class Builder {
-      private List<String> emails = List.of();
-      private String displayName = "keyrotator";
-
-      public Builder emails(List<String> value) {
-        this.emails = value;
-        return this;
-      }
-
-      public Builder displayName(String value) {
-        this.displayName = value;
-        return this;
-      }
-
-      public Props build() {
-        return new Props(emails, displayName);
-      }
+    /** The topic's display name, shown as the e-mail sender; default "keyrotator". */
+    @Value.Default
+    default String displayName() {
+      return "keyrotator";
     }
   }
 

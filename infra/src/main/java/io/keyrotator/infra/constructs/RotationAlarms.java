@@ -24,8 +24,8 @@ public final class RotationAlarms extends Construct {
    * Props: the {@link RotationFunction} to watch and the topic (both required), and the period of
    * every alarm, 1 minute to 1 day; default 5 minutes.
    */
-  public static FunctionAlarmsProps.Builder<RotationFunction> props() {
-    return FunctionAlarmsProps.builder("RotationAlarms", Duration.minutes(5));
+  public static ImmutableFunctionAlarmsProps.Builder<RotationFunction> props() {
+    return ImmutableFunctionAlarmsProps.<RotationFunction>builder().period(Duration.minutes(5));
   }
 
   public RotationAlarms(Construct scope, String id, FunctionAlarmsProps<RotationFunction> props) {

@@ -2,6 +2,7 @@ package io.keyrotator.infra.constructs;
 
 import java.util.List;
 import java.util.Map;
+import org.immutables.value.Value;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.Rule;
@@ -13,6 +14,7 @@ import software.constructs.Construct;
  * abandoned ({@code RotationAbandoned}, e.g. someone put a value during a rotation) or a test-only
  * run failed ({@code TestRotationFailed}). Sends a readable message to the topic.
  */
+@Value.Enclosing
 public final class RotationFailureRule extends Construct {
   /** The Secrets Manager CloudTrail events this rule matches. */
   public static final List<String> EVENT_NAMES =
@@ -20,49 +22,28 @@ public final class RotationFailureRule extends Construct {
 
   private final Rule rule;
 
-  /**
-   * Options.
-   *
-   * @param topic where to send (required)
-   * @param secretNamePrefix only secrets whose name starts with this; default {@code keyrotator/}
-   * @param logGroupName the rotation function's log group, named in the message; default {@code
-   *     /aws/lambda/keyrotator-rotation} (the default {@link RotationFunction}'s)
-   */
-  public record Props(ITopic topic, String secretNamePrefix, String logGroupName) {
-    public static Builder builder() {
-      return new Builder();
+  /** Options. */
+  @Value.Immutable
+  public interface Props {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableRotationFailureRule.Props.Builder {}
+
+    /** Where to send; required. */
+    ITopic topic();
+
+    /** Only secrets whose name starts with this; default {@code keyrotator/}. */
+    @Value.Default
+    default String secretNamePrefix() {
+      return AccessKeySecret.SECRET_NAME_PREFIX;
     }
 
-    /** Builder with the documented defaults. */
-    public static final class Builder {
-      private ITopic topic;
-      private String secretNamePrefix = AccessKeySecret.SECRET_NAME_PREFIX;
-      private String logGroupName = "/aws/lambda/keyrotator-rotation";
-
-      public Builder topic(ITopic value) {
-        topic = value;
-        return this;
-      }
-
-      public Builder secretNamePrefix(String value) {
-        secretNamePrefix = value;
-        return this;
-      }
-
-      public Builder logGroupName(String value) {
-        logGroupName = value;
-        return this;
-      }
-
-      /**
-       * @throws IllegalArgumentException "RotationFailureRule: field is required"
-       */
-      public Props build() {
-        return new Props(
-            PropsCheck.required("RotationFailureRule", "topic", topic),
-            PropsCheck.required("RotationFailureRule", "secretNamePrefix", secretNamePrefix),
-            PropsCheck.required("RotationFailureRule", "logGroupName", logGroupName));
-      }
+    /**
+     * The rotation function's log group, named in the message; default {@code
+     * /aws/lambda/keyrotator-rotation} (the default {@link RotationFunction}'s).
+     */
+    @Value.Default
+    default String logGroupName() {
+      return "/aws/lambda/keyrotator-rotation";
     }
   }
 

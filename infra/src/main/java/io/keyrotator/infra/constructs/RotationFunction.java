@@ -10,11 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.immutables.value.Value;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Metric;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Alias;
@@ -46,6 +45,7 @@ import software.constructs.Construct;
  * dimension {@value MetricNames#STEP_DIMENSION}); {@link #metricStepFailed} reads them for {@link
  * RotationAlarms}.
  */
+@Value.Enclosing
 public final class RotationFunction extends KeyrotatorFunction {
   /** The handler in the lambda module. */
   public static final String HANDLER = FunctionHandlers.ROTATION;
@@ -62,122 +62,122 @@ public final class RotationFunction extends KeyrotatorFunction {
   private final SecretGrants secretGrants;
 
   /**
-   * Options; the shared ones in {@link #function()} (function name default {@code
-   * keyrotator-rotation}, memory default 512 MB). The settings are passed to the function as
-   * environment variables (docs/rotation.md says what each means); every whole-number setting
-   * defaults to, and must lie in the range of, the function's own setting in {@link
+   * Options: the shared ones of {@link FunctionOptions} (function name default {@code
+   * keyrotator-rotation}, memory default 512 MB) and the rotation's settings, passed to the
+   * function as environment variables (docs/rotation.md says what each means). Every whole-number
+   * setting defaults to, and must lie in the range of, the function's own setting in {@link
    * FunctionSettings}.
-   *
-   * @param function the shared options, see {@link FunctionOptions}
-   * @param previousKeyPolicy default {@link FunctionSettings#DEFAULT_PREVIOUS_KEY_POLICY}
-   * @param keyLimitPolicy default {@link FunctionSettings#DEFAULT_KEY_LIMIT_POLICY}
-   * @param idleDays default {@link FunctionSettings#IDLE}
-   * @param propagationSuccesses default {@link FunctionSettings#PROPAGATION_CHECKS}
-   * @param propagationTimeoutSeconds default {@link FunctionSettings#PROPAGATION_TIMEOUT}; the
-   *     function's timeout is this plus {@value #TIMEOUT_HEADROOM_SECONDS} s, at most Lambda's
-   *     {@value #MAX_TIMEOUT_SECONDS} s
-   * @param propagationIntervalMillis default {@link FunctionSettings#PROPAGATION_INTERVAL}
    */
-  public record Props(
-      FunctionOptions function,
-      PreviousKeyPolicy previousKeyPolicy,
-      KeyLimitPolicy keyLimitPolicy,
-      int idleDays,
-      int propagationSuccesses,
-      int propagationTimeoutSeconds,
-      int propagationIntervalMillis) {
-    public static Builder builder() {
-      return new Builder();
+  @Value.Immutable
+  public interface Props extends FunctionOptions {
+    /** A builder with the defaults stated on each attribute. */
+    class Builder extends ImmutableRotationFunction.Props.Builder
+        implements FunctionOptions.Builder<Builder> {}
+
+    /** Default {@code keyrotator-rotation}. */
+    @Override
+    @Value.Default
+    default String functionName() {
+      return "keyrotator-rotation";
     }
 
-    /** Builder with the documented defaults. */
-    public static final class Builder extends FunctionOptions.Builder<Builder> {
-      private static final String CONSTRUCT = "RotationFunction";
-      private PreviousKeyPolicy previousKeyPolicy = FunctionSettings.DEFAULT_PREVIOUS_KEY_POLICY;
-      private KeyLimitPolicy keyLimitPolicy = FunctionSettings.DEFAULT_KEY_LIMIT_POLICY;
-      private int idleDays = FunctionSettings.IDLE.defaultValue();
-      private int propagationSuccesses = FunctionSettings.PROPAGATION_CHECKS.defaultValue();
-      private int propagationTimeoutSeconds = FunctionSettings.PROPAGATION_TIMEOUT.defaultValue();
-      private int propagationIntervalMillis = FunctionSettings.PROPAGATION_INTERVAL.defaultValue();
+    /** Default 512 MB. */
+    @Override
+    @Value.Default
+    default int memorySize() {
+      return 512;
+    }
 
-      private Builder() {
-        super("keyrotator-rotation", 512);
-      }
+    /**
+     * What happens to the previous key after a rotation; default {@link
+     * FunctionSettings#DEFAULT_PREVIOUS_KEY_POLICY}.
+     */
+    @Value.Default
+    default PreviousKeyPolicy previousKeyPolicy() {
+      return FunctionSettings.DEFAULT_PREVIOUS_KEY_POLICY;
+    }
 
-      public Builder previousKeyPolicy(PreviousKeyPolicy value) {
-        previousKeyPolicy = value;
-        return this;
-      }
+    /**
+     * What a rotation does when the user already has two keys; default {@link
+     * FunctionSettings#DEFAULT_KEY_LIMIT_POLICY}.
+     */
+    @Value.Default
+    default KeyLimitPolicy keyLimitPolicy() {
+      return FunctionSettings.DEFAULT_KEY_LIMIT_POLICY;
+    }
 
-      public Builder keyLimitPolicy(KeyLimitPolicy value) {
-        keyLimitPolicy = value;
-        return this;
-      }
+    /**
+     * Days without use after which a previous key counts as idle; default {@link
+     * FunctionSettings#IDLE}.
+     */
+    @Value.Default
+    default int idleDays() {
+      return FunctionSettings.IDLE.defaultValue();
+    }
 
-      public Builder idleDays(int value) {
-        idleDays = value;
-        return this;
-      }
+    /**
+     * Consecutive successful STS calls that prove a new key works; default {@link
+     * FunctionSettings#PROPAGATION_CHECKS}.
+     */
+    @Value.Default
+    default int propagationSuccesses() {
+      return FunctionSettings.PROPAGATION_CHECKS.defaultValue();
+    }
 
-      public Builder propagationSuccesses(int value) {
-        propagationSuccesses = value;
-        return this;
-      }
+    /**
+     * Longest wait for a new key, in seconds; the function's timeout is this plus {@value
+     * #TIMEOUT_HEADROOM_SECONDS} s, at most Lambda's {@value #MAX_TIMEOUT_SECONDS} s; default
+     * {@link FunctionSettings#PROPAGATION_TIMEOUT}.
+     */
+    @Value.Default
+    default int propagationTimeoutSeconds() {
+      return FunctionSettings.PROPAGATION_TIMEOUT.defaultValue();
+    }
 
-      public Builder propagationTimeoutSeconds(int value) {
-        propagationTimeoutSeconds = value;
-        return this;
-      }
+    /**
+     * Pause between two checks of a new key, in milliseconds; default {@link
+     * FunctionSettings#PROPAGATION_INTERVAL}.
+     */
+    @Value.Default
+    default int propagationIntervalMillis() {
+      return FunctionSettings.PROPAGATION_INTERVAL.defaultValue();
+    }
 
-      public Builder propagationIntervalMillis(int value) {
-        propagationIntervalMillis = value;
-        return this;
+    /**
+     * @throws IllegalArgumentException "RotationFunction: field ..." for a value out of range, or a
+     *     propagation wait that leaves the function no time within Lambda's limit
+     */
+    @Value.Check
+    default void check() {
+      String construct = "RotationFunction";
+      checkFunctionOptions(construct);
+      PropsCheck.inRange(construct, "idleDays", idleDays(), FunctionSettings.IDLE);
+      PropsCheck.inRange(
+          construct,
+          "propagationSuccesses",
+          propagationSuccesses(),
+          FunctionSettings.PROPAGATION_CHECKS);
+      if (propagationTimeoutSeconds() + TIMEOUT_HEADROOM_SECONDS > MAX_TIMEOUT_SECONDS) {
+        throw new IllegalArgumentException(
+            construct
+                + ": propagationTimeoutSeconds "
+                + propagationTimeoutSeconds()
+                + " plus "
+                + TIMEOUT_HEADROOM_SECONDS
+                + " s of headroom exceeds Lambda's "
+                + MAX_TIMEOUT_SECONDS
+                + " s limit");
       }
-
-      /**
-       * @throws IllegalArgumentException "RotationFunction: field ..." for a missing value, one out
-       *     of range, or a propagation wait that leaves the function no time within Lambda's limit
-       */
-      public Props build() {
-        FunctionOptions function = functionOptions(CONSTRUCT);
-        PropsCheck.required(CONSTRUCT, "previousKeyPolicy", previousKeyPolicy);
-        PropsCheck.required(CONSTRUCT, "keyLimitPolicy", keyLimitPolicy);
-        PropsCheck.inRange(CONSTRUCT, "idleDays", idleDays, FunctionSettings.IDLE);
-        PropsCheck.inRange(
-            CONSTRUCT,
-            "propagationSuccesses",
-            propagationSuccesses,
-            FunctionSettings.PROPAGATION_CHECKS);
-        if (propagationTimeoutSeconds + TIMEOUT_HEADROOM_SECONDS > MAX_TIMEOUT_SECONDS) {
-          throw new IllegalArgumentException(
-              CONSTRUCT
-                  + ": propagationTimeoutSeconds "
-                  + propagationTimeoutSeconds
-                  + " plus "
-                  + TIMEOUT_HEADROOM_SECONDS
-                  + " s of headroom exceeds Lambda's "
-                  + MAX_TIMEOUT_SECONDS
-                  + " s limit");
-        }
-        PropsCheck.inRange(
-            CONSTRUCT,
-            "propagationTimeoutSeconds",
-            propagationTimeoutSeconds,
-            FunctionSettings.PROPAGATION_TIMEOUT);
-        PropsCheck.inRange(
-            CONSTRUCT,
-            "propagationIntervalMillis",
-            propagationIntervalMillis,
-            FunctionSettings.PROPAGATION_INTERVAL);
-        return new Props(
-            function,
-            previousKeyPolicy,
-            keyLimitPolicy,
-            idleDays,
-            propagationSuccesses,
-            propagationTimeoutSeconds,
-            propagationIntervalMillis);
-      }
+      PropsCheck.inRange(
+          construct,
+          "propagationTimeoutSeconds",
+          propagationTimeoutSeconds(),
+          FunctionSettings.PROPAGATION_TIMEOUT);
+      PropsCheck.inRange(
+          construct,
+          "propagationIntervalMillis",
+          propagationIntervalMillis(),
+          FunctionSettings.PROPAGATION_INTERVAL);
     }
   }
 
@@ -185,52 +185,34 @@ public final class RotationFunction extends KeyrotatorFunction {
     super(
         scope,
         id,
-        props.function(),
+        props,
         "keyrotator rotation function: rotates access keys of managed users only");
-    Stack stack = Stack.of(this);
     FunctionExecution execution = execution();
     Role role = execution.role();
 
-    List<String> userArns = props.function().users().stream().map(user -> user.arn(stack)).toList();
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("RotateManagedUsersKeys")
-            .actions(
-                List.of(
-                    "iam:GetUser",
-                    "iam:ListAccessKeys",
-                    "iam:CreateAccessKey",
-                    "iam:UpdateAccessKey",
-                    "iam:DeleteAccessKey",
-                    "iam:GetAccessKeyLastUsed"))
-            .resources(userArns)
-            .build());
+    execution.allowOnManagedUsers(
+        "RotateManagedUsersKeys",
+        List.of(
+            "iam:GetUser",
+            "iam:ListAccessKeys",
+            "iam:CreateAccessKey",
+            "iam:UpdateAccessKey",
+            "iam:DeleteAccessKey",
+            "iam:GetAccessKeyLastUsed"),
+        Map.of());
     // TagUser and UntagUser always carry at least one tag key, so ForAllValues never passes on
     // an empty set here.
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("ClaimManagedUsers")
-            .actions(List.of("iam:TagUser"))
-            .resources(userArns)
-            .conditions(FunctionExecution.onlyTagKeys(FunctionContract.CLAIM_TAG_KEY))
-            .build());
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("RemoveClaimOrLegacyRotationTag")
-            .actions(List.of("iam:UntagUser"))
-            .resources(userArns)
-            .conditions(
-                FunctionExecution.onlyTagKeys(
-                    FunctionContract.CLAIM_TAG_KEY, FunctionContract.LEGACY_ROTATION_TAG_KEY))
-            .build());
-    // ListSecrets has no resource type: it cannot be narrowed. It returns names and metadata,
-    // never values; the function uses it to find every secret that claims a user.
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("FindSecrets")
-            .actions(List.of("secretsmanager:ListSecrets"))
-            .resources(List.of("*"))
-            .build());
+    execution.allowOnManagedUsers(
+        "ClaimManagedUsers",
+        List.of("iam:TagUser"),
+        FunctionExecution.onlyTagKeys(FunctionContract.CLAIM_TAG_KEY));
+    execution.allowOnManagedUsers(
+        "RemoveClaimOrLegacyRotationTag",
+        List.of("iam:UntagUser"),
+        FunctionExecution.onlyTagKeys(
+            FunctionContract.CLAIM_TAG_KEY, FunctionContract.LEGACY_ROTATION_TAG_KEY));
+    // The function uses it to find every secret that claims a user.
+    execution.allowListSecrets("FindSecrets");
     // Read the secret and its versions (deprecated versions are evidence), write values, move
     // stages, keep the attempt record (the only secret tag the function may write).
     secretGrants =
@@ -246,7 +228,7 @@ public final class RotationFunction extends KeyrotatorFunction {
         execution
             .function(
                 this,
-                props.function(),
+                props,
                 HANDLER,
                 "keyrotator: Secrets Manager rotation of IAM user access keys",
                 environment(props))
@@ -272,7 +254,7 @@ public final class RotationFunction extends KeyrotatorFunction {
             .aliasName("live")
             .version(function.getCurrentVersion())
             .build();
-    invokePermissions = new RotationInvokePermissions(this, alias, props.function().users());
+    invokePermissions = new RotationInvokePermissions(this, alias, props.users());
   }
 
   private static Map<String, String> environment(Props props) {
@@ -323,13 +305,8 @@ public final class RotationFunction extends KeyrotatorFunction {
    * @param period the period to sum over
    */
   public Metric metricStepFailed(String step, Duration period) {
-    return Metric.Builder.create()
-        .namespace(MetricNames.NAMESPACE)
-        .metricName(MetricNames.STEP_FAILED)
-        .dimensionsMap(Map.of(MetricNames.STEP_DIMENSION, step))
-        .statistic("Sum")
-        .period(period)
-        .build();
+    return FunctionExecution.count(
+        MetricNames.STEP_FAILED, MetricNames.STEP_DIMENSION, step, period);
   }
 
   @Override

@@ -26,7 +26,7 @@ public final class IamEventsStack extends Stack {
         new NotificationTopic(
             this,
             "Notifications",
-            NotificationTopic.Props.builder().emails(config.notificationEmails()).build());
+            new NotificationTopic.Props.Builder().emails(config.notificationEmails()).build());
     List<String> roleArns =
         KeyrotatorStack.expectedRoleNames(config, targetRegion).stream()
             .map(name -> "arn:" + getPartition() + ":iam::" + getAccount() + ":role/" + name)
@@ -34,7 +34,7 @@ public final class IamEventsStack extends Stack {
     new AccessKeyChangeRule(
         this,
         "OutOfBandKeyChanges",
-        AccessKeyChangeRule.Props.builder()
+        new AccessKeyChangeRule.Props.Builder()
             .topic(notifications.getTopic())
             .userNames(config.users().stream().map(ManagedUser::name).toList())
             .rotationRoleArn(roleArns.get(0))

@@ -14,6 +14,7 @@ import io.keyrotator.infra.constructs.CloudTrailAlarms;
 import io.keyrotator.infra.constructs.DeploymentRole;
 import io.keyrotator.infra.constructs.EvidenceSealSecret;
 import io.keyrotator.infra.constructs.FunctionContract;
+import io.keyrotator.infra.constructs.FunctionOptions;
 import io.keyrotator.infra.constructs.HygieneAlarms;
 import io.keyrotator.infra.constructs.HygieneFunction;
 import io.keyrotator.infra.constructs.HygieneReportDelivery;
@@ -65,7 +66,7 @@ public final class KeyrotatorStack extends Stack {
         new NotificationTopic(
             this,
             "Notifications",
-            NotificationTopic.Props.builder().emails(config.notificationEmails()).build());
+            new NotificationTopic.Props.Builder().emails(config.notificationEmails()).build());
 
     SecretsKey secretsKey =
         new SecretsKey(
@@ -91,15 +92,15 @@ public final class KeyrotatorStack extends Stack {
         new RotationFunction(
             this,
             "Rotation",
-            RotationFunction.Props.builder()
-                .codePath(codePath)
-                .users(managedUsers)
-                .roleName(rotationRoleName(region))
-                .logRetention(retention(config.logRetentionDays()))
+            sharedFunctionOptions(
+                    new RotationFunction.Props.Builder(),
+                    codePath,
+                    managedUsers,
+                    rotationRoleName(region),
+                    config)
                 .previousKeyPolicy(rotation.previousKeyPolicy())
                 .keyLimitPolicy(rotation.keyLimitPolicy())
                 .idleDays(rotation.idleDays())
-                .deleteUnprovenKeys(rotation.deleteUnprovenKeys())
                 .propagationSuccesses(rotation.propagationSuccesses())
                 .propagationTimeoutSeconds(rotation.propagationTimeoutSeconds())
                 .propagationIntervalMillis(rotation.propagationIntervalMillis())
@@ -112,18 +113,18 @@ public final class KeyrotatorStack extends Stack {
                 new HygieneFunction(
                     this,
                     "Hygiene",
-                    HygieneFunction.Props.builder()
-                        .codePath(codePath)
-                        .users(managedUsers)
-                        .roleName(hygieneRoleName(region))
-                        .logRetention(retention(config.logRetentionDays()))
+                    sharedFunctionOptions(
+                            new HygieneFunction.Props.Builder(),
+                            codePath,
+                            managedUsers,
+                            hygieneRoleName(region),
+                            config)
                         .graceDays(hygieneSettings.graceDays())
                         .hardLimitDays(hygieneSettings.hardLimitDays())
                         .deleteAfterDays(hygieneSettings.deleteAfterDays())
                         .stuckAfterHours(hygieneSettings.stuckAfterHours())
                         .repair(hygieneSettings.repair())
                         .dryRun(hygieneSettings.dryRun())
-                        .deleteUnprovenKeys(rotation.deleteUnprovenKeys())
                         .auditMaxKeyAgeDays(hygieneSettings.auditMaxKeyAgeDays())
                         .auditUnusedDays(hygieneSettings.auditUnusedDays())
                         .build()))
@@ -150,7 +151,7 @@ public final class KeyrotatorStack extends Stack {
         new EvidenceSealSecret(
             this,
             "EvidenceSeal",
-            EvidenceSealSecret.Props.builder()
+            new EvidenceSealSecret.Props.Builder()
                 .key(secretsKey)
                 .readers(sealReaders)
                 .deploymentRoleArn(deploymentRoleArn)
@@ -168,18 +169,18 @@ public final class KeyrotatorStack extends Stack {
           new AccessKeySecret(
               this,
               "Secret-" + user.name(),
-              AccessKeySecret.Props.builder()
+              new AccessKeySecret.Props.Builder()
                   .userName(user.name())
                   .rotationFunction(rotationFunction)
                   .encryptionKey(secretsKey)
                   .scheduleExpression(config.schedule().expression())
-                  .window(config.schedule().window().orElse(null))
+                  .window(config.schedule().window())
                   .readers(user.readers())
-                  .hygieneRoleArn(hygiene.map(h -> h.getRole().getRoleArn()).orElse(null))
+                  .hygieneRoleArn(hygiene.map(h -> h.getRole().getRoleArn()))
                   .deploymentRoleArn(deploymentRoleArn)
                   .operators(config.operators())
                   .build());
-      hygiene.ifPresent(h -> h.grantSecret(secret.getSecret(), secret.getKey()));
+      hygiene.ifPresent(h -> h.grantSecret(secret.getSecret(), secret.getSecretsKey().getKey()));
       User created = createdUsers.get(user.name());
       if (created != null) {
         // The first rotation starts when the schedule is created: the user must exist by then.
@@ -191,7 +192,7 @@ public final class KeyrotatorStack extends Stack {
     new RotationFailureRule(
         this,
         "RotationFailures",
-        RotationFailureRule.Props.builder()
+        new RotationFailureRule.Props.Builder()
             .topic(notifications.getTopic())
             .logGroupName(rotationFunction.getLogGroupName())
             .build());
@@ -204,14 +205,14 @@ public final class KeyrotatorStack extends Stack {
           new HygieneSchedule(
               this,
               "HygieneSchedule",
-              HygieneSchedule.Props.builder()
+              new HygieneSchedule.Props.Builder()
                   .function(h.getFunction())
                   .expression(hygieneSettings.schedule())
                   .build());
           new HygieneReportDelivery(
               this,
               "HygieneReport",
-              HygieneReportDelivery.Props.builder()
+              new HygieneReportDelivery.Props.Builder()
                   .function(h.getFunction())
                   .topic(notifications.getTopic())
                   .build());
@@ -226,7 +227,7 @@ public final class KeyrotatorStack extends Stack {
       new AccessKeyChangeRule(
           this,
           "OutOfBandKeyChanges",
-          AccessKeyChangeRule.Props.builder()
+          new AccessKeyChangeRule.Props.Builder()
               .topic(notifications.getTopic())
               .userNames(userNames)
               .rotationRoleArn(rotationFunction.getRole().getRoleArn())
@@ -240,7 +241,7 @@ public final class KeyrotatorStack extends Stack {
                 new CloudTrailAlarms(
                     this,
                     "CloudTrailAlarms",
-                    CloudTrailAlarms.Props.builder()
+                    new CloudTrailAlarms.Props.Builder()
                         .logGroup(logGroup)
                         .topic(notifications.getTopic())
                         .extra(keyrotatorAlarms(userNames, expectedRoleNames(config, region)))
@@ -250,12 +251,31 @@ public final class KeyrotatorStack extends Stack {
       new AccountHardening(
           this,
           "AccountHardening",
-          AccountHardening.Props.builder()
+          new AccountHardening.Props.Builder()
               .passwordPolicy(config.hardening().passwordPolicy())
-              .mfaGroupName(config.hardening().mfaGroupName().orElse(null))
+              .mfaGroupName(config.hardening().mfaGroupName())
               .build());
     }
     StackOutputs.add(this, rotationFunction, hygiene, notifications, secrets, seal);
+  }
+
+  /**
+   * The options both functions get alike: the jar, the managed users, a fixed role name, the log
+   * retention and whether keys keyrotator cannot prove it created may be deleted (one setting for
+   * both, so that neither function deletes what the other keeps).
+   */
+  private static <B extends FunctionOptions.Builder<B>> B sharedFunctionOptions(
+      B builder,
+      String codePath,
+      List<ManagedIamUser> users,
+      String roleName,
+      KeyrotatorConfig config) {
+    return builder
+        .codePath(codePath)
+        .users(users)
+        .roleName(roleName)
+        .logRetention(retention(config.logRetentionDays()))
+        .deleteUnprovenKeys(config.rotation().deleteUnprovenKeys());
   }
 
   /** The rotation role's name: fixed so that the us-east-1 rule stack can recognise it. */
@@ -282,7 +302,7 @@ public final class KeyrotatorStack extends Stack {
           new ManagementTrail(
               this,
               "Trail",
-              ManagementTrail.Props.builder()
+              new ManagementTrail.Props.Builder()
                   .logRetention(retention(config.logRetentionDays()))
                   .bucketRetentionDays(Math.max(config.logRetentionDays(), 365))
                   .build());
