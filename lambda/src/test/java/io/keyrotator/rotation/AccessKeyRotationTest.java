@@ -198,7 +198,7 @@ class AccessKeyRotationTest {
           .as("a seal under another key proves nothing")
           .isFalse();
       assertThat(pending.secretAccessKey()).contains(iam.secrets.get(key.id()));
-      assertThat(report.keysCreated()).isEqualTo(1);
+      assertThat(report.changes().keysCreated()).isEqualTo(1);
       assertThat(iam.user(USER).tags()).containsEntry(SecretBinding.CLAIM_TAG, FakeSecrets.ARN);
       assertThat(secrets.tags)
           .as("the attempt record is gone once the key is stored")
@@ -307,7 +307,7 @@ class AccessKeyRotationTest {
       StepReport report = run(RotationStep.CREATE_SECRET, token);
       assertThat(iam.key(USER, orphan)).isEmpty();
       assertThat(iam.keysOf(USER)).extracting(AccessKey::id).contains(current).hasSize(2);
-      assertThat(report.keysDeleted()).isEqualTo(1);
+      assertThat(report.changes().keysDeleted()).isEqualTo(1);
     }
 
     @Test
@@ -380,7 +380,7 @@ class AccessKeyRotationTest {
       StepReport report = run(RotationStep.CREATE_SECRET, token);
       assertThat(iam.key(USER, previous)).isEmpty();
       assertThat(iam.key(USER, current)).isPresent();
-      assertThat(report.keysDeleted()).isEqualTo(1);
+      assertThat(report.changes().keysDeleted()).isEqualTo(1);
     }
 
     @Test
@@ -579,7 +579,8 @@ class AccessKeyRotationTest {
       StepReport report = run(RotationStep.TEST_SECRET, token);
       assertThat(probe.probedKeys).hasSize(5);
       // two failures (100 ms, then 200 ms pauses) and two pauses between the three successes
-      assertThat(report.propagationWait()).isEqualTo(Duration.ofMillis(100 + 200 + 100 + 100));
+      assertThat(report.changes().propagationWait())
+          .isEqualTo(Duration.ofMillis(100 + 200 + 100 + 100));
     }
 
     @Test
