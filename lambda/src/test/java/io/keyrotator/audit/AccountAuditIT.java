@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.AuditSettings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.LocalAws;
@@ -34,7 +35,11 @@ import software.amazon.awssdk.services.sts.StsClient;
 class AccountAuditIT {
   private static final AuditSettings SETTINGS =
       AuditSettings.from(
-          Map.of(AuditSettings.REPORT_POLL_MILLIS, "20", AuditSettings.REPORT_WAIT_SECONDS, "10"));
+          Map.of(
+              FunctionEnvironment.AUDIT_REPORT_POLL_MILLIS,
+              "20",
+              FunctionEnvironment.AUDIT_REPORT_WAIT_SECONDS,
+              "10"));
 
   private LocalAws aws;
 

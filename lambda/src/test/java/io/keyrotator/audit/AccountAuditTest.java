@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.aws.CredentialReportCsv;
 import io.keyrotator.config.AuditSettings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.AccountCredentials;
 import io.keyrotator.ports.CredentialReport;
@@ -172,7 +173,7 @@ class AccountAuditTest {
                       new CredentialReportRows()
                           .keysOnly(
                               "legacy", daysAgo(500), key(true, daysAgo(31), daysAgo(1)), none()),
-                      Map.of(AuditSettings.MAX_KEY_AGE_DAYS, "30"))))
+                      Map.of(FunctionEnvironment.AUDIT_MAX_KEY_AGE_DAYS, "30"))))
           .containsExactly(FindingType.OLD_ACCESS_KEY);
     }
   }

@@ -3,8 +3,8 @@ package io.keyrotator.ownership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.config.Settings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.inspection.Repair;
 import io.keyrotator.inspection.SecretInspector;
@@ -74,9 +74,9 @@ class OwnershipIT {
 
     // The hygiene job, with the clock past grace and deletion, never retires it either.
     clock.advance(Duration.ofDays(60));
-    HygieneReport report = jobs.hygiene(Map.of(HygieneSettings.REPAIR, "true"));
+    HygieneReport report = jobs.hygiene(Map.of(FunctionEnvironment.HYGIENE_REPAIR, "true"));
     clock.advance(Duration.ofDays(60));
-    jobs.hygiene(Map.of(HygieneSettings.REPAIR, "true"));
+    jobs.hygiene(Map.of(FunctionEnvironment.HYGIENE_REPAIR, "true"));
     assertThat(aws.keyStatus(USER, k1)).isEqualTo(StatusType.ACTIVE);
     assertThat(report.toString()).doesNotContain(aValue.secretAccessKey().orElseThrow());
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.config.Settings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.hygiene.HygieneRun;
 import io.keyrotator.hygiene.PreviousKeyRetirement;
@@ -410,7 +411,11 @@ class OwnershipPropertiesIT {
       advance(by);
       HygieneSettings hygiene =
           HygieneSettings.from(
-              Map.of(HygieneSettings.REPAIR, "true", HygieneSettings.SWITCH_MINUTES, "0"));
+              Map.of(
+                  FunctionEnvironment.HYGIENE_REPAIR,
+                  "true",
+                  FunctionEnvironment.HYGIENE_SWITCH_MINUTES,
+                  "0"));
       HygieneReport report;
       try {
         report =
