@@ -111,10 +111,16 @@ class AccessKeyRotationTest {
     return secrets.keyIn(CURRENT);
   }
 
-  /** Arranges a user with a managed current key and a managed previous key, both active. */
-  private void twoManagedKeys() {
+  /** Arranges a user with one managed key, current after a full rotation; returns its id. */
+  private String oneManagedKey() {
     bootstrap();
     rotateFully();
+    return currentKeyId();
+  }
+
+  /** Arranges a user with a managed current key and a managed previous key, both active. */
+  private void twoManagedKeys() {
+    oneManagedKey();
     rotateFully();
     assertThat(iam.keysOf(USER)).hasSize(2);
   }
@@ -179,22 +185,9 @@ class AccessKeyRotationTest {
       assertThat(pending.userName()).isEqualTo(USER);
       AccessKey key = iam.keysOf(USER).get(0);
       assertThat(pending.holds(key.id())).isTrue();
+      assertThat(provesCreation(pending, key, token, FakeSecrets.SEAL_KEY)).isTrue();
       assertThat(
-              pending.provesCreationOf(
-                  key,
-                  FakeSecrets.ARN,
-                  token,
-                  iam.user(USER),
-                  io.keyrotator.ownership.EvidenceSeal.withKey(FakeSecrets.SEAL_KEY)))
-          .isTrue();
-      assertThat(
-              pending.provesCreationOf(
-                  key,
-                  FakeSecrets.ARN,
-                  token,
-                  iam.user(USER),
-                  io.keyrotator.ownership.EvidenceSeal.withKey(
-                      "another-key-0123456789abcdef0123456789abcdef")))
+              provesCreation(pending, key, token, "another-key-0123456789abcdef0123456789abcdef"))
           .as("a seal under another key proves nothing")
           .isFalse();
       assertThat(pending.secretAccessKey()).contains(iam.secrets.get(key.id()));
@@ -274,8 +267,7 @@ class AccessKeyRotationTest {
 
     @Test
     void replacesACurrentKeyThatWasDeletedByHand() {
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String lost = currentKeyId();
       iam.deleteKey(USER, lost);
       String token = secrets.startRotation();
@@ -286,9 +278,7 @@ class AccessKeyRotationTest {
 
     @Test
     void deactivatesAKeyLeftByAnInterruptedAttemptThenDeletesItOnceNoRunCanStoreIt() {
-      bootstrap();
-      rotateFully();
-      String current = currentKeyId();
+      String current = oneManagedKey();
       String token = secrets.startRotation();
       // An earlier attempt recorded itself on the secret, created a key, then stopped before
       // storing it.
@@ -312,10 +302,7 @@ class AccessKeyRotationTest {
 
     @Test
     void leavesAKeyTheRecordDoesNotNameEvenIfItAppearedDuringTheAttempt() {
-      bootstrap();
-      rotateFully();
-      String token = secrets.startRotation();
-      recordAttempt(token, clock.instant(), Optional.empty(), currentKeyId());
+      String token = openAttemptAfterOneRotation();
       String appeared = iam.addKey(USER, true, clock.instant());
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
           .hasMessageContaining("appeared while the rotation attempt " + token + " was open")
@@ -326,10 +313,7 @@ class AccessKeyRotationTest {
 
     @Test
     void leavesAKeyThatLooksOrphanedButHasBeenUsed() {
-      bootstrap();
-      rotateFully();
-      String token = secrets.startRotation();
-      recordAttempt(token, clock.instant(), Optional.empty(), currentKeyId());
+      String token = openAttemptAfterOneRotation();
       String someoneElses = iam.addKey(USER, true, clock.instant());
       iam.use(someoneElses, clock.instant());
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
@@ -340,20 +324,16 @@ class AccessKeyRotationTest {
 
     @Test
     void leavesAKeyTheAttemptRecordDoesNotExplain() {
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String older = iam.addKey(USER, false, clock.instant().minus(Duration.ofHours(1)));
       String token = secrets.startRotation();
       recordAttempt(token, clock.instant(), Optional.empty(), currentKeyId());
-      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
-          .hasMessageContaining("does not own it");
-      assertThat(iam.key(USER, older)).isPresent();
+      refusesForeignKey(token, older);
     }
 
     @Test
     void aUserTagNeverMakesAKeyAnOrphan() {
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String token = secrets.startRotation();
       iam.tagUser(
           USER,
@@ -463,8 +443,7 @@ class AccessKeyRotationTest {
 
     @Test
     void neverDeletesAForeignKeyNotEvenAnInactiveOneWhenUnprovenKeysMayGo() {
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String foreign = iam.addKey(USER, false, T0.minus(Duration.ofDays(400)));
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
           .hasMessageContaining("no version of app-ci proves keyrotator created it")
@@ -482,12 +461,9 @@ class AccessKeyRotationTest {
     @Test
     void neverDeletesAnActiveForeignKeyEvenWhenUnprovenKeysMayGo() {
       env.put(Settings.DELETE_UNPROVEN_KEYS, "true");
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String foreign = iam.addKey(USER, true, T0);
-      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
-          .hasMessageContaining("does not own it");
-      assertThat(iam.key(USER, foreign)).isPresent();
+      refusesForeignKey(secrets.startRotation(), foreign);
     }
 
     @Test
@@ -495,13 +471,7 @@ class AccessKeyRotationTest {
       bootstrap();
       String token = secrets.startRotation();
       SecretVersions failingPut =
-          new DelegatingSecrets(secrets) {
-            @Override
-            public void putPending(String secretId, String t, String value) {
-              throw new IllegalStateException(
-                  "ResourceExistsException: a concurrent run stored another value");
-            }
-          };
+          putPendingFails(false, "ResourceExistsException: a concurrent run stored another value");
       assertThatThrownBy(() -> run(failingPut, RotationStep.CREATE_SECRET, token))
           .hasMessageContaining("the new key was deleted again");
       assertThat(iam.keysOf(USER)).isEmpty();
@@ -511,14 +481,7 @@ class AccessKeyRotationTest {
     void keepsTheNewKeyWhenTheValueLandedDespiteAnError() {
       bootstrap();
       String token = secrets.startRotation();
-      SecretVersions putThenFail =
-          new DelegatingSecrets(secrets) {
-            @Override
-            public void putPending(String secretId, String t, String value) {
-              super.putPending(secretId, t, value);
-              throw new IllegalStateException("read timed out");
-            }
-          };
+      SecretVersions putThenFail = putPendingFails(true, "read timed out");
       run(putThenFail, RotationStep.CREATE_SECRET, token);
       assertThat(iam.keysOf(USER)).hasSize(1);
       assertThat(stored(token).holds(iam.keysOf(USER).get(0).id())).isTrue();
@@ -605,8 +568,7 @@ class AccessKeyRotationTest {
 
     @Test
     void testOnlyRunWithoutAPendingValueChecksTheCurrentKey() {
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String token = secrets.startRotation();
       probe.probedKeys.clear();
       iam.calls.clear();
@@ -645,8 +607,7 @@ class AccessKeyRotationTest {
     @Test
     void deletesAPreviousKeyKeyrotatorCreatedWhenConfigured() {
       env.put(Settings.PREVIOUS_KEY_POLICY, "delete");
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       rotateFully();
       assertThat(iam.keysOf(USER)).extracting(AccessKey::id).containsOnly(currentKeyId());
     }
@@ -672,8 +633,7 @@ class AccessKeyRotationTest {
     @Test
     void resumesAfterACrashThatFollowedThePromotion() {
       env.put(Settings.PREVIOUS_KEY_POLICY, "deactivate");
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String previous = currentKeyId();
       String token = secrets.startRotation();
       run(RotationStep.CREATE_SECRET, token);
@@ -693,9 +653,7 @@ class AccessKeyRotationTest {
 
     @Test
     void neverPromotesAPendingKeyThatNoLongerExists() {
-      bootstrap();
-      rotateFully();
-      String current = currentKeyId();
+      String current = oneManagedKey();
       String token = secrets.startRotation();
       run(RotationStep.CREATE_SECRET, token);
       iam.deleteKey(USER, stored(token).accessKeyId().orElseThrow());
@@ -707,8 +665,7 @@ class AccessKeyRotationTest {
     @Test
     void runningItTwiceIsHarmless() {
       env.put(Settings.PREVIOUS_KEY_POLICY, "delete");
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String token = secrets.startRotation();
       for (RotationStep step : RotationStep.values()) {
         run(step, token);
@@ -719,6 +676,37 @@ class AccessKeyRotationTest {
       assertThat(secrets.stages()).isEqualTo(stages);
       assertThat(iam.keysOf(USER)).isEqualTo(keys);
     }
+  }
+
+  /**
+   * Whether {@code pending}, sealed under {@code sealKey}, proves keyrotator created {@code key}.
+   */
+  private boolean provesCreation(
+      ManagedKeySecret pending, AccessKey key, String token, String sealKey) {
+    return pending.provesCreationOf(
+        key,
+        FakeSecrets.ARN,
+        token,
+        iam.user(USER),
+        io.keyrotator.ownership.EvidenceSeal.withKey(sealKey));
+  }
+
+  /** createSecret refuses because keyrotator does not own {@code key}, and leaves the key alone. */
+  private void refusesForeignKey(String token, String key) {
+    assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+        .hasMessageContaining("does not own it");
+    assertThat(iam.key(USER, key)).isPresent();
+  }
+
+  /**
+   * One full rotation, then a new one whose attempt is recorded on the secret (created nothing yet,
+   * the current key the only one before it); returns its token.
+   */
+  private String openAttemptAfterOneRotation() {
+    oneManagedKey();
+    String token = secrets.startRotation();
+    recordAttempt(token, clock.instant(), Optional.empty(), currentKeyId());
+    return token;
   }
 
   private void recordAttempt(
@@ -736,7 +724,23 @@ class AccessKeyRotationTest {
                 io.keyrotator.ownership.EvidenceSeal.withKey(FakeSecrets.SEAL_KEY)));
   }
 
-  /** Passes every call to the real fake; tests override one method to inject a fault. */
+  /**
+   * The fake secrets, except that putPending fails with {@code error}: after storing the value when
+   * {@code valueLands} (the caller sees an error for a change that happened), else before.
+   */
+  private SecretVersions putPendingFails(boolean valueLands, String error) {
+    return new DelegatingSecrets(secrets) {
+      @Override
+      public void putPending(String secretId, String token, String value) {
+        if (valueLands) {
+          super.putPending(secretId, token, value);
+        }
+        throw new IllegalStateException(error);
+      }
+    };
+  }
+
+  /** Passes every call to the real fake; {@link #putPendingFails} overrides one to fail. */
   private static class DelegatingSecrets implements SecretVersions {
     private final FakeSecrets delegate;
 
