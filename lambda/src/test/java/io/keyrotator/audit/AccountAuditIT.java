@@ -177,16 +177,13 @@ class AccountAuditIT {
                 .requireSymbols(false));
     AuditReport report = audit(Instant.now());
     assertThat(report.findings())
-        .singleElement()
-        .satisfies(
-            f -> {
-              assertThat(f.type()).isEqualTo(FindingType.PASSWORD_POLICY_WEAK);
-              assertThat(f.found())
-                  .contains("minimum length 8")
-                  .contains("symbols not required")
-                  .contains("reuse prevention off")
-                  .contains("passwords never expire");
-            });
+        .extracting(AuditFinding::type)
+        .containsExactly(FindingType.PASSWORD_POLICY_WEAK);
+    assertThat(report.findings().get(0).found())
+        .contains("minimum length 8")
+        .contains("symbols not required")
+        .contains("reuse prevention off")
+        .contains("passwords never expire");
   }
 
   @Test
