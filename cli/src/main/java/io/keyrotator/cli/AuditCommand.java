@@ -106,7 +106,7 @@ final class AuditCommand extends ReportCommand {
       report.findings().stream()
           .map(AuditFinding::type)
           .distinct()
-          .forEach(type -> out.printf("  %s: %s%n", type.name(), type.fix()));
+          .forEach(type -> out.printf("  %s: %s%n", type.name(), type.text().fix()));
     }
     if (!report.skipped().isEmpty()) {
       out.printf("Not checked (%d):%n", report.skipped().size());

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
@@ -25,25 +24,12 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 final class CredentialsCommand extends AwsCommand {
   @Mixin SecretIdOption secret;
 
-  @Option(
-      names = "--ttl-minutes",
-      paramLabel = "MINUTES",
-      description = "When SDKs should read the key again (1-60, default ${DEFAULT-VALUE}).")
-  int ttlMinutes = DEFAULT_TTL_MINUTES;
-
-  /**
-   * 30 minutes: botocore (boto3, the AWS CLI) refreshes credentials that expire within 15 minutes
-   * before every call, so a shorter lifetime makes it run this command (a JVM start) for each API
-   * call; with 30 one run serves a quarter of an hour. The Java SDK refreshes shortly before the
-   * expiry. Longer would keep a replaced key in use longer under the deactivate and delete
-   * previous-key policies.
-   */
-  static final int DEFAULT_TTL_MINUTES = 30;
+  @Mixin CredentialLifetime lifetime;
 
   @Override
   public Integer call() {
     String secretId = secret.id;
-    CliException.requireInRange("--ttl-minutes", ttlMinutes, 1, 60, "minutes");
+    Duration lifetime = this.lifetime.lifetime();
     Settings settings = Settings.from(Map.of(Settings.REGION, aws.resolvedRegion()));
     String json;
     try (AwsClients clients = aws.clients(settings)) {
@@ -73,11 +59,7 @@ final class CredentialsCommand extends AwsCommand {
     output.put("AccessKeyId", current.accessKeyId().orElseThrow());
     output.put("SecretAccessKey", current.secretAccessKey().orElseThrow());
     output.put(
-        "Expiration",
-        Instant.now()
-            .plus(Duration.ofMinutes(ttlMinutes))
-            .truncatedTo(ChronoUnit.SECONDS)
-            .toString());
+        "Expiration", Instant.now().plus(lifetime).truncatedTo(ChronoUnit.SECONDS).toString());
     OutputOptions.printJson(out(), output);
     return ExitCodes.OK;
   }

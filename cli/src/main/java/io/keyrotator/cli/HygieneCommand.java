@@ -21,7 +21,7 @@ final class HygieneCommand extends ReportCommand {
   @Override
   public Integer call() {
     Settings settings = aws.settings();
-    HygieneSettings hygiene = HygieneSettings.fromEnvironment();
+    HygieneSettings hygiene = HygieneSettings.from(System.getenv());
     HygieneReport report;
     try (AwsClients clients = aws.clients(settings)) {
       report =

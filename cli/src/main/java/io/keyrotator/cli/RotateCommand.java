@@ -42,16 +42,7 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 final class RotateCommand extends ReportCommand {
   @Mixin SecretIdOption secret;
 
-  @Option(
-      names = "--wait",
-      description = "On AWS: wait until the new key is current or the rotation fails.")
-  boolean waitForEnd;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "SECONDS",
-      description = "With --wait: give up after this many seconds (default ${DEFAULT-VALUE}).")
-  long timeoutSeconds = 300;
+  @Mixin RotationWait wait;
 
   @Option(
       names = "--in-process",
@@ -64,12 +55,9 @@ final class RotateCommand extends ReportCommand {
   /** How often --wait looks at the secret; tests shorten it. */
   static Duration pollInterval = Duration.ofSeconds(3);
 
-  /** The longest --timeout: an hour, longer than any rotation's four steps can take. */
-  static final long MAX_TIMEOUT_SECONDS = 3600;
-
   @Override
   public Integer call() throws InterruptedException {
-    requireSensibleTimeout();
+    wait.requireSensible();
     Settings settings = aws.settings();
     PrintWriter out = out();
     try (AwsClients clients = aws.clients(settings)) {
@@ -86,15 +74,6 @@ final class RotateCommand extends ReportCommand {
           ? rotateInProcess(out, clients, settings)
           : rotateOnAws(out, clients.secretsManager(), described);
     }
-  }
-
-  /** Checked before anything is asked of AWS: a bad value must not start a rotation. */
-  private void requireSensibleTimeout() {
-    if (spec.commandLine().getParseResult().hasMatchedOption("--timeout") && !waitForEnd) {
-      throw new CliException(
-          ExitCodes.USAGE, "--timeout only applies with --wait: add --wait or leave it out.");
-    }
-    CliException.requireInRange("--timeout", timeoutSeconds, 1, MAX_TIMEOUT_SECONDS, "seconds");
   }
 
   /**
@@ -250,7 +229,7 @@ final class RotateCommand extends ReportCommand {
     } catch (InvalidRequestException e) {
       throw refused(secretsManager, e);
     }
-    if (!waitForEnd) {
+    if (!wait.requested) {
       if (!output.json()) {
         out.println(
             "Rotation started: version "
@@ -261,7 +240,7 @@ final class RotateCommand extends ReportCommand {
       }
       return result(out, token, true, null, "started");
     }
-    Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
+    Instant deadline = Instant.now().plus(wait.timeout());
     Instant start = Instant.now();
     while (true) {
       DescribeSecretResponse now = secretsManager.describeSecret(r -> r.secretId(secret.id));
@@ -286,7 +265,7 @@ final class RotateCommand extends ReportCommand {
             token,
             false,
             "the rotation is still running after "
-                + timeoutSeconds
+                + wait.timeout().toSeconds()
                 + " s (AWSPENDING is on "
                 + token
                 + "). Secrets Manager retries failed steps; "

@@ -3,7 +3,7 @@ package io.keyrotator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.keyrotator.config.AuditSettings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.LocalAwsExtension;
 import java.util.List;
@@ -26,7 +26,7 @@ class AuditCommandIT {
 
   @BeforeEach
   void shortenReportPolling() {
-    AuditCommand.environment = Map.of(AuditSettings.REPORT_POLL_MILLIS, "20");
+    AuditCommand.environment = Map.of(FunctionEnvironment.AUDIT_REPORT_POLL_MILLIS, "20");
   }
 
   @AfterEach
@@ -81,7 +81,7 @@ class AuditCommandIT {
 
   @Test
   void aBadSettingInTheEnvironmentNamesTheVariableAndItsPage() {
-    AuditCommand.environment = Map.of(AuditSettings.UNUSED_DAYS, "0");
+    AuditCommand.environment = Map.of(FunctionEnvironment.AUDIT_UNUSED_DAYS, "0");
     CliRun bad = cli("audit");
     assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.err())

@@ -263,7 +263,7 @@ class KeyrotatorCliIT {
           .containsEntry("AccessKeyId", current().accessKeyId().orElseThrow())
           .containsEntry("SecretAccessKey", current().secretAccessKey().orElseThrow());
       Instant expiration = Instant.parse((String) json.get("Expiration"));
-      long ttlSeconds = CredentialsCommand.DEFAULT_TTL_MINUTES * 60L;
+      long ttlSeconds = CredentialLifetime.DEFAULT_TTL_MINUTES * 60L;
       assertThat(expiration)
           .isBetween(
               Instant.now().plusSeconds(ttlSeconds - 60),

@@ -27,7 +27,7 @@ public record AuditFinding(
 
   /** What to do about it. */
   public String fix() {
-    return type.fix();
+    return type.text().fix();
   }
 
   /** A map for JSON output (logs and the CLI). */

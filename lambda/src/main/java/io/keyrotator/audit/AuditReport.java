@@ -116,7 +116,7 @@ public record AuditReport(
               .append(" (")
               .append(list.size())
               .append("): ")
-              .append(type.title())
+              .append(type.text().title())
               .append('\n');
           list.stream()
               .limit(perType)
@@ -132,7 +132,7 @@ public record AuditReport(
                 .append(list.size() - perType)
                 .append(" more: run `keyrotator audit -o json` for the full list\n");
           }
-          text.append("  What to do: ").append(type.fix()).append('\n');
+          text.append("  What to do: ").append(type.text().fix()).append('\n');
         });
     if (!skipped.isEmpty()) {
       text.append("\nNot checked (").append(skipped.size()).append("):\n");

@@ -7,45 +7,49 @@ package io.keyrotator.audit;
 public enum FindingType {
   ROOT_ACCESS_KEY(
       "RootAccessKeys",
-      "The root user has an access key",
-      "Sign in as the root user, open Security credentials and delete its access keys; give"
-          + " programs an IAM role (or a keyrotator-managed IAM user) instead."),
+      new FindingText(
+          "The root user has an access key",
+          "Sign in as the root user, open Security credentials and delete its access keys; give"
+              + " programs an IAM role (or a keyrotator-managed IAM user) instead.")),
   OLD_ACCESS_KEY(
       "OldAccessKeys",
-      "Active access key older than the maximum age, on a user keyrotator does not manage",
-      "Rotate it: create a second key, move its consumers to it, deactivate the old key and delete"
-          + " it once nothing fails; or let keyrotator rotate it (a secret tagged keyrotator:user"
-          + " with the user's name, see docs/rotation.md)."),
+      new FindingText(
+          "Active access key older than the maximum age, on a user keyrotator does not manage",
+          "Rotate it: create a second key, move its consumers to it, deactivate the old key and"
+              + " delete it once nothing fails; or let keyrotator rotate it (a secret tagged"
+              + " keyrotator:user with the user's name, see docs/rotation.md).")),
   UNUSED_CREDENTIAL(
       "UnusedCredentials",
-      "Password or active access key not used within the threshold",
-      "If nobody needs it, remove it: deactivate the access key (aws iam update-access-key"
-          + " --status Inactive) and delete it later, or delete the console password (aws iam"
-          + " delete-login-profile). Credentials nobody uses are only a risk."),
+      new FindingText(
+          "Password or active access key not used within the threshold",
+          "If nobody needs it, remove it: deactivate the access key (aws iam update-access-key"
+              + " --status Inactive) and delete it later, or delete the console password (aws iam"
+              + " delete-login-profile). Credentials nobody uses are only a risk.")),
   CONSOLE_WITHOUT_MFA(
       "ConsoleUsersWithoutMfa",
-      "User can sign in to the console without MFA",
-      "Have the user enable an MFA device (IAM console, Security credentials, Assign MFA), or"
-          + " delete the console password if the user does not need the console."),
+      new FindingText(
+          "User can sign in to the console without MFA",
+          "Have the user enable an MFA device (IAM console, Security credentials, Assign MFA),"
+              + " or delete the console password if the user does not need the console.")),
   PASSWORD_POLICY_MISSING(
       "PasswordPolicyMissing",
-      "The account has no password policy",
-      "Set one (aws iam update-account-password-policy) with at least the values the"
-          + " iam-password-policy rule checks: see docs/hygiene.md."),
+      new FindingText(
+          "The account has no password policy",
+          "Set one (aws iam update-account-password-policy) with at least the values the"
+              + " iam-password-policy rule checks: see docs/hygiene.md.")),
   PASSWORD_POLICY_WEAK(
       "PasswordPolicyWeak",
-      "The account password policy is weaker than the iam-password-policy rule",
-      "Raise the values named in the finding (aws iam update-account-password-policy; the call"
-          + " replaces the whole policy, so pass every setting).");
+      new FindingText(
+          "The account password policy is weaker than the iam-password-policy rule",
+          "Raise the values named in the finding (aws iam update-account-password-policy; the"
+              + " call replaces the whole policy, so pass every setting)."));
 
   private final String metricName;
-  private final String title;
-  private final String fix;
+  private final FindingText text;
 
-  FindingType(String metricName, String title, String fix) {
+  FindingType(String metricName, FindingText text) {
     this.metricName = metricName;
-    this.title = title;
-    this.fix = fix;
+    this.text = text;
   }
 
   /**
@@ -55,13 +59,16 @@ public enum FindingType {
     return metricName;
   }
 
-  /** One line saying what this kind of finding means. */
-  public String title() {
-    return title;
+  /** What this kind of finding means and what to do about it, for people. */
+  public FindingText text() {
+    return text;
   }
 
-  /** What to do about a finding of this type. */
-  public String fix() {
-    return fix;
-  }
+  /**
+   * The words a report shows for one kind of finding.
+   *
+   * @param title one line saying what this kind of finding means
+   * @param fix what to do about a finding of this type
+   */
+  public record FindingText(String title, String fix) {}
 }

@@ -1,6 +1,9 @@
 package io.keyrotator.config;
 
-import io.keyrotator.contract.FunctionEnvironment;
+import static java.time.temporal.ChronoUnit.DAYS;
+import static java.time.temporal.ChronoUnit.MILLIS;
+import static java.time.temporal.ChronoUnit.SECONDS;
+
 import io.keyrotator.contract.FunctionSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -30,38 +33,24 @@ public record AuditSettings(
     Duration reportWait,
     Duration reportPollInterval) {
 
-  public static final String MAX_KEY_AGE_DAYS = FunctionEnvironment.AUDIT_MAX_KEY_AGE_DAYS;
-  public static final String UNUSED_DAYS = FunctionEnvironment.AUDIT_UNUSED_DAYS;
-  public static final String PASSWORD_MIN_LENGTH = FunctionEnvironment.AUDIT_PASSWORD_MIN_LENGTH;
-  public static final String PASSWORD_REUSE_PREVENTION =
-      FunctionEnvironment.AUDIT_PASSWORD_REUSE_PREVENTION;
-  public static final String PASSWORD_MAX_AGE_DAYS =
-      FunctionEnvironment.AUDIT_PASSWORD_MAX_AGE_DAYS;
-  public static final String REPORT_WAIT_SECONDS = FunctionEnvironment.AUDIT_REPORT_WAIT_SECONDS;
-  public static final String REPORT_POLL_MILLIS = FunctionEnvironment.AUDIT_REPORT_POLL_MILLIS;
-
-  /** Reads the settings from the process environment. */
-  public static AuditSettings fromEnvironment() {
-    return from(System.getenv());
-  }
-
   /**
-   * Reads the settings from the given variables, applying the documented defaults.
+   * Reads the settings from the given variables (the process environment: {@code System.getenv()}),
+   * applying the documented defaults.
    *
    * @throws InvalidSettingsException naming every variable that has a bad value
    */
   public static AuditSettings from(Map<String, String> env) {
-    EnvironmentReader reader = new EnvironmentReader(env);
-    AuditSettings settings =
-        new AuditSettings(
-            Duration.ofDays(reader.number(FunctionSettings.MAX_KEY_AGE)),
-            Duration.ofDays(reader.number(FunctionSettings.UNUSED)),
-            reader.number(FunctionSettings.PASSWORD_MIN_LENGTH),
-            reader.number(FunctionSettings.PASSWORD_REUSE_PREVENTION),
-            reader.number(FunctionSettings.PASSWORD_MAX_AGE),
-            Duration.ofSeconds(reader.number(FunctionSettings.REPORT_WAIT)),
-            Duration.ofMillis(reader.number(FunctionSettings.REPORT_POLL)));
-    reader.failOnProblems("docs/hygiene.md");
-    return settings;
+    return EnvironmentReader.read(
+        env,
+        "docs/hygiene.md",
+        reader ->
+            new AuditSettings(
+                reader.duration(FunctionSettings.MAX_KEY_AGE, DAYS),
+                reader.duration(FunctionSettings.UNUSED, DAYS),
+                reader.number(FunctionSettings.PASSWORD_MIN_LENGTH),
+                reader.number(FunctionSettings.PASSWORD_REUSE_PREVENTION),
+                reader.number(FunctionSettings.PASSWORD_MAX_AGE),
+                reader.duration(FunctionSettings.REPORT_WAIT, SECONDS),
+                reader.duration(FunctionSettings.REPORT_POLL, MILLIS)));
   }
 }

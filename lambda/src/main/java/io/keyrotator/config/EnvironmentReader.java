@@ -2,6 +2,8 @@ package io.keyrotator.config;
 
 import io.keyrotator.contract.Choices;
 import io.keyrotator.contract.WholeNumberSetting;
+import java.time.Duration;
+import java.time.temporal.TemporalUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -21,8 +24,25 @@ final class EnvironmentReader {
   private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
 
-  EnvironmentReader(Map<String, String> env) {
+  private EnvironmentReader(Map<String, String> env) {
     this.env = env;
+  }
+
+  /**
+   * The one way settings are read: {@code settings} reads its values (and checks how they go
+   * together) from a reader over {@code env}; then every problem it found fails at once.
+   *
+   * @param documentation the page that documents the variables, named in the failure
+   * @throws InvalidSettingsException naming every variable that has a bad value
+   */
+  static <T> T read(
+      Map<String, String> env, String documentation, Function<EnvironmentReader, T> settings) {
+    EnvironmentReader reader = new EnvironmentReader(env);
+    T read = settings.apply(reader);
+    if (!reader.problems.isEmpty()) {
+      throw new InvalidSettingsException(reader.problems, documentation);
+    }
+    return read;
   }
 
   private Optional<String> raw(String name) {
@@ -144,6 +164,11 @@ final class EnvironmentReader {
     }
   }
 
+  /** The setting as a duration of {@code unit}s; its default and range are in those units. */
+  Duration duration(WholeNumberSetting setting, TemporalUnit unit) {
+    return Duration.of(number(setting), unit);
+  }
+
   boolean bool(String name, boolean fallback) {
     Optional<String> value = raw(name).filter(v -> !v.isEmpty());
     if (value.isEmpty()) {
@@ -157,17 +182,6 @@ final class EnvironmentReader {
       default:
         problems.add(name + "=\"" + value.get() + "\": expected true or false");
         return fallback;
-    }
-  }
-
-  void failOnProblems() {
-    failOnProblems("docs/rotation.md");
-  }
-
-  /** Fails naming every problem and the page that documents the variables. */
-  void failOnProblems(String documentation) {
-    if (!problems.isEmpty()) {
-      throw new InvalidSettingsException(problems, documentation);
     }
   }
 

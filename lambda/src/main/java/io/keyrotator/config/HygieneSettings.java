@@ -1,6 +1,13 @@
 package io.keyrotator.config;
 
-import io.keyrotator.contract.FunctionEnvironment;
+import static io.keyrotator.contract.FunctionEnvironment.HYGIENE_DRY_RUN;
+import static io.keyrotator.contract.FunctionEnvironment.HYGIENE_GRACE_DAYS;
+import static io.keyrotator.contract.FunctionEnvironment.HYGIENE_HARD_LIMIT_DAYS;
+import static io.keyrotator.contract.FunctionEnvironment.HYGIENE_REPAIR;
+import static java.time.temporal.ChronoUnit.DAYS;
+import static java.time.temporal.ChronoUnit.HOURS;
+import static java.time.temporal.ChronoUnit.MINUTES;
+
 import io.keyrotator.contract.FunctionSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -28,47 +35,37 @@ public record HygieneSettings(
     boolean repair,
     boolean dryRun) {
 
-  public static final String GRACE_DAYS = FunctionEnvironment.HYGIENE_GRACE_DAYS;
-  public static final String SWITCH_MINUTES = FunctionEnvironment.HYGIENE_SWITCH_MINUTES;
-  public static final String HARD_LIMIT_DAYS = FunctionEnvironment.HYGIENE_HARD_LIMIT_DAYS;
-  public static final String DELETE_AFTER_DAYS = FunctionEnvironment.HYGIENE_DELETE_AFTER_DAYS;
-  public static final String STUCK_AFTER_HOURS = FunctionEnvironment.HYGIENE_STUCK_AFTER_HOURS;
-  public static final String REPAIR = FunctionEnvironment.HYGIENE_REPAIR;
-  public static final String DRY_RUN = FunctionEnvironment.HYGIENE_DRY_RUN;
-
-  /** Reads the settings from the process environment. */
-  public static HygieneSettings fromEnvironment() {
-    return from(System.getenv());
-  }
-
   /**
-   * Reads the settings from the given variables, applying the documented defaults.
+   * Reads the settings from the given variables (the process environment: {@code System.getenv()}),
+   * applying the documented defaults.
    *
    * @throws InvalidSettingsException naming every variable that has a bad value
    */
   public static HygieneSettings from(Map<String, String> env) {
-    EnvironmentReader reader = new EnvironmentReader(env);
+    return EnvironmentReader.read(env, "docs/hygiene.md", HygieneSettings::read);
+  }
+
+  private static HygieneSettings read(EnvironmentReader reader) {
     HygieneSettings settings =
         new HygieneSettings(
-            Duration.ofDays(reader.number(FunctionSettings.GRACE)),
-            Duration.ofMinutes(reader.number(FunctionSettings.SWITCH_WINDOW)),
-            Duration.ofDays(reader.number(FunctionSettings.HARD_LIMIT)),
-            Duration.ofDays(reader.number(FunctionSettings.DELETE_AFTER)),
-            Duration.ofHours(reader.number(FunctionSettings.STUCK_AFTER)),
-            reader.bool(REPAIR, false),
-            reader.bool(DRY_RUN, false));
+            reader.duration(FunctionSettings.GRACE, DAYS),
+            reader.duration(FunctionSettings.SWITCH_WINDOW, MINUTES),
+            reader.duration(FunctionSettings.HARD_LIMIT, DAYS),
+            reader.duration(FunctionSettings.DELETE_AFTER, DAYS),
+            reader.duration(FunctionSettings.STUCK_AFTER, HOURS),
+            reader.bool(HYGIENE_REPAIR, false),
+            reader.bool(HYGIENE_DRY_RUN, false));
     if (!settings.hardLimit.isZero() && settings.hardLimit.compareTo(settings.grace) <= 0) {
       reader.problem(
-          HARD_LIMIT_DAYS
+          HYGIENE_HARD_LIMIT_DAYS
               + "="
               + settings.hardLimit.toDays()
               + " must be longer than "
-              + GRACE_DAYS
+              + HYGIENE_GRACE_DAYS
               + "="
               + settings.grace.toDays()
               + " (or 0 to turn the hard limit off)");
     }
-    reader.failOnProblems("docs/hygiene.md");
     return settings;
   }
 

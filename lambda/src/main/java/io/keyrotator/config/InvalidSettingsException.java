@@ -6,10 +6,6 @@ import java.util.List;
 public final class InvalidSettingsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  InvalidSettingsException(List<String> problems) {
-    this(problems, "docs/rotation.md");
-  }
-
   InvalidSettingsException(List<String> problems, String documentation) {
     super(
         "keyrotator cannot start: fix these environment variables (see "

@@ -1,5 +1,9 @@
 package io.keyrotator.config;
 
+import static java.time.temporal.ChronoUnit.DAYS;
+import static java.time.temporal.ChronoUnit.MILLIS;
+import static java.time.temporal.ChronoUnit.SECONDS;
+
 import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.contract.FunctionSettings;
 import io.keyrotator.contract.KeyLimitPolicy;
@@ -77,18 +81,17 @@ public record Settings(
       FunctionEnvironment.API_CALL_TIMEOUT_SECONDS;
   public static final String RETRY_MODE = FunctionEnvironment.RETRY_MODE;
 
-  /** Reads the settings from the process environment. */
-  public static Settings fromEnvironment() {
-    return from(System.getenv());
-  }
-
   /**
-   * Reads the settings from the given variables, applying the documented defaults.
+   * Reads the settings from the given variables (the process environment: {@code System.getenv()}),
+   * applying the documented defaults.
    *
    * @throws InvalidSettingsException naming every variable that has a bad value
    */
   public static Settings from(Map<String, String> env) {
-    EnvironmentReader reader = new EnvironmentReader(env);
+    return EnvironmentReader.read(env, "docs/rotation.md", Settings::read);
+  }
+
+  private static Settings read(EnvironmentReader reader) {
     Settings settings =
         new Settings(
             reader.text(REGION, "us-east-1"),
@@ -97,12 +100,12 @@ public record Settings(
             reader.optionalText(SEAL_SECRET),
             reader.choice(PREVIOUS_KEY_POLICY, FunctionSettings.DEFAULT_PREVIOUS_KEY_POLICY),
             reader.choice(KEY_LIMIT_POLICY, FunctionSettings.DEFAULT_KEY_LIMIT_POLICY),
-            Duration.ofDays(reader.number(FunctionSettings.IDLE)),
+            reader.duration(FunctionSettings.IDLE, DAYS),
             reader.bool(DELETE_UNPROVEN_KEYS, false),
             reader.number(FunctionSettings.PROPAGATION_CHECKS),
-            Duration.ofSeconds(reader.number(FunctionSettings.PROPAGATION_TIMEOUT)),
-            Duration.ofMillis(reader.number(FunctionSettings.PROPAGATION_INTERVAL)),
-            Duration.ofSeconds(reader.number(FunctionSettings.API_CALL_TIMEOUT)),
+            reader.duration(FunctionSettings.PROPAGATION_TIMEOUT, SECONDS),
+            reader.duration(FunctionSettings.PROPAGATION_INTERVAL, MILLIS),
+            reader.duration(FunctionSettings.API_CALL_TIMEOUT, SECONDS),
             reader.choice(RETRY_MODE, FunctionSettings.DEFAULT_RETRY_MODE));
     reader.retired(
         RETIRED_MANAGED_TAG,
@@ -120,7 +123,6 @@ public record Settings(
               + MANAGED_USERS
               + " are both empty: set at least one so the function knows which users it manages.");
     }
-    reader.failOnProblems();
     return settings;
   }
 }

@@ -120,25 +120,22 @@ public final class PreviousKeyRetirement {
                   + " yourself once its consumers use the current key, or set KEYROTATOR_DELETE_UNPROVEN_KEYS=true."));
       return;
     }
-    Instant rotatedAt = rotationTime(secret);
-    if (key.get().key().active()) {
-      retireActive(secret, user.get(), key.get().key(), rotatedAt, report);
+    PreviousKey retiring =
+        new PreviousKey(secret, user.get(), key.get().key(), rotationTime(secret));
+    if (retiring.key().active()) {
+      retireActive(retiring, report);
     } else {
-      retireInactive(secret, user.get(), key.get().key(), rotatedAt, report);
+      retireInactive(retiring, report);
     }
   }
 
-  private void retireActive(
-      SecretDescription secret,
-      IamUser user,
-      AccessKey key,
-      Instant rotatedAt,
-      HygieneReport report) {
+  private void retireActive(PreviousKey previous, HygieneReport report) {
     Instant now = policy.clock().instant();
+    Instant rotatedAt = previous.rotatedAt();
     if (now.isBefore(rotatedAt.plus(settings.grace()))) {
       return;
     }
-    KeyUsage usage = iam.lastUsed(key.id());
+    KeyUsage usage = iam.lastUsed(previous.key().id());
     boolean usedAfterSwitch =
         usage.lastUsed().map(t -> t.isAfter(rotatedAt.plus(settings.switchWindow()))).orElse(false);
     boolean hardLimitPassed =
@@ -148,9 +145,7 @@ public final class PreviousKeyRetirement {
       report.notice(
           aboutPreviousKey(
               NoticeKind.PREVIOUS_KEY_STILL_IN_USE,
-              secret,
-              user,
-              key.id(),
+              previous,
               "is still in use "
                   + days(Duration.between(rotatedAt, now))
                   + " after the rotation on "
@@ -179,28 +174,21 @@ public final class PreviousKeyRetirement {
                 + "-minute switch window ("
                 + consumer
                 + ")";
-    if (heldElsewhere(secret, user, key, report)) {
-      return;
-    }
-    if (!settings.dryRun()) {
-      iam.deactivateKey(user.name(), key.id());
-      recordDeactivation(user, key.id(), now);
-    }
-    report.action(
-        new HygieneReport.Action(
+    boolean deactivated =
+        change(
+            previous,
             HygieneReport.ActionKind.DEACTIVATE_PREVIOUS_KEY,
-            secret.name(),
-            user.name(),
-            key.id(),
             reason,
-            !settings.dryRun()));
-    if (usedAfterSwitch) {
+            () -> {
+              iam.deactivateKey(previous.user().name(), previous.key().id());
+              recordDeactivation(previous.user(), previous.key().id(), now);
+            },
+            report);
+    if (deactivated && usedAfterSwitch) {
       report.notice(
           aboutPreviousKey(
               NoticeKind.PREVIOUS_KEY_STILL_IN_USE,
-              secret,
-              user,
-              key.id(),
+              previous,
               "was deactivated at the hard"
                   + " limit while still in use ("
                   + consumer
@@ -214,18 +202,14 @@ public final class PreviousKeyRetirement {
    * the latest of: the record, the end of the grace period after the rotation, and the key's last
    * use as IAM reports it.
    */
-  private void retireInactive(
-      SecretDescription secret,
-      IamUser user,
-      AccessKey key,
-      Instant rotatedAt,
-      HygieneReport report) {
+  private void retireInactive(PreviousKey previous, HygieneReport report) {
     Instant now = policy.clock().instant();
-    Optional<Instant> recorded = deactivationRecord(user, key.id());
+    Instant rotatedAt = previous.rotatedAt();
+    Optional<Instant> recorded = deactivationRecord(previous.user(), previous.key().id());
     if (recorded.isEmpty()) {
       // Deactivated by finishSecret or by hand: the clock starts now.
       if (!settings.dryRun()) {
-        recordDeactivation(user, key.id(), now);
+        recordDeactivation(previous.user(), previous.key().id(), now);
       }
       return;
     }
@@ -233,46 +217,33 @@ public final class PreviousKeyRetirement {
         latest(
             recorded.get(),
             rotatedAt.plus(settings.grace()),
-            iam.lastUsed(key.id()).lastUsed().orElse(Instant.EPOCH));
+            iam.lastUsed(previous.key().id()).lastUsed().orElse(Instant.EPOCH));
     if (now.isBefore(since.plus(settings.deleteAfter()))) {
       return;
     }
-    if (heldElsewhere(secret, user, key, report)) {
-      return;
-    }
-    if (!settings.dryRun()) {
-      iam.deleteKey(user.name(), key.id());
-      iam.untagUser(user.name(), DEACTIVATED_TAG);
-    }
-    report.action(
-        new HygieneReport.Action(
-            HygieneReport.ActionKind.DELETE_PREVIOUS_KEY,
-            secret.name(),
-            user.name(),
-            key.id(),
-            "inactive since "
-                + since
-                + ", longer than "
-                + settings.deleteAfter().toDays()
-                + " days",
-            !settings.dryRun()));
+    change(
+        previous,
+        HygieneReport.ActionKind.DELETE_PREVIOUS_KEY,
+        "inactive since " + since + ", longer than " + settings.deleteAfter().toDays() + " days",
+        () -> {
+          iam.deleteKey(previous.user().name(), previous.key().id());
+          iam.untagUser(previous.user().name(), DEACTIVATED_TAG);
+        },
+        report);
   }
 
   /**
    * Checked right before a change (it reads every managed secret): another secret hands the key
    * out.
    */
-  private boolean heldElsewhere(
-      SecretDescription secret, IamUser user, AccessKey key, HygieneReport report) {
-    Optional<String> other = ownership.heldByAnotherSecret(secret, key.id());
+  private boolean heldElsewhere(PreviousKey previous, HygieneReport report) {
+    Optional<String> other = ownership.heldByAnotherSecret(previous.secret(), previous.key().id());
     other.ifPresent(
         name ->
             report.notice(
                 aboutPreviousKey(
                     NoticeKind.PREVIOUS_KEY_LEFT_ALONE,
-                    secret,
-                    user,
-                    key.id(),
+                    previous,
                     "was left as it is: it is"
                         + " the AWSCURRENT key of secret "
                         + name
@@ -280,6 +251,39 @@ public final class PreviousKeyRetirement {
                         + " own user and key.")));
     return other.isPresent();
   }
+
+  /**
+   * Makes one change to the previous key, unless another secret hands the key out (checked right
+   * before) or this is a dry run, and reports it as done or as what would be done.
+   *
+   * @return false when the key was left alone because another secret holds it
+   */
+  private boolean change(
+      PreviousKey previous,
+      HygieneReport.ActionKind kind,
+      String reason,
+      Runnable change,
+      HygieneReport report) {
+    if (heldElsewhere(previous, report)) {
+      return false;
+    }
+    if (!settings.dryRun()) {
+      change.run();
+    }
+    report.action(
+        new HygieneReport.Action(
+            kind,
+            previous.secret().name(),
+            previous.user().name(),
+            previous.key().id(),
+            reason,
+            !settings.dryRun()));
+    return true;
+  }
+
+  /** The previous key being retired, the user it belongs to, and when the rotation replaced it. */
+  private record PreviousKey(
+      SecretDescription secret, IamUser user, AccessKey key, Instant rotatedAt) {}
 
   private static Instant latest(Instant... instants) {
     Instant latest = Instant.EPOCH;
@@ -296,6 +300,11 @@ public final class PreviousKeyRetirement {
         kind,
         secret.name(),
         "previous key " + KeyIds.shorten(keyId) + " of user " + user.name() + " " + what);
+  }
+
+  private static HygieneReport.Notice aboutPreviousKey(
+      NoticeKind kind, PreviousKey previous, String what) {
+    return aboutPreviousKey(kind, previous.secret(), previous.user(), previous.key().id(), what);
   }
 
   private void recordDeactivation(IamUser user, String keyId, Instant at) {

@@ -41,9 +41,9 @@ public final class HygieneHandler implements RequestStreamHandler {
   /** Used by Lambda: settings from the environment, clients built once per container. */
   public HygieneHandler() {
     this(
-        Settings.fromEnvironment(),
-        HygieneSettings.fromEnvironment(),
-        AuditSettings.fromEnvironment(),
+        Settings.from(System.getenv()),
+        HygieneSettings.from(System.getenv()),
+        AuditSettings.from(System.getenv()),
         AwsClients.Options.standard(),
         StructuredLog.toStandardOut(),
         Clock.systemUTC());

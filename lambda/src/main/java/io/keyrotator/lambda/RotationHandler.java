@@ -48,7 +48,7 @@ public final class RotationHandler implements RequestStreamHandler {
    * SnapStart priming hook registered ({@link SnapStartPriming}).
    */
   public RotationHandler() {
-    this(Settings.fromEnvironment());
+    this(Settings.from(System.getenv()));
   }
 
   private RotationHandler(Settings settings) {

@@ -25,18 +25,19 @@ public final class RotationMetrics {
       StepReport report,
       Duration duration,
       Instant at) {
+    StepReport.Changes changes = report.changes();
     MetricsDocument document =
         MetricsDocument.at(at)
             .dimension(MetricNames.STEP_DIMENSION, step)
             .property("SecretId", secretId)
             .count(MetricNames.STEP_SUCCEEDED, succeeded ? 1 : 0)
             .count(MetricNames.STEP_FAILED, succeeded ? 0 : 1)
-            .count(MetricNames.KEYS_CREATED, report.keysCreated())
-            .count(MetricNames.KEYS_DEACTIVATED, report.keysDeactivated())
-            .count(MetricNames.KEYS_DELETED, report.keysDeleted())
+            .count(MetricNames.KEYS_CREATED, changes.keysCreated())
+            .count(MetricNames.KEYS_DEACTIVATED, changes.keysDeactivated())
+            .count(MetricNames.KEYS_DELETED, changes.keysDeleted())
             .milliseconds(MetricNames.STEP_DURATION, duration.toMillis());
-    if (report.propagationWait() != null) {
-      document.milliseconds(MetricNames.PROPAGATION_WAIT, report.propagationWait().toMillis());
+    if (changes.propagationWait() != null) {
+      document.milliseconds(MetricNames.PROPAGATION_WAIT, changes.propagationWait().toMillis());
     }
     return document.build();
   }

@@ -1,21 +1,20 @@
 package io.keyrotator.rotation;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The four steps of the Secrets Manager rotation protocol, in the order they run. */
 public enum RotationStep {
-  CREATE_SECRET("createSecret", "create_secret"),
-  SET_SECRET("setSecret", "set_secret"),
-  TEST_SECRET("testSecret", "test_secret"),
-  FINISH_SECRET("finishSecret", "finish_secret");
+  CREATE_SECRET("createSecret"),
+  SET_SECRET("setSecret"),
+  TEST_SECRET("testSecret"),
+  FINISH_SECRET("finishSecret");
 
   private final String wireName;
-  private final String snakeName;
 
-  RotationStep(String wireName, String snakeName) {
+  RotationStep(String wireName) {
     this.wireName = wireName;
-    this.snakeName = snakeName;
   }
 
   /** The name Secrets Manager sends, e.g. {@code createSecret}. */
@@ -25,13 +24,13 @@ public enum RotationStep {
 
   /**
    * Accepts the names Secrets Manager sends ({@code createSecret}) and the spelling some AWS pages
-   * use ({@code create_secret}).
+   * use ({@code create_secret}, the constant's name in lower case).
    *
    * @throws InvalidRequestException for anything else
    */
   public static RotationStep parse(String name) {
     for (RotationStep step : values()) {
-      if (step.wireName.equals(name) || step.snakeName.equals(name)) {
+      if (step.wireName.equals(name) || step.name().toLowerCase(Locale.ROOT).equals(name)) {
         return step;
       }
     }

@@ -57,21 +57,21 @@ public final class StepReport {
     actions.add(what);
   }
 
-  public int keysCreated() {
-    return keysCreated;
-  }
+  /**
+   * What the step has changed so far, as one snapshot the metrics read.
+   *
+   * @param keysCreated access keys the step created
+   * @param keysDeactivated access keys the step deactivated
+   * @param keysDeleted access keys the step deleted
+   * @param propagationWait how long testSecret waited for the new key to work, or null if it did
+   *     not wait
+   */
+  public record Changes(
+      int keysCreated, int keysDeactivated, int keysDeleted, Duration propagationWait) {}
 
-  public int keysDeactivated() {
-    return keysDeactivated;
-  }
-
-  public int keysDeleted() {
-    return keysDeleted;
-  }
-
-  /** How long testSecret waited for the new key to work, or null if it did not wait. */
-  public Duration propagationWait() {
-    return propagationWait;
+  /** What the step has changed up to now (a copy: later changes do not show in it). */
+  public Changes changes() {
+    return new Changes(keysCreated, keysDeactivated, keysDeleted, propagationWait);
   }
 
   /** The step's facts for a log line; key ids shortened. */

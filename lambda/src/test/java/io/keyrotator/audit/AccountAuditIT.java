@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.AuditSettings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.FaultInjector;
 import io.keyrotator.testing.LocalAws;
@@ -34,7 +35,11 @@ import software.amazon.awssdk.services.sts.StsClient;
 class AccountAuditIT {
   private static final AuditSettings SETTINGS =
       AuditSettings.from(
-          Map.of(AuditSettings.REPORT_POLL_MILLIS, "20", AuditSettings.REPORT_WAIT_SECONDS, "10"));
+          Map.of(
+              FunctionEnvironment.AUDIT_REPORT_POLL_MILLIS,
+              "20",
+              FunctionEnvironment.AUDIT_REPORT_WAIT_SECONDS,
+              "10"));
 
   private LocalAws aws;
 
@@ -172,16 +177,13 @@ class AccountAuditIT {
                 .requireSymbols(false));
     AuditReport report = audit(Instant.now());
     assertThat(report.findings())
-        .singleElement()
-        .satisfies(
-            f -> {
-              assertThat(f.type()).isEqualTo(FindingType.PASSWORD_POLICY_WEAK);
-              assertThat(f.found())
-                  .contains("minimum length 8")
-                  .contains("symbols not required")
-                  .contains("reuse prevention off")
-                  .contains("passwords never expire");
-            });
+        .extracting(AuditFinding::type)
+        .containsExactly(FindingType.PASSWORD_POLICY_WEAK);
+    assertThat(report.findings().get(0).found())
+        .contains("minimum length 8")
+        .contains("symbols not required")
+        .contains("reuse prevention off")
+        .contains("passwords never expire");
   }
 
   @Test

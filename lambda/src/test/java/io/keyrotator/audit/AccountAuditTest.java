@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.aws.CredentialReportCsv;
 import io.keyrotator.config.AuditSettings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.observability.StructuredLog;
 import io.keyrotator.ports.AccountCredentials;
 import io.keyrotator.ports.CredentialReport;
@@ -67,6 +68,17 @@ class AccountAuditTest {
     return NOW.minus(Duration.ofDays(days));
   }
 
+  /** The audit of one user, created 500 days ago, whose only access key is {@code key}. */
+  private AuditReport auditOneKey(String user, String key) {
+    return audit(new CredentialReportRows().keysOnly(user, daysAgo(500), key, none()));
+  }
+
+  /** Asserts the report found exactly one thing, of {@code type}; returns that finding. */
+  private static AuditFinding onlyFinding(AuditReport report, FindingType type) {
+    assertThat(types(report)).containsExactly(type);
+    return report.findings().get(0);
+  }
+
   private static List<FindingType> types(AuditReport report) {
     return report.findings().stream().map(AuditFinding::type).toList();
   }
@@ -99,12 +111,8 @@ class AccountAuditTest {
   class OldAccessKeys {
     @Test
     void anUnmanagedKeyOlderThan90DaysIsAFindingWithItsAgeAndLastUse() {
-      AuditReport report =
-          audit(
-              new CredentialReportRows()
-                  .keysOnly("legacy", daysAgo(500), key(true, daysAgo(120), daysAgo(2)), none()));
-      assertThat(types(report)).containsExactly(FindingType.OLD_ACCESS_KEY);
-      AuditFinding finding = report.findings().get(0);
+      AuditReport report = auditOneKey("legacy", key(true, daysAgo(120), daysAgo(2)));
+      AuditFinding finding = onlyFinding(report, FindingType.OLD_ACCESS_KEY);
       assertThat(finding.subject()).isEqualTo("legacy");
       assertThat(finding.credential()).isEqualTo("access key 1");
       assertThat(finding.ageDays()).contains(120L);
@@ -115,31 +123,15 @@ class AccountAuditTest {
     @Test
     void exactly90DaysIsStillWithinTheLimitAndOneSecondMoreIsNot() {
       Instant exactly = daysAgo(90);
-      assertThat(
-              audit(
-                      new CredentialReportRows()
-                          .keysOnly("edge", daysAgo(500), key(true, exactly, daysAgo(1)), none()))
-                  .findings())
-          .isEmpty();
-      assertThat(
-              types(
-                  audit(
-                      new CredentialReportRows()
-                          .keysOnly(
-                              "edge",
-                              daysAgo(500),
-                              key(true, exactly.minusSeconds(1), daysAgo(1)),
-                              none()))))
+      assertThat(auditOneKey("edge", key(true, exactly, daysAgo(1))).findings()).isEmpty();
+      assertThat(types(auditOneKey("edge", key(true, exactly.minusSeconds(1), daysAgo(1)))))
           .containsExactly(FindingType.OLD_ACCESS_KEY);
     }
 
     @Test
     void aSecretTagNeverExemptsAUserItSaysOldKeysOfManagedUsersMeanBrokenRotation() {
       secrets.taggedUser = "App-CI";
-      AuditReport report =
-          audit(
-              new CredentialReportRows()
-                  .keysOnly("app-ci", daysAgo(500), key(true, daysAgo(120), daysAgo(1)), none()));
+      AuditReport report = auditOneKey("app-ci", key(true, daysAgo(120), daysAgo(1)));
       assertThat(report.findings())
           .singleElement()
           .satisfies(
@@ -152,15 +144,7 @@ class AccountAuditTest {
 
     @Test
     void inactiveKeysAreNotCounted() {
-      assertThat(
-              audit(
-                      new CredentialReportRows()
-                          .keysOnly(
-                              "legacy",
-                              daysAgo(500),
-                              key(false, daysAgo(300), daysAgo(200)),
-                              none()))
-                  .findings())
+      assertThat(auditOneKey("legacy", key(false, daysAgo(300), daysAgo(200))).findings())
           .isEmpty();
     }
 
@@ -172,7 +156,7 @@ class AccountAuditTest {
                       new CredentialReportRows()
                           .keysOnly(
                               "legacy", daysAgo(500), key(true, daysAgo(31), daysAgo(1)), none()),
-                      Map.of(AuditSettings.MAX_KEY_AGE_DAYS, "30"))))
+                      Map.of(FunctionEnvironment.AUDIT_MAX_KEY_AGE_DAYS, "30"))))
           .containsExactly(FindingType.OLD_ACCESS_KEY);
     }
   }
@@ -181,25 +165,15 @@ class AccountAuditTest {
   class UnusedCredentials {
     @Test
     void aKeyLastUsedMoreThan45DaysAgoIsAFinding() {
-      AuditReport report =
-          audit(
-              new CredentialReportRows()
-                  .keysOnly("idle", daysAgo(500), key(true, daysAgo(60), daysAgo(46)), none()));
-      assertThat(types(report)).containsExactly(FindingType.UNUSED_CREDENTIAL);
-      assertThat(report.findings().get(0).found())
+      AuditReport report = auditOneKey("idle", key(true, daysAgo(60), daysAgo(46)));
+      assertThat(onlyFinding(report, FindingType.UNUSED_CREDENTIAL).found())
           .contains("access key 1 last used 46 days ago")
           .contains("threshold 45 days");
     }
 
     @Test
     void exactly45DaysIsNotAFinding() {
-      assertThat(
-              audit(
-                      new CredentialReportRows()
-                          .keysOnly(
-                              "idle", daysAgo(500), key(true, daysAgo(60), daysAgo(45)), none()))
-                  .findings())
-          .isEmpty();
+      assertThat(auditOneKey("idle", key(true, daysAgo(60), daysAgo(45))).findings()).isEmpty();
     }
 
     @Test
@@ -208,16 +182,11 @@ class AccountAuditTest {
           audit(
               new CredentialReportRows()
                   .keysOnly("idle", daysAgo(500), none(), key(true, daysAgo(46), null)));
-      assertThat(types(old)).containsExactly(FindingType.UNUSED_CREDENTIAL);
-      assertThat(old.findings().get(0).credential()).isEqualTo("access key 2");
+      assertThat(onlyFinding(old, FindingType.UNUSED_CREDENTIAL).credential())
+          .isEqualTo("access key 2");
       assertThat(old.findings().get(0).found()).contains("never used, created 46 days ago");
       assertThat(old.findings().get(0).lastUsed()).isEmpty();
-      assertThat(
-              audit(
-                      new CredentialReportRows()
-                          .keysOnly("new", daysAgo(500), key(true, daysAgo(45), null), none()))
-                  .findings())
-          .isEmpty();
+      assertThat(auditOneKey("new", key(true, daysAgo(45), null)).findings()).isEmpty();
     }
 
     @Test
@@ -246,11 +215,7 @@ class AccountAuditTest {
     @Test
     void managedUsersAreCheckedForUnusedKeysToo() {
       secrets.taggedUser = "app-ci";
-      assertThat(
-              types(
-                  audit(
-                      new CredentialReportRows()
-                          .keysOnly("app-ci", daysAgo(500), key(true, daysAgo(50), null), none()))))
+      assertThat(types(auditOneKey("app-ci", key(true, daysAgo(50), null))))
           .containsExactly(FindingType.UNUSED_CREDENTIAL);
     }
   }
@@ -281,8 +246,7 @@ class AccountAuditTest {
             new CredentialReportRows()
                 .user("alice", daysAgo(10), "true", "no_information", "false", none(), none())
                 .keysOnly("robot", daysAgo(10), key(true, daysAgo(1), null), none()));
-    assertThat(types(report)).containsExactly(FindingType.CONSOLE_WITHOUT_MFA);
-    assertThat(report.findings().get(0).subject()).isEqualTo("alice");
+    assertThat(onlyFinding(report, FindingType.CONSOLE_WITHOUT_MFA).subject()).isEqualTo("alice");
   }
 
   @Nested
@@ -305,8 +269,7 @@ class AccountAuditTest {
           Optional.of(
               new PasswordPolicy(8, false, true, false, true, Optional.empty(), Optional.of(91)));
       AuditReport report = audit(new CredentialReportRows());
-      assertThat(types(report)).containsExactly(FindingType.PASSWORD_POLICY_WEAK);
-      assertThat(report.findings().get(0).found())
+      assertThat(onlyFinding(report, FindingType.PASSWORD_POLICY_WEAK).found())
           .contains("minimum length 8 (expected at least 14)")
           .contains("uppercase letters not required")
           .contains("numbers not required")

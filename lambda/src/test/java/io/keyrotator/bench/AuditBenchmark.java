@@ -6,6 +6,7 @@ import io.keyrotator.audit.AuditMetrics;
 import io.keyrotator.audit.AuditReport;
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.AuditSettings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.localaws.MotoServer;
 import io.keyrotator.ports.SecretVersions;
 import io.keyrotator.testing.FaultInjector;
@@ -43,7 +44,8 @@ public final class AuditBenchmark {
   public static void main(String[] args) throws Exception {
     System.out.println(
         "keyrotator compliance audit benchmark (moto server on loopback; times include moto's latency)");
-    AuditSettings settings = AuditSettings.from(Map.of(AuditSettings.REPORT_POLL_MILLIS, "100"));
+    AuditSettings settings =
+        AuditSettings.from(Map.of(FunctionEnvironment.AUDIT_REPORT_POLL_MILLIS, "100"));
     ExecutorService pool = Executors.newFixedThreadPool(SEED_THREADS);
     try (LocalAws aws = LocalAws.fresh()) {
       long seedStart = System.nanoTime();

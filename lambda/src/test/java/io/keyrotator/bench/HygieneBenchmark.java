@@ -1,6 +1,7 @@
 package io.keyrotator.bench;
 
 import io.keyrotator.config.HygieneSettings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.lambda.HygieneHandler;
 import io.keyrotator.localaws.MotoServer;
@@ -95,7 +96,7 @@ public final class HygieneBenchmark {
             aws.settings(Map.of()),
             HygieneSettings.from(Map.of()),
             io.keyrotator.config.AuditSettings.from(
-                Map.of(io.keyrotator.config.AuditSettings.REPORT_POLL_MILLIS, "100")),
+                Map.of(FunctionEnvironment.AUDIT_REPORT_POLL_MILLIS, "100")),
             aws.options(counter),
             io.keyrotator.observability.StructuredLog.to(line -> {}, clock),
             clock);

@@ -3,6 +3,7 @@ package io.keyrotator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keyrotator.contract.FunctionEnvironment;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,19 +28,19 @@ class HygieneSettingsTest {
     HygieneSettings s =
         HygieneSettings.from(
             Map.of(
-                HygieneSettings.GRACE_DAYS,
+                FunctionEnvironment.HYGIENE_GRACE_DAYS,
                 "3",
-                HygieneSettings.SWITCH_MINUTES,
+                FunctionEnvironment.HYGIENE_SWITCH_MINUTES,
                 "0",
-                HygieneSettings.HARD_LIMIT_DAYS,
+                FunctionEnvironment.HYGIENE_HARD_LIMIT_DAYS,
                 "60",
-                HygieneSettings.DELETE_AFTER_DAYS,
+                FunctionEnvironment.HYGIENE_DELETE_AFTER_DAYS,
                 "10",
-                HygieneSettings.STUCK_AFTER_HOURS,
+                FunctionEnvironment.HYGIENE_STUCK_AFTER_HOURS,
                 "6",
-                HygieneSettings.REPAIR,
+                FunctionEnvironment.HYGIENE_REPAIR,
                 "true",
-                HygieneSettings.DRY_RUN,
+                FunctionEnvironment.HYGIENE_DRY_RUN,
                 "TRUE"));
     assertThat(s)
         .isEqualTo(
@@ -60,12 +61,16 @@ class HygieneSettingsTest {
             () ->
                 HygieneSettings.from(
                     Map.of(
-                        HygieneSettings.STUCK_AFTER_HOURS, "0", HygieneSettings.REPAIR, "maybe")))
+                        FunctionEnvironment.HYGIENE_STUCK_AFTER_HOURS,
+                        "0",
+                        FunctionEnvironment.HYGIENE_REPAIR,
+                        "maybe")))
         .isInstanceOf(InvalidSettingsException.class)
         .hasMessageContaining(
             "KEYROTATOR_HYGIENE_STUCK_AFTER_HOURS=0: expected a whole number from 1 to 8760")
         .hasMessageContaining("KEYROTATOR_HYGIENE_REPAIR=\"maybe\": expected true or false");
-    assertThatThrownBy(() -> HygieneSettings.from(Map.of(HygieneSettings.HARD_LIMIT_DAYS, "5")))
+    assertThatThrownBy(
+            () -> HygieneSettings.from(Map.of(FunctionEnvironment.HYGIENE_HARD_LIMIT_DAYS, "5")))
         .hasMessageContaining(
             "KEYROTATOR_HYGIENE_HARD_LIMIT_DAYS=5 must be longer than KEYROTATOR_HYGIENE_GRACE_DAYS=7");
   }

@@ -6,58 +6,97 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.keyrotator.contract.KeyLimitPolicy;
 import io.keyrotator.contract.PreviousKeyPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SettingsTest {
+  /**
+   * One variable: the value the tests set, how a setting reads it, what it reads when the variable
+   * is unset (the documented default) and when it is set to {@code value}.
+   */
+  private record Variable(
+      String name,
+      String value,
+      Function<Settings, Object> setting,
+      Object byDefault,
+      Object whenSet) {}
+
+  private static final List<Variable> VARIABLES =
+      List.of(
+          new Variable("AWS_REGION", "eu-west-1", Settings::region, "us-east-1", "eu-west-1"),
+          new Variable(
+              "KEYROTATOR_MANAGED_PATH_PREFIX",
+              "/ci/",
+              Settings::managedPathPrefix,
+              "/keyrotator/",
+              "/ci/"),
+          // The retired tag set but empty is accepted, and lists no users.
+          new Variable("KEYROTATOR_MANAGED_TAG", "", Settings::managedUsers, Set.of(), Set.of()),
+          new Variable(
+              "KEYROTATOR_PREVIOUS_KEY_POLICY",
+              "DELETE",
+              Settings::previousKeyPolicy,
+              PreviousKeyPolicy.KEEP,
+              PreviousKeyPolicy.DELETE),
+          new Variable(
+              "KEYROTATOR_KEY_LIMIT_POLICY",
+              "inactive",
+              Settings::keyLimitPolicy,
+              KeyLimitPolicy.IDLE,
+              KeyLimitPolicy.INACTIVE),
+          new Variable(
+              "KEYROTATOR_IDLE_DAYS",
+              "30",
+              Settings::idleBeforeRemoval,
+              Duration.ofDays(7),
+              Duration.ofDays(30)),
+          new Variable(
+              "KEYROTATOR_DELETE_UNPROVEN_KEYS", "true", Settings::deleteUnprovenKeys, false, true),
+          new Variable(
+              "KEYROTATOR_PROPAGATION_SUCCESSES", "5", Settings::propagationSuccesses, 3, 5),
+          new Variable(
+              "KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS",
+              "120",
+              Settings::propagationTimeout,
+              Duration.ofSeconds(60),
+              Duration.ofSeconds(120)),
+          new Variable(
+              "KEYROTATOR_PROPAGATION_INTERVAL_MILLIS",
+              "250",
+              Settings::propagationInterval,
+              Duration.ofSeconds(1),
+              Duration.ofMillis(250)),
+          new Variable(
+              "KEYROTATOR_API_CALL_TIMEOUT_SECONDS",
+              "10",
+              Settings::apiCallTimeout,
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(10)),
+          new Variable(
+              "KEYROTATOR_RETRY_MODE",
+              "standard",
+              s -> s.retryMode().toString(),
+              "adaptive",
+              "standard"));
+
   @Test
   void defaultsAreTheDocumentedOnes() {
     Settings s = Settings.from(Map.of());
-    assertThat(s.region()).isEqualTo("us-east-1");
-    assertThat(s.managedPathPrefix()).isEqualTo("/keyrotator/");
-    assertThat(s.managedUsers()).isEmpty();
-    assertThat(s.previousKeyPolicy()).isEqualTo(PreviousKeyPolicy.KEEP);
-    assertThat(s.keyLimitPolicy()).isEqualTo(KeyLimitPolicy.IDLE);
-    assertThat(s.idleBeforeRemoval()).isEqualTo(Duration.ofDays(7));
-    assertThat(s.deleteUnprovenKeys()).isFalse();
-    assertThat(s.propagationSuccesses()).isEqualTo(3);
-    assertThat(s.propagationTimeout()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(s.propagationInterval()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(s.apiCallTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(s.retryMode()).hasToString("adaptive");
+    VARIABLES.forEach(v -> assertThat(v.setting().apply(s)).as(v.name()).isEqualTo(v.byDefault()));
   }
 
   @Test
   void readsEveryVariable() {
     Settings s =
         Settings.from(
-            Map.ofEntries(
-                Map.entry("AWS_REGION", "eu-west-1"),
-                Map.entry("KEYROTATOR_MANAGED_PATH_PREFIX", "/ci/"),
-                Map.entry("KEYROTATOR_MANAGED_TAG", ""),
-                Map.entry("KEYROTATOR_PREVIOUS_KEY_POLICY", "DELETE"),
-                Map.entry("KEYROTATOR_KEY_LIMIT_POLICY", "inactive"),
-                Map.entry("KEYROTATOR_IDLE_DAYS", "30"),
-                Map.entry("KEYROTATOR_DELETE_UNPROVEN_KEYS", "true"),
-                Map.entry("KEYROTATOR_PROPAGATION_SUCCESSES", "5"),
-                Map.entry("KEYROTATOR_PROPAGATION_TIMEOUT_SECONDS", "120"),
-                Map.entry("KEYROTATOR_PROPAGATION_INTERVAL_MILLIS", "250"),
-                Map.entry("KEYROTATOR_API_CALL_TIMEOUT_SECONDS", "10"),
-                Map.entry("KEYROTATOR_RETRY_MODE", "standard")));
-    assertThat(s.region()).isEqualTo("eu-west-1");
-    assertThat(s.managedPathPrefix()).isEqualTo("/ci/");
-    assertThat(s.managedUsers()).isEmpty();
-    assertThat(s.previousKeyPolicy()).isEqualTo(PreviousKeyPolicy.DELETE);
-    assertThat(s.keyLimitPolicy()).isEqualTo(KeyLimitPolicy.INACTIVE);
-    assertThat(s.idleBeforeRemoval()).isEqualTo(Duration.ofDays(30));
-    assertThat(s.deleteUnprovenKeys()).isTrue();
-    assertThat(s.propagationSuccesses()).isEqualTo(5);
-    assertThat(s.propagationTimeout()).isEqualTo(Duration.ofSeconds(120));
-    assertThat(s.propagationInterval()).isEqualTo(Duration.ofMillis(250));
-    assertThat(s.apiCallTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(s.retryMode()).hasToString("standard");
+            VARIABLES.stream().collect(Collectors.toMap(Variable::name, Variable::value)));
+    VARIABLES.forEach(v -> assertThat(v.setting().apply(s)).as(v.name()).isEqualTo(v.whenSet()));
   }
 
   @Test

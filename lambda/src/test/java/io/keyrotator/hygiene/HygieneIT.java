@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.config.AuditSettings;
 import io.keyrotator.config.HygieneSettings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.lambda.HygieneHandler;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
@@ -43,7 +44,7 @@ class HygieneIT {
   private LocalAws aws;
   private MutableClock clock;
   private final Map<String, String> env =
-      new HashMap<>(Map.of(HygieneSettings.SWITCH_MINUTES, "0"));
+      new HashMap<>(Map.of(FunctionEnvironment.HYGIENE_SWITCH_MINUTES, "0"));
 
   @BeforeEach
   void setUp() {
@@ -88,7 +89,7 @@ class HygieneIT {
         new HygieneHandler(
             aws.settings(Map.of()),
             HygieneSettings.from(env),
-            AuditSettings.from(Map.of(AuditSettings.REPORT_POLL_MILLIS, "20")),
+            AuditSettings.from(Map.of(FunctionEnvironment.AUDIT_REPORT_POLL_MILLIS, "20")),
             aws.options(interceptors),
             aws.log(),
             clock);
@@ -198,7 +199,7 @@ class HygieneIT {
     assertThat((String) reported.get("summary")).contains("STUCK_ROTATION");
     assertThat(aws.stages(SECRET).get(stuck)).contains("AWSPENDING");
 
-    env.put(HygieneSettings.REPAIR, "true");
+    env.put(FunctionEnvironment.HYGIENE_REPAIR, "true");
     Map<String, Object> repaired = runHandler();
     assertThat((String) repaired.get("summary"))
         .contains("repair", "remove AWSPENDING from version " + stuck);
@@ -234,8 +235,8 @@ class HygieneIT {
   void aDryRunChangesNothing() throws Exception {
     rotatedTwice(USER, SECRET);
     aws.startRotation(SECRET);
-    env.put(HygieneSettings.REPAIR, "true");
-    env.put(HygieneSettings.DRY_RUN, "true");
+    env.put(FunctionEnvironment.HYGIENE_REPAIR, "true");
+    env.put(FunctionEnvironment.HYGIENE_DRY_RUN, "true");
     clock.advance(Duration.ofDays(8));
     List<AccessKeyMetadata> keys = aws.keys(USER);
     Map<String, List<String>> stages = aws.stages(SECRET);

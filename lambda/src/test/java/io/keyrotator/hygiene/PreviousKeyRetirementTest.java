@@ -3,6 +3,7 @@ package io.keyrotator.hygiene;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.config.HygieneSettings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.rotation.ManagedScope;
 import io.keyrotator.testing.FakeAccount;
@@ -109,7 +110,7 @@ class PreviousKeyRetirementTest {
 
   @Test
   void theHardLimitDeactivatesAKeyStillInUseAndSaysSo() {
-    env.put(HygieneSettings.HARD_LIMIT_DAYS, "30");
+    env.put(FunctionEnvironment.HYGIENE_HARD_LIMIT_DAYS, "30");
     account.clock.advance(Duration.ofDays(29));
     account.iam.use(previous, account.clock.instant());
     account.clock.advance(Duration.ofDays(2));
@@ -155,7 +156,7 @@ class PreviousKeyRetirementTest {
 
   @Test
   void aDryRunReportsButChangesNothing() {
-    env.put(HygieneSettings.DRY_RUN, "true");
+    env.put(FunctionEnvironment.HYGIENE_DRY_RUN, "true");
     account.clock.advance(Duration.ofDays(8));
     List<String> callsBefore = List.copyOf(account.iam.calls);
     HygieneReport report = pass();

@@ -17,7 +17,7 @@ public final class PrimedRotationHandler implements RequestStreamHandler {
   private final RotationHandler handler = new RotationHandler();
 
   public PrimedRotationHandler() {
-    SnapStartPriming.prime(Settings.fromEnvironment());
+    SnapStartPriming.prime(Settings.from(System.getenv()));
   }
 
   @Override

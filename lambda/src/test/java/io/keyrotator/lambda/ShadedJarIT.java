@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import io.keyrotator.bench.ColdStartHygiene;
 import io.keyrotator.bench.ColdStartRotation;
-import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.config.Settings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.LocalAwsExtension;
@@ -140,8 +140,8 @@ class ShadedJarIT {
             ColdStartHygiene.class,
             List.of(),
             Map.of(
-                HygieneSettings.GRACE_DAYS, "0",
-                HygieneSettings.SWITCH_MINUTES, "0"));
+                FunctionEnvironment.HYGIENE_GRACE_DAYS, "0",
+                FunctionEnvironment.HYGIENE_SWITCH_MINUTES, "0"));
     assertThat(aws.keyStatus("app-ci", firstKey)).as(report).isEqualTo(StatusType.INACTIVE);
     assertThat(report).contains("\"PreviousKeysDeactivated\":1").contains("\"AuditFailed\":0");
 

@@ -3,8 +3,8 @@ package io.keyrotator.ownership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.config.Settings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.inspection.Repair;
 import io.keyrotator.inspection.SecretInspector;
@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.StatusType;
@@ -38,8 +39,12 @@ class OwnershipIT {
   private MutableClock clock;
   private LocalJobs jobs;
 
-  private RotationHandler handler(Map<String, String> env) {
-    return aws.handler(aws.settings(env), clock);
+  /** The handler with the test defaults, judging its records by the test's clock. */
+  private RotationHandler handler;
+
+  @BeforeEach
+  void setUp() {
+    handler = jobs.handler(Map.of());
   }
 
   private ManagedKeySecret value(String secret, String stage) {
@@ -48,7 +53,7 @@ class OwnershipIT {
 
   @Test
   void case1_aSecondSecretImportingTheKeyOfAnotherIsRefusedAndItsKeyNeverDeactivated() {
-    String a = aws.rotatedOnce(USER, "a-key", handler(Map.of()));
+    String a = aws.rotatedOnce(USER, "a-key", handler);
     String k1 = aws.keyIn(a, "AWSCURRENT");
     ManagedKeySecret aValue = value(a, "AWSCURRENT");
     String b =
@@ -64,29 +69,26 @@ class OwnershipIT {
             USER);
 
     assertThatThrownBy(
-            () -> aws.rotate(handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")), a))
+            () -> aws.rotate(jobs.handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate")), a))
         .isInstanceOf(RotationFailedException.class)
         .hasMessageContaining("is named by secret b-key as well as by a-key")
         .hasMessageContaining("Keep one");
-    assertThatThrownBy(() -> aws.rotate(handler(Map.of()), b))
-        .hasMessageContaining("claimed by secret " + a);
+    assertThatThrownBy(() -> aws.rotate(handler, b)).hasMessageContaining("claimed by secret " + a);
     assertThat(aws.keyStatus(USER, k1)).as("B's AWSCURRENT key").isEqualTo(StatusType.ACTIVE);
 
     // The hygiene job, with the clock past grace and deletion, never retires it either.
     clock.advance(Duration.ofDays(60));
-    HygieneReport report = jobs.hygiene(Map.of(HygieneSettings.REPAIR, "true"));
+    HygieneReport report = jobs.hygiene(Map.of(FunctionEnvironment.HYGIENE_REPAIR, "true"));
     clock.advance(Duration.ofDays(60));
-    jobs.hygiene(Map.of(HygieneSettings.REPAIR, "true"));
+    jobs.hygiene(Map.of(FunctionEnvironment.HYGIENE_REPAIR, "true"));
     assertThat(aws.keyStatus(USER, k1)).isEqualTo(StatusType.ACTIVE);
     assertThat(report.toString()).doesNotContain(aValue.secretAccessKey().orElseThrow());
   }
 
   @Test
   void case2_aSecondSecretsCreateSecretNeverDeletesTheFirstOnesPendingKey() {
-    RotationHandler handler = handler(Map.of());
     String a = aws.rotatedOnce(USER, "a-key", handler);
-    String tokenA = aws.startRotation(a);
-    LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, tokenA);
+    String tokenA = aws.rotateUpTo(handler, a, RotationStep.CREATE_SECRET);
     String pendingA =
         ManagedKeySecret.parse(
                 aws.secretsManager
@@ -118,11 +120,9 @@ class OwnershipIT {
 
   @Test
   void case3_aKeyMadeByHandAfterADroppedAttemptIsNeverDeletedNorIsAForgedRecordTrusted() {
-    RotationHandler handler = handler(Map.of());
     String a = aws.rotatedOnce(USER, "a-key", handler);
     String current = aws.keyIn(a, "AWSCURRENT");
-    String token = aws.startRotation(a);
-    LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token);
+    String token = aws.rotateUpTo(handler, a, RotationStep.CREATE_SECRET);
     String abandoned = aws.keyIn(a, "AWSPENDING");
 
     clock.advance(Duration.ofMinutes(1)); // the test's clock started before the version was created
@@ -172,7 +172,6 @@ class OwnershipIT {
     aws.createManagedUser("low-priv");
     aws.createManagedUser("deploy-admin");
     String low = aws.createBootstrapSecret("low-priv-key", "low-priv");
-    RotationHandler handler = handler(Map.of());
     aws.rotate(handler, low);
     aws.secretsManager.putSecretValue(
         r -> r.secretId(low).secretString("{\"UserName\":\"deploy-admin\"}"));
@@ -216,7 +215,6 @@ class OwnershipIT {
 
   @Test
   void case4_aUserDeletedAndCreatedAgainIsADifferentUser() {
-    RotationHandler handler = handler(Map.of());
     String a = aws.rotatedOnce(USER, "a-key", handler);
     String old = aws.keyIn(a, "AWSCURRENT");
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(old));
@@ -271,13 +269,9 @@ class OwnershipIT {
 
   @Test
   void case5_afterADroppedFailedFinishTheNextRotationKnowsItsOwnKey() {
-    RotationHandler handler = handler(Map.of());
     String a = aws.rotatedOnce(USER, "a-key", handler);
     String current = aws.keyIn(a, "AWSCURRENT");
-    String token = aws.startRotation(a);
-    LocalAws.runStep(handler, RotationStep.CREATE_SECRET, a, token);
-    LocalAws.runStep(handler, RotationStep.SET_SECRET, a, token);
-    LocalAws.runStep(handler, RotationStep.TEST_SECRET, a, token);
+    String token = aws.rotateUpTo(handler, a, RotationStep.TEST_SECRET);
     String dropped = aws.keyIn(a, "AWSPENDING");
     aws.iam.updateAccessKey(r -> r.userName(USER).accessKeyId(dropped).status(StatusType.INACTIVE));
     assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.FINISH_SECRET, a, token))
@@ -301,7 +295,6 @@ class OwnershipIT {
             "a-key",
             "{\"UserName\":\"app-ci\",\"Owner\":\"team-ci\",\"Consumer\":{\"host\":\"build-1\"}}",
             USER);
-    RotationHandler handler = handler(Map.of());
     aws.rotate(handler, a);
     aws.rotate(handler, a);
     assertThat(value(a, "AWSCURRENT").otherFields())
@@ -323,13 +316,14 @@ class OwnershipIT {
 
   @Test
   void case7_aTestOnlyRotationOfADeletedCurrentKeyFailsAtOnceNamingThatKey() {
-    RotationHandler handler = handler(Map.of(Settings.PROPAGATION_TIMEOUT_SECONDS, "30"));
-    String a = aws.rotatedOnce(USER, "a-key", handler);
+    RotationHandler quickToGiveUp =
+        jobs.handler(Map.of(Settings.PROPAGATION_TIMEOUT_SECONDS, "30"));
+    String a = aws.rotatedOnce(USER, "a-key", quickToGiveUp);
     String current = aws.keyIn(a, "AWSCURRENT");
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(current));
     String token = aws.startRotation(a);
     long start = System.nanoTime();
-    assertThatThrownBy(() -> LocalAws.runStep(handler, RotationStep.TEST_SECRET, a, token))
+    assertThatThrownBy(() -> LocalAws.runStep(quickToGiveUp, RotationStep.TEST_SECRET, a, token))
         .hasMessageContaining("the current key")
         .hasMessageContaining("no longer exists on user app-ci")
         .hasMessageContaining("Rotate now")
@@ -354,8 +348,8 @@ class OwnershipIT {
                 + "\",\"CreatedBy\":\"keyrotator\"}",
             USER);
     aws.iam.tagUser(r -> r.userName(USER).tags(LocalAws.userTag("keyrotator:rotation", "old 1")));
-    RotationHandler handler = handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate"));
-    aws.rotate(handler, a);
+    RotationHandler deactivating = jobs.handler(Map.of(Settings.PREVIOUS_KEY_POLICY, "deactivate"));
+    aws.rotate(deactivating, a);
     assertThat(aws.keyStatus(USER, k1))
         .as("keyrotator 1's unsealed record proves nothing (anyone could have written it): kept")
         .isEqualTo(StatusType.ACTIVE);
@@ -366,16 +360,15 @@ class OwnershipIT {
     assertThat(tags).noneMatch(t -> t.key().equals("keyrotator:rotation"));
     // At the 2-key limit the old key is the person's to retire, as the refusal says; then rotation
     // goes on.
-    assertThatThrownBy(() -> aws.rotate(handler, a))
+    assertThatThrownBy(() -> aws.rotate(deactivating, a))
         .hasMessageContaining("cannot prove it created it");
     aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(k1));
-    aws.rotate(handler, aws.secretsManager.describeSecret(r -> r.secretId(a)).arn());
+    aws.rotate(deactivating, aws.secretsManager.describeSecret(r -> r.secretId(a)).arn());
     assertThat(aws.keyStatus(USER, aws.keyIn(a, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
   }
 
   @Test
   void nothingItCreatedGoesUnreportedAndAStaleClaimIsReleasedOnlyByDoctor() {
-    RotationHandler handler = handler(Map.of());
     String old = aws.rotatedOnce(USER, "old-key", handler);
     String oldKey = aws.keyIn(old, "AWSCURRENT");
     aws.secretsManager.deleteSecret(r -> r.secretId(old).recoveryWindowInDays(7L));
@@ -422,7 +415,7 @@ class OwnershipIT {
         "arn:aws:secretsmanager:eu-west-1:" + LocalAws.ACCOUNT + ":secret:keyrotator/app-ci-AbCdEf";
     aws.iam.tagUser(
         r -> r.userName(USER).tags(LocalAws.userTag(SecretBinding.CLAIM_TAG, elsewhere)));
-    assertThatThrownBy(() -> aws.rotate(handler(Map.of()), a))
+    assertThatThrownBy(() -> aws.rotate(handler, a))
         .hasMessageContaining("claimed by secret " + elsewhere);
     clock.advance(Duration.ofMinutes(1));
     assertThat(jobs.doctorFix()).noneMatch(r -> r instanceof Repair.ReleaseStaleClaim);

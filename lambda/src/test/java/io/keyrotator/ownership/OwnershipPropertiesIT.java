@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.HygieneSettings;
 import io.keyrotator.config.Settings;
+import io.keyrotator.contract.FunctionEnvironment;
 import io.keyrotator.hygiene.HygieneReport;
 import io.keyrotator.hygiene.HygieneRun;
 import io.keyrotator.hygiene.PreviousKeyRetirement;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -266,32 +268,39 @@ class OwnershipPropertiesIT {
     }
 
     private String deleteKeyByHand() {
-      Optional<AccessKeyMetadata> key = randomKey(false);
-      if (key.isEmpty()) {
-        return "delete a key by hand: no key";
-      }
-      touchedByHand.add(key.get().accessKeyId());
-      aws.iam.deleteAccessKey(
-          r -> r.userName(key.get().userName()).accessKeyId(key.get().accessKeyId()));
-      return "delete key " + key.get().accessKeyId() + " of " + key.get().userName() + " by hand";
+      return changeKeyByHand(
+          "delete",
+          false,
+          key ->
+              aws.iam.deleteAccessKey(
+                  r -> r.userName(key.userName()).accessKeyId(key.accessKeyId())));
     }
 
     private String deactivateKeyByHand() {
-      Optional<AccessKeyMetadata> key = randomKey(true);
+      return changeKeyByHand(
+          "deactivate",
+          true,
+          key ->
+              aws.iam.updateAccessKey(
+                  r ->
+                      r.userName(key.userName())
+                          .accessKeyId(key.accessKeyId())
+                          .status(StatusType.INACTIVE)));
+    }
+
+    /**
+     * Does to a random key (an active one when {@code activeOnly}) what a person might, and
+     * remembers it as touched by hand; returns the step as the failure report lists it.
+     */
+    private String changeKeyByHand(
+        String verb, boolean activeOnly, Consumer<AccessKeyMetadata> change) {
+      Optional<AccessKeyMetadata> key = randomKey(activeOnly);
       if (key.isEmpty()) {
-        return "deactivate a key by hand: no active key";
+        return verb + " a key by hand: no " + (activeOnly ? "active key" : "key");
       }
       touchedByHand.add(key.get().accessKeyId());
-      aws.iam.updateAccessKey(
-          r ->
-              r.userName(key.get().userName())
-                  .accessKeyId(key.get().accessKeyId())
-                  .status(StatusType.INACTIVE));
-      return "deactivate key "
-          + key.get().accessKeyId()
-          + " of "
-          + key.get().userName()
-          + " by hand";
+      change.accept(key.get());
+      return verb + " key " + key.get().accessKeyId() + " of " + key.get().userName() + " by hand";
     }
 
     private String userTag() {
@@ -410,7 +419,11 @@ class OwnershipPropertiesIT {
       advance(by);
       HygieneSettings hygiene =
           HygieneSettings.from(
-              Map.of(HygieneSettings.REPAIR, "true", HygieneSettings.SWITCH_MINUTES, "0"));
+              Map.of(
+                  FunctionEnvironment.HYGIENE_REPAIR,
+                  "true",
+                  FunctionEnvironment.HYGIENE_SWITCH_MINUTES,
+                  "0"));
       HygieneReport report;
       try {
         report =

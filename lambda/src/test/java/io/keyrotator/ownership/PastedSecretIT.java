@@ -8,7 +8,6 @@ import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.LocalAwsExtension;
 import io.keyrotator.testing.LocalJobs;
-import io.keyrotator.testing.MutableClock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -27,7 +26,6 @@ class PastedSecretIT {
   private static final String USER = "app-ci";
   private static final String PASTED = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12";
   private LocalAws aws;
-  private MutableClock clock;
   private LocalJobs jobs;
 
   @BeforeEach
@@ -44,7 +42,7 @@ class PastedSecretIT {
   @Test
   void rotationRefusalDoesNotRepeatASecretPastedIntoTheUserTag() {
     String arn = aws.createSecret("pasted-tag", "{\"UserName\":\"" + USER + "\"}", PASTED);
-    RotationHandler handler = aws.handler(aws.settings(Map.of()), clock);
+    RotationHandler handler = jobs.handler(Map.of());
     Throwable refused = catchThrowable(() -> aws.rotate(handler, arn));
     assertThat(refused).isNotNull();
     assertThat(refused.getMessage()).doesNotContain(PASTED);
@@ -69,7 +67,7 @@ class PastedSecretIT {
   @Test
   void aSecretPastedIntoUserNameIsNeverRepeated() {
     String a = aws.createSecret("pasted-user-key", "{\"UserName\":\"" + PASTED + "\"}");
-    RotationHandler handler = aws.handler(aws.settings(Map.of()), clock);
+    RotationHandler handler = jobs.handler(Map.of());
     Throwable refused = catchThrowable(() -> aws.rotate(handler, a));
     assertThat(refused).isNotNull();
     assertThat(refused.getMessage()).doesNotContain(PASTED);

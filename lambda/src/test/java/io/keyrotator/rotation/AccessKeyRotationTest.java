@@ -115,10 +115,16 @@ class AccessKeyRotationTest {
     return secrets.keyIn(CURRENT);
   }
 
-  /** Arranges a user with a managed current key and a managed previous key, both active. */
-  private void twoManagedKeys() {
+  /** Arranges a user with one managed key, current after a full rotation; returns its id. */
+  private String oneManagedKey() {
     bootstrap();
     rotateFully();
+    return currentKeyId();
+  }
+
+  /** Arranges a user with a managed current key and a managed previous key, both active. */
+  private void twoManagedKeys() {
+    oneManagedKey();
     rotateFully();
     assertThat(iam.keysOf(USER)).hasSize(2);
   }
@@ -183,26 +189,13 @@ class AccessKeyRotationTest {
       assertThat(pending.userName()).isEqualTo(USER);
       AccessKey key = iam.keysOf(USER).get(0);
       assertThat(pending.holds(key.id())).isTrue();
+      assertThat(provesCreation(pending, key, token, FakeSecrets.SEAL_KEY)).isTrue();
       assertThat(
-              pending.provesCreationOf(
-                  key,
-                  FakeSecrets.ARN,
-                  token,
-                  iam.user(USER),
-                  io.keyrotator.ownership.EvidenceSeal.withKey(FakeSecrets.SEAL_KEY)))
-          .isTrue();
-      assertThat(
-              pending.provesCreationOf(
-                  key,
-                  FakeSecrets.ARN,
-                  token,
-                  iam.user(USER),
-                  io.keyrotator.ownership.EvidenceSeal.withKey(
-                      "another-key-0123456789abcdef0123456789abcdef")))
+              provesCreation(pending, key, token, "another-key-0123456789abcdef0123456789abcdef"))
           .as("a seal under another key proves nothing")
           .isFalse();
       assertThat(pending.secretAccessKey()).contains(iam.secrets.get(key.id()));
-      assertThat(report.keysCreated()).isEqualTo(1);
+      assertThat(report.changes().keysCreated()).isEqualTo(1);
       assertThat(iam.user(USER).tags()).containsEntry(SecretBinding.CLAIM_TAG, FakeSecrets.ARN);
       // The record stays (removing it would cost a call); its token's value is stored, so it
       // explains no key from now on and the next attempt writes over it.
@@ -281,8 +274,7 @@ class AccessKeyRotationTest {
 
     @Test
     void replacesACurrentKeyThatWasDeletedByHand() {
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String lost = currentKeyId();
       iam.deleteKey(USER, lost);
       String token = secrets.startRotation();
@@ -293,9 +285,7 @@ class AccessKeyRotationTest {
 
     @Test
     void deactivatesAKeyLeftByAnInterruptedAttemptThenDeletesItOnceNoRunCanStoreIt() {
-      bootstrap();
-      rotateFully();
-      String current = currentKeyId();
+      String current = oneManagedKey();
       String token = secrets.startRotation();
       // An earlier attempt recorded itself on the secret, created a key, then stopped before
       // storing it.
@@ -314,7 +304,7 @@ class AccessKeyRotationTest {
       StepReport report = run(RotationStep.CREATE_SECRET, token);
       assertThat(iam.key(USER, orphan)).isEmpty();
       assertThat(iam.keysOf(USER)).extracting(AccessKey::id).contains(current).hasSize(2);
-      assertThat(report.keysDeleted()).isEqualTo(1);
+      assertThat(report.changes().keysDeleted()).isEqualTo(1);
     }
 
     /**
@@ -324,8 +314,7 @@ class AccessKeyRotationTest {
     @ParameterizedTest(name = "record written before CreateAccessKey: {0}")
     @ValueSource(booleans = {false, true})
     void leavesAKeyNothingNamesThatAppearedWhileTheAttemptWasOpen(boolean legacyRecord) {
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String token = secrets.startRotation();
       if (legacyRecord) {
         recordAttempt(token, clock.instant(), Optional.empty(), currentKeyId());
@@ -352,10 +341,7 @@ class AccessKeyRotationTest {
 
     @Test
     void leavesAKeyThatLooksOrphanedButHasBeenUsed() {
-      bootstrap();
-      rotateFully();
-      String token = secrets.startRotation();
-      recordAttempt(token, clock.instant(), Optional.empty(), currentKeyId());
+      String token = openAttemptAfterOneRotation();
       String someoneElses = iam.addKey(USER, true, clock.instant());
       iam.use(someoneElses, clock.instant());
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
@@ -366,20 +352,16 @@ class AccessKeyRotationTest {
 
     @Test
     void leavesAKeyTheAttemptRecordDoesNotExplain() {
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String older = iam.addKey(USER, false, clock.instant().minus(Duration.ofHours(1)));
       String token = secrets.startRotation();
       recordAttempt(token, clock.instant(), Optional.empty(), currentKeyId());
-      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
-          .hasMessageContaining("does not own it");
-      assertThat(iam.key(USER, older)).isPresent();
+      refusesForeignKey(token, older);
     }
 
     @Test
     void aUserTagNeverMakesAKeyAnOrphan() {
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       // Made before the rotation began: only the forged tag could make it look like the attempt's.
       String handMade = iam.addKey(USER, true, clock.instant());
       clock.advance(Duration.ofMinutes(1));
@@ -408,7 +390,7 @@ class AccessKeyRotationTest {
       StepReport report = run(RotationStep.CREATE_SECRET, token);
       assertThat(iam.key(USER, previous)).isEmpty();
       assertThat(iam.key(USER, current)).isPresent();
-      assertThat(report.keysDeleted()).isEqualTo(1);
+      assertThat(report.changes().keysDeleted()).isEqualTo(1);
     }
 
     @Test
@@ -491,8 +473,7 @@ class AccessKeyRotationTest {
 
     @Test
     void neverDeletesAForeignKeyNotEvenAnInactiveOneWhenUnprovenKeysMayGo() {
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String foreign = iam.addKey(USER, false, T0.minus(Duration.ofDays(400)));
       assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
           .hasMessageContaining("no version of app-ci proves keyrotator created it")
@@ -510,12 +491,9 @@ class AccessKeyRotationTest {
     @Test
     void neverDeletesAnActiveForeignKeyEvenWhenUnprovenKeysMayGo() {
       env.put(Settings.DELETE_UNPROVEN_KEYS, "true");
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String foreign = iam.addKey(USER, true, T0);
-      assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, secrets.startRotation()))
-          .hasMessageContaining("does not own it");
-      assertThat(iam.key(USER, foreign)).isPresent();
+      refusesForeignKey(secrets.startRotation(), foreign);
     }
 
     @Test
@@ -523,13 +501,7 @@ class AccessKeyRotationTest {
       bootstrap();
       String token = secrets.startRotation();
       SecretVersions failingPut =
-          new DelegatingSecrets(secrets) {
-            @Override
-            public void putPending(String secretId, String t, String value) {
-              throw new IllegalStateException(
-                  "ResourceExistsException: a concurrent run stored another value");
-            }
-          };
+          putPendingFails(false, "ResourceExistsException: a concurrent run stored another value");
       assertThatThrownBy(() -> run(failingPut, RotationStep.CREATE_SECRET, token))
           .hasMessageContaining("the new key was deleted again");
       assertThat(iam.keysOf(USER)).isEmpty();
@@ -539,14 +511,7 @@ class AccessKeyRotationTest {
     void keepsTheNewKeyWhenTheValueLandedDespiteAnError() {
       bootstrap();
       String token = secrets.startRotation();
-      SecretVersions putThenFail =
-          new DelegatingSecrets(secrets) {
-            @Override
-            public void putPending(String secretId, String t, String value) {
-              super.putPending(secretId, t, value);
-              throw new IllegalStateException("read timed out");
-            }
-          };
+      SecretVersions putThenFail = putPendingFails(true, "read timed out");
       run(putThenFail, RotationStep.CREATE_SECRET, token);
       assertThat(iam.keysOf(USER)).hasSize(1);
       assertThat(stored(token).holds(iam.keysOf(USER).get(0).id())).isTrue();
@@ -619,7 +584,8 @@ class AccessKeyRotationTest {
       StepReport report = run(RotationStep.TEST_SECRET, token);
       assertThat(probe.probedKeys).hasSize(5);
       // two failures (100 ms, then 200 ms pauses) and two pauses between the three successes
-      assertThat(report.propagationWait()).isEqualTo(Duration.ofMillis(100 + 200 + 100 + 100));
+      assertThat(report.changes().propagationWait())
+          .isEqualTo(Duration.ofMillis(100 + 200 + 100 + 100));
     }
 
     @Test
@@ -644,8 +610,7 @@ class AccessKeyRotationTest {
 
     @Test
     void testOnlyRunWithoutAPendingValueChecksTheCurrentKey() {
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String token = secrets.startRotation();
       probe.probedKeys.clear();
       iam.calls.clear();
@@ -692,8 +657,7 @@ class AccessKeyRotationTest {
     @Test
     void deletesAPreviousKeyKeyrotatorCreatedWhenConfigured() {
       env.put(Settings.PREVIOUS_KEY_POLICY, "delete");
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       rotateFully();
       assertThat(iam.keysOf(USER)).extracting(AccessKey::id).containsOnly(currentKeyId());
     }
@@ -719,8 +683,7 @@ class AccessKeyRotationTest {
     @Test
     void resumesAfterACrashThatFollowedThePromotion() {
       env.put(Settings.PREVIOUS_KEY_POLICY, "deactivate");
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String previous = currentKeyId();
       String token = secrets.startRotation();
       run(RotationStep.CREATE_SECRET, token);
@@ -740,9 +703,7 @@ class AccessKeyRotationTest {
 
     @Test
     void neverPromotesAPendingKeyThatNoLongerExists() {
-      bootstrap();
-      rotateFully();
-      String current = currentKeyId();
+      String current = oneManagedKey();
       String token = secrets.startRotation();
       run(RotationStep.CREATE_SECRET, token);
       iam.deleteKey(USER, stored(token).accessKeyId().orElseThrow());
@@ -754,8 +715,7 @@ class AccessKeyRotationTest {
     @Test
     void runningItTwiceIsHarmless() {
       env.put(Settings.PREVIOUS_KEY_POLICY, "delete");
-      bootstrap();
-      rotateFully();
+      oneManagedKey();
       String token = secrets.startRotation();
       for (RotationStep step : RotationStep.values()) {
         run(step, token);
@@ -766,6 +726,37 @@ class AccessKeyRotationTest {
       assertThat(secrets.stages()).isEqualTo(stages);
       assertThat(iam.keysOf(USER)).isEqualTo(keys);
     }
+  }
+
+  /**
+   * Whether {@code pending}, sealed under {@code sealKey}, proves keyrotator created {@code key}.
+   */
+  private boolean provesCreation(
+      ManagedKeySecret pending, AccessKey key, String token, String sealKey) {
+    return pending.provesCreationOf(
+        key,
+        FakeSecrets.ARN,
+        token,
+        iam.user(USER),
+        io.keyrotator.ownership.EvidenceSeal.withKey(sealKey));
+  }
+
+  /** createSecret refuses because keyrotator does not own {@code key}, and leaves the key alone. */
+  private void refusesForeignKey(String token, String key) {
+    assertThatThrownBy(() -> run(RotationStep.CREATE_SECRET, token))
+        .hasMessageContaining("does not own it");
+    assertThat(iam.key(USER, key)).isPresent();
+  }
+
+  /**
+   * One full rotation, then a new one whose attempt is recorded on the secret (created nothing yet,
+   * the current key the only one before it); returns its token.
+   */
+  private String openAttemptAfterOneRotation() {
+    oneManagedKey();
+    String token = secrets.startRotation();
+    recordAttempt(token, clock.instant(), Optional.empty(), currentKeyId());
+    return token;
   }
 
   private void recordAttempt(
@@ -783,7 +774,23 @@ class AccessKeyRotationTest {
                 io.keyrotator.ownership.EvidenceSeal.withKey(FakeSecrets.SEAL_KEY)));
   }
 
-  /** Passes every call to the real fake; tests override one method to inject a fault. */
+  /**
+   * The fake secrets, except that putPending fails with {@code error}: after storing the value when
+   * {@code valueLands} (the caller sees an error for a change that happened), else before.
+   */
+  private SecretVersions putPendingFails(boolean valueLands, String error) {
+    return new DelegatingSecrets(secrets) {
+      @Override
+      public void putPending(String secretId, String token, String value) {
+        if (valueLands) {
+          super.putPending(secretId, token, value);
+        }
+        throw new IllegalStateException(error);
+      }
+    };
+  }
+
+  /** Passes every call to the real fake; {@link #putPendingFails} overrides one to fail. */
   private static class DelegatingSecrets implements SecretVersions {
     private final FakeSecrets delegate;
 

@@ -239,8 +239,20 @@ public final class LocalAws implements AutoCloseable {
 
   /** Starts a rotation and runs the four steps with the handler, as Secrets Manager would. */
   public String rotate(RotationHandler handler, String secretId) {
+    return rotateUpTo(handler, secretId, RotationStep.FINISH_SECRET);
+  }
+
+  /**
+   * Starts a rotation and runs its steps with the handler up to and including {@code last}, as a
+   * run that stopped there; returns the token.
+   */
+  public String rotateUpTo(RotationHandler handler, String secretId, RotationStep last) {
     String token = startRotation(secretId);
-    runSteps(handler, secretId, token);
+    for (RotationStep step : RotationStep.values()) {
+      if (step.compareTo(last) <= 0) {
+        runStep(handler, step, secretId, token);
+      }
+    }
     return token;
   }
 

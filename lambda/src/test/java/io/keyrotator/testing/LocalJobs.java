@@ -8,6 +8,7 @@ import io.keyrotator.hygiene.HygieneRun;
 import io.keyrotator.inspection.Repair;
 import io.keyrotator.inspection.Repairs;
 import io.keyrotator.inspection.SecretInspector;
+import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.rotation.ManagedScope;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +27,14 @@ public final class LocalJobs {
   public LocalJobs(LocalAws aws, Clock clock) {
     this.aws = aws;
     this.clock = clock;
+  }
+
+  /**
+   * The real rotation handler on moto, judging its records by the jobs' clock, with the settings in
+   * {@code env} over the test defaults.
+   */
+  public RotationHandler handler(Map<String, String> env) {
+    return aws.handler(aws.settings(env), clock);
   }
 
   /** One hygiene pass over every managed secret, with the hygiene settings in {@code env}. */
