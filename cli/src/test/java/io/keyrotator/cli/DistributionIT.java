@@ -95,6 +95,27 @@ class DistributionIT {
     assertThat(snapshot(install)).isEqualTo(installed);
   }
 
+  @Test
+  void refusesAJavaOlderThan17InOneLine() throws Exception {
+    Path javaHome = temp.resolve("jdk-11");
+    Files.createDirectories(javaHome.resolve("bin"));
+    Files.writeString(javaHome.resolve("release"), "JAVA_VERSION=\"11.0.2\"\n");
+    Path java = Files.writeString(javaHome.resolve("bin").resolve("java"), "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "--version");
+    builder.environment().put("JAVA_HOME", javaHome.toString());
+    Process process = builder.redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isEqualTo(3);
+    assertThat(output)
+        .isEqualTo(
+            "keyrotator: "
+                + java
+                + " is Java 11.0.2; keyrotator needs Java 17 or newer: install one (e.g. apt install"
+                + " openjdk-17-jre-headless) and put it on PATH or set JAVA_HOME\n");
+  }
+
   private String endpoint() {
     return aws.moto.endpoint().toString();
   }
