@@ -364,6 +364,10 @@ class KeyrotatorCliIT {
 
       aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(orphan));
       aws.secretsManager.untagResource(r -> r.secretId(SECRET).tagKeys(AttemptRecord.TAG));
+      // The operator drops the attempt too: a key made while a rotation is open with nothing
+      // stored and nothing naming its key could be that rotation's lost key (unconfirmed).
+      aws.secretsManager.updateSecretVersionStage(
+          r -> r.secretId(SECRET).versionStage("AWSPENDING").removeFromVersionId(token));
       String foreign = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
       CliRun foreignRun = cli("doctor", "--fix", "--yes");
       assertThat(foreignRun.exitCode()).isEqualTo(1);

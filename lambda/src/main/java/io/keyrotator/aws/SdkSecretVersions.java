@@ -127,6 +127,7 @@ public final class SdkSecretVersions implements SecretVersions {
               r -> r.secretId(secretId).versionId(versionId.orElse(null)).versionStage(stage));
       return Optional.of(
           new StoredValue(
+              response.arn(),
               response.versionId(),
               response.versionStages(),
               response.secretString() == null ? "" : response.secretString()));

@@ -12,6 +12,7 @@ import io.keyrotator.ports.RotationFailedException;
 import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -434,13 +435,18 @@ public final class KeyOwnership {
   }
 
   /**
-   * Whether the key was created after the version was. Both services report whole seconds; one
-   * second of tolerance covers a key created in the same second by a clock a little behind.
+   * Whether the key was created in or after the second the version was: IAM dates keys to the
+   * second, so a key created just after the version may carry an earlier time within that second. A
+   * key made by hand within that second before the rotation began cannot be told apart either.
    */
   private static boolean appearedSince(AccessKey key, SecretVersions.Version version) {
     return version
         .created()
-        .filter(created -> !key.createDate().isBefore(created.minusSeconds(1)))
+        .filter(
+            created ->
+                !key.createDate()
+                    .truncatedTo(ChronoUnit.SECONDS)
+                    .isBefore(created.truncatedTo(ChronoUnit.SECONDS)))
         .isPresent();
   }
 

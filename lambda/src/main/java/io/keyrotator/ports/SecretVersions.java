@@ -84,11 +84,12 @@ public interface SecretVersions {
    * from (the answer carries both, so a step that reads a value learns the version's labels without
    * a DescribeSecret).
    *
+   * @param secretArn the secret's ARN, as the answer names it
    * @param versionId the version the value belongs to
    * @param stages that version's staging labels at the time of the read
    * @param value the secret string; empty when the version holds only binary data
    */
-  record StoredValue(String versionId, List<String> stages, String value) {
+  record StoredValue(String secretArn, String versionId, List<String> stages, String value) {
     public StoredValue {
       stages = List.copyOf(stages);
     }

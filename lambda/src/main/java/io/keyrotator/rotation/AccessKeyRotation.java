@@ -183,14 +183,12 @@ public final class AccessKeyRotation {
    *   value is stored for the token, keep it and delete the new key; otherwise delete the new key
    *   and fail. The record stays: once its token's value is stored it explains nothing (see
    *   KeyOwnership), and the next attempt writes over it.
-   * A value can be stored for the token only by a run that recorded the token first (or by hand):
-   * the token's value is read only when the record names the token; a value put by hand is found
-   * by PutSecretValue, which refuses a second, different value for a version.
+   * The token's value is always read first, even though keyrotator records a token before it
+   * stores a value for it: a value put by hand, or a record removed by hand or by keyrotator 1.x,
+   * must never let this step take the key that value hands out for one it may delete.
    */
   private void createSecret(SecretDescription secret, String token, StepReport report) {
-    boolean recordNamesToken =
-        secret.tags().getOrDefault(AttemptRecord.TAG, "").startsWith(token + " ");
-    if (recordNamesToken && secrets.value(secret.arn(), Optional.of(token), PENDING).isPresent()) {
+    if (secrets.value(secret.arn(), Optional.of(token), PENDING).isPresent()) {
       report.note("a value is already stored for this token: kept");
       return;
     }
@@ -344,12 +342,18 @@ public final class AccessKeyRotation {
     }
     String keyId = subject.accessKeyId().orElseThrow();
     report.pendingKey(keyId);
-    // Values keyrotator writes record the user's id; one put by hand may not.
-    String userId =
-        subject
-            .userId()
-            .orElseGet(
-                () -> scope.requireManaged(iam, subject.userName(), request.secretId()).id());
+    // A value keyrotator sealed for this very secret and token was bound to its user by
+    // createSecret: STS naming that user's unique id proves the key is the user's. Any other value
+    // (put by hand) gets the full checks: the user managed, the binding holding.
+    String userId;
+    if (subject.sealedFor(pending.secretArn(), request.token(), ownership.seal())) {
+      userId = subject.userId().orElseThrow();
+    } else {
+      SecretDescription secret = secrets.describe(request.secretId());
+      IamUser user = scope.requireManaged(iam, subject.userName(), secret.name());
+      requireBinding(secret, subject, user, Optional.empty());
+      userId = user.id();
+    }
     try {
       report.propagationWait(
           propagation.awaitWorking(

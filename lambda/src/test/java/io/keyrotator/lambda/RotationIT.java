@@ -125,6 +125,7 @@ class RotationIT {
     String secret = aws.rotatedOnce(USER, "app-ci-key", handler);
     String foreign = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
     aws.iam.updateAccessKey(r -> r.userName(USER).accessKeyId(foreign).status(StatusType.INACTIVE));
+    LocalAws.waitForTheNextSecond();
 
     String token = aws.startRotation(secret);
     assertThatThrownBy(() -> LocalAws.runSteps(handler, secret, token))

@@ -173,7 +173,7 @@ public final class FakeSecrets implements SecretVersions {
   public Optional<StoredValue> stored(String secretId, Optional<String> versionId, String stage) {
     calls.add("GetSecretValue");
     if (secretId.equals(SEAL_SECRET)) {
-      return Optional.of(new StoredValue("seal-version", List.of(stage), SEAL_KEY));
+      return Optional.of(new StoredValue(SEAL_SECRET, "seal-version", List.of(stage), SEAL_KEY));
     }
     String version =
         versionId.orElseGet(
@@ -187,7 +187,7 @@ public final class FakeSecrets implements SecretVersions {
       return Optional.empty();
     }
     return Optional.ofNullable(values.get(version))
-        .map(value -> new StoredValue(version, stages.get(version), value));
+        .map(value -> new StoredValue(ARN, version, stages.get(version), value));
   }
 
   @Override

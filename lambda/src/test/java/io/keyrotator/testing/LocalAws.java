@@ -211,6 +211,22 @@ public final class LocalAws implements AutoCloseable {
     return software.amazon.awssdk.services.iam.model.Tag.builder().key(key).value(value).build();
   }
 
+  /**
+   * Waits until the wall clock has entered the next second. IAM dates keys to the second, and a
+   * never-used key that nothing names and that is dated in or after the second a rotation began is
+   * taken for that rotation's possibly lost key (see KeyOwnership): a test that makes a key by hand
+   * "before" a rotation calls this in between, as any real operator's key is older by far.
+   */
+  public static void waitForTheNextSecond() {
+    long now = System.currentTimeMillis();
+    try {
+      Thread.sleep(1000 - now % 1000 + 5);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** RotateSecret, as Secrets Manager's schedule starts a rotation; returns the rotation token. */
   public String startRotation(String secretId) {
     Instant registered = Instant.now().truncatedTo(ChronoUnit.SECONDS);
