@@ -89,13 +89,9 @@ class RedTeamCallCutsIT {
     Throwable retry =
         catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, secret, token));
 
-    assertThat(retry)
-        .as("the retried createSecret said: " + (retry == null ? "-" : retry.getMessage()))
-        .isNull();
+    assertThat(retry).as("the retried createSecret said: " + said(retry)).isNull();
     assertThat(pendingJson(secret, token)).isEqualTo(stored);
-    LocalAws.runStep(handler, RotationStep.SET_SECRET, secret, token);
-    LocalAws.runStep(handler, RotationStep.TEST_SECRET, secret, token);
-    LocalAws.runStep(handler, RotationStep.FINISH_SECRET, secret, token);
+    finishRotation(handler, secret, token);
     assertThat(aws.keyIn(secret, "AWSCURRENT")).isNotEqualTo(current);
   }
 
@@ -113,24 +109,15 @@ class RedTeamCallCutsIT {
     String token = aws.startRotation(secret);
     var handMade = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey();
     String json = keyJson(USER, handMade.accessKeyId(), handMade.secretAccessKey());
-    aws.secretsManager.putSecretValue(
-        r ->
-            r.secretId(secret)
-                .clientRequestToken(token)
-                .secretString(json)
-                .versionStages("AWSPENDING"));
+    putPendingByHand(secret, token, json);
 
     Throwable create =
         catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, secret, token));
 
-    assertThat(create)
-        .as("createSecret said: " + (create == null ? "-" : create.getMessage()))
-        .isNull();
+    assertThat(create).as("createSecret said: " + said(create)).isNull();
     assertThat(pendingJson(secret, token)).isEqualTo(json);
     assertThat(keyIds(USER)).containsExactlyInAnyOrder(current, handMade.accessKeyId());
-    LocalAws.runStep(handler, RotationStep.SET_SECRET, secret, token);
-    LocalAws.runStep(handler, RotationStep.TEST_SECRET, secret, token);
-    LocalAws.runStep(handler, RotationStep.FINISH_SECRET, secret, token);
+    finishRotation(handler, secret, token);
     assertThat(aws.keyIn(secret, "AWSCURRENT")).isEqualTo(handMade.accessKeyId());
     assertThat(aws.keyStatus(USER, handMade.accessKeyId())).isEqualTo(StatusType.ACTIVE);
   }
@@ -160,12 +147,7 @@ class RedTeamCallCutsIT {
             + "\",\"SecretAccessKey\":\""
             + otherKey.secretAccessKey()
             + "\"}";
-    aws.secretsManager.putSecretValue(
-        r ->
-            r.secretId(secret)
-                .clientRequestToken(token)
-                .secretString(forged)
-                .versionStages("AWSPENDING"));
+    putPendingByHand(secret, token, forged);
     catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, secret, token));
     catchThrowable(() -> LocalAws.runStep(handler, RotationStep.SET_SECRET, secret, token));
 
@@ -352,9 +334,7 @@ class RedTeamCallCutsIT {
         .as("run A stopped not knowing")
         .isInstanceOf(RotationFailedException.class);
     RotationHandler handler = jobs.handler(Map.of());
-    LocalAws.runStep(handler, RotationStep.SET_SECRET, secret, token);
-    LocalAws.runStep(handler, RotationStep.TEST_SECRET, secret, token);
-    LocalAws.runStep(handler, RotationStep.FINISH_SECRET, secret, token);
+    finishRotation(handler, secret, token);
     String current = aws.keyIn(secret, "AWSCURRENT");
     String aKey = keyIds(USER).stream().filter(k -> !k.equals(current)).findFirst().orElseThrow();
 
@@ -370,9 +350,93 @@ class RedTeamCallCutsIT {
                 + " ("
                 + aws.keyStatus(USER, aKey)
                 + ") blocks every later rotation; the next said: "
-                + (next == null ? "-" : next.getMessage()))
+                + said(next))
         .isNull();
     assertThat(aws.keyStatus(USER, aws.keyIn(secret, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
+  }
+
+  /**
+   * H8 (regression): two createSecret runs of one token on a bootstrap secret, with PutSecretValue
+   * answering as AWS does. Run A runs whole while run B is about to call CreateAccessKey; B then
+   * creates its key and writes its record over A's, and its PutSecretValue is refused (A's value is
+   * stored). B must delete only its own key and keep A's value; the rotation finishes with A's key
+   * and no key is left over to block the next one.
+   */
+  @Test
+  void h8_theLoserOfTwoCreateSecretRunsDeletesOnlyItsOwnKey() {
+    aws.createManagedUser(USER);
+    String secret = aws.createBootstrapSecret("a-key", USER);
+    String token = aws.startRotation(secret);
+    RotationHandler runA = awsLike(Map.of());
+    RotationHandler runB =
+        aws.handler(
+            aws.settings(Map.of()),
+            clock,
+            awsPutSemantics(),
+            beforeFirst(
+                "CreateAccessKey",
+                () -> LocalAws.runStep(runA, RotationStep.CREATE_SECRET, secret, token)));
+    String storedByA;
+
+    LocalAws.runStep(runB, RotationStep.CREATE_SECRET, secret, token);
+    storedByA = ManagedKeySecret.parse(pendingJson(secret, token), "p").accessKeyId().orElseThrow();
+
+    assertThat(keyIds(USER)).containsExactly(storedByA);
+    finishRotation(runA, secret, token);
+    assertThat(aws.keyIn(secret, "AWSCURRENT")).isEqualTo(storedByA);
+    aws.rotate(runA, secret);
+    assertThat(aws.keyStatus(USER, aws.keyIn(secret, "AWSCURRENT"))).isEqualTo(StatusType.ACTIVE);
+  }
+
+  /**
+   * H9: a value put by hand for the token hands out the AWSPREVIOUS key (the operator steps back to
+   * it through the rotation). createSecret no longer reads the token's value (the record names an
+   * older token), so it does not see that the AWSPREVIOUS key is now the AWSPENDING one, frees a
+   * slot by deleting it (idle for 8 days, key limit policy idle), creates a key, is refused by
+   * PutSecretValue, deletes that key too and reports the hand-put value "kept": a value naming a
+   * key keyrotator just deleted. The key an AWSPENDING value hands out must never be deleted.
+   */
+  @Test
+  void h9_createSecretNeverDeletesTheKeyAValuePutByHandForTheTokenHandsOut() {
+    RotationHandler handler = awsLike(Map.of());
+    String secret = aws.rotatedOnce(USER, "a-key", handler);
+    ManagedKeySecret first = value(secret, "AWSCURRENT");
+    String previous = first.accessKeyId().orElseThrow();
+    aws.rotate(handler, secret); // previous-key policy keep: the first key stays active
+    String current = aws.keyIn(secret, "AWSCURRENT");
+    clock.advance(Duration.ofDays(8)); // the first key has been idle since
+    String token = aws.startRotation(secret);
+    putPendingByHand(secret, token, keyJson(USER, previous, first.secretAccessKey().orElseThrow()));
+
+    Throwable create =
+        catchThrowable(() -> LocalAws.runStep(handler, RotationStep.CREATE_SECRET, secret, token));
+
+    assertThat(aws.keyStatus(USER, previous))
+        .as("the key AWSPENDING hands out, after createSecret said: " + said(create))
+        .isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, current)).isEqualTo(StatusType.ACTIVE);
+  }
+
+  /** What a step that may have failed said: its message, or "-". */
+  private static String said(Throwable failure) {
+    return failure == null ? "-" : failure.getMessage();
+  }
+
+  /** setSecret, testSecret and finishSecret of a rotation whose createSecret has run. */
+  private static void finishRotation(RotationHandler handler, String secret, String token) {
+    LocalAws.runStep(handler, RotationStep.SET_SECRET, secret, token);
+    LocalAws.runStep(handler, RotationStep.TEST_SECRET, secret, token);
+    LocalAws.runStep(handler, RotationStep.FINISH_SECRET, secret, token);
+  }
+
+  /** What an operator with the deployment role can do: put a value for the rotation's token. */
+  private void putPendingByHand(String secret, String token, String json) {
+    aws.secretsManager.putSecretValue(
+        r ->
+            r.secretId(secret)
+                .clientRequestToken(token)
+                .secretString(json)
+                .versionStages("AWSPENDING"));
   }
 
   /**
