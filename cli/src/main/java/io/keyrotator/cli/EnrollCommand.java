@@ -86,6 +86,14 @@ final class EnrollCommand extends AwsCommand {
   }
 
   private String readInput(String from) {
+    if (accessKeyFile == null && System.console() != null) {
+      // Typed or pasted at a terminal: say what is awaited, on stderr, so stdout stays the result.
+      spec.commandLine()
+          .getErr()
+          .println(
+              "Paste the key (the JSON of `aws iam create-access-key`, or the console's .csv),"
+                  + " then press Ctrl-D:");
+    }
     try {
       byte[] bytes =
           accessKeyFile == null
