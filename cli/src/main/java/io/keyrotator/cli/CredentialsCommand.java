@@ -61,7 +61,8 @@ final class CredentialsCommand extends AwsCommand {
       } catch (SdkClientException noCredentials) {
         Optional<AwsBasicCredentials> enrolled =
             noOtherCredentials(noCredentials)
-                ? EnrolledKeys.forThisUser().read(region, secretId)
+                ? EnrolledKeys.in(AwsOptions.environment, System.getProperty("os.name", ""))
+                    .flatMap(keys -> keys.read(region, secretId))
                 : Optional.empty();
         if (enrolled.isEmpty()) {
           throw noCredentials;

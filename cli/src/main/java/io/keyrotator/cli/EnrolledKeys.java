@@ -53,11 +53,21 @@ final class EnrolledKeys {
    * @throws CliException (usage) when neither XDG_CACHE_HOME nor HOME gives a cache directory
    */
   static EnrolledKeys forThisUser() {
-    return in(AwsOptions.environment, System.getProperty("os.name", ""));
+    return in(AwsOptions.environment, System.getProperty("os.name", ""))
+        .orElseThrow(
+            () ->
+                new CliException(
+                    ExitCodes.USAGE,
+                    "no cache directory to keep the enrolled key in: neither HOME nor"
+                        + " XDG_CACHE_HOME is set. Set one of them for the user that runs"
+                        + " keyrotator."));
   }
 
-  /** {@link #forThisUser} for a given environment and {@code os.name}, for tests. */
-  static EnrolledKeys in(Map<String, String> environment, String osName) {
+  /**
+   * The enrolled keys for a given environment and {@code os.name}; empty when neither HOME nor
+   * XDG_CACHE_HOME gives a cache directory (a service user without a home).
+   */
+  static Optional<EnrolledKeys> in(Map<String, String> environment, String osName) {
     Optional<String> home = Optional.ofNullable(environment.get("HOME")).filter(h -> !h.isBlank());
     Optional<Path> cache;
     if (osName.toLowerCase(Locale.ROOT).startsWith("mac")) {
@@ -70,17 +80,7 @@ final class EnrolledKeys {
               .map(Path::of)
               .or(() -> home.map(h -> Path.of(h, ".cache")));
     }
-    return new EnrolledKeys(
-        cache
-            .orElseThrow(
-                () ->
-                    new CliException(
-                        ExitCodes.USAGE,
-                        "no cache directory to keep the enrolled key in: neither HOME nor"
-                            + " XDG_CACHE_HOME is set. Set one of them for the user that runs"
-                            + " keyrotator."))
-            .resolve("keyrotator")
-            .resolve("credentials"));
+    return cache.map(c -> new EnrolledKeys(c.resolve("keyrotator").resolve("credentials")));
   }
 
   /**
