@@ -17,6 +17,7 @@ import picocli.CommandLine.HelpCommand;
       RotateCommand.class,
       StatusCommand.class,
       CredentialsCommand.class,
+      EnrollCommand.class,
       DoctorCommand.class,
       HygieneCommand.class,
       AuditCommand.class,

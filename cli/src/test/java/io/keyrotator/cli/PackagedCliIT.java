@@ -177,31 +177,48 @@ class PackagedCliIT {
     assertThat(Files.readAllLines(runs)).as("helper runs for 5 calls").hasSize(1);
   }
 
-  @Test
-  void theAwsCliWithCredentialProcessActsAsTheManagedUser(@TempDir Path home) throws Exception {
-    String secret = rotatedSecret();
+  /**
+   * Writes {@code home/config}, an AWS config file with one profile, {@code consumer}, whose
+   * credentials come from the command; returns its path.
+   */
+  static Path consumerProfile(Path home, String credentialProcess) throws IOException {
     Path config = home.resolve("config");
     Files.writeString(
         config,
         "[profile consumer]\nregion = "
             + LocalAws.REGION
             + "\ncredential_process = "
-            + "/usr/bin/env AWS_ACCESS_KEY_ID=reader AWS_SECRET_ACCESS_KEY=reader "
-            + credentialProcessCommand(secret)
+            + credentialProcess
             + "\n");
+    return config;
+  }
+
+  /** The AWS CLI command that prints the ARN the profile's credentials act as. */
+  static List<String> awsCliCallerArn(String profile, java.net.URI endpoint) {
+    return List.of(
+        "aws",
+        "sts",
+        "get-caller-identity",
+        "--profile",
+        profile,
+        "--endpoint-url",
+        endpoint.toString(),
+        "--output",
+        "text",
+        "--query",
+        "Arn");
+  }
+
+  @Test
+  void theAwsCliWithCredentialProcessActsAsTheManagedUser(@TempDir Path home) throws Exception {
+    String secret = rotatedSecret();
+    Path config =
+        consumerProfile(
+            home,
+            "/usr/bin/env AWS_ACCESS_KEY_ID=reader AWS_SECRET_ACCESS_KEY=reader "
+                + credentialProcessCommand(secret));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                "aws",
-                "sts",
-                "get-caller-identity",
-                "--profile",
-                "consumer",
-                "--endpoint-url",
-                aws.moto.endpoint().toString(),
-                "--output",
-                "text",
-                "--query",
-                "Arn")
+        new ProcessBuilder(awsCliCallerArn("consumer", aws.moto.endpoint()))
             .redirectErrorStream(true);
     Process process =
         startConsumer(

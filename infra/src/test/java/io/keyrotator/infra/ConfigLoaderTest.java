@@ -174,6 +174,9 @@ class ConfigLoaderTest {
             + ", \"users\": [{\"name\": \"a\"}], \"operators\": [\"ops\"]"
             + "| operators[0]: \"ops\" is not an IAM role or user ARN",
         ENV
+            + ", \"users\": [{\"name\": \"a\"}], \"operators\": [\"self\"]"
+            + "| operators[0]: \"self\" is not an IAM role or user ARN",
+        ENV
             + ", \"users\": [{\"name\": \"a\"}], \"operators\": \"arn:aws:iam::123456789012:role/ops\""
             + "| operators: expected a list of IAM role or user ARNs",
         ENV

@@ -103,6 +103,21 @@ public final class TestApps {
        "users": [{"name": "app"}], "trail": {"mode": "none"}}
       """;
 
+  /**
+   * Users that read their own secret ({@code readers: ["self"]}): one the stack creates (with
+   * another reader too), one that exists under a path, and one without readers.
+   */
+  public static final String SELF_READERS =
+      """
+      {"environments": [{"name": "self-readers", "account": "555555555555", "region": "eu-west-1"}],
+       "users": [
+         {"name": "app-ci", "create": true,
+          "readers": ["self", "arn:aws:iam::555555555555:role/ci-runner"]},
+         {"name": "legacy", "path": "/apps/", "readers": ["self"]},
+         {"name": "other"}],
+       "trail": {"mode": "none"}}
+      """;
+
   /** The bootstrap qualifier {@link #QUALIFIED} is built with. */
   public static final String QUALIFIER = "team42";
 
@@ -130,7 +145,8 @@ public final class TestApps {
           MFA_ONLY,
           NO_HYGIENE,
           DEPLOYMENT_ROLE_CONFIGURED,
-          QUALIFIED);
+          QUALIFIED,
+          SELF_READERS);
 
   /** The stacks of one built configuration. */
   public record Built(App app, KeyrotatorConfig config, List<Stack> stacks) {

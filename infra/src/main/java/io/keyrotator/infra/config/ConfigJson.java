@@ -31,6 +31,9 @@ record ConfigJson(
 
   static final String PRINCIPALS = "a list of IAM role or user ARNs";
 
+  static final String READERS =
+      "a list of IAM role or user ARNs, and \"self\" for the managed user itself";
+
   /**
    * A field that holds a whole number, as written: any JSON value but null.
    *
@@ -52,7 +55,7 @@ record ConfigJson(
       String name,
       Boolean create,
       String path,
-      @JsonPropertyDescription(ConfigJson.PRINCIPALS) List<String> readers) {}
+      @JsonPropertyDescription(ConfigJson.READERS) List<String> readers) {}
 
   record ScheduleJson(String expression, String window) {}
 

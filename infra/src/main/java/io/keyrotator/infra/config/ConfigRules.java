@@ -186,7 +186,8 @@ final class ConfigRules {
       } else if (!IAM_PATH.matcher(path).matches()) {
         problems.add(field + ".path", "\"" + path + "\" must start and end with /");
       }
-      List<String> readers = principalArns(user.readers(), field + ".readers");
+      List<String> readers =
+          principalArns(user.readers(), field + ".readers", ManagedUser.SELF_READER);
       result.add(new ManagedUser(name, create, path, readers));
     }
     int joinedLength =
@@ -208,14 +209,17 @@ final class ConfigRules {
 
   /**
    * A list of IAM role or user ARNs, e.g. {@code readers} or {@code operators}; empty if absent.
+   *
+   * @param alsoAllowed words accepted besides ARNs, e.g. {@code "self"} in {@code readers}
    */
-  private List<String> principalArns(List<String> arns, String field) {
+  private List<String> principalArns(List<String> arns, String field, String... alsoAllowed) {
     if (arns == null) {
       return List.of();
     }
+    List<String> words = List.of(alsoAllowed);
     for (int i = 0; i < arns.size(); i++) {
       String arn = arns.get(i);
-      if (arn != null && !PRINCIPAL_ARN.matcher(arn).matches()) {
+      if (arn != null && !words.contains(arn) && !PRINCIPAL_ARN.matcher(arn).matches()) {
         problems.add(field + "[" + i + "]", "\"" + arn + "\" is not an IAM role or user ARN");
       }
     }

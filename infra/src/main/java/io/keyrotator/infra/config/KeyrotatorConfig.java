@@ -70,9 +70,26 @@ public record KeyrotatorConfig(
    * @param create true: the stack creates the user under {@link #MANAGED_PATH}; false: it exists
    * @param path for an existing user, its IAM path (default "/"); for created users always {@link
    *     #MANAGED_PATH}
-   * @param readers IAM principal ARNs (roles or users) allowed to read this user's secret
+   * @param readers IAM principal ARNs (roles or users) allowed to read this user's secret, and
+   *     {@link #SELF_READER} for the user itself
    */
-  public record ManagedUser(String name, boolean create, String path, List<String> readers) {}
+  public record ManagedUser(String name, boolean create, String path, List<String> readers) {
+    /**
+     * The reader that names the managed user itself: its own key may read its secret, for a
+     * consumer with no other AWS identity ({@code keyrotator credentials --self}).
+     */
+    public static final String SELF_READER = "self";
+
+    /** Whether the user may read its own secret ({@code readers: ["self"]}). */
+    public boolean readsOwnSecret() {
+      return readers.contains(SELF_READER);
+    }
+
+    /** The readers other than the user itself: IAM principal ARNs. */
+    public List<String> readerArns() {
+      return readers.stream().filter(r -> !SELF_READER.equals(r)).toList();
+    }
+  }
 
   /**
    * @param expression a Secrets Manager schedule, {@code rate(N days)}, {@code rate(N hours)} or

@@ -33,8 +33,9 @@ import software.constructs.Construct;
  * rotation role, the hygiene role (stage moves and removing the attempt record) and the deployment
  * role; the secret's settings, policy, replication and deletion only the deployment role; starting
  * and cancelling a rotation only the deployment role and the listed operators. Reading the value is
- * denied to all but keyrotator's roles and the listed readers. The key's policy lets the same
- * principals use it, only through Secrets Manager (see {@link SecretsKey}).
+ * denied to all but keyrotator's roles, the listed readers and, with {@code selfReaderArn}, the
+ * managed user itself. The key's policy lets the same principals use it, only through Secrets
+ * Manager (see {@link SecretsKey}).
  */
 @Value.Enclosing
 public final class AccessKeySecret extends Construct {
@@ -107,6 +108,13 @@ public final class AccessKeySecret extends Construct {
     /** IAM principal ARNs allowed to read the secret; default none. */
     List<String> readers();
 
+    /**
+     * The managed user's own ARN, when its own key may read the secret: for a consumer with no
+     * other AWS identity ({@code keyrotator credentials --self}). It gets GetSecretValue alone (the
+     * other readers also DescribeSecret) and kms:Decrypt through Secrets Manager; default none.
+     */
+    Optional<String> selfReaderArn();
+
     /** Default {@code keyrotator/<userName>} ({@link #SECRET_NAME_PREFIX}). */
     @Value.Default
     default String secretName() {
@@ -171,6 +179,7 @@ public final class AccessKeySecret extends Construct {
     allowedReaders.add(rotationRole);
     props.hygieneRoleArn().ifPresent(allowedReaders::add);
     allowedReaders.addAll(props.readers());
+    props.selfReaderArn().ifPresent(allowedReaders::add);
     secret.addToResourcePolicy(
         denyAllBut(
             "OnlyRotationAndReadersGetValue",
@@ -219,10 +228,25 @@ public final class AccessKeySecret extends Construct {
                     "HygieneRoleReads", List.of(hygiene), List.of("kms:Decrypt")));
     key.allowUseViaSecretsManager(
         "DeploymentRoleWritesAndReads", List.of(deploymentRole.get()), DEPLOYMENT_KEY_ACTIONS);
+    props
+        .selfReaderArn()
+        .ifPresent(
+            self ->
+                secret.addToResourcePolicy(
+                    PolicyStatement.Builder.create()
+                        .sid("UserReadsItsOwnKey")
+                        .effect(Effect.ALLOW)
+                        .principals(List.of(new ArnPrincipal(self)))
+                        .actions(List.of("secretsmanager:GetSecretValue"))
+                        .resources(List.of("*"))
+                        .build()));
+
+    List<String> decrypters = new ArrayList<>(props.readers());
+    props.selfReaderArn().ifPresent(decrypters::add);
     key.allowUseViaSecretsManager(
         // Unique per secret even for user names that differ only in punctuation.
         "ReadersDecryptViaSecretsManager" + getNode().getAddr().substring(0, 12),
-        props.readers(),
+        decrypters,
         List.of("kms:Decrypt"));
 
     CfnRotationSchedule.RotationRulesProperty.Builder rules =

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.User;
 import software.amazon.awscdk.services.logs.ILogGroup;
@@ -175,7 +176,8 @@ public final class KeyrotatorStack extends Stack {
                   .encryptionKey(secretsKey)
                   .scheduleExpression(config.schedule().expression())
                   .window(config.schedule().window())
-                  .readers(user.readers())
+                  .readers(user.readerArns())
+                  .selfReaderArn(selfReaderArn(user, createdUsers.get(user.name())))
                   .hygieneRoleArn(hygiene.map(h -> h.getRole().getRoleArn()))
                   .deploymentRoleArn(deploymentRoleArn)
                   .operators(config.operators())
@@ -185,6 +187,16 @@ public final class KeyrotatorStack extends Stack {
       if (created != null) {
         // The first rotation starts when the schedule is created: the user must exist by then.
         secret.getSchedule().getNode().addDependency(created);
+        if (user.readsOwnSecret()) {
+          // The resource policy alone would do within the account; the identity policy keeps the
+          // grant visible on the user, and exactly as narrow (its own secret, GetSecretValue).
+          created.addToPolicy(
+              PolicyStatement.Builder.create()
+                  .sid("ReadOwnKeySecret")
+                  .actions(List.of("secretsmanager:GetSecretValue"))
+                  .resources(List.of(secret.getSecret().getSecretArn()))
+                  .build());
+        }
       }
       secrets.put(user.name(), secret);
     }
@@ -397,5 +409,20 @@ public final class KeyrotatorStack extends Stack {
   /** The secrets, by user name. */
   public Map<String, AccessKeySecret> getSecrets() {
     return Map.copyOf(secrets);
+  }
+
+  /**
+   * The user's ARN when it may read its own secret ({@code readers: ["self"]}): the created user's
+   * own attribute (so that the policies naming it wait for the user), else the ARN its name and
+   * path give.
+   */
+  private Optional<String> selfReaderArn(ManagedUser user, User created) {
+    if (!user.readsOwnSecret()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        created != null
+            ? created.getUserArn()
+            : new ManagedIamUser(user.name(), user.path()).arn(Stack.of(this)));
   }
 }
