@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -145,6 +146,7 @@ final class JavaSdkConsumer {
             Duration.ofMinutes(Long.parseLong(args[4])),
             Path.of(args[5]));
     System.out.printf(
+        Locale.ROOT,
         "{\"calls\": %d, \"arns\": %s, \"seconds\": %.3f}%n",
         calls.calls(),
         calls.arns().stream().map(a -> "\"" + a + "\"").toList(),
