@@ -10,9 +10,9 @@ final class CredentialLifetime {
   /**
    * 30 minutes: botocore (boto3, the AWS CLI) refreshes credentials that expire within 15 minutes
    * before every call, so a shorter lifetime makes it run this command (a JVM start) for each API
-   * call; with 30 one run serves a quarter of an hour. The Java SDK refreshes shortly before the
-   * expiry. Longer would keep a replaced key in use longer under the deactivate and delete
-   * previous-key policies.
+   * call; with 30 one run serves a quarter of an hour. The Java SDK refreshes 15 seconds before the
+   * expiry. CredentialLifetimeIT counts the runs; docs/consumers.md cites the SDKs. Longer would
+   * keep a replaced key in use longer under the deactivate and delete previous-key policies.
    */
   static final int DEFAULT_TTL_MINUTES = 30;
 

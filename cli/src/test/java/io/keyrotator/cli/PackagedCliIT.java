@@ -129,7 +129,7 @@ class PackagedCliIT {
    *
    * @param missing what to install when the program is not there
    */
-  private static Process startConsumer(
+  static Process startConsumer(
       ProcessBuilder builder, Path config, Path home, String missing) {
     builder.environment().put("AWS_CONFIG_FILE", config.toString());
     builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("none").toString());
@@ -140,41 +140,6 @@ class PackagedCliIT {
     } catch (IOException e) {
       throw new IllegalStateException(missing, e);
     }
-  }
-
-  /**
-   * boto3 (botocore) runs credential_process again whenever the credentials expire within its
-   * 15-minute refresh window: with the default lifetime one run serves a series of calls.
-   */
-  @Test
-  void boto3RunsTheHelperOnceForASeriesOfCalls(@TempDir Path home) throws Exception {
-    String secret = rotatedSecret();
-    Path runs = home.resolve("runs");
-    Files.writeString(
-        home.resolve("config"),
-        "[profile consumer]\nregion = "
-            + LocalAws.REGION
-            + "\ncredential_process = /bin/sh -c 'echo run >> "
-            + runs
-            + "; exec env AWS_ACCESS_KEY_ID=reader AWS_SECRET_ACCESS_KEY=reader "
-            + credentialProcessCommand(secret)
-            + "'\n");
-    String script =
-        "import boto3\n"
-            + "sts = boto3.Session(profile_name='consumer').client('sts', endpoint_url='"
-            + aws.moto.endpoint()
-            + "')\n"
-            + "for _ in range(5):\n"
-            + "    print(sts.get_caller_identity()['Arn'])\n";
-    ProcessBuilder builder = new ProcessBuilder("python3", "-c", script).redirectErrorStream(true);
-    Process process =
-        startConsumer(
-            builder, home.resolve("config"), home, "python3 is needed: apt install python3");
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(output + "\n(boto3 missing? pip install boto3)").isZero();
-    assertThat(output.lines().filter(l -> l.endsWith(":user/keyrotator/app-ci"))).hasSize(5);
-    assertThat(Files.readAllLines(runs)).as("helper runs for 5 calls").hasSize(1);
   }
 
   /**
