@@ -129,8 +129,7 @@ class PackagedCliIT {
    *
    * @param missing what to install when the program is not there
    */
-  static Process startConsumer(
-      ProcessBuilder builder, Path config, Path home, String missing) {
+  static Process startConsumer(ProcessBuilder builder, Path config, Path home, String missing) {
     builder.environment().put("AWS_CONFIG_FILE", config.toString());
     builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("none").toString());
     builder.environment().remove("AWS_ACCESS_KEY_ID");
