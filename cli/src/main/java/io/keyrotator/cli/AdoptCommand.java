@@ -28,9 +28,9 @@ import picocli.CommandLine.Option;
     name = "adopt",
     description = {
       "Bring existing IAM users and their access keys under keyrotator; a dry run unless --apply.",
-      "Prints the plan (each user's keys, their last use, what it would do); with --apply it moves"
-          + " the user under the managed path (unless --keep-path), creates or updates its secret"
-          + " naming the keys to adopt, and sets the rotation schedule if a function is given. The"
+      "Prints the plan (each user's keys, their last use, what it would do); with --apply it"
+          + " creates or updates each user's secret naming the keys to adopt, moves the user under"
+          + " the managed path if asked, and sets the rotation schedule if a function is given. The"
           + " next rotation seals the adoption; the hygiene job retires an adopted key once it is"
           + " unused. Exit 1 when any user failed."
     })
@@ -90,11 +90,12 @@ final class AdoptCommand extends ReportCommand {
   int rotationDays = 30;
 
   @Option(
-      names = "--keep-path",
+      names = "--move-to-managed-path",
       description =
-          "Leave users on their path (the deployment lists them in its users instead of the"
-              + " managed path).")
-  boolean keepPath;
+          "Move users the deployment does not cover under KEYROTATOR_MANAGED_PATH_PREFIX"
+              + " (default /keyrotator/), for a deployment that manages users by path. The CDK app"
+              + " lists users by name and path instead: there, add them to users[].")
+  boolean moveToManagedPath;
 
   @Option(names = "--apply", description = "Make the changes (default: only print the plan).")
   boolean apply;
@@ -168,14 +169,18 @@ final class AdoptCommand extends ReportCommand {
               accessKeyIds,
               Optional.ofNullable(secretAccessKeyFile).map(AdoptCommand::readSecret),
               Optional.ofNullable(secretName).orElse(SECRET_NAME_PREFIX + user),
-              keepPath));
+              moveToManagedPath));
     }
     List<String> names = usersFile != null ? usersIn(usersFile) : usersInAudit(fromAudit);
     return names.stream()
         .map(
             name ->
                 new Adoption.Request(
-                    name, List.of(), Optional.empty(), SECRET_NAME_PREFIX + name, keepPath))
+                    name,
+                    List.of(),
+                    Optional.empty(),
+                    SECRET_NAME_PREFIX + name,
+                    moveToManagedPath))
         .toList();
   }
 

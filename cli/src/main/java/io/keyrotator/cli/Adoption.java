@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /**
  * Plans and applies the adoption of one IAM user's existing keys (docs/deploy.md, "Existing users
- * and keys"): opt the user in (move it under the managed path unless the deployment covers it),
+ * and keys"): opt the user in (move it under the managed path when asked and not yet covered),
  * create or update its secret with the operator's statement {@value
  * ManagedKeySecret#ADOPT_STATEMENT} naming the keys to take over (with the secret access key of the
  * one handed over, if any), and set the rotation schedule when a function is given. The statement
@@ -34,7 +34,7 @@ final class Adoption {
       List<String> keyIds,
       Optional<String> secretAccessKey,
       String secretName,
-      boolean keepPath) {}
+      boolean moveToManagedPath) {}
 
   /** One of the user's keys as the plan shows it. */
   record KeyLine(AccessKey key, KeyUsage usage, boolean named) {
@@ -144,7 +144,7 @@ final class Adoption {
           request, lines, "secret " + request.secretName() + " is already managed by keyrotator");
     }
     List<String> steps = new ArrayList<>();
-    if (!scope.covers(user) && !request.keepPath()) {
+    if (movesPath(request, user)) {
       steps.add("move the user from path " + user.path() + " to " + managedPath);
     }
     String adopting =
@@ -167,6 +167,14 @@ final class Adoption {
     schedule
         .rotationFunction()
         .ifPresent(f -> steps.add("rotate every " + schedule.days() + " days with " + f));
+    if (!scope.covers(user) && !movesPath(request, user)) {
+      steps.add(
+          "then the deployment must manage the user: CDK users[] {\"name\": \""
+              + user.name()
+              + "\", \"path\": \""
+              + user.path()
+              + "\"}, or KEYROTATOR_MANAGED_USERS");
+    }
     return new Plan(user.name(), request.secretName(), lines, steps, "PLANNED", Optional.empty());
   }
 
@@ -177,7 +185,7 @@ final class Adoption {
     }
     try {
       IamUser user = iamKeys.findUser(request.userName()).orElseThrow();
-      if (!scope.covers(user) && !request.keepPath()) {
+      if (movesPath(request, user)) {
         iam.updateUser(r -> r.userName(user.name()).newPath(managedPath));
       }
       List<String> named =
@@ -224,6 +232,10 @@ final class Adoption {
           "FAILED",
           Optional.of(ErrorHandler.describe(e).message().replaceAll("\\s*\\R\\s*", " ").strip()));
     }
+  }
+
+  private boolean movesPath(Request request, IamUser user) {
+    return request.moveToManagedPath() && !managedPath.isEmpty() && !scope.covers(user);
   }
 
   private Plan skipped(Request request, List<KeyLine> keys, String reason) {

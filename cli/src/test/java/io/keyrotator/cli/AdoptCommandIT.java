@@ -58,8 +58,8 @@ class AdoptCommandIT {
     assertThat(lines.get(0)).startsWith("USER").contains("KEY", "STATUS", "LAST USED");
     assertThat(run.out())
         .contains("AKIA..." + first.accessKeyId().substring(16), "never used", "adopt")
-        .contains("legacy-ci: PLANNED: move the user from path / to /keyrotator/")
-        .contains("create secret keyrotator/legacy-ci")
+        .contains("legacy-ci: PLANNED: create secret keyrotator/legacy-ci")
+        .contains("the deployment must manage the user: CDK users[] {\"name\": \"legacy-ci\"")
         .contains("Dry run: nothing was changed");
     assertThat(path("legacy-ci")).isEqualTo("/");
     assertThat(aws.secretsManager.listSecrets().secretList())
@@ -82,6 +82,7 @@ class AdoptCommandIT {
             key.accessKeyId(),
             "--secret-access-key-file",
             "-",
+            "--move-to-managed-path",
             "--apply");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -124,7 +125,15 @@ class AdoptCommandIT {
     Files.writeString(audit, JSON.std.asString(Map.of("findingCount", 50, "findings", findings)));
 
     CliRun run =
-        CliRun.against(aws, "adopt", "--from-audit", audit.toString(), "--apply", "-o", "json");
+        CliRun.against(
+            aws,
+            "adopt",
+            "--from-audit",
+            audit.toString(),
+            "--move-to-managed-path",
+            "--apply",
+            "-o",
+            "json");
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.PROBLEMS);
     Map<String, Object> report = JSON.std.mapFrom(run.out());

@@ -54,7 +54,8 @@ public final class ManagedKeySecret {
    * app): the ids of the user's existing keys this secret takes over. Read by the next rotation,
    * which seals it as {@value #ADOPTED_KEYS} and does not carry it further.
    */
-  public static final String ADOPT_STATEMENT = "AdoptAccessKeyIds";
+  public static final String ADOPT_STATEMENT =
+      io.keyrotator.contract.SecretValueFields.ADOPT_ACCESS_KEY_IDS;
 
   /**
    * keyrotator's sealed record of the keys it adopted: {@code [{"AccessKeyId", "CreateDate"}]},

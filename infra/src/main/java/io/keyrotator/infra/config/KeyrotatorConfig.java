@@ -71,8 +71,11 @@ public record KeyrotatorConfig(
    * @param path for an existing user, its IAM path (default "/"); for created users always {@link
    *     #MANAGED_PATH}
    * @param readers IAM principal ARNs (roles or users) allowed to read this user's secret
+   * @param adoptKey an existing access key id of the user that its secret takes over
+   *     (docs/deploy.md, "Existing users and keys")
    */
-  public record ManagedUser(String name, boolean create, String path, List<String> readers) {}
+  public record ManagedUser(
+      String name, boolean create, String path, List<String> readers, Optional<String> adoptKey) {}
 
   /**
    * @param expression a Secrets Manager schedule, {@code rate(N days)}, {@code rate(N hours)} or

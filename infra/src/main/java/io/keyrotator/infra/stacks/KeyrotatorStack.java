@@ -176,6 +176,7 @@ public final class KeyrotatorStack extends Stack {
                   .scheduleExpression(config.schedule().expression())
                   .window(config.schedule().window())
                   .readers(user.readers())
+                  .adoptKey(user.adoptKey())
                   .hygieneRoleArn(hygiene.map(h -> h.getRole().getRoleArn()))
                   .deploymentRoleArn(deploymentRoleArn)
                   .operators(config.operators())
