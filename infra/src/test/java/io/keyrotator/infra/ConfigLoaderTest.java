@@ -360,7 +360,7 @@ class ConfigLoaderTest {
             ConfigProblems.ofText(
                 "{" + ENV + ", \"users\": [{\"name\": \"a\", \"reader\": [\"x\"]}]}"))
         .containsExactly(
-            "users[0].reader: unknown field; expected one of [create, name, path, readers]");
+            "users[0].reader: unknown field; expected one of [adoptKey, create, name, path, readers]");
   }
 
   @Test
