@@ -364,6 +364,11 @@ class KeyrotatorCliIT {
 
       aws.iam.deleteAccessKey(r -> r.userName(USER).accessKeyId(orphan));
       aws.secretsManager.untagResource(r -> r.secretId(SECRET).tagKeys(AttemptRecord.TAG));
+      // The attempt is over: drop it, so that a key made by hand now is one nothing explains (made
+      // while an attempt without a record is open, it could be that attempt's lost key:
+      // UNCONFIRMED, see docs/rotation.md).
+      aws.secretsManager.updateSecretVersionStage(
+          r -> r.secretId(SECRET).versionStage("AWSPENDING").removeFromVersionId(token));
       String foreign = aws.iam.createAccessKey(r -> r.userName(USER)).accessKey().accessKeyId();
       CliRun foreignRun = cli("doctor", "--fix", "--yes");
       assertThat(foreignRun.exitCode()).isEqualTo(1);
