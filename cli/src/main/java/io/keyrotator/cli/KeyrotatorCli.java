@@ -21,6 +21,7 @@ import picocli.CommandLine.HelpCommand;
       DoctorCommand.class,
       HygieneCommand.class,
       AuditCommand.class,
+      AdoptCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -56,6 +56,25 @@ class AccessKeySecretTest {
   }
 
   @Test
+  void aKeyToAdoptIsNamedInTheFirstValue() {
+    Stack stack = stack("adopt-key");
+    new AccessKeySecret(
+        stack,
+        "Secret-user-0",
+        new AccessKeySecret.Props.Builder()
+            .userName("user-0")
+            .rotationFunction(rotation(stack, 1))
+            .adoptKey("AKIAIOSFODNN7EXAMPLE")
+            .build());
+    Template.fromStack(stack)
+        .hasResourceProperties(
+            "AWS::SecretsManager::Secret",
+            Map.of(
+                "SecretString",
+                "{\"UserName\":\"user-0\",\"AdoptAccessKeyIds\":[\"AKIAIOSFODNN7EXAMPLE\"]}"));
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void withoutASharedKeyEachSecretGetsItsOwnKeyWithoutAccountWideUse() {
     Stack stack = stack("own-key");

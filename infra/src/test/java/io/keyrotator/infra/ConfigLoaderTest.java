@@ -134,6 +134,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anExistingUsersKeyToAdoptIsReadAsGiven() {
+    KeyrotatorConfig config =
+        load(ENV + ", \"users\": [{\"name\": \"app\", \"adoptKey\": \"AKIAIOSFODNN7EXAMPLE\"}]");
+
+    assertThat(config.users().get(0).adoptKey()).contains("AKIAIOSFODNN7EXAMPLE");
+  }
+
+  @Test
   void acceptsTheContextAsAnObjectAsCdkJsonGivesIt() {
     KeyrotatorConfig config =
         ConfigLoader.fromContext(
@@ -188,6 +196,12 @@ class ConfigLoaderTest {
         ENV
             + ", \"users\": [{\"name\": \"a\", \"create\": true, \"path\": \"/x/\"}]"
             + "| users[0].path: users the stack creates always live under /keyrotator/",
+        ENV
+            + ", \"users\": [{\"name\": \"a\", \"adoptKey\": \"akia-1234\"}]"
+            + "| users[0].adoptKey: \"akia-1234\" is not an access key id",
+        ENV
+            + ", \"users\": [{\"name\": \"a\", \"create\": true, \"adoptKey\": \"AKIAIOSFODNN7EXAMPLE\"}]"
+            + "| users[0].adoptKey: a user the stack creates has no existing key to adopt",
         ENV
             + ", \"users\": [{\"name\": \"a\", \"readers\": [\"ci-runner\"]}]"
             + "| users[0].readers[0]: \"ci-runner\" is not an IAM role or user ARN",
@@ -349,7 +363,7 @@ class ConfigLoaderTest {
             ConfigProblems.ofText(
                 "{" + ENV + ", \"users\": [{\"name\": \"a\", \"reader\": [\"x\"]}]}"))
         .containsExactly(
-            "users[0].reader: unknown field; expected one of [create, name, path, readers]");
+            "users[0].reader: unknown field; expected one of [adoptKey, create, name, path, readers]");
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.keyrotator.ports.SecretDescription;
 import io.keyrotator.ports.SecretVersions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -74,6 +75,10 @@ public final class PreviousKeyRetirement {
       return; // the inspection reports a missing or out-of-scope user; nothing here may change it
     }
     KeyOwnership.SecretRecords records = ownership.read(secret, Optional.of(current));
+    if (current.recordsAdoptedKeys()
+        && retireAdopted(secret, current, user.get(), records, report)) {
+      return;
+    }
     Optional<ManagedKeySecret> previous =
         records
             .previous()
@@ -127,6 +132,52 @@ public final class PreviousKeyRetirement {
     } else {
       retireInactive(retiring, report);
     }
+  }
+
+  /**
+   * Retires the adopted key still on the user, if the sealed AWSCURRENT value records one: as a
+   * previous key, once it is provably unused, since the operator named it for this secret to take
+   * over. The user has room for one such key beside the current one.
+   *
+   * @return whether an adopted key was found (then no other key is retired in this run)
+   */
+  private boolean retireAdopted(
+      SecretDescription secret,
+      ManagedKeySecret current,
+      IamUser user,
+      KeyOwnership.SecretRecords records,
+      HygieneReport report) {
+    String currentVersion = secret.versionWith(CURRENT).orElseThrow();
+    List<ManagedKeySecret.AdoptedKey> sealed =
+        current.provenAdoptedKeys(secret.arn(), currentVersion, ownership.seal());
+    Optional<KeyOwnership.OwnedKey> adopted =
+        ownership.classify(records, user, iam.listKeys(user.name())).stream()
+            .filter(k -> k.role() == KeyOwnership.Role.ADOPTED)
+            .filter(k -> sealed.stream().anyMatch(a -> a.is(k.key())))
+            .findFirst();
+    if (adopted.isEmpty()) {
+      return false;
+    }
+    Optional<String> refusal =
+        SecretBinding.conflict(secret, current, user, records.previous())
+            .or(() -> SecretBinding.sharedWith(secret, user, secrets.taggedSecrets()));
+    if (refusal.isPresent()) {
+      report.notice(
+          aboutPreviousKey(
+              NoticeKind.PREVIOUS_KEY_LEFT_ALONE,
+              secret,
+              user,
+              adopted.get().key().id(),
+              "(adopted) was left as it is: " + refusal.get()));
+      return true;
+    }
+    PreviousKey retiring = new PreviousKey(secret, user, adopted.get().key(), rotationTime(secret));
+    if (retiring.key().active()) {
+      retireActive(retiring, report);
+    } else {
+      retireInactive(retiring, report);
+    }
+    return true;
   }
 
   private void retireActive(PreviousKey previous, HygieneReport report) {

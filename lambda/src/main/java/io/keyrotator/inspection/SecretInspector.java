@@ -396,7 +396,7 @@ public final class SecretInspector {
     AccessKey key = owned.key();
     String name = KeyIds.shorten(key.id());
     switch (owned.role()) {
-      case CURRENT, PENDING, PREVIOUS:
+      case CURRENT, PENDING, PREVIOUS, ADOPTED: // an adopted key is retired by the hygiene job
         return Optional.empty();
       case UNCONFIRMED:
         return Optional.of(

@@ -42,6 +42,12 @@ public final class KeyOwnership {
      */
     PREVIOUS,
     /**
+     * A key the user had before keyrotator, which the operator named for this secret to take over
+     * ({@value ManagedKeySecret#ADOPT_STATEMENT} in AWSCURRENT, sealed by the next rotation): its
+     * consumer may still use it, so only the hygiene job retires it, once it is provably unused.
+     */
+    ADOPTED,
+    /**
      * Created by keyrotator for a version of this secret that was dropped before it became current.
      */
     ABANDONED,
@@ -240,6 +246,7 @@ public final class KeyOwnership {
                           secret,
                           user,
                           key))
+              .or(() -> adopted(records, user, key))
               .or(
                   () ->
                       held(
@@ -326,6 +333,35 @@ public final class KeyOwnership {
                 + (proven
                     ? ", created by keyrotator"
                     : ", not proven to be keyrotator's (imported by hand?)")));
+  }
+
+  /**
+   * The key as one the secret adopted: sealed in the AWSCURRENT value keyrotator wrote for this
+   * secret and version, with the user's unique id and the key's creation time; or named by the
+   * operator's statement in AWSCURRENT, which the rotation reading it seals.
+   */
+  private Optional<OwnedKey> adopted(SecretRecords records, IamUser user, AccessKey key) {
+    Optional<ManagedKeySecret> current = records.current().filter(v -> v.names(user));
+    Optional<String> version = records.versionOf(CURRENT);
+    if (current.isEmpty() || version.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean sealed =
+        current.get().provenAdoptedKeys(records.secret().arn(), version.get(), seal).stream()
+            .anyMatch(a -> a.is(key));
+    if (!sealed && !current.get().adoptStatement().contains(key.id())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new OwnedKey(
+            key,
+            Role.ADOPTED,
+            false,
+            Optional.empty(),
+            sealed
+                ? "adopted: named by the operator, sealed by keyrotator in AWSCURRENT"
+                : "named by the operator in AWSCURRENT for this secret to take over; the next"
+                    + " rotation seals it"));
   }
 
   private static Optional<OwnedKey> recordedPrevious(SecretRecords records, AccessKey key) {

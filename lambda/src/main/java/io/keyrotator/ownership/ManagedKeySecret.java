@@ -48,6 +48,21 @@ import java.util.regex.Pattern;
  */
 public final class ManagedKeySecret {
   static final String CREATED_BY_US = "keyrotator";
+
+  /**
+   * The operator's statement, put with the deployment role (the CLI's {@code adopt} or the CDK
+   * app): the ids of the user's existing keys this secret takes over. Read by the next rotation,
+   * which seals it as {@value #ADOPTED_KEYS} and does not carry it further.
+   */
+  public static final String ADOPT_STATEMENT =
+      io.keyrotator.contract.SecretValueFields.ADOPT_ACCESS_KEY_IDS;
+
+  /**
+   * keyrotator's sealed record of the keys it adopted: {@code [{"AccessKeyId", "CreateDate"}]},
+   * each bound to IAM's creation time of the key (and, through the seal, to the user's unique id).
+   */
+  static final String ADOPTED_KEYS = "AdoptedKeys";
+
   private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
   private static final Pattern KEY_ID = Pattern.compile("\\w{16,128}");
   private static final Set<String> KNOWN =
@@ -62,6 +77,8 @@ public final class ManagedKeySecret {
           "VersionId",
           "PreviousVersionId",
           "PreviousAccessKeyId",
+          ADOPT_STATEMENT,
+          ADOPTED_KEYS,
           "Proof");
   private static final JsonFactory STRICT_JSON =
       JsonFactory.builder()
@@ -77,6 +94,8 @@ public final class ManagedKeySecret {
   private final Optional<String> secretArn;
   private final Optional<String> versionId;
   private final Optional<ReplacedKey> replaced;
+  private final List<String> adoptStatement;
+  private final List<AdoptedKey> adopted;
   private final Optional<String> proof;
   private final Map<String, Object> otherFields;
 
@@ -90,6 +109,8 @@ public final class ManagedKeySecret {
       Optional<String> secretArn,
       Optional<String> versionId,
       Optional<ReplacedKey> replaced,
+      List<String> adoptStatement,
+      List<AdoptedKey> adopted,
       Optional<String> proof,
       Map<String, Object> otherFields) {
     this.userName = userName;
@@ -101,6 +122,8 @@ public final class ManagedKeySecret {
     this.secretArn = secretArn;
     this.versionId = versionId;
     this.replaced = replaced;
+    this.adoptStatement = List.copyOf(adoptStatement);
+    this.adopted = List.copyOf(adopted);
     this.proof = proof;
     this.otherFields = Collections.unmodifiableMap(new LinkedHashMap<>(otherFields));
   }
@@ -118,6 +141,27 @@ public final class ManagedKeySecret {
   public record ReplacedKey(String versionId, String accessKeyId) {}
 
   /**
+   * A key the user had before keyrotator managed it, which the operator named for this secret to
+   * take over and keyrotator sealed into its record: the hygiene job retires it once it is provably
+   * unused, and only it.
+   *
+   * @param accessKeyId the key's id
+   * @param createDate IAM's creation time of the key (whole seconds): a key is the adopted one only
+   *     when both match
+   */
+  public record AdoptedKey(String accessKeyId, Instant createDate) {
+    public AdoptedKey {
+      createDate = createDate.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** Whether IAM's key is this one: same id and same creation time. */
+    public boolean is(AccessKey key) {
+      return key.id().equals(accessKeyId)
+          && key.createDate().truncatedTo(ChronoUnit.SECONDS).equals(createDate);
+    }
+  }
+
+  /**
    * The value for a key this function has just created, bound to its user, secret and version.
    *
    * @param basis the value it replaces: its unknown fields are carried over
@@ -128,6 +172,7 @@ public final class ManagedKeySecret {
    * @param seal seals the record; without a configured key the value carries no proof
    * @param replaced the version this value replaces and its key, when keyrotator proved it created
    *     that key; empty otherwise
+   * @param adopted the user's pre-existing keys this secret took over (sealed with the value)
    */
   public static ManagedKeySecret createdByRotation(
       ManagedKeySecret basis,
@@ -136,7 +181,8 @@ public final class ManagedKeySecret {
       String secretArn,
       String versionId,
       EvidenceSeal seal,
-      Optional<ReplacedKey> replaced) {
+      Optional<ReplacedKey> replaced,
+      List<AdoptedKey> adopted) {
     return new ManagedKeySecret(
         user.name(),
         Optional.of(user.id()),
@@ -147,6 +193,8 @@ public final class ManagedKeySecret {
         Optional.of(secretArn),
         Optional.of(versionId),
         replaced,
+        List.of(),
+        adopted,
         seal.seal(
             facts(
                 user.name(),
@@ -155,13 +203,14 @@ public final class ManagedKeySecret {
                 key.createDate(),
                 secretArn,
                 versionId,
-                replaced)),
+                replaced,
+                adopted)),
         basis.otherFields);
   }
 
   /**
-   * The facts the proof seals, in order; the replaced version and key only when recorded, so that
-   * values sealed before they were recorded still verify.
+   * The facts the proof seals, in order; the replaced version and key, and the adopted keys, only
+   * when recorded, so that values sealed before they were recorded still verify.
    */
   private static String[] facts(
       String userName,
@@ -170,7 +219,8 @@ public final class ManagedKeySecret {
       Instant created,
       String secretArn,
       String versionId,
-      Optional<ReplacedKey> replaced) {
+      Optional<ReplacedKey> replaced,
+      List<AdoptedKey> adopted) {
     List<String> facts =
         new ArrayList<>(
             List.of(
@@ -185,21 +235,44 @@ public final class ManagedKeySecret {
           facts.add(r.versionId());
           facts.add(r.accessKeyId());
         });
+    if (!adopted.isEmpty()) {
+      facts.add(ADOPTED_KEYS);
+      for (AdoptedKey key : adopted) {
+        facts.add(key.accessKeyId());
+        facts.add(key.createDate().toString());
+      }
+    }
     return facts.toArray(String[]::new);
   }
 
   /** A bootstrap value: a user with no managed key yet. */
   public static ManagedKeySecret bootstrap(String userName) {
+    return adopting(userName, Optional.empty(), List.of());
+  }
+
+  /**
+   * The value an operator puts to bring existing keys under management: the user, the key consumers
+   * keep reading from the secret until the next rotation moves them (if handed over), and the ids
+   * of the keys the secret takes over ({@value #ADOPT_STATEMENT}).
+   *
+   * @param userName the IAM user
+   * @param key the existing key with its secret access key, or empty to start as a bootstrap value
+   * @param adoptIds the keys the next rotation seals as adopted
+   */
+  public static ManagedKeySecret adopting(
+      String userName, Optional<NewAccessKey> key, List<String> adoptIds) {
     return new ManagedKeySecret(
         userName,
         Optional.empty(),
+        key.map(NewAccessKey::id),
+        key.map(NewAccessKey::secret),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
+        adoptIds,
+        List.of(),
         Optional.empty(),
         Map.of());
   }
@@ -251,6 +324,8 @@ public final class ManagedKeySecret {
       throw invalid(
           where, "\"PreviousVersionId\" and \"PreviousAccessKeyId\" go together: one is missing");
     }
+    List<String> adoptStatement = keyIds(fields.get(ADOPT_STATEMENT), where);
+    List<AdoptedKey> adopted = adoptedKeys(fields.get(ADOPTED_KEYS), where);
     Map<String, Object> others = new LinkedHashMap<>(fields);
     others.keySet().removeAll(KNOWN);
     return new ManagedKeySecret(
@@ -263,8 +338,50 @@ public final class ManagedKeySecret {
         text(fields, "SecretArn", where),
         text(fields, "VersionId", where),
         replacedVersion.map(v -> new ReplacedKey(v, replacedKey.get())),
+        adoptStatement,
+        adopted,
         text(fields, "Proof", where),
         others);
+  }
+
+  private static List<String> keyIds(Object value, String where) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof List<?> ids)
+        || !ids.stream().allMatch(id -> id instanceof String s && KEY_ID.matcher(s).matches())) {
+      throw invalid(
+          where,
+          "\"" + ADOPT_STATEMENT + "\" must be a list of access key ids such as [\"AKIA...\"]");
+    }
+    return ids.stream().map(String.class::cast).distinct().toList();
+  }
+
+  private static List<AdoptedKey> adoptedKeys(Object value, String where) {
+    if (value == null) {
+      return List.of();
+    }
+    String problem = "\"" + ADOPTED_KEYS + "\" is not the list keyrotator writes";
+    if (!(value instanceof List<?> entries)) {
+      throw invalid(where, problem);
+    }
+    List<AdoptedKey> adopted = new ArrayList<>();
+    for (Object entry : entries) {
+      if (!(entry instanceof Map<?, ?> fields)) {
+        throw invalid(where, problem);
+      }
+      Optional<String> id = text(fields, "AccessKeyId", where);
+      Optional<String> created = text(fields, "CreateDate", where);
+      if (id.isEmpty() || created.isEmpty() || !KEY_ID.matcher(id.get()).matches()) {
+        throw invalid(where, problem);
+      }
+      try {
+        adopted.add(new AdoptedKey(id.get(), Instant.parse(created.get())));
+      } catch (DateTimeParseException e) {
+        throw invalid(where, problem);
+      }
+    }
+    return adopted;
   }
 
   @SuppressWarnings("unchecked")
@@ -338,6 +455,22 @@ public final class ManagedKeySecret {
           fields.put("PreviousVersionId", r.versionId());
           fields.put("PreviousAccessKeyId", r.accessKeyId());
         });
+    if (!adoptStatement.isEmpty()) {
+      fields.put(ADOPT_STATEMENT, adoptStatement);
+    }
+    if (!adopted.isEmpty()) {
+      fields.put(
+          ADOPTED_KEYS,
+          adopted.stream()
+              .map(
+                  k -> {
+                    Map<String, String> entry = new LinkedHashMap<>();
+                    entry.put("AccessKeyId", k.accessKeyId());
+                    entry.put("CreateDate", k.createDate().toString());
+                    return entry;
+                  })
+              .toList());
+    }
     proof.ifPresent(v -> fields.put("Proof", v));
     fields.putAll(otherFields);
     try {
@@ -433,8 +566,32 @@ public final class ManagedKeySecret {
                             createDate.get(),
                             secretArn,
                             storedAs,
-                            replaced)))
+                            replaced,
+                            adopted)))
             .isPresent();
+  }
+
+  /**
+   * The ids of the keys the operator named for this secret to take over ({@value
+   * #ADOPT_STATEMENT}): a statement, not yet evidence; the next rotation seals it.
+   */
+  public List<String> adoptStatement() {
+    return adoptStatement;
+  }
+
+  /**
+   * The keys keyrotator adopted for this secret, as it sealed them; empty unless keyrotator sealed
+   * this value for exactly this secret and version ({@link #sealedFor}).
+   */
+  public List<AdoptedKey> provenAdoptedKeys(String secretArn, String storedAs, EvidenceSeal seal) {
+    return sealedFor(secretArn, storedAs, seal) ? adopted : List.of();
+  }
+
+  /**
+   * Whether this value records adopted keys (sealed or not: check with {@link #provenAdoptedKeys}).
+   */
+  public boolean recordsAdoptedKeys() {
+    return !adopted.isEmpty();
   }
 
   /**

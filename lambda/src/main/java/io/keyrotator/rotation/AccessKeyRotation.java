@@ -242,7 +242,8 @@ public final class AccessKeyRotation {
                 secret.arn(),
                 token,
                 ownership.seal(),
-                replaces(secret, owned))
+                replaces(secret, owned),
+                adopted(current, keys, owned))
             .toJson();
     try {
       // Record the key before storing it: only a key the record names is ever taken for this
@@ -271,6 +272,24 @@ public final class AccessKeyRotation {
         .filter(k -> k.role() == KeyOwnership.Role.CURRENT && k.provenOurs())
         .findFirst()
         .flatMap(k -> currentVersion.map(v -> new ManagedKeySecret.ReplacedKey(v, k.key().id())));
+  }
+
+  /**
+   * The adopted keys still on the user, bound to their IAM creation time: the ones AWSCURRENT's
+   * sealed record carries and the ones the operator's statement names (the key handed over in
+   * AWSCURRENT among them), which this value seals.
+   */
+  private static List<ManagedKeySecret.AdoptedKey> adopted(
+      ManagedKeySecret current, List<AccessKey> keys, List<KeyOwnership.OwnedKey> owned) {
+    return owned.stream()
+        .filter(
+            k ->
+                k.role() == KeyOwnership.Role.ADOPTED
+                    || (k.role() == KeyOwnership.Role.CURRENT
+                        && current.adoptStatement().contains(k.key().id())))
+        .filter(k -> keys.contains(k.key()))
+        .map(k -> new ManagedKeySecret.AdoptedKey(k.key().id(), k.key().createDate()))
+        .toList();
   }
 
   /** PutSecretValue failed: the call may still have landed, so look before deleting the key. */
@@ -471,6 +490,7 @@ public final class AccessKeyRotation {
           .filter(old -> old.names(user))
           .filter(old -> !old.isBootstrap())
           .filter(old -> !old.accessKeyId().equals(promoted.accessKeyId()))
+          .filter(old -> !adoptedByPromoted(secret, token, promoted, old, report))
           .ifPresent(
               old ->
                   otherKeys.applyPreviousKeyPolicy(
@@ -491,6 +511,31 @@ public final class AccessKeyRotation {
       iam.untagUser(user.name(), LEGACY_INTENT_TAG);
     }
     secrets.removeStage(secret.arn(), PENDING, token);
+  }
+
+  /**
+   * Whether the promoted value adopted the key the replaced value holds: then no previous-key
+   * policy applies to it (its consumer may not read the secret), the hygiene job retires it once
+   * unused.
+   */
+  private boolean adoptedByPromoted(
+      SecretDescription secret,
+      String token,
+      ManagedKeySecret promoted,
+      ManagedKeySecret old,
+      StepReport report) {
+    String oldId = old.accessKeyId().orElseThrow();
+    boolean adopted =
+        promoted.provenAdoptedKeys(secret.arn(), token, ownership.seal()).stream()
+            .anyMatch(a -> a.accessKeyId().equals(oldId));
+    if (adopted) {
+      report.currentKey(oldId);
+      report.note(
+          "the previous key "
+              + KeyIds.shorten(oldId)
+              + " is adopted: the hygiene job retires it once it is unused");
+    }
+    return adopted;
   }
 
   /** Fails with the refusal when the value, the user and this secret do not belong together. */

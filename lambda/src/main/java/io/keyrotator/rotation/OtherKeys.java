@@ -123,7 +123,9 @@ record OtherKeys(
             .filter(k -> keys.contains(k.key()) && k.role() != KeyOwnership.Role.CURRENT)
             .sorted(
                 Comparator.comparing(
-                    (KeyOwnership.OwnedKey k) -> k.role() != KeyOwnership.Role.PREVIOUS))
+                    (KeyOwnership.OwnedKey k) ->
+                        k.role() != KeyOwnership.Role.PREVIOUS
+                            && k.role() != KeyOwnership.Role.ADOPTED))
             .toList();
     for (KeyOwnership.OwnedKey key : candidates) {
       Optional<String> refusal =
@@ -186,7 +188,9 @@ record OtherKeys(
       return Optional.of(
           name + " (" + owned.origin() + ") is not one keyrotator may delete: it does not own it");
     }
-    if (owned.role() != KeyOwnership.Role.PREVIOUS) {
+    boolean adopted = owned.role() == KeyOwnership.Role.ADOPTED;
+    String role = adopted ? "adopted" : "AWSPREVIOUS";
+    if (owned.role() != KeyOwnership.Role.PREVIOUS && !adopted) {
       return Optional.of(
           name
               + " ("
@@ -196,7 +200,11 @@ record OtherKeys(
               + ": keyrotator deletes such a key only once an earlier run found it inactive and no run"
               + " that could still store it is alive; a later attempt deletes it");
     }
-    if (!owned.provenOurs() && !(trustedSecret && settings.deleteUnprovenKeys() && !key.active())) {
+    // An adopted key the operator named for this secret: the key limit policy decides, as for a
+    // previous key keyrotator created.
+    if (!adopted
+        && !owned.provenOurs()
+        && !(trustedSecret && settings.deleteUnprovenKeys() && !key.active())) {
       return Optional.of(
           name
               + " is AWSPREVIOUS but keyrotator cannot prove it created it ("
@@ -208,10 +216,10 @@ record OtherKeys(
     }
     switch (settings.keyLimitPolicy()) {
       case NEVER:
-        return Optional.of(name + " is AWSPREVIOUS and the key limit policy is never");
+        return Optional.of(name + " is " + role + " and the key limit policy is never");
       case INACTIVE:
         return key.active()
-            ? Optional.of(name + " is AWSPREVIOUS but still active (key limit policy inactive)")
+            ? Optional.of(name + " is " + role + " but still active (key limit policy inactive)")
             : Optional.empty();
       case IDLE:
       default:
@@ -225,7 +233,9 @@ record OtherKeys(
         }
         return Optional.of(
             name
-                + " is AWSPREVIOUS, still active and was last used "
+                + " is "
+                + role
+                + ", still active and was last used "
                 + usage
                 + ", within the last "
                 + settings.idleBeforeRemoval().toDays()

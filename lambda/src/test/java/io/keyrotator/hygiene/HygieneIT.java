@@ -10,6 +10,7 @@ import io.keyrotator.lambda.HygieneHandler;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.LocalAwsExtension;
+import io.keyrotator.testing.LocalJobs;
 import io.keyrotator.testing.MutableClock;
 import io.keyrotator.testing.ThrottlingInjector;
 import java.io.ByteArrayInputStream;
@@ -23,7 +24,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -31,7 +31,6 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRequest;
-import software.amazon.awssdk.services.secretsmanager.model.ListSecretVersionIdsResponse;
 
 /**
  * The hygiene job against moto through its Lambda entry point. moto stamps real times; the job's
@@ -101,28 +100,8 @@ class HygieneIT {
     return JSON.std.mapFrom(out.toByteArray());
   }
 
-  /**
-   * moto answers ListSecretVersionIds with the time of the listing as every version's CreatedDate
-   * (moto 5.2.1), where AWS gives the time the version was stored. The job takes the rotation's
-   * time from there, so a test that compares it with a key's last use to the second puts back what
-   * AWS would say: the versions were created at {@code created}.
-   */
   private static ExecutionInterceptor versionsCreatedAt(Instant created) {
-    return new ExecutionInterceptor() {
-      @Override
-      public SdkResponse modifyResponse(
-          Context.ModifyResponse context, ExecutionAttributes executionAttributes) {
-        if (context.response() instanceof ListSecretVersionIdsResponse listing) {
-          return listing.toBuilder()
-              .versions(
-                  listing.versions().stream()
-                      .map(v -> v.toBuilder().createdDate(created).build())
-                      .toList())
-              .build();
-        }
-        return context.response();
-      }
-    };
+    return LocalJobs.versionsCreatedAt(() -> created);
   }
 
   private void useKey(String secret, String stage) {

@@ -8,6 +8,7 @@ import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.NewAccessKey;
 import io.keyrotator.ports.RotationFailedException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,8 @@ class ManagedKeySecretTest {
         ARN,
         TOKEN,
         SEAL,
-        replaced);
+        replaced,
+        List.of());
   }
 
   @Test
@@ -165,7 +167,8 @@ class ManagedKeySecretTest {
             ARN,
             TOKEN,
             SEAL,
-            Optional.empty());
+            Optional.empty(),
+            List.of());
     ManagedKeySecret reread = ManagedKeySecret.parse(next.toJson(), "t");
     assertThat(reread.otherFields()).containsEntry("Owner", "team-ci").containsKey("Consumer");
     assertThat(next.toJson()).contains("\"Consumer\":{\"host\":\"build-1\",\"ports\":[1,2]}");

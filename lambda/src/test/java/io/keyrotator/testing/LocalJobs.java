@@ -12,8 +12,15 @@ import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.rotation.ManagedScope;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.secretsmanager.model.ListSecretVersionIdsResponse;
 
 /**
  * The hygiene job and {@code keyrotator doctor --fix} on a {@link LocalAws}, built from the
@@ -39,8 +46,19 @@ public final class LocalJobs {
 
   /** One hygiene pass over every managed secret, with the hygiene settings in {@code env}. */
   public HygieneReport hygiene(Map<String, String> env) {
-    Settings settings = aws.settings(Map.of());
-    AwsClients clients = aws.clients(settings);
+    return hygiene(Map.of(), env);
+  }
+
+  /**
+   * One hygiene pass with the function settings in {@code functionEnv} over the test defaults (the
+   * managed users, say), the hygiene settings in {@code env}, and extra SDK interceptors.
+   */
+  public HygieneReport hygiene(
+      Map<String, String> functionEnv,
+      Map<String, String> env,
+      ExecutionInterceptor... interceptors) {
+    Settings settings = aws.settings(functionEnv);
+    AwsClients clients = aws.clients(settings, interceptors);
     return new HygieneRun(
             clients.secretVersions(),
             clients.iamKeys(),
@@ -49,6 +67,30 @@ public final class LocalJobs {
             false,
             clock)
         .run();
+  }
+
+  /**
+   * Gives every version ListSecretVersionIds lists the creation date {@code created} answers. moto
+   * answers with the time of the listing (moto 5.2.1), where AWS gives the time the version was
+   * stored, which the hygiene job takes as the rotation's time; a test puts back what AWS would
+   * say.
+   */
+  public static ExecutionInterceptor versionsCreatedAt(Supplier<Instant> created) {
+    return new ExecutionInterceptor() {
+      @Override
+      public SdkResponse modifyResponse(
+          Context.ModifyResponse context, ExecutionAttributes executionAttributes) {
+        if (context.response() instanceof ListSecretVersionIdsResponse listing) {
+          return listing.toBuilder()
+              .versions(
+                  listing.versions().stream()
+                      .map(v -> v.toBuilder().createdDate(created.get()).build())
+                      .toList())
+              .build();
+        }
+        return context.response();
+      }
+    };
   }
 
   /** The inspection behind status and doctor. */

@@ -17,7 +17,8 @@ import java.util.List;
 record ConfigJson(
     @JsonPropertyDescription("a non-empty list of {\"name\", \"account\", \"region\"}")
         List<EnvironmentJson> environments,
-    @JsonPropertyDescription("a non-empty list of {\"name\", \"create\", \"path\", \"readers\"}")
+    @JsonPropertyDescription(
+            "a non-empty list of {\"name\", \"create\", \"path\", \"readers\", \"adoptKey\"}")
         List<UserJson> users,
     ScheduleJson schedule,
     RotationJson rotation,
@@ -55,7 +56,8 @@ record ConfigJson(
       String name,
       Boolean create,
       String path,
-      @JsonPropertyDescription(ConfigJson.READERS) List<String> readers) {}
+      @JsonPropertyDescription(ConfigJson.READERS) List<String> readers,
+      String adoptKey) {}
 
   record ScheduleJson(String expression, String window) {}
 

@@ -47,6 +47,7 @@ final class ConfigRules {
   // IAM user names: 1-64 of [\w+=,.@-]; the CDK app also uses them in secret names.
   private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
   private static final Pattern IAM_PATH = Pattern.compile("/([\\x21-\\x7E]*/)?");
+  private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Z0-9]{16,128}");
   private static final Pattern PRINCIPAL_ARN =
       Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:(role|user)/[\\x21-\\x7E]+");
   private static final Pattern ROLE_ARN =
@@ -138,7 +139,9 @@ final class ConfigRules {
     Map<String, Integer> firstIndexByName = new HashMap<>();
     for (Element<UserJson> element :
         requiredList(
-            "users", list, "a non-empty list of {\"name\", \"create\", \"path\", \"readers\"}")) {
+            "users",
+            list,
+            "a non-empty list of {\"name\", \"create\", \"path\", \"readers\", \"adoptKey\"}")) {
       String field = element.field();
       UserJson user = element.value();
       String name = user.name();
@@ -188,7 +191,9 @@ final class ConfigRules {
       }
       List<String> readers =
           principalArns(user.readers(), field + ".readers", ManagedUser.SELF_READER);
-      result.add(new ManagedUser(name, create, path, readers));
+      result.add(
+          new ManagedUser(
+              name, create, path, readers, adoptKey(user.adoptKey(), create, field + ".adoptKey")));
     }
     int joinedLength =
         result.stream().mapToInt(u -> u.name() == null ? 0 : u.name().length() + 1).sum() - 1;
@@ -205,6 +210,30 @@ final class ConfigRules {
               + " all variables). Split the users over several deployments");
     }
     return result;
+  }
+
+  /**
+   * The id of an existing key of the user for its secret to adopt: an access key id (16 to 128
+   * upper-case letters and digits, as IAM makes them), for a user the stack does not create.
+   */
+  private Optional<String> adoptKey(String keyId, boolean create, String field) {
+    if (keyId == null) {
+      return Optional.empty();
+    }
+    if (create) {
+      problems.add(
+          field,
+          "a user the stack creates has no existing key to adopt; remove \"adoptKey\" or set"
+              + " \"create\": false");
+    } else if (!ACCESS_KEY_ID.matcher(keyId).matches()) {
+      problems.add(
+          field,
+          "\""
+              + keyId
+              + "\" is not an access key id (16 to 128 upper-case letters and digits, e.g."
+              + " AKIAIOSFODNN7EXAMPLE)");
+    }
+    return Optional.of(keyId);
   }
 
   /**

@@ -72,8 +72,11 @@ public record KeyrotatorConfig(
    *     #MANAGED_PATH}
    * @param readers IAM principal ARNs (roles or users) allowed to read this user's secret, and
    *     {@link #SELF_READER} for the user itself
+   * @param adoptKey an existing access key id of the user that its secret takes over
+   *     (docs/deploy.md, "Existing users and keys")
    */
-  public record ManagedUser(String name, boolean create, String path, List<String> readers) {
+  public record ManagedUser(
+      String name, boolean create, String path, List<String> readers, Optional<String> adoptKey) {
     /**
      * The reader that names the managed user itself: its own key may read its secret, for a
      * consumer with no other AWS identity ({@code keyrotator credentials --self}).

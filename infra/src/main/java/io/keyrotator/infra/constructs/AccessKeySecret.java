@@ -1,5 +1,6 @@
 package io.keyrotator.infra.constructs;
 
+import io.keyrotator.contract.SecretValueFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,13 @@ public final class AccessKeySecret extends Construct {
      */
     Optional<String> selfReaderArn();
 
+    /**
+     * An existing access key id of the user that the secret takes over: its first value names it
+     * ({@value SecretValueFields#ADOPT_ACCESS_KEY_IDS}) and the first rotation seals the adoption
+     * (docs/deploy.md, "Existing users and keys"); default none.
+     */
+    Optional<String> adoptKey();
+
     /** Default {@code keyrotator/<userName>} ({@link #SECRET_NAME_PREFIX}). */
     @Value.Default
     default String secretName() {
@@ -166,8 +174,7 @@ public final class AccessKeySecret extends Construct {
             .description("Access key of IAM user " + props.userName() + ", rotated by keyrotator")
             .encryptionKey(key.getKey())
             // Not a secret: only the user name. The first rotation creates the first key.
-            .secretStringValue(
-                SecretValue.unsafePlainText("{\"UserName\":\"" + props.userName() + "\"}"))
+            .secretStringValue(SecretValue.unsafePlainText(bootstrapValue(props)))
             .removalPolicy(RemovalPolicy.DESTROY)
             .build();
     Tags.of(secret).add(FunctionContract.SECRET_USER_TAG_KEY, props.userName());
@@ -281,6 +288,24 @@ public final class AccessKeySecret extends Construct {
         .resources(List.of("*"))
         .conditions(Map.of("StringNotEquals", Map.of("aws:PrincipalArn", List.copyOf(allowed))))
         .build();
+  }
+
+  /**
+   * The first value: {@code {"UserName": "<user>"}}, naming the key to adopt when there is one.
+   * Both are checked by the configuration (an IAM user name, an access key id), so nothing needs
+   * escaping.
+   */
+  private static String bootstrapValue(Props props) {
+    return "{\""
+        + SecretValueFields.USER_NAME
+        + "\":\""
+        + props.userName()
+        + "\""
+        + props
+            .adoptKey()
+            .map(k -> ",\"" + SecretValueFields.ADOPT_ACCESS_KEY_IDS + "\":[\"" + k + "\"]")
+            .orElse("")
+        + "}";
   }
 
   /** The secret. */

@@ -178,6 +178,7 @@ public final class KeyrotatorStack extends Stack {
                   .window(config.schedule().window())
                   .readers(user.readerArns())
                   .selfReaderArn(selfReaderArn(user, createdUsers.get(user.name())))
+                  .adoptKey(user.adoptKey())
                   .hygieneRoleArn(hygiene.map(h -> h.getRole().getRoleArn()))
                   .deploymentRoleArn(deploymentRoleArn)
                   .operators(config.operators())
