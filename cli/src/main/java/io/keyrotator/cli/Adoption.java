@@ -1,10 +1,13 @@
 package io.keyrotator.cli;
 
+import io.keyrotator.aws.AwsClients;
+import io.keyrotator.config.Settings;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamKeys;
 import io.keyrotator.ports.IamUser;
 import io.keyrotator.ports.KeyIds;
+import io.keyrotator.ports.KeyProbe;
 import io.keyrotator.ports.KeyUsage;
 import io.keyrotator.ports.NewAccessKey;
 import io.keyrotator.ports.SecretVersions;
@@ -88,6 +91,22 @@ final class Adoption {
   private final ManagedScope scope;
   private final String managedPath;
   private final Schedule schedule;
+  private final KeyProbe probe;
+
+  /**
+   * An adoption on the clients, with the settings' managed scope and path; {@code probe} proves a
+   * handed-over key with STS before anything is written.
+   */
+  static Adoption using(AwsClients clients, Settings settings, Schedule schedule, KeyProbe probe) {
+    return new Adoption(
+        clients.iamKeys(),
+        clients.iam(),
+        clients.secretsManager(),
+        ManagedScope.of(settings),
+        settings.managedPathPrefix(),
+        schedule,
+        probe);
+  }
 
   Adoption(
       IamKeys iamKeys,
@@ -95,7 +114,9 @@ final class Adoption {
       SecretsManagerClient secretsManager,
       ManagedScope scope,
       String managedPath,
-      Schedule schedule) {
+      Schedule schedule,
+      KeyProbe probe) {
+    this.probe = probe;
     this.iamKeys = iamKeys;
     this.iam = iam;
     this.secretsManager = secretsManager;
@@ -185,9 +206,6 @@ final class Adoption {
     }
     try {
       IamUser user = iamKeys.findUser(request.userName()).orElseThrow();
-      if (movesPath(request, user)) {
-        iam.updateUser(r -> r.userName(user.name()).newPath(managedPath));
-      }
       List<String> named =
           plan.keys().stream().filter(KeyLine::named).map(k -> k.key().id()).toList();
       // With a secret access key the operator names exactly one key: the one handed over.
@@ -201,6 +219,12 @@ final class Adoption {
                           .filter(k -> k.id().equals(named.get(0)))
                           .findFirst()
                           .map(k -> new NewAccessKey(k.id(), secret, k.createDate())));
+      // A secret access key mistyped or copied from the wrong place would reach every consumer
+      // reading the secret: prove it works, as this user, before anything is written.
+      handedOver.ifPresent(key -> requireWorks(key, user));
+      if (movesPath(request, user)) {
+        iam.updateUser(r -> r.userName(user.name()).newPath(managedPath));
+      }
       String value = ManagedKeySecret.adopting(user.name(), handedOver, named).toJson();
       Tag userTag = Tag.builder().key(SecretVersions.USER_TAG).value(user.name()).build();
       if (currentValue(request.secretName()).isPresent() || secretExists(request.secretName())) {
@@ -231,6 +255,33 @@ final class Adoption {
       return plan.withOutcome(
           "FAILED",
           Optional.of(ErrorHandler.describe(e).message().replaceAll("\\s*\\R\\s*", " ").strip()));
+    }
+  }
+
+  private void requireWorks(NewAccessKey key, IamUser user) {
+    KeyProbe.CallerIdentity identity;
+    try {
+      identity = probe.callerIdentity(key.id(), key.secret());
+    } catch (KeyProbe.KeyRejectedException e) {
+      throw new CliException(
+          1,
+          "AWS refused the key handed over for "
+              + KeyIds.shorten(key.id())
+              + " ("
+              + e.getMessage()
+              + "): check the secret access key (the consumer's copy) and run again; nothing was"
+              + " written");
+    }
+    if (!user.id().equals(identity.userId())) {
+      throw new CliException(
+          1,
+          "the key handed over for "
+              + KeyIds.shorten(key.id())
+              + " authenticates as "
+              + identity.arn()
+              + ", not as IAM user "
+              + user.name()
+              + "; nothing was written");
     }
   }
 

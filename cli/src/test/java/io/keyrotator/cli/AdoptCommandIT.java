@@ -3,7 +3,10 @@ package io.keyrotator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.keyrotator.aws.AwsClients;
+import io.keyrotator.config.Settings;
 import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.KeyProbe;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.LocalAwsExtension;
 import java.io.ByteArrayInputStream;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +66,42 @@ class AdoptCommandIT {
         .contains("the deployment must manage the user: CDK users[] {\"name\": \"legacy-ci\"")
         .contains("Dry run: nothing was changed");
     assertThat(path("legacy-ci")).isEqualTo("/");
+    assertThat(aws.secretsManager.listSecrets().secretList())
+        .noneMatch(s -> s.name().equals("keyrotator/legacy-ci"));
+    assertThat(path("legacy-ci")).as("the user was not moved either").isEqualTo("/");
+  }
+
+  /**
+   * A mistyped secret access key would reach every consumer of the secret: STS must accept it, as
+   * the user, before anything is written. moto checks signatures only with authentication on, which
+   * the command's own calls cannot use here, so STS's refusal is played by the probe (SdkKeyProbeIT
+   * shows the real probe refusing a wrong secret on moto with authentication on).
+   */
+  @Test
+  void aHandedOverSecretThatDoesNotWorkIsRefusedBeforeAnythingIsWritten() {
+    AccessKey key = legacyUserWithKey("legacy-ci");
+    Settings settings = aws.settings(Map.of());
+    try (AwsClients clients = aws.clients(settings)) {
+      KeyProbe refusing =
+          (id, secret) -> {
+            throw new KeyProbe.KeyRejectedException("SignatureDoesNotMatch (HTTP 403)", null);
+          };
+      Adoption adoption =
+          Adoption.using(clients, settings, new Adoption.Schedule(Optional.empty(), 30), refusing);
+      Adoption.Request request =
+          new Adoption.Request(
+              "legacy-ci",
+              List.of(key.accessKeyId()),
+              Optional.of("x" + key.secretAccessKey().substring(1)),
+              "keyrotator/legacy-ci",
+              true);
+
+      Adoption.Plan outcome = adoption.apply(request, adoption.plan(request));
+
+      assertThat(outcome.outcome()).isEqualTo("FAILED");
+      assertThat(outcome.reason().orElseThrow())
+          .contains("AWS refused the key handed over", "nothing was written");
+    }
     assertThat(aws.secretsManager.listSecrets().secretList())
         .noneMatch(s -> s.name().equals("keyrotator/legacy-ci"));
   }
