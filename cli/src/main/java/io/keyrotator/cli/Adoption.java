@@ -29,8 +29,23 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  * ManagedKeySecret#ADOPT_STATEMENT} naming the keys to take over (with the secret access key of the
  * one handed over, if any), and set the rotation schedule when a function is given. The statement
  * is the operator's; the next rotation seals it, and only then does keyrotator act on those keys.
+ *
+ * @param iamKeys reads the user and its keys
+ * @param iam moves the user under the managed path when asked
+ * @param secretsManager creates or updates the secret
+ * @param scope which users keyrotator manages
+ * @param managedPath the path a user is moved under ({@code --move-to-managed-path})
+ * @param schedule the rotation schedule to set, if any
+ * @param probe proves a handed-over key with STS before anything is written
  */
-final class Adoption {
+record Adoption(
+    IamKeys iamKeys,
+    IamClient iam,
+    SecretsManagerClient secretsManager,
+    ManagedScope scope,
+    String managedPath,
+    Schedule schedule,
+    KeyProbe probe) {
   /** What the operator asked for one user. */
   record Request(
       String userName,
@@ -85,14 +100,6 @@ final class Adoption {
   /** Where and how the secret is rotated, when a rotation function is given. */
   record Schedule(Optional<String> rotationFunction, int days) {}
 
-  private final IamKeys iamKeys;
-  private final IamClient iam;
-  private final SecretsManagerClient secretsManager;
-  private final ManagedScope scope;
-  private final String managedPath;
-  private final Schedule schedule;
-  private final KeyProbe probe;
-
   /**
    * An adoption on the clients, with the settings' managed scope and path; {@code probe} proves a
    * handed-over key with STS before anything is written.
@@ -106,23 +113,6 @@ final class Adoption {
         settings.managedPathPrefix(),
         schedule,
         probe);
-  }
-
-  Adoption(
-      IamKeys iamKeys,
-      IamClient iam,
-      SecretsManagerClient secretsManager,
-      ManagedScope scope,
-      String managedPath,
-      Schedule schedule,
-      KeyProbe probe) {
-    this.probe = probe;
-    this.iamKeys = iamKeys;
-    this.iam = iam;
-    this.secretsManager = secretsManager;
-    this.scope = scope;
-    this.managedPath = managedPath;
-    this.schedule = schedule;
   }
 
   /** What adopting the user would do, or why it is skipped; reads only. */
