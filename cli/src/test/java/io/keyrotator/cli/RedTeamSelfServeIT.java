@@ -259,6 +259,32 @@ class RedTeamSelfServeIT {
         .noneMatch(s -> s.name().equals(AdoptCommand.SECRET_NAME_PREFIX + USER));
   }
 
+  /**
+   * Hypothesis: bulk adoption of a list with a name IAM allows but Secrets Manager does not (IAM
+   * user names may hold a comma; secret names only letters, digits and /_+=.@-). The dry run plans
+   * "create secret keyrotator/svc,legacy", which AWS refuses at --apply, and --secret-name, the way
+   * out, goes with --user only. Expected: the plan skips that user with the reason and what to do
+   * (adopt it alone with --secret-name), and plans the others.
+   */
+  @Test
+  void bulkAdoptionOfANameNoSecretMayCarryIsSkippedInThePlanWithTheWayOut() throws Exception {
+    aws.createUser("svc,legacy", "/");
+    aws.iam.createAccessKey(r -> r.userName("svc,legacy"));
+    aws.createUser("svc-plain", "/");
+    aws.iam.createAccessKey(r -> r.userName("svc-plain"));
+    Path users = home.resolve("users.txt");
+    Files.writeString(users, "svc,legacy\nsvc-plain\n");
+    CliRun.useTestCredentials();
+
+    CliRun plan = CliRun.against(aws, "adopt", "--users-file", users.toString());
+
+    assertThat(plan.out()).contains("svc-plain: PLANNED");
+    assertThat(plan.out())
+        .as("the dry run plans a secret name AWS refuses")
+        .doesNotContain("svc,legacy: PLANNED: create secret keyrotator/svc,legacy");
+    assertThat(plan.out()).contains("--secret-name");
+  }
+
   private String secretKeyIn(String stage) {
     return ManagedKeySecret.parse(aws.value(SECRET, stage), stage).secretAccessKey().orElseThrow();
   }
