@@ -26,15 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 
 /**
- * Red team (issue 11), self-served consumers: a careless operator and a hostile neighbour against
- * {@code enroll} and {@code credentials --self}, run as the packaged CLI with moto's request
- * authentication on for the consumer's side. Each test states a promise of docs/consumers.md; a
- * failing one is a defect reported to the lead.
+ * Red team (issue 11), the CLI side: a careless operator and a hostile neighbour against {@code
+ * adopt}, {@code enroll} and {@code credentials --self} (run as the packaged CLI, moto's request
+ * authentication on for the consumer's side; adopt runs in-process). Each test states a promise of
+ * docs/consumers.md; a failing one is a defect reported to the lead.
  *
  * <p>On integration a2de514: refuted (pass) the symlinked cache folder and the refresh after a
  * rotation. Open (fail): enroll accepts another user's key and calls it an older key of the secret;
  * a cache file made readable to others stays so; adopt stores a handed-over secret that does not
- * work; bulk adopt from the audit gives a user another secret already manages a second secret.
+ * work; bulk adopt from the audit gives a user another secret already manages a second secret; bulk
+ * adopt plans a secret name Secrets Manager refuses for a user name with a comma.
  */
 @ExtendWith(LocalAwsExtension.class)
 class RedTeamSelfServeIT {
