@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /**
@@ -145,6 +147,30 @@ record Adoption(
               + named.stream().map(KeyIds::shorten).toList()
               + " is named: the first rotation needs a free slot and keyrotator never touches a key"
               + " nobody named. Name both (the unused one is retired) or delete one by hand");
+    }
+    if (!SECRET_NAME.matcher(request.secretName()).matches()) {
+      return skipped(
+          request,
+          lines,
+          "a secret may not be named "
+              + request.secretName()
+              + " (Secrets Manager allows letters, digits and /_+=.@-): adopt this user alone with"
+              + " a name of your choosing: `keyrotator adopt --user '"
+              + user.name()
+              + "' --secret-name keyrotator/<name>`");
+    }
+    Optional<String> otherSecret = otherSecretServing(user, request.secretName());
+    if (otherSecret.isPresent()) {
+      return skipped(
+          request,
+          lines,
+          "secret "
+              + otherSecret.get()
+              + " already serves user "
+              + user.name()
+              + " (tag "
+              + SecretVersions.USER_TAG
+              + "): a user is served by one secret; nothing to adopt");
     }
     Optional<String> current = currentValue(request.secretName());
     if (current
@@ -273,6 +299,30 @@ record Adoption(
               + user.name()
               + "; nothing was written");
     }
+  }
+
+  /** The characters Secrets Manager allows in a secret name (CreateSecret, Name). */
+  private static final java.util.regex.Pattern SECRET_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+
+  /** Another secret tagged as serving the user (IAM user names are unique regardless of case). */
+  private Optional<String> otherSecretServing(IamUser user, String secretName) {
+    return secretsManager
+        .listSecretsPaginator(
+            r ->
+                r.filters(f -> f.key(FilterNameStringType.TAG_KEY).values(SecretVersions.USER_TAG)))
+        .stream()
+        .flatMap(page -> page.secretList().stream())
+        .filter(s -> !s.name().equals(secretName))
+        .filter(
+            s ->
+                s.tags().stream()
+                    .anyMatch(
+                        t ->
+                            t.key().equals(SecretVersions.USER_TAG)
+                                && t.value().equalsIgnoreCase(user.name())))
+        .map(SecretListEntry::name)
+        .findFirst();
   }
 
   private boolean movesPath(Request request, IamUser user) {

@@ -1,8 +1,10 @@
 package io.keyrotator.cli;
 
+import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.Settings;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ports.KeyIds;
+import io.keyrotator.ports.KeyProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,6 +60,9 @@ final class EnrollCommand extends AwsCommand {
             "check that both parts were copied whole, that the key is active, and that it is the"
                 + " key of the secret's user; nothing was stored.");
     AwsBasicCredentials key = CurrentKey.of(current);
+    if (!key.accessKeyId().equals(handedOver.accessKeyId())) {
+      requireKeyOfTheSecretsUser(handedOver, current, settings);
+    }
     Path file = EnrolledKeys.forThisUser().write(region, secretId, key);
     String note =
         key.accessKeyId().equals(handedOver.accessKeyId())
@@ -112,6 +117,35 @@ final class EnrollCommand extends AwsCommand {
               + " ("
               + e.getClass().getSimpleName()
               + "): give a readable --access-key-file, or pipe the key in.");
+    }
+  }
+
+  /**
+   * A key that is not the secret's current one may only be the user's older key: a colleague's or
+   * an admin's key that can read the secret must not end up on the consumer's machine.
+   */
+  private void requireKeyOfTheSecretsUser(
+      AwsBasicCredentials handedOver, ManagedKeySecret current, Settings settings) {
+    KeyProbe.CallerIdentity identity;
+    try (AwsClients clients = aws.clients(settings)) {
+      identity =
+          clients.keyProbe().callerIdentity(handedOver.accessKeyId(), handedOver.secretAccessKey());
+    }
+    boolean sameUser =
+        current
+            .userId()
+            .map(identity.userId()::equals)
+            .orElse(identity.arn().endsWith("/" + current.userName()));
+    if (!sameUser) {
+      throw new CliException(
+          ExitCodes.PROBLEMS,
+          "the handed-over key "
+              + KeyIds.shorten(handedOver.accessKeyId())
+              + " belongs to "
+              + identity.arn()
+              + ", not to IAM user "
+              + current.userName()
+              + " whose key the secret holds: hand over that user's key; nothing was stored.");
     }
   }
 }

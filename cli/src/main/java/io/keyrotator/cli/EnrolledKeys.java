@@ -103,6 +103,15 @@ final class EnrolledKeys {
     Path file = file(region, secretId);
     Map<String, Object> fields;
     try {
+      // Whoever loosened them, the key and its folder are made the owner's alone again before the
+      // key is used (and warned about: someone else may have read it).
+      if (Files.exists(file) && ownerOnlyAgain(file)) {
+        System.err.println(
+            "keyrotator: "
+                + file
+                + " or its folder could be read by others: made owner-only again (0600/0700). If"
+                + " someone else may have read it, rotate the secret now.");
+      }
       fields = JSON.std.mapFrom(Files.readString(file, StandardCharsets.UTF_8));
     } catch (NoSuchFileException notEnrolled) {
       return Optional.empty();
@@ -173,6 +182,21 @@ final class EnrolledKeys {
               + "): the cache directory must be writable by this user; set XDG_CACHE_HOME to"
               + " another folder if it is not.");
     }
+  }
+
+  /** Makes the file and its folder owner-only; whether either was not. */
+  private static boolean ownerOnlyAgain(Path file) throws IOException {
+    boolean loosened = false;
+    if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY_FILE)) {
+      Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+      loosened = true;
+    }
+    Path folder = file.getParent();
+    if (!Files.getPosixFilePermissions(folder).equals(OWNER_ONLY_FOLDER)) {
+      Files.setPosixFilePermissions(folder, OWNER_ONLY_FOLDER);
+      loosened = true;
+    }
+    return loosened;
   }
 
   /** Creates the folder if needed and makes it the owner's alone, whoever created it. */

@@ -31,11 +31,11 @@ import software.amazon.awssdk.services.iam.model.AccessKey;
  * authentication on for the consumer's side; adopt runs in-process). Each test states a promise of
  * docs/consumers.md; a failing one is a defect reported to the lead.
  *
- * <p>On integration a2de514: refuted (pass) the symlinked cache folder and the refresh after a
- * rotation. Open (fail): enroll accepts another user's key and calls it an older key of the secret;
- * a cache file made readable to others stays so; adopt stores a handed-over secret that does not
- * work; bulk adopt from the audit gives a user another secret already manages a second secret; bulk
- * adopt plans a secret name Secrets Manager refuses for a user name with a comma.
+ * <p>Found on integration a2de514 and fixed since: enroll accepted another user's key and called it
+ * an older key of the secret; a cache file made readable to others stayed so; adopt stored a
+ * handed-over secret that did not work; bulk adopt gave a user another secret already serves a
+ * second secret; bulk adopt planned a secret name Secrets Manager refuses. Refuted from the start:
+ * the symlinked cache folder, the refresh after a rotation.
  */
 @ExtendWith(LocalAwsExtension.class)
 class RedTeamSelfServeIT {

@@ -349,7 +349,9 @@ public final class KeyOwnership {
     boolean sealed =
         current.get().provenAdoptedKeys(records.secret().arn(), version.get(), seal).stream()
             .anyMatch(a -> a.is(key));
-    if (!sealed && !current.get().adoptStatement().contains(key.id())) {
+    // The operator's statement counts only while the secret holds no value keyrotator sealed for
+    // it: once keyrotator manages the secret, a statement added to a value by hand names nothing.
+    if (!sealed && (!current.get().adoptStatement().contains(key.id()) || trusts(records))) {
       return Optional.empty();
     }
     return Optional.of(

@@ -29,10 +29,10 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * hygiene job on moto. Each test states a promise of docs/deploy.md "Existing users and keys"; a
  * failing one is a defect reported to the lead.
  *
- * <p>On integration a2de514: refuted (pass) another user's key in a statement, two secrets adopting
- * one key, an adopted key still in use at the next rotation. Open (fails):
- * aStatementAddedToAnAlreadyManagedSecretDoesNotLetTheRotationDeleteAForeignKey (the rotation
- * deletes the foreign key; only the template's deny on PutSecretValue stands in the way).
+ * <p>Refuted on integration a2de514: another user's key in a statement, two secrets adopting one
+ * key, an adopted key still in use at the next rotation. Found there and fixed since: a statement
+ * added by hand to a secret keyrotator already manages let the rotation delete a foreign key (the
+ * statement now counts only while the secret holds no value keyrotator sealed for it).
  */
 @ExtendWith(LocalAwsExtension.class)
 class RedTeamAdoptionIT {
