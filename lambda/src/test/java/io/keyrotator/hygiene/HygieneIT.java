@@ -58,17 +58,8 @@ class HygieneIT {
     aws.rotate(aws.handler(), secret);
     // moto keeps times to the second: the first rotation's test calls with its key must not share
     // a second with the second rotation, or that key would look used after it (switch window 0).
-    sleep(Duration.ofMillis(1100));
+    LocalAws.sleep(Duration.ofMillis(1100));
     aws.rotate(aws.handler(), secret);
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private String key(String secret, String stage) {
@@ -138,7 +129,7 @@ class HygieneIT {
     rotatedTwice(USER, SECRET);
     Instant rotated = Instant.now();
     String previous = key(SECRET, "AWSPREVIOUS");
-    sleep(
+    LocalAws.sleep(
         Duration.ofMillis(1100)); // a use in the rotation's own second would not count as after it
     useKey(SECRET, "AWSPREVIOUS");
     clock.advance(Duration.ofDays(8));

@@ -69,7 +69,7 @@ class AdoptionIT {
    * seconds, with one second of tolerance).
    */
   private static void longAgo() {
-    sleep(Duration.ofMillis(2100));
+    LocalAws.sleep(Duration.ofMillis(2100));
   }
 
   private RotationHandler handler(Map<String, String> overrides) {
@@ -80,23 +80,18 @@ class AdoptionIT {
 
   /** A scheduled rotation, then the clock time it happened at (for the hygiene job). */
   private void scheduledRotation(RotationHandler handler) {
-    aws.rotate(handler, SECRET);
+    scheduledRotation(handler, SECRET);
+  }
+
+  private void scheduledRotation(RotationHandler handler, String secret) {
+    aws.rotate(handler, secret);
     lastRotation.set(Instant.now());
     // moto keeps times to the second: a later use must not share the rotation's second.
-    sleep(Duration.ofMillis(1100));
+    LocalAws.sleep(Duration.ofMillis(1100));
   }
 
   private HygieneReport hygiene() {
     return jobs.hygiene(env, env, LocalJobs.versionsCreatedAt(lastRotation::get));
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   /**
@@ -118,8 +113,13 @@ class AdoptionIT {
   }
 
   private static String adoptionValue(Optional<AccessKey> handedOver, List<String> adopt) {
+    return adoptionValue(USER, handedOver, adopt);
+  }
+
+  private static String adoptionValue(
+      String user, Optional<AccessKey> handedOver, List<String> adopt) {
     return ManagedKeySecret.adopting(
-            USER,
+            user,
             handedOver.map(
                 k -> new NewAccessKey(k.accessKeyId(), k.secretAccessKey(), k.createDate())),
             adopt)
@@ -249,5 +249,136 @@ class AdoptionIT {
     assertThat(refused).hasMessageContaining("does not own it");
     assertThat(aws.keyStatus(USER, unnamed.accessKeyId())).isEqualTo(StatusType.ACTIVE);
     assertThat(aws.keyStatus(USER, named.accessKeyId())).isEqualTo(StatusType.ACTIVE);
+  }
+
+  // Red-team cases (a fresh reviewer as attacker and careless operator).
+
+  /**
+   * Hypothesis: the statement names a key of another user (a typo in a bulk list, or on purpose).
+   * Expected: that key is neither sealed as adopted nor touched, now or by the hygiene job.
+   */
+  @Test
+  void aStatementNamingAnotherUsersKeyNeverSealsOrTouchesIt() {
+    AccessKey own = handMadeKey(USER);
+    AccessKey other = handMadeKey(BYSTANDER);
+    longAgo();
+    aws.createSecret(
+        SECRET,
+        adoptionValue(USER, Optional.of(own), List.of(own.accessKeyId(), other.accessKeyId())));
+    RotationHandler handler = jobs.handler(env);
+
+    scheduledRotation(handler, SECRET);
+    clock.advance(Duration.ofDays(8));
+    hygiene();
+    clock.advance(Duration.ofDays(22));
+    scheduledRotation(handler, SECRET);
+    clock.advance(Duration.ofDays(8));
+    hygiene();
+
+    assertThat(aws.value(SECRET, "AWSCURRENT")).doesNotContain(other.accessKeyId());
+    assertThat(aws.keyStatus(BYSTANDER, other.accessKeyId())).isEqualTo(StatusType.ACTIVE);
+  }
+
+  /**
+   * Hypothesis: two secrets adopt the same key of the same user (the bulk adopt run twice with
+   * different secret names, or the CDK app and the CLI both). Expected: the second secret is
+   * refused (one user, one secret) and neither its rotation nor the hygiene job touches the key the
+   * first one hands out.
+   */
+  @Test
+  void twoSecretsAdoptingTheSameKeyNeverRetireItUnderTheOther() {
+    AccessKey old = handMadeKey(USER);
+    longAgo();
+    aws.createSecret(SECRET, adoptionValue(USER, Optional.of(old), List.of(old.accessKeyId())));
+    RotationHandler handler = jobs.handler(env);
+    scheduledRotation(handler, SECRET);
+    String first = aws.keyIn(SECRET, "AWSCURRENT");
+
+    aws.createSecret(
+        "second-" + SECRET, adoptionValue(USER, Optional.of(old), List.of(old.accessKeyId())));
+    Throwable second = catchThrowable(() -> aws.rotate(handler, "second-" + SECRET));
+
+    assertThat(second).as("a second secret for the same user").isNotNull();
+    assertThat(aws.keyStatus(USER, first)).isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keyStatus(USER, old.accessKeyId())).isEqualTo(StatusType.ACTIVE);
+    assertThat(aws.keys(USER)).hasSize(2);
+    // old still in use: the hygiene job of the first secret keeps it; the second never retires it.
+    consumerCall(old);
+    clock.advance(Duration.ofDays(8));
+    HygieneReport report = hygiene();
+    assertThat(aws.keyStatus(USER, old.accessKeyId())).as(report.summary()).isNotNull();
+    assertThat(aws.keyStatus(USER, first)).isEqualTo(StatusType.ACTIVE);
+  }
+
+  /**
+   * Hypothesis: the adopted key's consumer (adopted by id alone: it does not read the secret) never
+   * moves. The second scheduled rotation needs the adopted key's slot. Expected: the key stays
+   * active and working, and the rotation fails with an error that names the adopted key as still in
+   * use (not "does not own it"), so the operator knows whom to chase.
+   */
+  @Test
+  void anAdoptedKeyStillInUseAtTheSecondRotationIsKeptAndTheErrorSaysWhy() {
+    AccessKey old = handMadeKey(USER);
+    longAgo();
+    aws.createSecret(SECRET, adoptionValue(USER, Optional.empty(), List.of(old.accessKeyId())));
+    RotationHandler handler = jobs.handler(env);
+    scheduledRotation(handler, SECRET);
+    String first = aws.keyIn(SECRET, "AWSCURRENT");
+
+    // moto records LastUsed in wall-clock time and the function compares it with its own clock:
+    // a day later keeps the use inside KEYROTATOR_IDLE_DAYS, as a consumer that uses the key daily
+    // is. (A rotation forced early, `keyrotator rotate`, meets the same state.)
+    consumerCall(old);
+    clock.advance(Duration.ofDays(1));
+    Throwable second = catchThrowable(() -> aws.rotate(handler, SECRET));
+
+    assertThat(aws.keyStatus(USER, old.accessKeyId())).isEqualTo(StatusType.ACTIVE);
+    assertThat(consumerCall(old)).endsWith(USER);
+    assertThat(aws.keyStatus(USER, first)).isEqualTo(StatusType.ACTIVE);
+    assertThat(second)
+        .as("the user has no free slot")
+        .hasMessageContaining(io.keyrotator.ports.KeyIds.shorten(old.accessKeyId()))
+        .hasMessageContaining("adopted")
+        .hasMessageNotContaining("does not own it");
+  }
+
+  /**
+   * Hypothesis: someone with PutSecretValue on an already-managed secret (docs/deploy.md: only the
+   * deployment role may; the template denies everyone else) puts a copy of AWSCURRENT that adds an
+   * adoption statement naming a key of the user keyrotator does not own: a hand-made key another
+   * system uses, never yet used. The next rotation needs a slot and deletes it under keyLimitPolicy
+   * idle, on the strength of an unsealed statement in a managed secret. Expected (sealed evidence
+   * only, for a secret keyrotator already rotates): a statement is honoured only while the secret
+   * is not yet keyrotator's, and the foreign key is left with the usual refusal.
+   */
+  @Test
+  void aStatementAddedToAnAlreadyManagedSecretDoesNotLetTheRotationDeleteAForeignKey() {
+    aws.createBootstrapSecret(SECRET, USER);
+    RotationHandler handler = jobs.handler(env);
+    scheduledRotation(handler, SECRET);
+    AccessKey foreign = handMadeKey(USER);
+    longAgo();
+    ManagedKeySecret current = ManagedKeySecret.parse(aws.value(SECRET, "AWSCURRENT"), "c");
+    String currentId = current.accessKeyId().orElseThrow();
+    Instant created =
+        aws.iam.listAccessKeys(r -> r.userName(USER)).accessKeyMetadata().stream()
+            .filter(k -> k.accessKeyId().equals(currentId))
+            .findFirst()
+            .orElseThrow()
+            .createDate();
+    String statement =
+        ManagedKeySecret.adopting(
+                USER,
+                Optional.of(
+                    new NewAccessKey(currentId, current.secretAccessKey().orElseThrow(), created)),
+                List.of(foreign.accessKeyId()))
+            .toJson();
+    aws.secretsManager.putSecretValue(r -> r.secretId(SECRET).secretString(statement));
+
+    Throwable next = catchThrowable(() -> aws.rotate(handler, SECRET));
+
+    assertThat(aws.keyStatus(USER, foreign.accessKeyId()))
+        .as("rotation after the statement: %s", next == null ? "succeeded" : next.getMessage())
+        .isEqualTo(StatusType.ACTIVE);
   }
 }

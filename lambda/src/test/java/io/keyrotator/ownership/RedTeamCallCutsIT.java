@@ -351,7 +351,7 @@ class RedTeamCallCutsIT {
 
     clock.advance(Duration.ofMinutes(16));
     // The next rotation starts seconds later, as it would in AWS (versions are dated in seconds).
-    sleep(Duration.ofMillis(2100));
+    LocalAws.sleep(Duration.ofMillis(2100));
     Throwable next = catchThrowable(() -> aws.rotate(handler, secret));
     Throwable again = catchThrowable(() -> aws.rotate(handler, secret));
     assertThat(again)
@@ -631,14 +631,5 @@ class RedTeamCallCutsIT {
         }
       }
     };
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -218,9 +218,16 @@ public final class LocalAws implements AutoCloseable {
    * "before" a rotation calls this in between, as any real operator's key is older by far.
    */
   public static void waitForTheNextSecond() {
-    long now = System.currentTimeMillis();
+    sleep(Duration.ofMillis(1000 - System.currentTimeMillis() % 1000 + 5));
+  }
+
+  /**
+   * Sleeps on the wall clock: for what moto dates by it (key use, key and version creation), which
+   * a test's {@code MutableClock} does not move.
+   */
+  public static void sleep(Duration duration) {
     try {
-      Thread.sleep(1000 - now % 1000 + 5);
+      Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
