@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.Filter;
 import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
@@ -310,7 +311,11 @@ record Adoption(
     return secretsManager
         .listSecretsPaginator(
             r ->
-                r.filters(f -> f.key(FilterNameStringType.TAG_KEY).values(SecretVersions.USER_TAG)))
+                r.filters(
+                    Filter.builder()
+                        .key(FilterNameStringType.TAG_KEY)
+                        .values(SecretVersions.USER_TAG)
+                        .build()))
         .stream()
         .flatMap(page -> page.secretList().stream())
         .filter(s -> !s.name().equals(secretName))
