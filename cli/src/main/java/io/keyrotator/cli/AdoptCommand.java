@@ -4,6 +4,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import io.keyrotator.aws.AwsClients;
 import io.keyrotator.config.Settings;
 import io.keyrotator.ports.KeyIds;
+import io.keyrotator.rotation.ManagedScope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -107,9 +108,12 @@ final class AdoptCommand extends ReportCommand {
     List<Adoption.Plan> results = new ArrayList<>();
     try (AwsClients clients = aws.clients(settings)) {
       Adoption adoption =
-          Adoption.using(
-              clients,
-              settings,
+          new Adoption(
+              clients.iamKeys(),
+              clients.iam(),
+              clients.secretsManager(),
+              ManagedScope.of(settings),
+              settings.managedPathPrefix(),
               new Adoption.Schedule(Optional.ofNullable(rotationFunction), rotationDays),
               clients.keyProbe());
       for (Adoption.Request request : requests) {

@@ -1,7 +1,5 @@
 package io.keyrotator.cli;
 
-import io.keyrotator.aws.AwsClients;
-import io.keyrotator.config.Settings;
 import io.keyrotator.ownership.ManagedKeySecret;
 import io.keyrotator.ports.AccessKey;
 import io.keyrotator.ports.IamKeys;
@@ -102,21 +100,6 @@ record Adoption(
 
   /** Where and how the secret is rotated, when a rotation function is given. */
   record Schedule(Optional<String> rotationFunction, int days) {}
-
-  /**
-   * An adoption on the clients, with the settings' managed scope and path; {@code probe} proves a
-   * handed-over key with STS before anything is written.
-   */
-  static Adoption using(AwsClients clients, Settings settings, Schedule schedule, KeyProbe probe) {
-    return new Adoption(
-        clients.iamKeys(),
-        clients.iam(),
-        clients.secretsManager(),
-        ManagedScope.of(settings),
-        settings.managedPathPrefix(),
-        schedule,
-        probe);
-  }
 
   /** What adopting the user would do, or why it is skipped; reads only. */
   Plan plan(Request request) {

@@ -3,10 +3,8 @@ package io.keyrotator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.keyrotator.aws.AwsClients;
-import io.keyrotator.config.Settings;
+import io.keyrotator.lambda.RotationHandler;
 import io.keyrotator.ownership.ManagedKeySecret;
-import io.keyrotator.ports.KeyProbe;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.LocalAwsExtension;
 import java.io.ByteArrayInputStream;
@@ -16,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +25,8 @@ import software.amazon.awssdk.services.iam.model.AccessKey;
 /** {@code keyrotator adopt}, in-process, against moto; the rotation function on the same moto. */
 @ExtendWith(LocalAwsExtension.class)
 class AdoptCommandIT {
+  private static final String USER = "app-ci";
+  private static final String SECRET = "app-ci-key";
   private LocalAws aws;
   @TempDir Path dir;
 
@@ -69,41 +68,6 @@ class AdoptCommandIT {
     assertThat(aws.secretsManager.listSecrets().secretList())
         .noneMatch(s -> s.name().equals("keyrotator/legacy-ci"));
     assertThat(path("legacy-ci")).as("the user was not moved either").isEqualTo("/");
-  }
-
-  /**
-   * A mistyped secret access key would reach every consumer of the secret: STS must accept it, as
-   * the user, before anything is written. moto checks signatures only with authentication on, which
-   * the command's own calls cannot use here, so STS's refusal is played by the probe (SdkKeyProbeIT
-   * shows the real probe refusing a wrong secret on moto with authentication on).
-   */
-  @Test
-  void aHandedOverSecretThatDoesNotWorkIsRefusedBeforeAnythingIsWritten() {
-    AccessKey key = legacyUserWithKey("legacy-ci");
-    Settings settings = aws.settings(Map.of());
-    try (AwsClients clients = aws.clients(settings)) {
-      KeyProbe refusing =
-          (id, secret) -> {
-            throw new KeyProbe.KeyRejectedException("SignatureDoesNotMatch (HTTP 403)", null);
-          };
-      Adoption adoption =
-          Adoption.using(clients, settings, new Adoption.Schedule(Optional.empty(), 30), refusing);
-      Adoption.Request request =
-          new Adoption.Request(
-              "legacy-ci",
-              List.of(key.accessKeyId()),
-              Optional.of("x" + key.secretAccessKey().substring(1)),
-              "keyrotator/legacy-ci",
-              true);
-
-      Adoption.Plan outcome = adoption.apply(request, adoption.plan(request));
-
-      assertThat(outcome.outcome()).isEqualTo("FAILED");
-      assertThat(outcome.reason().orElseThrow())
-          .contains("AWS refused the key handed over", "nothing was written");
-    }
-    assertThat(aws.secretsManager.listSecrets().secretList())
-        .noneMatch(s -> s.name().equals("keyrotator/legacy-ci"));
   }
 
   @Test
@@ -213,5 +177,124 @@ class AdoptCommandIT {
         CliRun.against(aws, "adopt", "--user", "legacy-ci", "--secret-access-key-file", "-");
     assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err()).contains("--secret-access-key-file needs exactly one --access-key-id");
+  }
+
+  // Red-team cases: a careless operator against adopt.
+
+  /**
+   * Hypothesis: a careless operator adopts a user's key with the wrong secret access key file (the
+   * secret of another key, a truncated paste). adopt --apply stores it without a check, and every
+   * consumer that reads the secret gets a key AWS refuses until the next rotation. Expected: adopt
+   * signs one call with the handed-over key (STS GetCallerIdentity) and refuses a secret that does
+   * not work, storing nothing. The CLI runs as an administrator user with moto's authentication on,
+   * so a key that does not work is refused by moto as by AWS.
+   */
+  @Test
+  void adoptRefusesAHandedOverSecretThatDoesNotWork() throws Exception {
+    aws.createUser("legacy-ci", "/");
+    AccessKey legacy = aws.iam.createAccessKey(r -> r.userName("legacy-ci")).accessKey();
+    aws.iam.createUser(r -> r.userName("operator"));
+    aws.iam.putUserPolicy(
+        r ->
+            r.userName("operator")
+                .policyName("Admin")
+                .policyDocument(
+                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                        + "\"Action\":\"*\",\"Resource\":\"*\"}]}"));
+    AccessKey operator = aws.iam.createAccessKey(r -> r.userName("operator")).accessKey();
+    Path wrongSecret = dir.resolve("secret");
+    Files.writeString(wrongSecret, legacy.secretAccessKey().substring(1) + "x\n");
+    String id = System.getProperty("aws.accessKeyId");
+    String secret = System.getProperty("aws.secretAccessKey");
+    System.setProperty("aws.accessKeyId", operator.accessKeyId());
+    System.setProperty("aws.secretAccessKey", operator.secretAccessKey());
+    CliRun run;
+    try {
+      aws.moto.enforceAuthentication(true);
+      run =
+          CliRun.against(
+              aws,
+              "adopt",
+              "--user",
+              "legacy-ci",
+              "--access-key-id",
+              legacy.accessKeyId(),
+              "--secret-access-key-file",
+              wrongSecret.toString(),
+              "--apply");
+    } finally {
+      aws.moto.enforceAuthentication(false);
+      restore("aws.accessKeyId", id);
+      restore("aws.secretAccessKey", secret);
+    }
+
+    assertThat(run.out() + run.err()).doesNotContain(legacy.secretAccessKey().substring(1));
+    assertThat(aws.secretsManager.listSecrets().secretList())
+        .as("adopt stored a key that does not work: %s", run.out())
+        .noneMatch(s -> s.name().equals("keyrotator/legacy-ci"));
+    assertThat(run.exitCode()).isNotZero();
+  }
+
+  private static void restore(String property, String value) {
+    if (value == null) {
+      System.clearProperty(property);
+    } else {
+      System.setProperty(property, value);
+    }
+  }
+
+  /**
+   * Hypothesis: the audit reports OLD_ACCESS_KEY for managed users too (their rotation is not
+   * working), and a careless operator feeds the whole report to bulk adoption. adopt checks only
+   * the secret keyrotator/<user>, so a user already managed by a secret of another name gets a
+   * second secret naming its current key for adoption. Expected: the user is skipped ("already
+   * managed by secret ..."), and the existing secret keeps rotating.
+   */
+  @Test
+  void bulkAdoptionFromTheAuditSkipsAUserAnotherSecretAlreadyManages() throws Exception {
+    RotationHandler handler = aws.handler();
+    aws.rotatedOnce(USER, SECRET, handler);
+    Path report = dir.resolve("audit.json");
+    Files.writeString(
+        report,
+        "{\"findings\":[{\"type\":\"OLD_ACCESS_KEY\",\"subject\":\""
+            + USER
+            + "\",\"detail\":\"access key 1\"}]}");
+
+    CliRun run = CliRun.against(aws, "adopt", "--from-audit", report.toString(), "--apply");
+
+    String before = aws.keyIn(SECRET, "AWSCURRENT");
+    Throwable rotation =
+        org.assertj.core.api.Assertions.catchThrowable(() -> aws.rotate(handler, SECRET));
+    assertThat(rotation).as("the managed secret's next rotation after the bulk adopt").isNull();
+    assertThat(aws.keyIn(SECRET, "AWSCURRENT")).isNotEqualTo(before);
+    assertThat(aws.secretsManager.listSecrets().secretList())
+        .as("adopt made a second secret for a managed user: %s", run.out())
+        .noneMatch(s -> s.name().equals(AdoptCommand.SECRET_NAME_PREFIX + USER));
+  }
+
+  /**
+   * Hypothesis: bulk adoption of a list with a name IAM allows but Secrets Manager does not (IAM
+   * user names may hold a comma; secret names only letters, digits and /_+=.@-). The dry run plans
+   * "create secret keyrotator/svc,legacy", which AWS refuses at --apply, and --secret-name, the way
+   * out, goes with --user only. Expected: the plan skips that user with the reason and what to do
+   * (adopt it alone with --secret-name), and plans the others.
+   */
+  @Test
+  void bulkAdoptionOfANameNoSecretMayCarryIsSkippedInThePlanWithTheWayOut() throws Exception {
+    aws.createUser("svc,legacy", "/");
+    aws.iam.createAccessKey(r -> r.userName("svc,legacy"));
+    aws.createUser("svc-plain", "/");
+    aws.iam.createAccessKey(r -> r.userName("svc-plain"));
+    Path users = dir.resolve("users.txt");
+    Files.writeString(users, "svc,legacy\nsvc-plain\n");
+
+    CliRun plan = CliRun.against(aws, "adopt", "--users-file", users.toString());
+
+    assertThat(plan.out()).contains("svc-plain: PLANNED");
+    assertThat(plan.out())
+        .as("the dry run plans a secret name AWS refuses")
+        .doesNotContain("svc,legacy: PLANNED: create secret keyrotator/svc,legacy");
+    assertThat(plan.out()).contains("--secret-name");
   }
 }

@@ -3,6 +3,8 @@ package io.keyrotator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.lambda.RotationHandler;
+import io.keyrotator.ownership.ManagedKeySecret;
+import io.keyrotator.ports.KeyIds;
 import io.keyrotator.testing.LocalAws;
 import io.keyrotator.testing.LocalAwsExtension;
 import io.keyrotator.testing.LocalJobs;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -44,6 +47,9 @@ class SelfServedConsumerIT {
   private static final String USER = "app-ci";
   private static final String SECRET = "app-ci-key";
   private static final String ARN = "arn:aws:iam::123456789012:user/keyrotator/" + USER;
+  private static final String READ_ANY_SECRET =
+      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+          + "\"Action\":\"secretsmanager:GetSecretValue\",\"Resource\":\"*\"}]}";
 
   private LocalAws aws;
   private LocalJobs jobs;
@@ -60,12 +66,7 @@ class SelfServedConsumerIT {
     // as the resource "*", so a statement scoped to the secret's ARN would never match here.
     // The ARN scoping is asserted on the CDK template (AccessKeySecretTest).
     aws.iam.putUserPolicy(
-        r ->
-            r.userName(USER)
-                .policyName("ReadOwnKeySecret")
-                .policyDocument(
-                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                        + "\"Action\":\"secretsmanager:GetSecretValue\",\"Resource\":\"*\"}]}"));
+        r -> r.userName(USER).policyName("ReadOwnKeySecret").policyDocument(READ_ANY_SECRET));
   }
 
   @Test
@@ -162,20 +163,24 @@ class SelfServedConsumerIT {
 
   /** Hands the secret's current key to `enroll` as `aws iam create-access-key` prints it. */
   private Result enrollCurrentKey() throws Exception {
-    String keyId = aws.keyIn(SECRET, "AWSCURRENT");
-    String secretKey =
-        io.keyrotator.ownership.ManagedKeySecret.parse(aws.value(SECRET, "AWSCURRENT"), "c")
-            .secretAccessKey()
-            .orElseThrow();
     String created =
-        "{\"AccessKey\": {\"UserName\": \""
-            + USER
-            + "\", \"AccessKeyId\": \""
-            + keyId
-            + "\", \"Status\": \"Active\", \"SecretAccessKey\": \""
-            + secretKey
-            + "\"}}";
+        createAccessKeyOutput(USER, aws.keyIn(SECRET, "AWSCURRENT"), secretKeyIn("AWSCURRENT"));
     return authenticated(() -> cli(created, "enroll", "--secret-id", SECRET));
+  }
+
+  private String secretKeyIn(String stage) {
+    return ManagedKeySecret.parse(aws.value(SECRET, stage), stage).secretAccessKey().orElseThrow();
+  }
+
+  /** What `aws iam create-access-key` prints for the key. */
+  private static String createAccessKeyOutput(String user, String keyId, String secretKey) {
+    return "{\"AccessKey\": {\"UserName\": \""
+        + user
+        + "\", \"AccessKeyId\": \""
+        + keyId
+        + "\", \"Status\": \"Active\", \"SecretAccessKey\": \""
+        + secretKey
+        + "\"}}";
   }
 
   private Path enrolledFile() {
@@ -190,7 +195,7 @@ class SelfServedConsumerIT {
   void enrollStoresTheKeyForThisUserAloneAndNeverPrintsIt() throws Exception {
     Result enrolled = enrollCurrentKey();
     String secretKey =
-        io.keyrotator.ownership.ManagedKeySecret.parse(aws.value(SECRET, "AWSCURRENT"), "c")
+        ManagedKeySecret.parse(aws.value(SECRET, "AWSCURRENT"), "c")
             .secretAccessKey()
             .orElseThrow();
 
@@ -346,5 +351,118 @@ class SelfServedConsumerIT {
     Result served = authenticated(() -> cli("", "credentials", "--secret-id", SECRET));
     assertThat(served.exitCode()).as(served.stderr()).isZero();
     assertThat(served.stdout()).contains(aws.keyIn(SECRET, "AWSCURRENT"));
+  }
+
+  // Red-team cases: an attacker and a careless operator against enroll and credentials --self.
+
+  /**
+   * Hypothesis: an operator hands over the wrong key, one of another IAM user (here a colleague's
+   * that may read every secret). enroll proves only that the key reads the secret, then says the
+   * handed-over key "is an older one" of the secret, which it is not: the operator is told their
+   * mistake was fine, and a key of another identity was used to sign the read. Expected: enroll
+   * refuses a key that is not the secret's user's (or at least says so), and stores nothing.
+   */
+  @Test
+  void enrollWithAnotherUsersKeyIsNotCalledAnOlderKeyOfTheSecret() throws Exception {
+    aws.iam.createUser(r -> r.userName("colleague"));
+    aws.iam.putUserPolicy(
+        r -> r.userName("colleague").policyName("ReadAll").policyDocument(READ_ANY_SECRET));
+    AccessKey colleague = aws.iam.createAccessKey(r -> r.userName("colleague")).accessKey();
+
+    Result enrolled =
+        authenticated(
+            () ->
+                cli(
+                    createAccessKeyOutput(
+                        "colleague", colleague.accessKeyId(), colleague.secretAccessKey()),
+                    "enroll",
+                    "--secret-id",
+                    SECRET));
+
+    assertThat(enrolled.stdout() + enrolled.stderr()).doesNotContain(colleague.secretAccessKey());
+    assertThat(enrolled.stdout())
+        .as("enroll of another user's key must not call it an older key of the secret")
+        .doesNotContain(
+            "the handed-over " + KeyIds.shorten(colleague.accessKeyId()) + " is an older one");
+    assertThat(enrolled.exitCode())
+        .as("a key of user colleague is not the key of the secret's user " + USER)
+        .isNotZero();
+  }
+
+  /**
+   * Hypothesis: the cache file was made readable to others (copied with cp, restored from a backup,
+   * chmod by a careless operator). credentials --self keeps reading and serving from it and, since
+   * it rewrites the file only after a rotation, leaves the secret key world-readable for up to a
+   * rotation period without a word. Expected (cache files private): the run repairs the mode to
+   * 0600 or refuses the file and says why.
+   */
+  @Test
+  void aCacheFileMadeReadableToOthersIsNotServedFromSilently() throws Exception {
+    assertThat(enrollCurrentKey().exitCode()).isZero();
+    Files.setPosixFilePermissions(enrolledFile(), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        enrolledFile().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    Result served = authenticated(() -> cli("", "credentials", "--secret-id", SECRET, "--self"));
+
+    boolean privateAgain =
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(enrolledFile()))
+            .equals("rw-------");
+    boolean refusedOrWarned =
+        served.exitCode() != 0 || served.stderr().contains(enrolledFile().toString());
+    assertThat(privateAgain || refusedOrWarned)
+        .as(
+            "after credentials --self the file is %s and stderr is <%s>",
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(enrolledFile())),
+            served.stderr())
+        .isTrue();
+  }
+
+  /**
+   * Hypothesis: the cache's Region folder is a symbolic link to a folder others may read (a shared
+   * or synced folder). Writing the rotated key follows the link. Expected: wherever the key lands,
+   * no other user can read it (refuted: the folder modes are set through the link, so the target
+   * becomes 0700; the side effect on the linked folder is the operator's own doing).
+   */
+  @Test
+  void aSymlinkedRegionFolderNeverLeavesTheKeyReadableToOthers() throws Exception {
+    assertThat(enrollCurrentKey().exitCode()).isZero();
+    Path regionFolder = enrolledFile().getParent();
+    Path shared = Files.createDirectories(home.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.move(enrolledFile(), shared.resolve(enrolledFile().getFileName()));
+    Files.delete(regionFolder);
+    Files.createSymbolicLink(regionFolder, shared);
+    aws.rotate(handler, SECRET); // the next run writes the new key
+
+    Result served = authenticated(() -> cli("", "credentials", "--secret-id", SECRET, "--self"));
+
+    assertThat(served.exitCode()).as(served.stderr()).isZero();
+    Path written = enrolledFile().toRealPath();
+    assertThat(Files.readString(written)).contains(aws.keyIn(SECRET, "AWSCURRENT"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written.getParent())))
+        .isEqualTo("rwx------");
+  }
+
+  /**
+   * Hypothesis: after a rotation and before the hygiene job runs, the consumer's refresh moves it
+   * to the new key, and both keys never appear on stdout together or on stderr.
+   */
+  @Test
+  void theRefreshAfterARotationServesTheNewKeyAndNeverPrintsTheOldSecret() throws Exception {
+    assertThat(enrollCurrentKey().exitCode()).isZero();
+    String oldSecret = secretKeyIn("AWSCURRENT");
+    aws.rotate(handler, SECRET);
+
+    Result served = authenticated(() -> cli("", "credentials", "--secret-id", SECRET, "--self"));
+
+    assertThat(served.exitCode()).as(served.stderr()).isZero();
+    assertThat(served.stdout()).contains(aws.keyIn(SECRET, "AWSCURRENT")).doesNotContain(oldSecret);
+    assertThat(served.stderr()).doesNotContain(oldSecret).doesNotContain(secretKeyIn("AWSCURRENT"));
+    assertThat(Files.readString(enrolledFile())).doesNotContain(oldSecret);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(enrolledFile())))
+        .isEqualTo("rw-------");
   }
 }
