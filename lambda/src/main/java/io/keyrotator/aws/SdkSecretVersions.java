@@ -125,6 +125,10 @@ public final class SdkSecretVersions implements SecretVersions {
       GetSecretValueResponse response =
           secretsManager.getSecretValue(
               r -> r.secretId(secretId).versionId(versionId.orElse(null)).versionStage(stage));
+      if (response.versionStages() != null && !response.versionStages().contains(stage)) {
+        // AWS refuses a version that lacks the stage asked for; an emulator may answer anyway.
+        return Optional.empty();
+      }
       return Optional.of(
           new StoredValue(
               response.arn(),
